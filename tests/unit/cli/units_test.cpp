@@ -1,0 +1,64 @@
+#include "cli/units.h"
+
+#include <gtest/gtest.h>
+
+namespace tracebench::cli {
+namespace {
+
+TEST(ParseDuration, AcceptsGoStyleUnits) {
+  EXPECT_EQ(parse_duration_ns("30s"), 30'000'000'000);
+  EXPECT_EQ(parse_duration_ns("500ms"), 500'000'000);
+  EXPECT_EQ(parse_duration_ns("1m"), 60'000'000'000);
+  EXPECT_EQ(parse_duration_ns("1m30s"), 90'000'000'000);
+  EXPECT_EQ(parse_duration_ns("1.5s"), 1'500'000'000);
+  EXPECT_EQ(parse_duration_ns("250us"), 250'000);
+  EXPECT_EQ(parse_duration_ns("7ns"), 7);
+  EXPECT_EQ(parse_duration_ns("2h"), 7'200'000'000'000);
+}
+
+TEST(ParseDuration, RejectsWithValueAndExpectation) {
+  for (const char* bad : {"", "30", "s", "30x", "-1s", "1s2", "abc", "1..5s"}) {
+    try {
+      parse_duration_ns(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const BadValue& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("'") + bad + "'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("expected"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ParseSize, AcceptsDecimalAndBinaryUnits) {
+  EXPECT_EQ(parse_size_bytes("4096"), 4096u);
+  EXPECT_EQ(parse_size_bytes("10MiB"), 10u * 1024 * 1024);
+  EXPECT_EQ(parse_size_bytes("10MB"), 10'000'000u);
+  EXPECT_EQ(parse_size_bytes("64KiB"), 65536u);
+  EXPECT_EQ(parse_size_bytes("1.5KiB"), 1536u);
+  EXPECT_EQ(parse_size_bytes("2GiB"), 2ull << 30);
+}
+
+TEST(ParseSize, RejectsUnknownUnits) {
+  EXPECT_THROW(parse_size_bytes("10XB"), BadValue);
+  EXPECT_THROW(parse_size_bytes("MiB"), BadValue);
+  EXPECT_THROW(parse_size_bytes("-5"), BadValue);
+  EXPECT_THROW(parse_size_bytes(""), BadValue);
+}
+
+TEST(ParseCount, AcceptsSuffixes) {
+  EXPECT_DOUBLE_EQ(parse_count("20000"), 20000.0);
+  EXPECT_DOUBLE_EQ(parse_count("20k"), 20000.0);
+  EXPECT_DOUBLE_EQ(parse_count("1.5M"), 1.5e6);
+  EXPECT_THROW(parse_count("fast"), BadValue);
+  EXPECT_THROW(parse_count("-3"), BadValue);
+  EXPECT_THROW(parse_count("3q"), BadValue);
+}
+
+TEST(FormatUnits, ReadsBack) {
+  EXPECT_EQ(format_duration_ns(1'500'000'000), "1.5s");
+  EXPECT_EQ(format_duration_ns(250'000), "250µs");
+  EXPECT_EQ(format_size_bytes(16u << 20), "16 MiB");
+  EXPECT_EQ(format_size_bytes(100), "100 B");
+}
+
+}  // namespace
+}  // namespace tracebench::cli
