@@ -1,0 +1,3 @@
+module github.com/tracebench/tracebench/workloads
+
+go 1.25
