@@ -9,7 +9,7 @@ packages=(
   libboost-program-options-dev libboost-math-dev
   libcpp-httplib-dev libfmt-dev nlohmann-json3-dev
   libgnuplot-iostream-dev gnuplot-nox
-  wrk hey
+  wrk hey clang libclang-rt-14-dev
 )
 
 missing=()
