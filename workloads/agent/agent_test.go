@@ -1,0 +1,355 @@
+package agent
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"runtime/trace"
+	"strings"
+	"testing"
+	"time"
+)
+
+// traceHeader is how every Go execution trace file starts (format v2: "go 1.22 trace"
+// up to "go 1.26 trace", NUL-padded to 16 bytes).
+var traceHeader = regexp.MustCompile(`^go 1\.2\d trace\x00`)
+
+func TestParseBytes(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    uint64
+		wantErr string
+	}{
+		{"16MiB", 16 << 20, ""},
+		{"16mib", 16 << 20, ""},
+		{"500KB", 500_000, ""},
+		{"1.5GiB", 3 << 29, ""},
+		{"1048576", 1 << 20, ""},
+		{"64B", 64, ""},
+		{"10 MiB", 10 << 20, ""},
+		{"2TB", 0, "at most 4GiB"},
+		{"", 0, "want a size"},
+		{"MiB", 0, "want a size"},
+		{"12XB", 0, `unknown unit "XB"`},
+		{"16M", 0, `unknown unit "M"`},
+		{"-1MiB", 0, "want a size"},
+		{"0", 0, "at least 1 byte"},
+		{"0.1", 0, "at least 1 byte"},
+		{"1.2.3MiB", 0, "want a size"},
+	} {
+		got, err := ParseBytes(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("ParseBytes(%q) = %d, %v; want error containing %q", tc.in, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestFormatBytesRoundTrip(t *testing.T) {
+	for _, n := range []uint64{1, 1000, 1024, 1536, 16 << 20, 3 << 30, 10<<20 + 1} {
+		s := FormatBytes(n)
+		got, err := ParseBytes(s)
+		if err != nil || got != n {
+			t.Errorf("ParseBytes(FormatBytes(%d) = %q) = %d, %v", n, s, got, err)
+		}
+	}
+}
+
+func TestParseMinAge(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    time.Duration
+		wantErr string
+	}{
+		{"10s", 10 * time.Second, ""},
+		{"500ms", 500 * time.Millisecond, ""},
+		{"1m30s", 90 * time.Second, ""},
+		{"10", 0, "Go duration"},
+		{"abc", 0, "Go duration"},
+		{"0s", 0, "must be positive"},
+		{"-1s", 0, "must be positive"},
+	} {
+		got, err := ParseMinAge(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("ParseMinAge(%q) = %v, %v; want error containing %q", tc.in, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("ParseMinAge(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// newTestServer mounts a fresh agent on a loopback test server. The recorder is
+// process-global, so tests in this package never run in parallel, and every test
+// stops its recorder.
+func newTestServer(t *testing.T, opts Options) (*Agent, *httptest.Server) {
+	t.Helper()
+	if trace.IsEnabled() {
+		t.Skip("tracing already on (go test -trace?): the agent tests need the tracer to themselves")
+	}
+	mux := http.NewServeMux()
+	a := Register(mux, opts)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return a, srv
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func do(t *testing.T, srv *httptest.Server, method, path string, hdr ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	return response{resp.StatusCode, resp.Header, body}
+}
+
+func decodeStatus(t *testing.T, r response) Status {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type = %q, want application/json; body %q", ct, r.body)
+	}
+	var s Status
+	if err := json.Unmarshal(r.body, &s); err != nil {
+		t.Fatalf("status body %q: %v", r.body, err)
+	}
+	return s
+}
+
+func TestHTTPLifecycle(t *testing.T) {
+	_, srv := newTestServer(t, Options{})
+	p := Prefix
+
+	r := do(t, srv, "GET", p+"status")
+	s := decodeStatus(t, r)
+	if r.status != 200 || s.Enabled || s.StartedAt != nil || s.MinAgeNs != int64(DefaultMinAge) ||
+		s.MaxBytes != DefaultMaxBytes || !strings.HasPrefix(s.GoVersion, "go") {
+		t.Fatalf("initial status %d %+v", r.status, s)
+	}
+	// The JSON must carry started_at as null, not omit it.
+	if !bytes.Contains(r.body, []byte(`"started_at":null`)) {
+		t.Errorf("status body %s lacks \"started_at\":null", r.body)
+	}
+
+	r = do(t, srv, "POST", p+"start?min_age=2s&max_bytes=16MiB")
+	s = decodeStatus(t, r)
+	if r.status != 200 || !s.Enabled || s.MinAgeNs != int64(2*time.Second) || s.MaxBytes != 16<<20 ||
+		s.StartedAt == nil || !s.TracingActive {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	if ok, _ := regexp.Match(`"started_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"`, r.body); !ok {
+		t.Errorf("started_at is not RFC 3339 UTC seconds: %s", r.body)
+	}
+
+	r = do(t, srv, "POST", p+"start")
+	if r.status != http.StatusConflict || !strings.Contains(string(r.body), `"error":"flight recorder already running"`) {
+		t.Errorf("second start: %d %s", r.status, r.body)
+	}
+
+	time.Sleep(50 * time.Millisecond) // let the runtime emit something
+	r = do(t, srv, "GET", p+"snapshot")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/octet-stream" {
+		t.Fatalf("snapshot: %d %v", r.status, r.header)
+	}
+	if !traceHeader.Match(r.body) {
+		t.Fatalf("snapshot does not start with a Go trace header: %q", r.body[:min(len(r.body), 16)])
+	}
+	if cd := r.header.Get("Content-Disposition"); !regexp.MustCompile(`filename="flightrecorder-\d{8}T\d{6}\.\d{3}Z\.trace"`).MatchString(cd) {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+
+	s = decodeStatus(t, do(t, srv, "GET", p+"status"))
+	if s.SnapshotsTaken != 1 || !s.Enabled {
+		t.Errorf("status after snapshot: %+v", s)
+	}
+
+	r = do(t, srv, "POST", p+"stop")
+	s = decodeStatus(t, r)
+	if r.status != 200 || s.Enabled || s.StartedAt != nil || s.MinAgeNs != int64(2*time.Second) {
+		t.Errorf("stop: %d %s", r.status, r.body)
+	}
+
+	for _, path := range []string{"stop", "snapshot"} {
+		method := map[string]string{"stop": "POST", "snapshot": "GET"}[path]
+		r = do(t, srv, method, p+path)
+		if r.status != http.StatusConflict || string(r.body) != `{"error":"flight recorder not running"}`+"\n" {
+			t.Errorf("%s when stopped: %d %s", path, r.status, r.body)
+		}
+	}
+
+	// Restart with defaults: the config is the Go default again, not the last one.
+	s = decodeStatus(t, do(t, srv, "POST", p+"start"))
+	if !s.Enabled || s.MinAgeNs != int64(DefaultMinAge) || s.MaxBytes != DefaultMaxBytes {
+		t.Errorf("restart with defaults: %+v", s)
+	}
+}
+
+func TestHTTPErrors(t *testing.T) {
+	_, srv := newTestServer(t, Options{})
+	p := Prefix
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		errContains  string
+		param        string
+	}{
+		{"POST", p + "start?min_age=ten", 400, `bad min_age "ten": want a Go duration`, "min_age"},
+		{"POST", p + "start?min_age=-1s", 400, "must be positive", "min_age"},
+		{"POST", p + "start?max_bytes=lots", 400, `bad max_bytes "lots"`, "max_bytes"},
+		{"POST", p + "start?max_bytes=16M", 400, `unknown unit "M"`, "max_bytes"},
+		{"POST", p + "start?max_bytes=0", 400, "at least 1 byte", "max_bytes"},
+		{"POST", p + "start?max_bytes=1TiB", 400, "at most 4GiB", "max_bytes"},
+		{"POST", p + "start?maxbytes=1MiB", 400, `unknown parameter "maxbytes"`, "maxbytes"},
+		{"POST", p + "start?min_age=1s&min_age=2s", 400, "more than once", "min_age"},
+		{"POST", p + "start?%zz", 400, "bad query string", ""},
+		{"GET", p + "start", 405, "method GET not allowed; use POST", ""},
+		{"GET", p + "stop", 405, "use POST", ""},
+		{"POST", p + "snapshot", 405, "use GET", ""},
+		{"DELETE", p + "status", 405, "use GET", ""},
+		{"GET", p + "nope", 404, "no such endpoint", ""},
+		{"GET", p, 404, "no such endpoint", ""},
+		{"POST", p + "stop", 409, "flight recorder not running", ""},
+		{"GET", p + "snapshot", 409, "flight recorder not running", ""},
+	} {
+		r := do(t, srv, tc.method, tc.path)
+		var body errorBody
+		if err := json.Unmarshal(r.body, &body); err != nil || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s: body %q is not a JSON error (%v)", tc.method, tc.path, r.body, err)
+			continue
+		}
+		if r.status != tc.status || !strings.Contains(body.Error, tc.errContains) || body.Param != tc.param {
+			t.Errorf("%s %s = %d %s; want %d containing %q, param %q", tc.method, tc.path, r.status, r.body,
+				tc.status, tc.errContains, tc.param)
+		}
+	}
+	// A failed start must leave the recorder stopped.
+	if s := decodeStatus(t, do(t, srv, "GET", p+"status")); s.Enabled {
+		t.Errorf("recorder running after only bad starts: %+v", s)
+	}
+}
+
+func TestHTTPToken(t *testing.T) {
+	_, srv := newTestServer(t, Options{Token: "s3cret"})
+	for _, tc := range []struct {
+		name   string
+		hdr    []string
+		status int
+	}{
+		{"missing", nil, 401},
+		{"wrong", []string{"Authorization", "Bearer nope"}, 401},
+		{"not bearer", []string{"Authorization", "Basic s3cret"}, 401},
+		{"prefix of token", []string{"Authorization", "Bearer s3cre"}, 401},
+		{"right", []string{"Authorization", "Bearer s3cret"}, 200},
+	} {
+		r := do(t, srv, "GET", Prefix+"status", tc.hdr...)
+		if r.status != tc.status {
+			t.Errorf("%s: status %d %s, want %d", tc.name, r.status, r.body, tc.status)
+		}
+		if tc.status == 401 && (string(r.body) != `{"error":"missing or invalid bearer token"}`+"\n" ||
+			r.header.Get("WWW-Authenticate") == "") {
+			t.Errorf("%s: 401 body %q, WWW-Authenticate %q", tc.name, r.body, r.header.Get("WWW-Authenticate"))
+		}
+	}
+	// Unknown paths are not revealed without the token either.
+	if r := do(t, srv, "GET", Prefix+"nope"); r.status != 401 {
+		t.Errorf("unknown path without token: %d", r.status)
+	}
+}
+
+// runtime/trace allows one FlightRecorder per process: a second agent's start is a
+// 409 naming the cause, while a trace.Start capture runs beside the recorder.
+func TestOneRecorderPerProcessAndTraceStartBeside(t *testing.T) {
+	a, srv := newTestServer(t, Options{})
+	if err := a.Start(Config{MinAge: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+
+	_, srv2 := newTestServer(t, Options{})
+	r := do(t, srv2, "POST", Prefix+"start")
+	if r.status != 409 || !strings.Contains(string(r.body), "flight recorder already enabled") {
+		t.Errorf("second agent's start: %d %s", r.status, r.body)
+	}
+	if err := New(Options{}).Start(Config{}); !errors.Is(err, ErrTracerBusy) {
+		t.Errorf("second agent's Start error = %v, want ErrTracerBusy", err)
+	}
+
+	var capture bytes.Buffer
+	if err := trace.Start(&capture); err != nil {
+		t.Fatalf("trace.Start beside the flight recorder: %v", err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	snap := do(t, srv, "GET", Prefix+"snapshot")
+	trace.Stop()
+	if snap.status != 200 || !traceHeader.Match(snap.body) {
+		t.Errorf("snapshot during trace.Start: %d %q", snap.status, snap.body[:min(16, len(snap.body))])
+	}
+	if !traceHeader.Match(capture.Bytes()) {
+		t.Errorf("trace.Start capture beside the recorder is not a trace: %q", capture.Bytes()[:min(16, capture.Len())])
+	}
+	if s := a.Status(); !s.Enabled || !s.TracingActive {
+		t.Errorf("recorder after trace.Stop: %+v", s)
+	}
+}
+
+// Snapshots, stops and starts from many goroutines must neither race nor deadlock
+// (run with -race to check the first).
+func TestConcurrentControl(t *testing.T) {
+	a, srv := newTestServer(t, Options{})
+	done := make(chan struct{})
+	for i := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 10 {
+				switch i {
+				case 0:
+					a.Start(Config{MinAge: time.Second})
+				case 1:
+					a.Stop()
+				default:
+					r := do(t, srv, "GET", Prefix+"snapshot")
+					if r.status == 200 && !traceHeader.Match(r.body) {
+						t.Errorf("snapshot is not a trace")
+					}
+					if r.status != 200 && r.status != 409 {
+						t.Errorf("snapshot status %d %s", r.status, r.body)
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
