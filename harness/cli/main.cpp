@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/run_context.h"
 #include "cli/version.h"
 
 namespace {
@@ -36,6 +37,7 @@ void print_usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tracebench::cli::set_command_line(argc, argv);
   if (argc < 2) {
     print_usage(stderr);
     return kExitUsage;

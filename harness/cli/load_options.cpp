@@ -1,0 +1,134 @@
+#include "cli/load_options.h"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/units.h"
+#include "cli/usage_error.h"
+
+namespace po = boost::program_options;
+
+namespace tracebench::cli {
+namespace {
+
+template <typename F>
+auto with_flag(const char* flag, const std::string& value, F parse) {
+  try {
+    return parse(value);
+  } catch (const BadValue& e) {
+    throw UsageError(fmt::format("{}: {}", flag, e.what()));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(fmt::format("{}: {}", flag, e.what()));
+  }
+}
+
+}  // namespace
+
+po::options_description load_flag_descriptions() {
+  po::options_description d("Load");
+  d.add_options()
+      ("target", po::value<std::string>(), "HOST:PORT of the HTTP/1.1 server (required)")
+      ("path", po::value<std::string>()->default_value("/"), "request path and query")
+      ("method", po::value<std::string>()->default_value("GET"), "request method")
+      ("header,H", po::value<std::vector<std::string>>()->composing(), "extra header 'Name: value' (repeatable)")
+      ("body", po::value<std::string>(), "request body")
+      ("body-file", po::value<std::string>(), "read the request body from a file")
+      ("connections,c", po::value<std::string>()->default_value("50"),
+       "closed loop: concurrent connections; open loop: connection pool size")
+      ("threads,t", po::value<std::string>()->default_value("1"), "worker threads, each with its own event loop")
+      ("rate,R", po::value<std::string>(), "open loop: requests per second for the whole run (e.g. 20k); "
+                                            "omit for closed loop")
+      ("duration,d", po::value<std::string>()->default_value("10s"), "measured time (500ms, 30s, 1m)")
+      ("warmup", po::value<std::string>()->default_value("1s"), "load before measuring, excluded from all figures")
+      ("timeout", po::value<std::string>()->default_value("10s"), "per-request timeout, counted as an error")
+      ("max-response", po::value<std::string>()->default_value("64MiB"),
+       "largest response body accepted; larger is an error");
+  return d;
+}
+
+void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
+  if (!vm.count("target")) throw UsageError("--target is required: the HOST:PORT of the server to load, e.g. localhost:8080");
+  cfg.target = with_flag("--target", vm["target"].as<std::string>(), load::parse_endpoint);
+  cfg.request.path = vm["path"].as<std::string>();
+  cfg.request.method = vm["method"].as<std::string>();
+  if (vm.count("header")) {
+    for (const auto& h : vm["header"].as<std::vector<std::string>>()) {
+      auto colon = h.find(':');
+      if (colon == std::string::npos || colon == 0)
+        throw UsageError(fmt::format("--header: bad header '{}': expected 'Name: value'", h));
+      std::string value = h.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
+      cfg.request.headers.emplace_back(h.substr(0, colon), value);
+    }
+  }
+  if (vm.count("body") && vm.count("body-file")) throw UsageError("--body and --body-file: give one, not both");
+  if (vm.count("body")) cfg.request.body = vm["body"].as<std::string>();
+  if (vm.count("body-file")) {
+    const std::string& path = vm["body-file"].as<std::string>();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("--body-file: cannot read '{}'", path));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    cfg.request.body = ss.str();
+  }
+  const auto whole = [](const char* flag, const std::string& text) {
+    double v = with_flag(flag, text, [](const std::string& s) { return parse_count(s); });
+    if (v != static_cast<double>(static_cast<long long>(v)) || v > 1e9)
+      throw UsageError(fmt::format("{}: bad number '{}': expected a whole number", flag, text));
+    return static_cast<int>(v);
+  };
+  cfg.connections = whole("--connections", vm["connections"].as<std::string>());
+  cfg.threads = whole("--threads", vm["threads"].as<std::string>());
+  if (vm.count("rate"))
+    cfg.open_loop = load::OpenLoop{with_flag("--rate", vm["rate"].as<std::string>(),
+                                             [](const std::string& s) { return parse_count(s); })};
+  cfg.duration_ns = with_flag("--duration", vm["duration"].as<std::string>(),
+                              [](const std::string& s) { return parse_duration_ns(s); });
+  cfg.warmup_ns = with_flag("--warmup", vm["warmup"].as<std::string>(),
+                            [](const std::string& s) { return parse_duration_ns(s); });
+  cfg.timeout_ns = with_flag("--timeout", vm["timeout"].as<std::string>(),
+                             [](const std::string& s) { return parse_duration_ns(s); });
+  cfg.max_body_bytes = with_flag("--max-response", vm["max-response"].as<std::string>(),
+                                 [](const std::string& s) { return parse_size_bytes(s); });
+  if (std::string why = load::validate(cfg); !why.empty()) throw UsageError(why);
+}
+
+std::string load_usage() {
+  std::ostringstream out;
+  out << "usage: tracebench load --target HOST:PORT [options]\n\n"
+         "A plain HTTP/1.1 load test (what wrk and hey do): closed loop with --connections,\n"
+         "or open loop at a fixed --rate with latency measured from the intended send time.\n\n";
+  po::options_description output("Output");
+  output.add_options()("json", po::value<std::string>(), "write the result as JSON to this file")(
+      "spectrum", "print the full latency percentile spectrum")("no-progress", "no live progress line")(
+      "help,h", "show this help");
+  out << load_flag_descriptions() << "\n" << output;
+  return out.str();
+}
+
+LoadOptions parse_load_options(const std::vector<std::string>& args) {
+  po::options_description all;
+  all.add(load_flag_descriptions());
+  all.add_options()("json", po::value<std::string>())("spectrum", "")("no-progress", "")("help,h", "");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  LoadOptions opts;
+  if (vm.count("help")) {
+    opts.help = true;
+    return opts;
+  }
+  apply_load_flags(vm, opts.config);
+  if (vm.count("json")) opts.json_path = vm["json"].as<std::string>();
+  opts.progress = !vm.count("no-progress");
+  opts.spectrum = vm.count("spectrum") > 0;
+  return opts;
+}
+
+}  // namespace tracebench::cli

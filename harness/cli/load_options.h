@@ -1,0 +1,35 @@
+#pragma once
+// `tracebench load` flags → a validated LoadConfig. Separate from the command so tests can
+// check every bad-input message without running load.
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "load/load_config.h"
+
+namespace tracebench::cli {
+
+struct LoadOptions {
+  load::LoadConfig config;
+  std::string json_path;    // empty: no JSON file
+  bool progress = true;
+  bool spectrum = false;    // print the full percentile spectrum
+  bool help = false;
+};
+
+// The flags shared by every command that drives load (load, run, sweep).
+boost::program_options::options_description load_flag_descriptions();
+
+// Parses the arguments after "load". Throws UsageError (one line naming the flag, the
+// value and what was expected) on any bad input. A body file is read here.
+LoadOptions parse_load_options(const std::vector<std::string>& args);
+
+// Applies the shared load flags in `vm` to cfg; used by commands that embed load.
+void apply_load_flags(const boost::program_options::variables_map& vm, load::LoadConfig& cfg);
+
+std::string load_usage();
+
+}  // namespace tracebench::cli

@@ -1,0 +1,59 @@
+#pragma once
+// What a load run does: where, which request, which schedule, for how long.
+// Schedule and stop condition are separate axes (STYLE.md): any schedule runs with any
+// duration; the caller validates values before building a config (see validate()).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tracebench::load {
+
+// Fixed concurrency: every connection sends its next request as soon as the previous
+// response is complete. Answers "how much can the target do".
+struct ClosedLoop {};
+
+// A fixed request rate for the whole run, spread evenly over time (request k is intended
+// at start + k/rate). Latency runs from the intended send time, so a stalled target is
+// charged for the requests it held up (no coordinated omission).
+struct OpenLoop {
+  double rate_rps = 0;
+};
+
+struct Endpoint {
+  std::string host;       // as given; resolved once before the run
+  std::uint16_t port = 0;
+  std::string display() const { return host + ":" + std::to_string(port); }
+};
+
+struct RequestSpec {
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::pair<std::string, std::string>> headers;  // sent after Host
+  std::string body;
+};
+
+struct LoadConfig {
+  Endpoint target;
+  RequestSpec request;
+  std::optional<OpenLoop> open_loop;    // nullopt: closed loop
+  int connections = 50;                 // closed loop: concurrency; open loop: pool size
+  int threads = 1;                      // worker threads, each with its own epoll loop
+  std::int64_t duration_ns = 10'000'000'000;
+  std::int64_t warmup_ns = 0;           // load runs, nothing is recorded
+  std::int64_t timeout_ns = 10'000'000'000;   // per request, counted as a timeout error
+  std::int64_t drain_ns = 1'000'000'000;      // after the end, wait this long for in-flight replies
+  std::uint64_t max_body_bytes = 64ull << 20; // larger responses are an error
+  std::int64_t connect_timeout_ns = 2'000'000'000;
+};
+
+// Returns an empty string when cfg is usable, else a one-line reason naming the value.
+std::string validate(const LoadConfig& cfg);
+
+// Parses "HOST:PORT" ("[::1]:8080" for IPv6). Throws std::invalid_argument naming the
+// value and the expected form.
+Endpoint parse_endpoint(const std::string& text);
+
+}  // namespace tracebench::load
