@@ -52,7 +52,7 @@ Worker::Worker(const LoadConfig& cfg, const SocketAddress& addr, const std::stri
       head_request_(cfg.request.method == "HEAD"),
       read_buffer_(kReadBufferBytes) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (plan_.rate_rps > 0) interval_ns_ = 1e9 / plan_.rate_rps;
+  if (plan_.rate_rps > 0) schedule_ = OpenLoopSchedule(timeline_.load_start_ns, plan_.rate_rps, plan_.phase_offset_ns);
   result_.open_loop = plan_.rate_rps > 0;
 }
 
@@ -60,11 +60,6 @@ Worker::~Worker() {
   for (auto& c : connections_)
     if (c->fd >= 0) ::close(c->fd);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
-}
-
-std::int64_t Worker::intended_time(std::uint64_t k) const {
-  return timeline_.load_start_ns + plan_.phase_offset_ns +
-         static_cast<std::int64_t>(std::llround(static_cast<double>(k) * interval_ns_));
 }
 
 void Worker::set_interest(Connection& c, std::uint32_t events) {
@@ -135,7 +130,7 @@ void Worker::become_idle(Connection& c, std::int64_t now) {
   if (next_unsent_ < next_due_) {
     // A request was waiting for a connection: it goes now, its lag is ours only from
     // the moment a connection was free.
-    std::int64_t intended = intended_time(next_unsent_++);
+    std::int64_t intended = schedule_.intended_ns(next_unsent_++);
     if (in_window(intended)) ++result_.waited_for_connection;
     send(c, intended, now);
     return;
@@ -281,11 +276,11 @@ void Worker::on_event(Connection& c, std::uint32_t events, std::int64_t now) {
 }
 
 void Worker::dispatch_open_loop(std::int64_t now) {
-  while (intended_time(next_due_) <= now && intended_time(next_due_) < timeline_.measure_end_ns) ++next_due_;
+  next_due_ = schedule_.due_until(next_due_, now, timeline_.measure_end_ns);
   while (next_unsent_ < next_due_ && !idle_.empty()) {
     Connection* c = idle_.back();
     idle_.pop_back();
-    send(*c, intended_time(next_unsent_++), now);
+    send(*c, schedule_.intended_ns(next_unsent_++), now);
   }
 }
 
@@ -355,7 +350,7 @@ void Worker::run() {
 
     std::int64_t wait_ns = kHousekeepingWaitNs;
     if (open_loop && next_unsent_ == next_due_ && now < timeline_.measure_end_ns)
-      wait_ns = std::clamp<std::int64_t>(intended_time(next_due_) - now, 0, kHousekeepingWaitNs);
+      wait_ns = std::clamp<std::int64_t>(schedule_.intended_ns(next_due_) - now, 0, kHousekeepingWaitNs);
     timespec timeout{0, static_cast<long>(wait_ns)};
     int n = ::epoll_pwait2(epoll_fd_, events, kMaxEvents, &timeout, nullptr);
     if (n <= 0) continue;
@@ -369,9 +364,10 @@ void Worker::run() {
       ++result_.unfinished;
   }
   if (open_loop) {
-    while (intended_time(next_due_) < timeline_.measure_end_ns && intended_time(next_due_) <= now) ++next_due_;
+    // Requests that fell due but never went out: the target or the pool could not keep up.
+    next_due_ = schedule_.due_until(next_due_, now, timeline_.measure_end_ns);
     for (std::uint64_t k = next_unsent_; k < next_due_; ++k)
-      if (in_window(intended_time(k))) ++result_.unsent;
+      if (in_window(schedule_.intended_ns(k))) ++result_.unsent;
   }
   roll_seconds(std::max(now, timeline_.measure_start_ns), true);
 }

@@ -11,6 +11,7 @@
 #include "load/interval_series.h"
 #include "load/load_config.h"
 #include "load/load_result.h"
+#include "load/open_loop_schedule.h"
 #include "load/socket_address.h"
 
 namespace tracebench::load {
@@ -68,7 +69,6 @@ class Worker {
   bool in_window(std::int64_t intended_ns) const {
     return intended_ns >= timeline_.measure_start_ns && intended_ns < timeline_.measure_end_ns;
   }
-  std::int64_t intended_time(std::uint64_t k) const;
 
   const LoadConfig& cfg_;
   const SocketAddress& addr_;
@@ -88,7 +88,7 @@ class Worker {
   // Open-loop schedule: requests [next_unsent_, next_due_) are due but not yet sent.
   std::uint64_t next_due_ = 0;
   std::uint64_t next_unsent_ = 0;
-  double interval_ns_ = 0;
+  OpenLoopSchedule schedule_;
 
   LoadResult result_;
   stats::Histogram interval_latency_;
