@@ -87,7 +87,7 @@ type fileSink struct {
 	lastFile string
 	lastErr  string
 
-	wg                                                      sync.WaitGroup
+	wg                                                 sync.WaitGroup
 	triggered, written, failed, suppressed, notRunning atomic.Int64
 }
 

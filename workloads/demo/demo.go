@@ -1,0 +1,182 @@
+// Package demo is the HTTP application of the demo-server: endpoints whose execution
+// traces differ in shape (CPU, allocation, goroutine churn, a bounded pool, mutex
+// contention, blocking waits, user annotations, a mixed JSON API), plus the test knobs
+// tracebench uses to validate itself (CPU injected only while tracing, scheduled stalls).
+//
+// Every endpoint is documented in docs/workloads.md of the tracebench repository.
+package demo
+
+import (
+	"errors"
+	"net/http"
+	"runtime"
+	"runtime/trace"
+	"sync"
+	"time"
+)
+
+// Config configures a Server. The zero value serves the endpoints with no test knobs.
+type Config struct {
+	// InjectCPU is CPU work added to every request, but only while trace.IsEnabled()
+	// (a trace.Start capture or a flight recorder is running): a known "tracing overhead"
+	// for validating tracebench. Test knob.
+	InjectCPU time.Duration
+	// StallEvery and StallFor: every StallEvery, a global lock is held for StallFor, so
+	// requests arriving meanwhile wait for it to be released. Both zero means off.
+	// Test knob for anomaly capture.
+	StallEvery, StallFor time.Duration
+	// PoolWorkers is the size of the worker pool behind /pool. Zero means GOMAXPROCS.
+	PoolWorkers int
+}
+
+// Validate reports the first inconsistent field.
+func (c Config) Validate() error {
+	switch {
+	case c.InjectCPU < 0:
+		return errors.New("InjectCPU is negative")
+	case c.StallEvery < 0 || c.StallFor < 0:
+		return errors.New("StallEvery or StallFor is negative")
+	case (c.StallEvery == 0) != (c.StallFor == 0):
+		return errors.New("StallEvery and StallFor must be set together")
+	case c.StallEvery > 0 && c.StallFor >= c.StallEvery:
+		return errors.New("StallFor must be shorter than StallEvery")
+	case c.PoolWorkers < 0:
+		return errors.New("PoolWorkers is negative")
+	}
+	return nil
+}
+
+// Server serves the demo endpoints. Create it with New, serve Handler, and call Close
+// after the HTTP server has stopped.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+	pool    *pool
+	hot     hotLock
+
+	stallGate sync.RWMutex // write-locked during a stall; every request passes through it
+	stalls    chan struct{}
+	stopStall chan struct{}
+	stallDone chan struct{}
+}
+
+// New returns a Server and starts its background goroutines (the /pool workers and,
+// if configured, the stall schedule). It panics if cfg is invalid; check with Validate.
+func New(cfg Config) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic("demo.New: " + err.Error())
+	}
+	if cfg.PoolWorkers == 0 {
+		cfg.PoolWorkers = runtime.GOMAXPROCS(0)
+	}
+	s := &Server{cfg: cfg, pool: newPool(cfg.PoolWorkers)}
+	var h http.Handler = http.HandlerFunc(s.route)
+	if cfg.InjectCPU > 0 || cfg.StallEvery > 0 {
+		// Only wrapped when a knob is on, so /health stays as cheap as it can be otherwise.
+		h = s.knobs(h)
+	}
+	s.handler = h
+	if cfg.StallEvery > 0 {
+		s.stalls = make(chan struct{}, 1)
+		s.stopStall = make(chan struct{})
+		s.stallDone = make(chan struct{})
+		go s.stallLoop()
+	}
+	return s
+}
+
+// Handler returns the handler for all endpoints.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the background goroutines. Requests must no longer be in flight.
+func (s *Server) Close() {
+	if s.stopStall != nil {
+		close(s.stopStall)
+		<-s.stallDone
+	}
+	s.pool.close()
+}
+
+// Stalls returns a channel that receives a value (dropped if nobody is listening) each
+// time a stall begins; nil when stalls are off. For tests.
+func (s *Server) Stalls() <-chan struct{} { return s.stalls }
+
+func (s *Server) knobs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.stalls != nil {
+			s.stallGate.RLock()
+			s.stallGate.RUnlock()
+		}
+		if s.cfg.InjectCPU > 0 && trace.IsEnabled() {
+			spin(s.cfg.InjectCPU)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) stallLoop() {
+	defer close(s.stallDone)
+	tick := time.NewTicker(s.cfg.StallEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stopStall:
+			return
+		case <-tick.C:
+		}
+		s.stallGate.Lock()
+		select {
+		case s.stalls <- struct{}{}:
+		default:
+		}
+		t := time.NewTimer(s.cfg.StallFor)
+		select {
+		case <-t.C:
+		case <-s.stopStall:
+			t.Stop()
+			s.stallGate.Unlock()
+			return
+		}
+		s.stallGate.Unlock()
+	}
+}
+
+// route dispatches with a switch rather than a ServeMux: cheaper for /health, and every
+// miss gets a JSON 404.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/health" {
+		health(w, r)
+		return
+	}
+	var h func(http.ResponseWriter, *http.Request)
+	allow := "GET, HEAD"
+	switch r.URL.Path {
+	case "/cpu":
+		h = s.cpu
+	case "/alloc":
+		h = s.alloc
+	case "/churn":
+		h = s.churn
+	case "/pool":
+		h = s.poolWork
+	case "/mutex":
+		h = s.mutex
+	case "/block":
+		h = s.block
+	case "/annotate":
+		h = s.annotate
+	case "/api":
+		h, allow = s.api, "GET, HEAD, POST"
+	default:
+		writeError(w, http.StatusNotFound, "no such endpoint "+r.URL.Path, "")
+		return
+	}
+	methodOK := r.Method == http.MethodGet || r.Method == http.MethodHead ||
+		(r.Method == http.MethodPost && allow == "GET, HEAD, POST")
+	if !methodOK {
+		w.Header().Set("Allow", allow)
+		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed; use "+allow, "")
+		return
+	}
+	h(w, r)
+}
