@@ -391,7 +391,7 @@ func queryShard(shard int, req apiRequest) []apiItem {
 			Name:  "item-" + strconv.FormatInt(id%100000, 10),
 			Score: float64(sum%10000) / 10000,
 			Shard: shard,
-			Tags:  []string{tagNames[sum%8], tagNames[(sum>>8)%8]},
+			Tags:  []string{tagNames[(sum>>40)%8], tagNames[(sum>>52)%8]},
 		}
 	}
 	return out

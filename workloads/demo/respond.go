@@ -48,7 +48,9 @@ func writeError(w http.ResponseWriter, status int, msg, param string) {
 // paramError is a bad query parameter; it becomes a 400.
 type paramError struct{ msg, param string }
 
-func (e *paramError) write(w http.ResponseWriter) { writeError(w, http.StatusBadRequest, e.msg, e.param) }
+func (e *paramError) write(w http.ResponseWriter) {
+	writeError(w, http.StatusBadRequest, e.msg, e.param)
+}
 
 // intSpec describes one integer query parameter.
 type intSpec struct {

@@ -1,0 +1,445 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests build the real binary and run it on loopback, as tracebench does.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds demo-server once per test run into a temporary directory.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "demo-server-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "demo-server")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+type server struct {
+	cmd         *exec.Cmd
+	main, debug string // base URLs; debug is "" without a debug listener
+	stdout      []string
+	stderr      *lockedBuffer
+	waitOnce    sync.Once
+	exitCode    int
+	waited      chan struct{}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// start runs demo-server with args and waits for its listener lines.
+func start(t *testing.T, args ...string) *server {
+	t.Helper()
+	s := &server{cmd: exec.Command(binary(t), args...), stderr: &lockedBuffer{}, waited: make(chan struct{})}
+	s.cmd.Stderr = s.stderr
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		s.cmd.Wait()
+		s.exitCode = s.cmd.ProcessState.ExitCode()
+		close(s.waited)
+	}()
+	t.Cleanup(func() {
+		s.cmd.Process.Kill()
+		<-s.waited
+	})
+
+	wantLines := 2
+	for i, a := range args {
+		if (a == "--debug-addr" && i+1 < len(args) && args[i+1] == "") || a == "--debug-addr=" {
+			wantLines = 1
+		}
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	timeout := time.After(10 * time.Second)
+	for len(s.stdout) < wantLines {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("demo-server exited before printing its addresses; stdout %q, stderr %q", s.stdout, s.stderr)
+			}
+			s.stdout = append(s.stdout, l)
+		case <-timeout:
+			t.Fatalf("demo-server printed %q in 10s; stderr %q", s.stdout, s.stderr)
+		}
+	}
+	go func() { // anything more on stdout is a contract violation
+		for l := range lines {
+			t.Errorf("unexpected stdout line %q", l)
+		}
+	}()
+	re := regexp.MustCompile(`^(debug )?listening on (127\.0\.0\.1:\d+)$`)
+	for i, l := range s.stdout {
+		m := re.FindStringSubmatch(l)
+		if m == nil || (i == 0) != (m[1] == "") {
+			t.Fatalf("stdout line %d = %q; want %q", i, l, []string{"listening on 127.0.0.1:PORT", "debug listening on 127.0.0.1:PORT"}[i])
+		}
+		if i == 0 {
+			s.main = "http://" + m[2]
+		} else {
+			s.debug = "http://" + m[2]
+		}
+	}
+	return s
+}
+
+// stop sends sig and returns the exit code.
+func (s *server) stop(t *testing.T, sig os.Signal) int {
+	t.Helper()
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.waited:
+		return s.exitCode
+	case <-time.After(15 * time.Second):
+		t.Fatalf("demo-server did not exit within 15s of %v", sig)
+		return -1
+	}
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+	took   time.Duration
+}
+
+var client = &http.Client{Timeout: 20 * time.Second}
+
+func call(t *testing.T, method, url string, hdr ...string) reply {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	return reply{resp.StatusCode, resp.Header, body, time.Since(start)}
+}
+
+var traceHeader = regexp.MustCompile(`^go 1\.2\d trace\x00`)
+
+const fr = "/debug/tracebench/flightrecorder/"
+
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string // the whole stderr line after "demo-server: "
+	}{
+		{[]string{"--inject-cpu-us", "abc"}, `invalid value "abc" for flag --inject-cpu-us: parse error`},
+		{[]string{"--inject-cpu-us", "-5"}, `invalid value "-5" for flag --inject-cpu-us: want microseconds in [0, 10000000]`},
+		{[]string{"--stall-every", "often"}, `invalid value "often" for flag --stall-every: parse error`},
+		{[]string{"--stall-every", "1s"}, `invalid value "1s" for flag --stall-every: needs --stall-for too`},
+		{[]string{"--stall-for", "1s"}, `invalid value "1s" for flag --stall-for: needs --stall-every too`},
+		{[]string{"--stall-every", "1s", "--stall-for", "2s"}, `invalid value "2s" for flag --stall-for: must be shorter than --stall-every 1s`},
+		{[]string{"--stall-every", "-1s", "--stall-for", "1ms"}, `invalid value "-1s" for flag --stall-every: must not be negative`},
+		{[]string{"--addr", "8080"}, `invalid value "8080" for flag --addr: want host:port, e.g. 127.0.0.1:8080`},
+		{[]string{"--debug-addr", "127.0.0.1:99999"}, `invalid value "127.0.0.1:99999" for flag --debug-addr: port must be a number in [0, 65535]`},
+		{[]string{"--addr"}, `flag needs an argument: --addr`},
+		{[]string{"--bogus"}, `flag provided but not defined: --bogus`},
+		{[]string{"--no-agent=maybe"}, `invalid boolean value "maybe" for --no-agent: parse error`},
+		{[]string{"serve"}, `unexpected argument "serve": demo-server takes only flags`},
+		{[]string{"--no-agent", "--agent-token", "x"}, `invalid value "(hidden)" for flag --agent-token: the agent is not served (--no-agent, --no-pprof or empty --debug-addr)`},
+		{[]string{"--slow-threshold", "1s"}, `invalid value "1s" for flag --slow-threshold: only applies with --snapshot-dir`},
+		{[]string{"--snapshot-dir", "d", "--fr-max-bytes", "3Q"}, `invalid value "3Q" for flag --fr-max-bytes: unknown unit "Q": want B, KiB, MiB, GiB, TiB, KB, MB, GB or TB`},
+		{[]string{"--snapshot-dir", "d", "--fr-min-age", "0s"}, `invalid value "0s" for flag --fr-min-age: must be positive (omit it for the Go default of 10s)`},
+		{[]string{"--snapshot-dir", "d", "--snapshot-keep", "0"}, `invalid value "0" for flag --snapshot-keep: must be at least 1`},
+	} {
+		cmd := exec.Command(binary(t), tc.args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if want := "demo-server: " + tc.want + "\n"; code != 2 || stderr.String() != want || stdout.Len() != 0 {
+			t.Errorf("demo-server %q: exit %d, stderr %q, stdout %q; want exit 2, stderr %q", tc.args, code,
+				stderr.String(), stdout.String(), want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(binary(t), "--help").Output()
+	if err != nil || !bytes.Contains(out, []byte("-inject-cpu-us N")) || !bytes.Contains(out, []byte("TEST KNOB")) {
+		t.Errorf("--help: %v\n%s", err, out)
+	}
+}
+
+func TestListenFailure(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	out, err := exec.Command(binary(t), "--addr", ln.Addr().String(), "--debug-addr", "").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "--addr "+ln.Addr().String()) {
+		t.Errorf("port in use: %v %q; want exit 1 naming --addr", err, out)
+	}
+}
+
+// The whole surface against the real binary: every endpoint, pprof, the agent's
+// lifecycle with a pprof trace capture beside the recorder, and a graceful SIGTERM.
+func TestServeEverything(t *testing.T) {
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0")
+
+	for _, path := range []string{"/health", "/cpu", "/cpu?us=500", "/alloc", "/alloc?kb=1024&objects=10",
+		"/churn", "/churn?n=50&us=1", "/pool", "/pool?n=50&us=1", "/mutex", "/mutex?workers=8&iters=20",
+		"/block", "/block?waits=1&us=10", "/annotate", "/annotate?regions=100&tasks=10&logs=100",
+		"/api", "/api?items=5&fanout=2&backend_us=0"} {
+		r := call(t, "GET", s.main+path)
+		if r.status != 200 || r.header.Get("Content-Length") == "" {
+			t.Errorf("GET %s: %d, Content-Length %q, body %s", path, r.status, r.header.Get("Content-Length"), r.body)
+		}
+		if path != "/health" && !json.Valid(r.body) {
+			t.Errorf("GET %s: body is not JSON: %s", path, r.body)
+		}
+	}
+	if r := call(t, "GET", s.main+"/cpu?us=x"); r.status != 400 || !bytes.Contains(r.body, []byte(`"param":"us"`)) {
+		t.Errorf("bad param: %d %s", r.status, r.body)
+	}
+	if r := call(t, "GET", s.main+"/debug/pprof/"); r.status != 404 {
+		t.Errorf("pprof on the main listener: %d; want it only on the debug listener", r.status)
+	}
+	if r := call(t, "GET", s.debug+"/debug/pprof/"); r.status != 200 {
+		t.Errorf("pprof index: %d", r.status)
+	}
+
+	if r := call(t, "POST", s.debug+fr+"start?max_bytes=huge"); r.status != 400 {
+		t.Errorf("bad start: %d %s", r.status, r.body)
+	}
+	if r := call(t, "GET", s.debug+fr+"snapshot"); r.status != 409 {
+		t.Errorf("snapshot before start: %d %s", r.status, r.body)
+	}
+	r := call(t, "POST", s.debug+fr+"start?min_age=2s&max_bytes=8MiB")
+	var st struct {
+		Enabled  bool   `json:"enabled"`
+		MinAgeNs int64  `json:"min_age_ns"`
+		MaxBytes uint64 `json:"max_bytes"`
+		Snaps    int    `json:"snapshots_taken"`
+	}
+	if err := json.Unmarshal(r.body, &st); err != nil || r.status != 200 || !st.Enabled || st.MinAgeNs != 2e9 || st.MaxBytes != 8<<20 {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	if r := call(t, "POST", s.debug+fr+"start"); r.status != 409 {
+		t.Errorf("second start: %d %s", r.status, r.body)
+	}
+
+	// A pprof trace capture runs beside the flight recorder (Go 1.25+).
+	captured := make(chan reply)
+	go func() { captured <- call(t, "GET", s.debug+"/debug/pprof/trace?seconds=0.5") }()
+	for _, path := range []string{"/api", "/churn", "/annotate"} {
+		call(t, "GET", s.main+path)
+	}
+	snap := call(t, "GET", s.debug+fr+"snapshot")
+	if snap.status != 200 || !traceHeader.Match(snap.body) || snap.header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("snapshot: %d %q, %d bytes", snap.status, snap.header.Get("Content-Type"), len(snap.body))
+	}
+	if c := <-captured; c.status != 200 || !traceHeader.Match(c.body) {
+		t.Errorf("pprof trace beside the recorder: %d %q", c.status, c.body[:min(len(c.body), 40)])
+	}
+	r = call(t, "GET", s.debug+fr+"status")
+	if err := json.Unmarshal(r.body, &st); err != nil || !st.Enabled || st.Snaps != 1 {
+		t.Errorf("status: %s", r.body)
+	}
+	if r := call(t, "POST", s.debug+fr+"stop"); r.status != 200 {
+		t.Errorf("stop: %d %s", r.status, r.body)
+	}
+	if r := call(t, "POST", s.debug+fr+"stop"); r.status != 409 || string(r.body) != `{"error":"flight recorder not running"}`+"\n" {
+		t.Errorf("second stop: %d %s", r.status, r.body)
+	}
+
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d; stderr %q", code, s.stderr)
+	}
+	if e := s.stderr.String(); e != "" {
+		t.Errorf("stderr not empty: %q", e)
+	}
+}
+
+func TestDebugListenerVariants(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name                string
+		args                []string
+		pprof, agent, token int // expected status of pprof index, agent status without and with token
+	}{
+		{"default", nil, 200, 200, 200},
+		{"no agent", []string{"--no-agent"}, 200, 404, 404},
+		{"no pprof", []string{"--no-pprof"}, 404, 404, 404},
+		{"token", []string{"--agent-token", "t0k"}, 200, 401, 200},
+		{"no debug listener", []string{"--debug-addr", ""}, 0, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := start(t, append([]string{"--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"}, tc.args...)...)
+			if r := call(t, "GET", s.main+"/health"); r.status != 200 || string(r.body) != "ok\n" {
+				t.Errorf("/health: %d %q", r.status, r.body)
+			}
+			if tc.pprof == 0 {
+				if s.debug != "" || len(s.stdout) != 1 {
+					t.Errorf("debug listener present: %q", s.stdout)
+				}
+			} else {
+				if r := call(t, "GET", s.debug+"/debug/pprof/"); r.status != tc.pprof {
+					t.Errorf("pprof: %d, want %d", r.status, tc.pprof)
+				}
+				if r := call(t, "GET", s.debug+fr+"status"); r.status != tc.agent {
+					t.Errorf("agent status: %d %s, want %d", r.status, r.body, tc.agent)
+				}
+				if r := call(t, "GET", s.debug+fr+"status", "Authorization", "Bearer t0k"); r.status != tc.token {
+					t.Errorf("agent status with token: %d %s, want %d", r.status, r.body, tc.token)
+				}
+			}
+			if code := s.stop(t, syscall.SIGINT); code != 0 {
+				t.Errorf("exit code after SIGINT = %d; stderr %q", code, s.stderr)
+			}
+		})
+	}
+}
+
+// --inject-cpu-us: the injected work exists exactly while tracing is on.
+func TestInjectCPU(t *testing.T) {
+	t.Parallel()
+	const inject = 40 * time.Millisecond
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu-us", "40000")
+	fastest := func() time.Duration {
+		best := time.Hour
+		for range 3 {
+			best = min(best, call(t, "GET", s.main+"/health").took)
+		}
+		return best
+	}
+	if d := fastest(); d >= inject {
+		t.Errorf("/health took %v with tracing off", d)
+	}
+	call(t, "POST", s.debug+fr+"start")
+	if d := fastest(); d < inject {
+		t.Errorf("/health took %v with the flight recorder on; want at least %v", d, inject)
+	}
+	call(t, "POST", s.debug+fr+"stop")
+	if d := fastest(); d >= inject {
+		t.Errorf("/health took %v after stopping the recorder", d)
+	}
+	s.stop(t, syscall.SIGTERM)
+}
+
+// Anomaly capture: scheduled stalls make requests slow, and the slow-request
+// middleware writes exactly one snapshot file for all of them.
+func TestStallsAreCaptured(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0",
+		"--stall-every", "300ms", "--stall-for", "150ms",
+		"--snapshot-dir", dir, "--slow-threshold", "50ms", "--snapshot-min-interval", "1h",
+		"--fr-min-age", "1s", "--fr-max-bytes", "4MiB")
+	slow := 0
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if call(t, "GET", s.main+"/health").took >= 50*time.Millisecond {
+			slow++
+		}
+	}
+	if slow < 2 {
+		t.Errorf("%d slow requests in 1.5s with a 150ms stall every 300ms; want several", slow)
+	}
+	r := call(t, "GET", s.debug+fr+"status")
+	if !bytes.Contains(r.body, []byte(`"enabled":true`)) {
+		t.Errorf("recorder not running with --snapshot-dir: %s", r.body)
+	}
+	if code := s.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit %d; stderr %q", code, s.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "flightrecorder-*.trace"))
+	if len(files) != 1 {
+		t.Fatalf("snapshot files %v after %d slow requests; want exactly one", files, slow)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil || !traceHeader.Match(data) {
+		t.Errorf("%s: %v, header %q", files[0], err, data[:min(16, len(data))])
+	}
+}
