@@ -272,3 +272,30 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// discardWriter is a ResponseWriter that keeps one header map, so the benchmark
+// measures the handler and not the recorder.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkHandlers measures each endpoint's handler with default parameters, without
+// the network: the server-side cost quoted in docs/workloads.md.
+func BenchmarkHandlers(b *testing.B) {
+	s := New(Config{})
+	defer s.Close()
+	h := s.Handler()
+	for _, path := range []string{"/health", "/cpu", "/alloc", "/churn", "/pool", "/mutex", "/block", "/annotate",
+		"/api", "/api?backend_us=0"} {
+		b.Run(strings.TrimPrefix(path, "/"), func(b *testing.B) {
+			req := httptest.NewRequest("GET", path, nil)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(w, req)
+			}
+		})
+	}
+}
