@@ -189,8 +189,9 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-// Defaults must be modest: tens to hundreds of µs of server time. The bound here is
-// loose (noisy 2-core CI); docs/workloads.md gives measured figures.
+// Defaults must be modest: tens to hundreds of µs of server time (~2 ms for the timer
+// waits of /block). The bound here only catches gross mistakes on a noisy 2-core CI
+// machine; docs/workloads.md gives measured figures.
 func TestDefaultsAreModest(t *testing.T) {
 	srv := newTestServer(t, Config{})
 	for _, path := range []string{"/cpu", "/alloc", "/churn", "/pool", "/mutex", "/block", "/annotate", "/api"} {
@@ -207,8 +208,8 @@ func TestDefaultsAreModest(t *testing.T) {
 		slices.Sort(elapsed)
 		med := elapsed[len(elapsed)/2]
 		t.Logf("%-9s median server time %4d µs", path, med)
-		if med > 5000 {
-			t.Errorf("%s: median %d µs with default parameters; want well under 5 ms", path, med)
+		if med > 20000 {
+			t.Errorf("%s: median %d µs with default parameters; want well under 20 ms", path, med)
 		}
 	}
 }
@@ -237,7 +238,7 @@ func TestInjectCPUOnlyWhileTracing(t *testing.T) {
 }
 
 func TestStallDelaysRequests(t *testing.T) {
-	const every, stall = 150 * time.Millisecond, 100 * time.Millisecond
+	const every, stall = 400 * time.Millisecond, 300 * time.Millisecond
 	s := New(Config{StallEvery: every, StallFor: stall})
 	srv := httptest.NewServer(s.Handler())
 	defer func() { srv.Close(); s.Close() }()
