@@ -8,6 +8,7 @@
 namespace tracebench::cli {
 
 int load_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 
 }  // namespace tracebench::cli

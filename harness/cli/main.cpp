@@ -23,6 +23,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"run", "the three-mode experiment: what tracing and the flight recorder cost the target",
+     tracebench::cli::run_command},
     {"load", "a plain load test of an HTTP target (closed or open loop)",
      tracebench::cli::load_command},
     {"inspect", "what a Go execution trace file holds, and how fast it parses",

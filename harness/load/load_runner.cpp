@@ -88,6 +88,7 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
     if (!cpu_start_taken && now >= timeline.measure_start_ns) {
       cpu_at_start = process_cpu_s();
       cpu_start_taken = true;
+      if (hooks.on_measure_start) hooks.on_measure_start();
     }
     if (hooks.interrupt && hooks.interrupt->load()) {
       interrupted = true;
@@ -113,6 +114,7 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   }
   cpu_at_end = process_cpu_s();
   if (interrupted) stop.store(true);
+  if (cpu_start_taken && hooks.on_measure_end) hooks.on_measure_end();
   for (auto& t : threads) t.join();
 
   LoadResult total;

@@ -30,6 +30,10 @@ struct RunHooks {
   std::int64_t progress_period_ns = 250'000'000;
   // Set (e.g. from a SIGINT handler) to stop early; the result is then marked incomplete.
   const std::atomic<bool>* interrupt = nullptr;
+  // Called from the calling thread as the measured window opens and closes (after the
+  // warm-up; at the end or the interrupt), e.g. to read the target's CPU time. Keep short.
+  std::function<void()> on_measure_start;
+  std::function<void()> on_measure_end;
 };
 
 // Thrown when the run cannot start (unresolvable or unreachable target).

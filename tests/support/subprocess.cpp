@@ -74,11 +74,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, double timeout_s
   return r;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool merge_stderr) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-  pid_ = spawn(argv, out[1], devnull);
+  pid_ = spawn(argv, out[1], merge_stderr ? out[1] : devnull);
   ::close(out[1]);
   ::close(devnull);
   stdout_fd_ = out[0];
@@ -107,6 +107,40 @@ void ChildProcess::kill_now() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+void ChildProcess::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int ChildProcess::wait_exit(double timeout_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  int status = 0;
+  for (;;) {
+    output();  // keep the pipe drained so the child never blocks on a full pipe
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+    if (seconds_since(t0) > timeout_s) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    ::usleep(20'000);
+  }
+  pid_ = -1;
+  output();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string ChildProcess::output() {
+  char buf[4096];
+  for (;;) {
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) break;
+    ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    buffered_.append(buf, static_cast<std::size_t>(n));
+  }
+  return buffered_;
 }
 
 std::string ChildProcess::wait_for_line(const std::string& prefix, double timeout_s) {

@@ -1,0 +1,210 @@
+// `tracebench run`: the three-mode overhead experiment.
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/interrupt.h"
+#include "cli/progress_line.h"
+#include "cli/run_context.h"
+#include "cli/run_options.h"
+#include "cli/run_summary.h"
+#include "cli/usage_error.h"
+#include "experiment/analysis.h"
+#include "experiment/benchstat_format.h"
+#include "experiment/experiment.h"
+#include "experiment/run_result_json.h"
+#include "load/load_runner.h"
+#include "target/agent_client.h"
+#include "target/launched_target.h"
+#include "target/pprof_capture.h"
+
+namespace tracebench::cli {
+namespace {
+
+using experiment::Mode;
+
+bool wants(const experiment::RunConfig& c, Mode m) {
+  return std::find(c.modes.begin(), c.modes.end(), m) != c.modes.end();
+}
+
+// Candidate debug addresses when none is given: the target itself (pprof on the main mux),
+// then the conventional :6060 on the same host.
+std::vector<load::Endpoint> debug_candidates(const load::Endpoint& target) {
+  std::vector<load::Endpoint> out = {target};
+  if (target.port != 6060) out.push_back({target.host, 6060});
+  return out;
+}
+
+// Fills config.pprof and config.agent; returns an error line when the trace mode cannot run.
+std::string discover_endpoints(RunOptions& o) {
+  auto& c = o.config;
+  if (wants(c, Mode::kTrace)) {
+    std::vector<load::Endpoint> tried = o.pprof_given ? std::vector<load::Endpoint>{*c.pprof} : debug_candidates(c.load.target);
+    c.pprof.reset();
+    std::string reasons;
+    for (const auto& e : tried) {
+      std::string why = target::probe_pprof(e.host, e.port);
+      if (why.empty()) {
+        c.pprof = e;
+        break;
+      }
+      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", why);
+    }
+    if (!c.pprof)
+      return fmt::format("no /debug/pprof/trace found (tried {}): import net/http/pprof on the target's debug mux "
+                         "and pass --pprof HOST:PORT, or leave trace out of --modes",
+                         reasons);
+  }
+  if (wants(c, Mode::kFlightRecorder)) {
+    std::vector<load::Endpoint> tried;
+    if (o.agent_given) {
+      tried = {*c.agent};
+    } else {
+      if (c.pprof) tried.push_back(*c.pprof);
+      for (const auto& e : debug_candidates(c.load.target))
+        if (!c.pprof || e.display() != c.pprof->display()) tried.push_back(e);
+    }
+    c.agent.reset();
+    for (const auto& e : tried) {
+      try {
+        target::AgentClient client(e.host, e.port, c.agent_token, 2'000'000'000);
+        if (auto status = client.probe()) {
+          if (status->enabled) client.stop();  // a recorder left running by an earlier run
+          c.agent = e;
+          break;
+        }
+      } catch (const target::AgentError& err) {
+        if (o.agent_given) return fmt::format("--agent {}: {}", e.display(), err.what());
+      }
+    }
+  }
+  return {};
+}
+
+std::string make_temp_dir() {
+  std::string templ = (std::filesystem::temp_directory_path() / "tracebench-XXXXXX").string();
+  if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a temporary directory");
+  return templ;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  RunOptions o;
+  try {
+    o = parse_run_options(args);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "tracebench run: {}\n", e.what());
+    return kExitUsage;
+  }
+  if (o.help) {
+    fmt::print("{}", run_usage());
+    return kExitOk;
+  }
+  const auto& interrupt = install_interrupt_handler();
+
+  std::unique_ptr<target::LaunchedTarget> launched;
+  if (!o.exec_command.empty()) {
+    const long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
+    std::vector<int> target_cpus, own_cpus;
+    if (o.pin && ncpu >= 2) {
+      target_cpus = {static_cast<int>(ncpu - 1)};
+      for (int i = 0; i < ncpu - 1; ++i) own_cpus.push_back(i);
+    }
+    const std::string log = (o.out_dir.empty() ? std::filesystem::temp_directory_path().string() : o.out_dir) +
+                            "/target.log";
+    if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
+    try {
+      launched = std::make_unique<target::LaunchedTarget>(o.exec_command, target_cpus, log);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "tracebench run: --exec: {}\n", e.what());
+      return kExitRunFailed;
+    }
+    if (std::string why = launched->wait_until_listening(o.config.load.target.host, o.config.load.target.port,
+                                                         10'000'000'000);
+        !why.empty()) {
+      fmt::print(stderr, "tracebench run: --exec '{}': {}\n", o.exec_command, why);
+      return kExitRunFailed;
+    }
+    if (!own_cpus.empty()) {
+      if (std::string why = target::pin_current_thread(own_cpus); !why.empty())
+        fmt::print(stderr, "tracebench run: --pin: {}\n", why);
+    }
+    if (!o.config.target_pid) o.config.target_pid = launched->pid();
+  }
+
+  if (std::string why = discover_endpoints(o); !why.empty()) {
+    fmt::print(stderr, "tracebench run: {}\n", why);
+    return kExitRunFailed;
+  }
+  const bool temp_out = o.out_dir.empty();
+  o.config.out_dir = temp_out ? make_temp_dir() : o.out_dir;
+
+  experiment::RunResult run;
+  try {
+    run = experiment::prepare_run(o.config);
+  } catch (const load::TargetUnreachable& e) {
+    fmt::print(stderr, "tracebench run: {}\n", e.what());
+    return kExitRunFailed;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tracebench run: {}\n", e.what());
+    return kExitRunFailed;
+  }
+
+  ProgressLine progress(o.progress);
+  experiment::ExperimentHooks hooks;
+  hooks.interrupt = &interrupt;
+  hooks.on_plan = [](const experiment::RunResult& r) { fmt::print("{}\n", format_plan(r)); std::fflush(stdout); };
+  const std::size_t total_rounds = run.plan.size();
+  hooks.on_progress = [&](int index, Mode mode, const load::Progress& p) {
+    const std::size_t done = index < 0 ? 0 : static_cast<std::size_t>(index);
+    const int width = 20;
+    const int filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) / static_cast<double>(total_rounds));
+    progress.show(fmt::format("[{}{}] {} {:<14} {:5.1f}/{:.1f}s {:>8.0f} req/s errors {}",
+                              std::string(static_cast<std::size_t>(filled), '#'), std::string(static_cast<std::size_t>(width - filled), '.'),
+                              index < 0 ? std::string("warm-up") : fmt::format("round {}/{}", index + 1, total_rounds),
+                              experiment::to_string(mode), p.elapsed_s, p.total_s, p.recent_rps, p.errors));
+  };
+  experiment::execute_run(run, hooks);
+  progress.clear();
+
+  const experiment::Analysis analysis = experiment::analyse(run);
+  fmt::print("{}", format_run_summary(run, analysis));
+  for (const auto& w : run.warnings) fmt::print("warning: {}\n", w);
+  for (const auto& w : machine_warnings()) fmt::print("warning: {}\n", w);
+  for (const auto& w : analysis.invalid_reasons) fmt::print("INVALID: {}\n", w);
+
+  int code = kExitOk;
+  if (!temp_out) {
+    nlohmann::json context = run_context(command_line());
+    nlohmann::json j = experiment::to_json(run, analysis, context);
+    for (const auto& w : machine_warnings()) j["warnings"].push_back(w);
+    std::ofstream json_out(o.out_dir + "/result.json");
+    json_out << j.dump(2) << "\n";
+    std::ofstream bench_out(o.out_dir + "/run.bench");
+    experiment::write_benchstat(bench_out, run);
+    if (!json_out || !bench_out) {
+      fmt::print(stderr, "tracebench run: cannot write the result into '{}'\n", o.out_dir);
+      code = kExitRunFailed;
+    } else {
+      fmt::print("result: {}/result.json (benchstat -col /mode {}/run.bench)\n", o.out_dir, o.out_dir);
+    }
+  } else {
+    std::filesystem::remove_all(o.config.out_dir);
+  }
+  if (!run.complete) {
+    fmt::print(stderr, "tracebench run: stopped early: {}\n", run.stop_reason);
+    return kExitRunFailed;
+  }
+  if (code != kExitOk) return code;
+  return analysis.invalid_reasons.empty() ? kExitOk : kExitInvalid;
+}
+
+}  // namespace tracebench::cli

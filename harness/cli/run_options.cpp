@@ -1,0 +1,141 @@
+#include "cli/run_options.h"
+
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <sstream>
+
+#include "cli/load_options.h"
+#include "cli/units.h"
+#include "cli/usage_error.h"
+
+namespace po = boost::program_options;
+
+namespace tracebench::cli {
+namespace {
+
+po::options_description run_flag_descriptions() {
+  po::options_description d("Experiment");
+  d.add_options()
+      ("modes", po::value<std::string>()->default_value("off,trace,flightrecorder"),
+       "comma-separated modes to compare: off, trace, flightrecorder")
+      ("rounds", po::value<std::string>()->default_value("10"),
+       "rounds per mode (at least 6); --duration is split across them")
+      ("settle", po::value<std::string>()->default_value("300ms"),
+       "load after each mode switch before the round's window opens")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the randomized round order")
+      ("pprof", po::value<std::string>(), "HOST:PORT serving /debug/pprof/trace (default: try the target, then HOST:6060)")
+      ("agent", po::value<std::string>(), "HOST:PORT serving the flight-recorder agent (default: as --pprof)")
+      ("agent-token", po::value<std::string>(), "bearer token for the agent")
+      ("fr-min-age", po::value<std::string>()->default_value("10s"), "flight recorder MinAge")
+      ("fr-max-bytes", po::value<std::string>()->default_value("10MiB"), "flight recorder MaxBytes")
+      ("target-pid", po::value<std::string>(), "pid of the target for CPU/RSS (default: the process listening on the port)")
+      ("exec", po::value<std::string>(), "start the target with this shell command and stop it at the end")
+      ("pin", "with --exec: target on the last CPU, tracebench on the others")
+      ("out", po::value<std::string>(), "directory for result.json, run.bench and (with --keep-traces) traces")
+      ("keep-traces", "keep the raw trace and snapshot files in --out");
+  return d;
+}
+
+template <typename F>
+auto flag(const char* name, const std::string& value, F parse) {
+  try {
+    return parse(value);
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("{}: {}", name, e.what()));
+  }
+}
+
+}  // namespace
+
+std::string run_usage() {
+  std::ostringstream out;
+  out << "usage: tracebench run --target HOST:PORT [--duration 30s] [options]\n\n"
+         "What Go's execution tracer costs the target: load with tracing off, with a full\n"
+         "runtime/trace capture, and with the flight recorder on, in interleaved rounds, then\n"
+         "each mode against off with confidence intervals. --duration is measured time per mode.\n\n";
+  po::options_description output("Output");
+  output.add_options()("no-progress", "no live progress line")("help,h", "show this help");
+  out << load_flag_descriptions() << "\n" << run_flag_descriptions() << "\n" << output;
+  return out.str();
+}
+
+RunOptions parse_run_options(const std::vector<std::string>& args) {
+  po::options_description all;
+  all.add(load_flag_descriptions()).add(run_flag_descriptions());
+  all.add_options()("no-progress", "")("help,h", "");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  RunOptions o;
+  if (vm.count("help")) {
+    o.help = true;
+    return o;
+  }
+  auto& c = o.config;
+  // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
+  // the first round, default 5s unless given).
+  apply_load_flags(vm, c.load);
+  c.duration_per_mode_ns = c.load.duration_ns;
+  c.warmup_ns = vm["warmup"].defaulted() ? 5'000'000'000 : c.load.warmup_ns;
+
+  c.modes.clear();
+  std::string modes = vm["modes"].as<std::string>();
+  std::stringstream ss(modes);
+  for (std::string m; std::getline(ss, m, ',');) {
+    auto mode = experiment::parse_mode(m);
+    if (!mode)
+      throw UsageError(fmt::format("--modes: unknown mode '{}': expected off, trace or flightrecorder", m));
+    if (std::find(c.modes.begin(), c.modes.end(), *mode) != c.modes.end())
+      throw UsageError(fmt::format("--modes: mode '{}' is listed twice", m));
+    c.modes.push_back(*mode);
+  }
+  if (c.modes.empty()) throw UsageError("--modes: expected at least one of off, trace, flightrecorder");
+
+  const double rounds = flag("--rounds", vm["rounds"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
+  if (rounds < 6 || rounds > 1000 || rounds != static_cast<double>(static_cast<int>(rounds)))
+    throw UsageError(fmt::format("--rounds {} is out of range: expected a whole number from 6 to 1000 "
+                                 "(fewer cannot give a 95% confidence interval on a median)",
+                                 vm["rounds"].as<std::string>()));
+  c.rounds_per_mode = static_cast<int>(rounds);
+  if (c.phase_ns() < 200'000'000)
+    throw UsageError(fmt::format("--duration {} split into {} rounds gives rounds under 200ms: raise --duration or "
+                                 "lower --rounds",
+                                 vm["duration"].as<std::string>(), c.rounds_per_mode));
+  c.settle_ns = flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  c.seed = static_cast<std::uint64_t>(
+      flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
+  if (vm.count("pprof")) {
+    c.pprof = flag("--pprof", vm["pprof"].as<std::string>(), load::parse_endpoint);
+    o.pprof_given = true;
+  }
+  if (vm.count("agent")) {
+    c.agent = flag("--agent", vm["agent"].as<std::string>(), load::parse_endpoint);
+    o.agent_given = true;
+  }
+  if (vm.count("agent-token")) c.agent_token = vm["agent-token"].as<std::string>();
+  c.fr_min_age_ns = flag("--fr-min-age", vm["fr-min-age"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  c.fr_max_bytes = flag("--fr-max-bytes", vm["fr-max-bytes"].as<std::string>(), [](const std::string& s) { return parse_size_bytes(s); });
+  if (c.fr_min_age_ns <= 0) throw UsageError("--fr-min-age must be greater than zero");
+  if (c.fr_max_bytes == 0) throw UsageError("--fr-max-bytes must be greater than zero");
+  if (vm.count("target-pid")) {
+    const double pid = flag("--target-pid", vm["target-pid"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
+    if (pid < 1 || pid != static_cast<double>(static_cast<int>(pid)))
+      throw UsageError(fmt::format("--target-pid '{}' is not a process id", vm["target-pid"].as<std::string>()));
+    c.target_pid = static_cast<int>(pid);
+  }
+  if (vm.count("exec")) o.exec_command = vm["exec"].as<std::string>();
+  o.pin = vm.count("pin") > 0;
+  if (o.pin && o.exec_command.empty()) throw UsageError("--pin needs --exec: only a target tracebench starts can be pinned");
+  if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
+  c.keep_traces = vm.count("keep-traces") > 0;
+  if (c.keep_traces && o.out_dir.empty()) throw UsageError("--keep-traces needs --out DIR to keep them in");
+  o.progress = !vm.count("no-progress");
+  return o;
+}
+
+}  // namespace tracebench::cli

@@ -1,0 +1,27 @@
+#pragma once
+// `tracebench run` flags → a RunConfig plus output options. --pprof and --agent default to
+// probing the target's own address and then HOST:6060; what was tried is reported.
+
+#include <string>
+#include <vector>
+
+#include "experiment/run_config.h"
+
+namespace tracebench::cli {
+
+struct RunOptions {
+  experiment::RunConfig config;
+  std::string out_dir;          // --out: result.json, run.bench, traces; empty: none written
+  std::string exec_command;     // --exec: start the target ourselves
+  bool pin = false;             // --pin: target and generator on separate CPUs
+  bool progress = true;
+  bool help = false;
+  bool pprof_given = false;     // --pprof was set explicitly (a failure is then an error)
+  bool agent_given = false;
+};
+
+// Throws UsageError (one line naming the flag and value) on bad input.
+RunOptions parse_run_options(const std::vector<std::string>& args);
+std::string run_usage();
+
+}  // namespace tracebench::cli

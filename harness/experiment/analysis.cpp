@@ -1,0 +1,137 @@
+#include "experiment/analysis.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace tracebench::experiment {
+namespace {
+
+// Fewer complete rounds than this per mode cannot give a 95% CI on a median (n >= 6) nor
+// a Mann-Whitney p below 0.05 after correction.
+constexpr int kMinRounds = 6;
+// An open-loop generator later than this at p99 blurs the latencies being compared.
+constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
+
+std::optional<stats::Interval> interval_of(const std::vector<double>& v) {
+  if (v.empty()) return std::nullopt;
+  return stats::median_ci(v);
+}
+
+}  // namespace
+
+std::string_view metric_name(Metric m) {
+  switch (m) {
+    case Metric::kThroughput: return "throughput_rps";
+    case Metric::kLatencyP50: return "latency_p50_ns";
+    case Metric::kLatencyP99: return "latency_p99_ns";
+    case Metric::kLatencyP999: return "latency_p999_ns";
+    case Metric::kTargetCpuPerRequest: return "target_cpu_us_per_request";
+  }
+  return "unknown";
+}
+
+std::string_view metric_unit(Metric m) {
+  switch (m) {
+    case Metric::kThroughput: return "req/s";
+    case Metric::kTargetCpuPerRequest: return "µs/req";
+    default: return "ns";
+  }
+}
+
+bool higher_is_better(Metric m) { return m == Metric::kThroughput; }
+
+std::optional<double> metric_value(const RoundRecord& r, Metric m) {
+  switch (m) {
+    case Metric::kThroughput: return r.throughput_rps;
+    case Metric::kLatencyP50: return static_cast<double>(r.latency_p50_ns);
+    case Metric::kLatencyP99: return static_cast<double>(r.latency_p99_ns);
+    case Metric::kLatencyP999: return static_cast<double>(r.latency_p999_ns);
+    case Metric::kTargetCpuPerRequest: return r.target_cpu_us_per_request;
+  }
+  return std::nullopt;
+}
+
+std::vector<double> metric_samples(const RunResult& run, Mode mode, Metric m) {
+  std::vector<double> out;
+  for (const auto& r : run.rounds) {
+    if (r.mode != mode || !r.complete) continue;
+    if (auto v = metric_value(r, m)) out.push_back(*v);
+  }
+  return out;
+}
+
+Analysis analyse(const RunResult& run, double alpha) {
+  Analysis a;
+  a.alpha = alpha;
+  std::vector<Mode> modes;
+  for (Mode m : run.config.modes)
+    if (run.latency_by_mode.count(m)) modes.push_back(m);
+
+  for (Mode mode : modes) {
+    ModeSummary s;
+    s.mode = mode;
+    std::vector<double> bytes_per_s, events_per_s, bytes, window_s;
+    for (const auto& r : run.rounds) {
+      if (r.mode != mode || !r.complete) continue;
+      ++s.rounds;
+      if (r.send_lag_p99_ns > kMaxSendLagP99Ns && a.invalid_reasons.empty())
+        a.invalid_reasons.push_back(fmt::format(
+            "generator send lag p99 reached {:.2f} ms in round {}: the generator could not keep its schedule",
+            static_cast<double>(r.send_lag_p99_ns) / 1e6, r.index + 1));
+      const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
+      if (!f) continue;
+      bytes.push_back(static_cast<double>(f->bytes));
+      if (f->bytes_per_s > 0 && r.trace) bytes_per_s.push_back(f->bytes_per_s);
+      if (f->events_per_s && r.trace) events_per_s.push_back(*f->events_per_s);
+      if (r.snapshot && f->span_s > 0) window_s.push_back(f->span_s);
+    }
+    for (Metric m : kMetrics) s.metrics.push_back({m, stats::median_ci(metric_samples(run, mode, m))});
+    s.trace_bytes_per_s = interval_of(bytes_per_s);
+    s.trace_events_per_s = interval_of(events_per_s);
+    s.trace_bytes = interval_of(bytes);
+    s.fr_window_s = interval_of(window_s);
+    if (s.rounds < kMinRounds)
+      a.invalid_reasons.push_back(fmt::format("mode {} has {} complete rounds; at least {} are needed for a 95% CI",
+                                              to_string(mode), s.rounds, kMinRounds));
+    a.modes.push_back(std::move(s));
+  }
+
+  // Every mode against off, every metric; then Holm across the whole family.
+  for (Mode mode : modes) {
+    if (mode == Mode::kOff || !run.latency_by_mode.count(Mode::kOff)) continue;
+    for (Metric m : kMetrics) {
+      auto base = metric_samples(run, Mode::kOff, m);
+      auto treat = metric_samples(run, mode, m);
+      if (base.size() < 2 || treat.size() < 2) continue;
+      a.comparisons.push_back({mode, m, stats::relative_change(base, treat), 1, false});
+    }
+  }
+  std::vector<double> p;
+  for (const auto& c : a.comparisons) p.push_back(c.change.p_value);
+  const auto adjusted = stats::holm_adjust(p);
+  for (std::size_t i = 0; i < a.comparisons.size(); ++i) {
+    a.comparisons[i].p_adjusted = adjusted[i];
+    a.comparisons[i].significant = adjusted[i] < alpha;
+  }
+
+  // Noise floor: off rounds alternately split in two halves (in run order, so both halves
+  // span the whole run), compared like any other pair; its own Holm family.
+  for (Metric m : kMetrics) {
+    auto off = metric_samples(run, Mode::kOff, m);
+    std::vector<double> first, second;
+    for (std::size_t i = 0; i < off.size(); ++i) (i % 2 ? second : first).push_back(off[i]);
+    if (first.size() < 2 || second.size() < 2) continue;
+    a.noise_floor.push_back({Mode::kOff, m, stats::relative_change(first, second), 1, false});
+  }
+  p.clear();
+  for (const auto& c : a.noise_floor) p.push_back(c.change.p_value);
+  const auto adjusted_noise = stats::holm_adjust(p);
+  for (std::size_t i = 0; i < a.noise_floor.size(); ++i) {
+    a.noise_floor[i].p_adjusted = adjusted_noise[i];
+    a.noise_floor[i].significant = adjusted_noise[i] < alpha;
+  }
+  return a;
+}
+
+}  // namespace tracebench::experiment

@@ -1,0 +1,25 @@
+#include "experiment/benchstat_format.h"
+
+#include <fmt/ostream.h>
+
+namespace tracebench::experiment {
+
+void write_benchstat(std::ostream& out, const RunResult& run) {
+  // Configuration lines (key: value) are what benchstat shows above its tables.
+  fmt::print(out, "goos: linux\npkg: tracebench\ntarget: {}\npath: {}\n", run.config.load.target.display(),
+             run.config.load.request.path);
+  if (!run.target_go_version.empty()) fmt::print(out, "target-go: {}\n", run.target_go_version);
+  for (const auto& r : run.rounds) {
+    if (!r.complete || r.requests == 0) continue;
+    // The iteration count is the round's requests; each value is a per-round figure with a
+    // unit benchstat treats as a metric of its own.
+    fmt::print(out, "BenchmarkTarget/mode={} {} {} sec/op {} p50-sec {} p99-sec {} req/s", to_string(r.mode),
+               r.requests, r.measured_s / static_cast<double>(r.requests),
+               static_cast<double>(r.latency_p50_ns) / 1e9, static_cast<double>(r.latency_p99_ns) / 1e9,
+               r.throughput_rps);
+    if (r.target_cpu_us_per_request) fmt::print(out, " {} target-cpu-sec/op", *r.target_cpu_us_per_request / 1e6);
+    fmt::print(out, "\n");
+  }
+}
+
+}  // namespace tracebench::experiment

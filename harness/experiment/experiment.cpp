@@ -1,0 +1,278 @@
+#include "experiment/experiment.h"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "experiment/plan.h"
+#include "load/clock.h"
+#include "load/socket_address.h"
+#include "target/agent_client.h"
+#include "target/pprof_capture.h"
+#include "target/process_stats.h"
+#include "trace/analyze.h"
+
+namespace tracebench::experiment {
+namespace {
+
+// A capture asked for this much longer than settle + phase, so it is still running when
+// the measured window closes, whatever the request's latency.
+constexpr std::int64_t kCaptureTailNs = 300'000'000;
+
+// Thrown inside a round when the run cannot go on; the message becomes the stop reason.
+struct RunStopped : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double fallback_span_s) {
+  TraceFacts f;
+  f.file = path;
+  f.bytes = bytes;
+  f.span_s = fallback_span_s;
+  try {
+    trace::AnalyzeOptions opts;
+    opts.strict = false;
+    opts.annotations = false;
+    opts.goroutines = false;
+    const trace::TraceSummary s = trace::analyze_file(path, opts);
+    f.go_version = fmt::format("go {}", trace::version_name(s.version));
+    if (s.span_ns > 0) {
+      f.span_s = static_cast<double>(s.span_ns) / 1e9;
+      f.events_per_s = s.events_per_second();
+    }
+  } catch (const std::exception& e) {
+    f.read_error = e.what();
+  }
+  f.bytes_per_s = f.span_s > 0 ? static_cast<double>(bytes) / f.span_s : 0.0;
+  return f;
+}
+
+std::string agent_hint() {
+  return "add the flight-recorder agent to the target's debug mux (agent.Register, see docs/agent.md) "
+         "and pass --agent HOST:PORT";
+}
+
+}  // namespace
+
+RunResult prepare_run(const RunConfig& config) {
+  RunResult run;
+  run.config = config;
+  // The target must answer before anything else is tried.
+  {
+    load::SocketAddress addr = load::resolve(config.load.target);
+    if (std::string why = load::check_reachable(addr, config.load.target, config.load.connect_timeout_ns);
+        !why.empty())
+      throw load::TargetUnreachable(why);
+  }
+  std::vector<Mode> modes;
+  for (Mode m : config.modes) {
+    if (m == Mode::kTrace && !config.pprof) {
+      run.skipped.push_back({m, "no pprof endpoint found: import net/http/pprof on the target's debug mux, "
+                                "or pass --pprof HOST:PORT"});
+      continue;
+    }
+    if (m == Mode::kFlightRecorder && !config.agent) {
+      run.skipped.push_back({m, "no flight-recorder agent found: " + agent_hint()});
+      continue;
+    }
+    modes.push_back(m);
+  }
+  run.plan = make_plan(modes, config.rounds_per_mode, config.seed);
+  run.target_pid = config.target_pid;
+  if (!run.target_pid && (config.load.target.host == "127.0.0.1" || config.load.target.host == "localhost" ||
+                          config.load.target.host == "::1")) {
+    if (auto pid = target::find_listening_pid(config.load.target.port)) run.target_pid = *pid;
+  }
+  if (!run.target_pid)
+    run.warnings.push_back("the target's process was not found on this machine: no target CPU per request or RSS "
+                           "(run it locally, or pass --target-pid)");
+  for (Mode m : modes) run.latency_by_mode[m] = std::make_shared<stats::Histogram>();
+  return run;
+}
+
+namespace {
+
+class RoundRunner {
+ public:
+  RoundRunner(RunResult& run, const ExperimentHooks& hooks) : run_(run), hooks_(hooks) {
+    if (run.config.agent)
+      agent_ = std::make_unique<target::AgentClient>(run.config.agent->host, run.config.agent->port,
+                                                      run.config.agent_token);
+  }
+
+  // Load with nothing recorded, before the first round.
+  void warm_up() {
+    if (run_.config.warmup_ns <= 0) return;
+    load::LoadConfig cfg = run_.config.load;
+    cfg.warmup_ns = 0;
+    cfg.duration_ns = run_.config.warmup_ns;
+    load::RunHooks h;
+    h.interrupt = hooks_.interrupt;
+    h.on_progress = [&](const load::Progress& p) {
+      if (hooks_.on_progress) hooks_.on_progress(-1, Mode::kOff, p);
+    };
+    load::LoadResult r = load::run_load(cfg, h);
+    if (!r.complete) throw RunStopped(r.stop_reason);
+    if (r.requests == 0) throw RunStopped(fmt::format("the target did not answer during the warm-up ({} errors)",
+                                                      r.errors.total()));
+  }
+
+  RoundRecord run_round(int index, Mode mode) {
+    const RunConfig& c = run_.config;
+    RoundRecord rec;
+    rec.index = index;
+    rec.mode = mode;
+
+    std::unique_ptr<target::PprofCapture> capture;
+    std::string trace_path;
+    if (mode == Mode::kTrace) {
+      trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
+      capture = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, trace_path);
+      const double seconds = static_cast<double>(c.settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
+      if (std::string err = capture->start(seconds); !err.empty()) throw RunStopped(err);
+    } else if (mode == Mode::kFlightRecorder) {
+      try {
+        agent_->start(c.fr_min_age_ns, c.fr_max_bytes);
+      } catch (const target::AgentError& e) {
+        throw RunStopped(fmt::format("cannot start the flight recorder: {}", e.what()));
+      }
+    }
+
+    load::LoadConfig cfg = c.load;
+    cfg.warmup_ns = c.settle_ns;
+    cfg.duration_ns = c.phase_ns();
+    target::ProcessSample before, after;
+    load::RunHooks h;
+    h.interrupt = hooks_.interrupt;
+    h.on_progress = [&](const load::Progress& p) {
+      if (hooks_.on_progress) hooks_.on_progress(index, mode, p);
+    };
+    if (run_.target_pid) {
+      h.on_measure_start = [&] { before = target::sample_process(*run_.target_pid); };
+      h.on_measure_end = [&] { after = target::sample_process(*run_.target_pid); };
+    }
+    load::LoadResult r;
+    try {
+      r = load::run_load(cfg, h);
+    } catch (const load::TargetUnreachable& e) {
+      stop_mode(mode, capture.get());
+      throw RunStopped(fmt::format("the target stopped answering: {}", e.what()));
+    }
+
+    rec.complete = r.complete;
+    rec.measured_s = r.measured_s;
+    rec.requests = r.requests;
+    rec.errors = r.errors.total();
+    rec.throughput_rps = r.throughput_rps;
+    rec.latency_p50_ns = r.latency.value_at_percentile(50);
+    rec.latency_p99_ns = r.latency.value_at_percentile(99);
+    rec.latency_p999_ns = r.latency.value_at_percentile(99.9);
+    rec.latency_max_ns = r.latency.max();
+    rec.generator_cpu_us_per_request =
+        r.requests ? r.generator_cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
+    rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
+    if (run_.target_pid && before.alive && after.alive && r.requests > 0) {
+      rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / static_cast<double>(r.requests);
+      rec.target_rss_bytes = after.rss_bytes;
+    }
+    run_.latency_by_mode[mode]->add(r.latency);
+
+    // Teardown and the trace facts, even for a round that went wrong, so nothing measured is lost.
+    if (mode == Mode::kTrace) {
+      target::CaptureResult cap = capture->finish();
+      if (cap.ok || cap.bytes > 0)
+        rec.trace = read_trace_facts(trace_path, cap.bytes,
+                                     static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9);
+      if (!cap.ok && r.complete) throw_after(rec, fmt::format("the trace capture failed: {}", cap.error));
+    } else if (mode == Mode::kFlightRecorder) {
+      const std::string snap_path = fmt::format("{}/round{:03}-flightrecorder.trace", c.out_dir, index);
+      try {
+        target::SnapshotResult s = agent_->snapshot(snap_path);
+        rec.snapshot = read_trace_facts(snap_path, s.bytes, 0.0);
+      } catch (const target::AgentError& e) {
+        stop_mode(mode, nullptr);
+        if (r.complete) throw_after(rec, fmt::format("the flight-recorder snapshot failed: {}", e.what()));
+      }
+      stop_mode(mode, nullptr);
+    }
+    if (!c.keep_traces) {
+      for (auto* facts : {rec.trace ? &*rec.trace : nullptr, rec.snapshot ? &*rec.snapshot : nullptr}) {
+        if (!facts) continue;
+        std::filesystem::remove(facts->file);
+        facts->file.clear();
+      }
+    }
+    if (!r.complete) throw_after(rec, r.stop_reason);
+    if (run_.target_pid && !target::sample_process(*run_.target_pid).alive) {
+      rec.complete = false;
+      throw_after(rec, fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
+    }
+    if (r.requests == 0)
+      throw_after(rec, fmt::format("the target stopped answering during round {} ({} errors)", index + 1,
+                                   r.errors.total()));
+    return rec;
+  }
+
+  // A round that measured something but must stop the run: keep the round, then stop.
+  [[noreturn]] void throw_after(const RoundRecord& rec, const std::string& why) {
+    pending_ = rec;
+    throw RunStopped(why);
+  }
+
+  std::optional<RoundRecord> take_pending() {
+    auto p = std::move(pending_);
+    pending_.reset();
+    return p;
+  }
+
+ private:
+  void stop_mode(Mode mode, target::PprofCapture* capture) {
+    if (mode == Mode::kFlightRecorder && agent_) {
+      try {
+        agent_->stop();
+      } catch (const target::AgentError&) {
+        // Already stopped, or the target is gone: either way the recorder is not running.
+      }
+    }
+    if (capture) capture->finish(2'000'000'000);
+  }
+
+  RunResult& run_;
+  const ExperimentHooks& hooks_;
+  std::unique_ptr<target::AgentClient> agent_;
+  std::optional<RoundRecord> pending_;
+};
+
+}  // namespace
+
+void execute_run(RunResult& run, const ExperimentHooks& hooks) {
+  std::filesystem::create_directories(run.config.out_dir);
+  if (hooks.on_plan) hooks.on_plan(run);
+  RoundRunner runner(run, hooks);
+  try {
+    runner.warm_up();
+    for (std::size_t i = 0; i < run.plan.size(); ++i) {
+      RoundRecord rec = runner.run_round(static_cast<int>(i), run.plan[i]);
+      run.rounds.push_back(rec);
+      if (hooks.on_round_done) hooks.on_round_done(rec);
+    }
+  } catch (const RunStopped& e) {
+    if (auto rec = runner.take_pending()) {
+      run.rounds.push_back(*rec);
+      if (hooks.on_round_done) hooks.on_round_done(*rec);
+    }
+    run.complete = false;
+    run.stop_reason = e.what();
+  } catch (const load::TargetUnreachable& e) {
+    run.complete = false;
+    run.stop_reason = fmt::format("the target stopped answering: {}", e.what());
+  }
+  for (const auto& rec : run.rounds) {
+    for (const auto* facts : {rec.trace ? &*rec.trace : nullptr, rec.snapshot ? &*rec.snapshot : nullptr}) {
+      if (facts && !facts->go_version.empty()) run.target_go_version = facts->go_version;
+    }
+  }
+}
+
+}  // namespace tracebench::experiment

@@ -1,0 +1,60 @@
+#pragma once
+// A three-mode run: a warm-up, then rounds of off / trace / flight recorder in randomized
+// balanced order, each round switching the mode on, letting the target settle, measuring a
+// phase of load, and collecting the trace or snapshot.
+//
+// Failures: a target that cannot be reached at the start throws load::TargetUnreachable;
+// anything that goes wrong later (target dies, pprof refuses, Ctrl-C) stops the run and
+// returns what was measured so far with complete = false and stop_reason saying why.
+// Blocking; call from one thread.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiment/mode.h"
+#include "experiment/round_record.h"
+#include "experiment/run_config.h"
+#include "load/load_runner.h"
+#include "stats/histogram.h"
+
+namespace tracebench::experiment {
+
+struct SkippedMode {
+  Mode mode;
+  std::string reason;  // one line, with the hint on how to enable it
+};
+
+struct RunResult {
+  RunConfig config;
+  std::vector<Mode> plan;                // every round's mode, in run order
+  std::vector<RoundRecord> rounds;       // those that ran
+  std::vector<SkippedMode> skipped;
+  bool complete = true;
+  std::string stop_reason;               // why the run stopped early
+  std::string target_go_version;         // from a trace header, when one was read
+  std::optional<int> target_pid;
+  std::map<Mode, std::shared_ptr<stats::Histogram>> latency_by_mode;  // merged over rounds
+  std::vector<std::string> warnings;
+};
+
+struct ExperimentHooks {
+  const std::atomic<bool>* interrupt = nullptr;
+  // Before the first round, with the plan (modes already reduced by skips).
+  std::function<void(const RunResult&)> on_plan;
+  // Progress inside a phase: round index (-1 for warm-up), its mode, load progress.
+  std::function<void(int, Mode, const load::Progress&)> on_progress;
+  std::function<void(const RoundRecord&)> on_round_done;
+};
+
+// Decides which modes can run (probing pprof and the agent) and fills the plan. Throws
+// load::TargetUnreachable when the target itself does not answer.
+RunResult prepare_run(const RunConfig& config);
+
+// Runs a prepared plan.
+void execute_run(RunResult& run, const ExperimentHooks& hooks);
+
+}  // namespace tracebench::experiment

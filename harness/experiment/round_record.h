@@ -1,0 +1,44 @@
+#pragma once
+// One round's summary: the unit of analysis of a run (never pooled requests).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "experiment/mode.h"
+
+namespace tracebench::experiment {
+
+struct TraceFacts {
+  std::string file;                    // where the trace/snapshot was written ("" if deleted)
+  std::uint64_t bytes = 0;
+  double span_s = 0;                   // first to last event, from the trace's own timestamps
+  double bytes_per_s = 0;              // bytes / span_s
+  std::optional<double> events_per_s;  // when the reader could parse it
+  std::string go_version;              // from the trace header ("go 1.26")
+  std::string read_error;              // why the reader could not parse it, if it could not
+};
+
+struct RoundRecord {
+  int index = 0;                // position in the run, from 0
+  Mode mode = Mode::kOff;
+  // False for a round cut short (interrupt, target died): kept in the result, left out of
+  // the statistics.
+  bool complete = true;
+  double measured_s = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;     // all kinds
+  double throughput_rps = 0;
+  std::int64_t latency_p50_ns = 0;
+  std::int64_t latency_p99_ns = 0;
+  std::int64_t latency_p999_ns = 0;
+  std::int64_t latency_max_ns = 0;
+  double generator_cpu_us_per_request = 0;
+  std::int64_t send_lag_p99_ns = 0;            // open loop only
+  std::optional<double> target_cpu_us_per_request;  // when the target's pid is known
+  std::optional<std::uint64_t> target_rss_bytes;    // at the window's end
+  std::optional<TraceFacts> trace;             // mode trace: the capture
+  std::optional<TraceFacts> snapshot;          // mode flightrecorder: the snapshot
+};
+
+}  // namespace tracebench::experiment

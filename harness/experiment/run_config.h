@@ -1,0 +1,36 @@
+#pragma once
+// Everything a three-mode run needs, validated by the cli before the run starts.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiment/mode.h"
+#include "load/load_config.h"
+
+namespace tracebench::experiment {
+
+struct RunConfig {
+  load::LoadConfig load;               // target, request, schedule; duration/warmup set per round
+  std::vector<Mode> modes = {Mode::kOff, Mode::kTrace, Mode::kFlightRecorder};
+  std::int64_t duration_per_mode_ns = 30'000'000'000;  // measured time per mode, split into rounds
+  int rounds_per_mode = 10;
+  std::int64_t warmup_ns = 5'000'000'000;   // load before the first round, recorded nowhere
+  std::int64_t settle_ns = 300'000'000;     // load after a mode switch, before each round's window
+  std::uint64_t seed = 1;
+
+  std::optional<load::Endpoint> pprof;  // where /debug/pprof/trace is served
+  std::optional<load::Endpoint> agent;  // where the flight-recorder agent is served
+  std::string agent_token;
+  std::int64_t fr_min_age_ns = 0;       // 0: Go's default (10 s)
+  std::uint64_t fr_max_bytes = 0;       // 0: Go's default (10 MiB)
+
+  std::optional<int> target_pid;        // for /proc CPU and RSS; found from the port if local
+  std::string out_dir;                  // traces and snapshots go here while the run lasts
+  bool keep_traces = false;             // keep them after analysis
+
+  std::int64_t phase_ns() const { return duration_per_mode_ns / rounds_per_mode; }
+};
+
+}  // namespace tracebench::experiment

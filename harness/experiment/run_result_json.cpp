@@ -1,0 +1,145 @@
+#include "experiment/run_result_json.h"
+
+#include <cmath>
+
+#include "load/load_result_json.h"
+
+namespace tracebench::experiment {
+namespace {
+
+using nlohmann::json;
+
+json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json interval_json(const stats::Interval& i) {
+  if (i.n == 0) return nullptr;
+  return {{"median", i.estimate}, {"ci_low", number_or_null(i.low)}, {"ci_high", number_or_null(i.high)}, {"n", i.n}};
+}
+
+json optional_interval(const std::optional<stats::Interval>& i) { return i ? interval_json(*i) : json(nullptr); }
+
+json trace_facts_json(const TraceFacts& f) {
+  json j = {{"bytes", f.bytes}, {"span_s", f.span_s}, {"bytes_per_s", f.bytes_per_s},
+            {"events_per_s", f.events_per_s ? json(*f.events_per_s) : json(nullptr)},
+            {"go_version", f.go_version}, {"file", f.file.empty() ? json(nullptr) : json(f.file)}};
+  if (!f.read_error.empty()) j["read_error"] = f.read_error;
+  return j;
+}
+
+json round_json(const RoundRecord& r) {
+  json j = {{"index", r.index},
+            {"mode", to_string(r.mode)},
+            {"complete", r.complete},
+            {"measured_s", r.measured_s},
+            {"requests", r.requests},
+            {"errors", r.errors},
+            {"throughput_rps", r.throughput_rps},
+            {"latency_ns", {{"p50", r.latency_p50_ns}, {"p99", r.latency_p99_ns}, {"p999", r.latency_p999_ns},
+                            {"max", r.latency_max_ns}}},
+            {"generator_cpu_us_per_request", r.generator_cpu_us_per_request},
+            {"send_lag_p99_ns", r.send_lag_p99_ns},
+            {"target_cpu_us_per_request",
+             r.target_cpu_us_per_request ? json(*r.target_cpu_us_per_request) : json(nullptr)},
+            {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)}};
+  if (r.trace) j["trace"] = trace_facts_json(*r.trace);
+  if (r.snapshot) j["snapshot"] = trace_facts_json(*r.snapshot);
+  return j;
+}
+
+json comparison_json(const ComparisonRow& c) {
+  return {{"mode", to_string(c.mode)},
+          {"metric", metric_name(c.metric)},
+          {"delta_pct", number_or_null(c.change.delta_pct)},
+          {"ci_low_pct", number_or_null(c.change.ci_low_pct)},
+          {"ci_high_pct", number_or_null(c.change.ci_high_pct)},
+          {"p_value", number_or_null(c.change.p_value)},
+          {"p_adjusted", number_or_null(c.p_adjusted)},
+          {"significant", c.significant},
+          {"n_base", c.change.n_base},
+          {"n_mode", c.change.n_treatment}};
+}
+
+}  // namespace
+
+json to_json(const RunResult& run, const Analysis& a, json context) {
+  const RunConfig& c = run.config;
+  if (!run.target_go_version.empty()) context["target_go_version"] = run.target_go_version;
+
+  json modes = json::object();
+  for (const auto& s : a.modes) {
+    json m = {{"rounds", s.rounds}};
+    json latency = json::object();
+    for (const auto& ms : s.metrics) {
+      switch (ms.metric) {
+        case Metric::kThroughput: m["throughput_rps"] = interval_json(ms.median); break;
+        case Metric::kLatencyP50: latency["p50"] = interval_json(ms.median); break;
+        case Metric::kLatencyP99: latency["p99"] = interval_json(ms.median); break;
+        case Metric::kLatencyP999: latency["p999"] = interval_json(ms.median); break;
+        case Metric::kTargetCpuPerRequest: m["target_cpu_us_per_request"] = interval_json(ms.median); break;
+      }
+    }
+    m["latency_ns"] = latency;
+    m["trace_bytes"] = optional_interval(s.trace_bytes);
+    m["trace_bytes_per_s"] = optional_interval(s.trace_bytes_per_s);
+    m["trace_events_per_s"] = optional_interval(s.trace_events_per_s);
+    if (s.mode == Mode::kFlightRecorder) m["fr_window_s"] = optional_interval(s.fr_window_s);
+    json spectrum = json::array();
+    if (auto it = run.latency_by_mode.find(s.mode); it != run.latency_by_mode.end()) {
+      for (const auto& p : it->second->percentile_spectrum(5)) spectrum.push_back({p.percentile, p.value_ns});
+      m["latency_all_rounds_ns"] = load::percentiles_json(*it->second);
+    }
+    m["latency_spectrum"] = spectrum;
+    modes[std::string(to_string(s.mode))] = m;
+  }
+
+  json comparisons = json::array();
+  for (const auto& row : a.comparisons) comparisons.push_back(comparison_json(row));
+  json noise = json::array();
+  for (const auto& row : a.noise_floor) noise.push_back(comparison_json(row));
+  json rounds = json::array();
+  for (const auto& r : run.rounds) rounds.push_back(round_json(r));
+  json skipped = json::array();
+  for (const auto& s : run.skipped) skipped.push_back({{"mode", to_string(s.mode)}, {"reason", s.reason}});
+  json plan_modes = json::array();
+  for (Mode m : run.plan) plan_modes.push_back(to_string(m));
+  json config_modes = json::array();
+  for (Mode m : c.modes) config_modes.push_back(to_string(m));
+
+  return {
+      {"schema", kRunSchema},
+      {"complete", run.complete},
+      {"stop_reason", run.complete ? json(nullptr) : json(run.stop_reason)},
+      {"context", context},
+      {"config",
+       {{"target", c.load.target.display()},
+        {"method", c.load.request.method},
+        {"path", c.load.request.path},
+        {"schedule", c.load.open_loop ? "open_loop" : "closed_loop"},
+        {"rate_rps", c.load.open_loop ? json(c.load.open_loop->rate_rps) : json(nullptr)},
+        {"connections", c.load.connections},
+        {"threads", c.load.threads},
+        {"modes", config_modes},
+        {"duration_per_mode_s", static_cast<double>(c.duration_per_mode_ns) / 1e9},
+        {"rounds_per_mode", c.rounds_per_mode},
+        {"phase_s", static_cast<double>(c.phase_ns()) / 1e9},
+        {"settle_s", static_cast<double>(c.settle_ns) / 1e9},
+        {"warmup_s", static_cast<double>(c.warmup_ns) / 1e9},
+        {"seed", c.seed},
+        {"pprof", c.pprof ? json(c.pprof->display()) : json(nullptr)},
+        {"agent", c.agent ? json(c.agent->display()) : json(nullptr)},
+        {"fr_min_age_s", static_cast<double>(c.fr_min_age_ns) / 1e9},
+        {"fr_max_bytes", c.fr_max_bytes},
+        {"target_pid", run.target_pid ? json(*run.target_pid) : json(nullptr)}}},
+      {"plan", plan_modes},
+      {"skipped_modes", skipped},
+      {"modes", modes},
+      {"comparisons", comparisons},
+      {"noise_floor", noise},
+      {"alpha", a.alpha},
+      {"rounds", rounds},
+      {"warnings", run.warnings},
+      {"invalid_reasons", a.invalid_reasons},
+  };
+}
+
+}  // namespace tracebench::experiment

@@ -1,0 +1,224 @@
+// `tracebench run` end to end against the real demo server: the three modes, the
+// statistics finding a known injected cost, and every fault the issue lists.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "subprocess.h"
+
+namespace tracebench {
+namespace {
+
+using testing::ChildProcess;
+using testing::run_process;
+
+const std::string kTracebench = TRACEBENCH_BIN;
+const std::string kDemoServer = DEMO_SERVER_BIN;
+
+struct DemoServer {
+  std::unique_ptr<ChildProcess> proc;
+  std::string addr, debug_addr;
+  explicit DemoServer(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc = std::make_unique<ChildProcess>(argv);
+    addr = proc->wait_for_line("listening on ");
+    debug_addr = proc->wait_for_line("debug listening on ");
+  }
+};
+
+std::string fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("tracebench-run-" + name);
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<std::string> run_args(const DemoServer& s, const std::string& out, std::vector<std::string> extra) {
+  std::vector<std::string> a = {kTracebench, "run", "--target", s.addr, "--pprof", s.debug_addr, "--out", out,
+                                "--no-progress"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+TEST(Run, ThreeModesReportTraceRateAndFlightRecorderWindow) {
+  DemoServer server;
+  const std::string out = fresh_dir("modes");
+  auto r = run_process(run_args(server, out, {"--path", "/api?backend_us=0", "--duration", "3s", "--rounds", "6",
+                                              "--warmup", "1s", "--settle", "200ms", "--connections", "8",
+                                              "--fr-min-age", "1s", "--fr-max-bytes", "4MiB"}),
+                       180);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("plan: 18 rounds"), std::string::npos) << r.out;
+  auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["schema"], "tracebench.run/v1");
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_EQ(j["rounds"].size(), 18u);
+  for (const char* mode : {"off", "trace", "flightrecorder"}) {
+    const auto& m = j["modes"][mode];
+    for (const char* k : {"median", "ci_low", "ci_high"}) {
+      EXPECT_TRUE(m["throughput_rps"].contains(k)) << mode << k;
+      EXPECT_TRUE(m["latency_ns"]["p99"].contains(k)) << mode << k;
+      EXPECT_TRUE(m["target_cpu_us_per_request"].contains(k)) << mode << k;
+    }
+  }
+  EXPECT_GT(j["modes"]["trace"]["trace_bytes_per_s"]["median"].get<double>(), 0);
+  EXPECT_GT(j["modes"]["trace"]["trace_events_per_s"]["median"].get<double>(), 0);
+  EXPECT_GT(j["modes"]["flightrecorder"]["fr_window_s"]["median"].get<double>(), 0);
+  ASSERT_FALSE(j["comparisons"].empty());
+  for (const auto& c : j["comparisons"])
+    for (const char* k : {"mode", "metric", "delta_pct", "ci_low_pct", "ci_high_pct", "p_value", "significant"})
+      EXPECT_TRUE(c.contains(k)) << k;
+  EXPECT_FALSE(j["noise_floor"].empty());
+  EXPECT_EQ(j["context"]["target_go_version"].get<std::string>().rfind("go 1.", 0), 0u);
+  EXPECT_TRUE(j["context"].contains("command_line"));
+  std::ifstream bench(out + "/run.bench");
+  std::string text((std::istreambuf_iterator<char>(bench)), {});
+  EXPECT_NE(text.find("BenchmarkTarget/mode=trace "), std::string::npos);
+  EXPECT_NE(text.find(" target-cpu-sec/op"), std::string::npos);
+}
+
+TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
+  // 300 µs of CPU per request only while tracing is enabled: unmistakable against /health's
+  // few µs. At a fixed rate, CPU per request rises by about that much in trace mode; the
+  // off-vs-off noise floor shows nothing.
+  DemoServer server({"--inject-cpu-us", "300"});
+  const std::string out = fresh_dir("inject");
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,trace", "--rate", "400",
+                                              "--connections", "16", "--duration", "6s", "--rounds", "8",
+                                              "--warmup", "1s", "--settle", "200ms"}),
+                       180);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  auto j = read_json(out + "/result.json");
+  const double off = j["modes"]["off"]["target_cpu_us_per_request"]["median"];
+  const double trace = j["modes"]["trace"]["target_cpu_us_per_request"]["median"];
+  EXPECT_NEAR(trace - off, 300.0, 100.0) << "off " << off << " trace " << trace;
+  bool found = false;
+  for (const auto& c : j["comparisons"]) {
+    if (c["mode"] == "trace" && c["metric"] == "target_cpu_us_per_request") {
+      found = true;
+      EXPECT_TRUE(c["significant"].get<bool>()) << c.dump();
+      EXPECT_GT(c["ci_low_pct"].get<double>(), 0) << c.dump();
+    }
+  }
+  EXPECT_TRUE(found);
+  for (const auto& c : j["noise_floor"]) {
+    if (c["metric"] == "target_cpu_us_per_request") {
+      EXPECT_FALSE(c["significant"].get<bool>()) << c.dump();
+    }
+  }
+}
+
+TEST(Run, TargetDownAtStartExitsTwoWithinSeconds) {
+  auto r = run_process({kTracebench, "run", "--target", "127.0.0.1:1", "--duration", "6s", "--no-progress"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_LT(r.elapsed_s, 5.0);
+}
+
+TEST(Run, NoPprofIsAClearErrorNamingWhatWasTried) {
+  DemoServer server({"--no-pprof"});
+  auto r = run_process({kTracebench, "run", "--target", server.addr, "--duration", "6s", "--no-progress"}, 30);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("no /debug/pprof/trace found"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(server.addr), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--pprof HOST:PORT"), std::string::npos) << r.err;
+}
+
+TEST(Run, NoAgentSkipsTheFlightRecorderWithAHint) {
+  DemoServer server({"--no-agent"});
+  const std::string out = fresh_dir("noagent");
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--duration", "1.8s", "--rounds", "6",
+                                              "--warmup", "200ms", "--settle", "100ms", "--connections", "4"}),
+                       120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("skipping mode flightrecorder: no flight-recorder agent found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("agent.Register"), std::string::npos) << r.out;
+  auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["skipped_modes"].size(), 1u);
+  EXPECT_FALSE(j["modes"].contains("flightrecorder"));
+  EXPECT_EQ(j["rounds"].size(), 12u);
+}
+
+TEST(Run, AnotherTraceRunningIsSaidPlainly) {
+  DemoServer server;
+  // Someone else's 30 s capture holds runtime/trace.
+  ChildProcess other({kTracebench, "load", "--target", server.debug_addr, "--path", "/debug/pprof/trace?seconds=30",
+                      "--connections", "1", "--duration", "20s", "--timeout", "40s", "--no-progress"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string out = fresh_dir("busy");
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,trace", "--duration", "1.2s",
+                                              "--rounds", "6", "--warmup", "100ms", "--settle", "100ms"}),
+                       60);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("another execution trace is already running"), std::string::npos) << r.err;
+  // What was measured before the trace round is kept, marked incomplete.
+  auto j = read_json(out + "/result.json");
+  EXPECT_FALSE(j["complete"].get<bool>());
+  other.kill_now();
+}
+
+TEST(Run, TargetDyingMidRunKeepsWhatWasMeasured) {
+  DemoServer server;
+  const std::string out = fresh_dir("dies");
+  ChildProcess run(run_args(server, out, {"--path", "/health", "--duration", "12s", "--rounds", "6", "--warmup",
+                                          "200ms", "--settle", "100ms", "--connections", "4"}),
+                   true);
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  server.proc->kill_now();
+  const int code = run.wait_exit(60);
+  EXPECT_EQ(code, 2) << run.output();
+  EXPECT_NE(run.output().find("PARTIAL RESULT"), std::string::npos) << run.output();
+  auto j = read_json(out + "/result.json");
+  EXPECT_FALSE(j["complete"].get<bool>());
+  EXPECT_FALSE(j["stop_reason"].get<std::string>().empty());
+  EXPECT_GE(j["rounds"].size(), 2u);
+}
+
+TEST(Run, CtrlCWritesThePartialResult) {
+  DemoServer server;
+  const std::string out = fresh_dir("sigint");
+  ChildProcess run(run_args(server, out, {"--path", "/health", "--duration", "12s", "--rounds", "6", "--warmup",
+                                          "200ms", "--settle", "100ms", "--connections", "4"}),
+                   true);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  run.signal(SIGINT);
+  const int code = run.wait_exit(60);
+  EXPECT_EQ(code, 2) << run.output();
+  auto j = read_json(out + "/result.json");
+  EXPECT_FALSE(j["complete"].get<bool>());
+  EXPECT_EQ(j["stop_reason"], "interrupted");
+  EXPECT_GE(j["rounds"].size(), 1u);
+}
+
+TEST(Run, BadFlagsAreOneLineAndExitOne) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--target", "localhost:1", "--modes", "off,tracing"}, "unknown mode 'tracing'"},
+      {{"--target", "localhost:1", "--rounds", "3"}, "--rounds 3 is out of range"},
+      {{"--target", "localhost:1", "--duration", "1s", "--rounds", "10"}, "rounds under 200ms"},
+      {{"--target", "localhost:1", "--fr-max-bytes", "big"}, "--fr-max-bytes: bad size 'big'"},
+      {{"--target", "localhost:1", "--pprof", "nowhere"}, "--pprof: bad target 'nowhere'"},
+      {{"--target", "localhost:1", "--pin"}, "--pin needs --exec"},
+      {{"--target", "localhost:1", "--keep-traces"}, "--keep-traces needs --out"},
+  };
+  for (const auto& [args, expected] : cases) {
+    std::vector<std::string> argv = {kTracebench, "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_process(argv, 10);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace tracebench

@@ -1,0 +1,109 @@
+#include "experiment/analysis.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace tracebench::experiment {
+namespace {
+
+// A synthetic run: n rounds per mode with noisy figures; trace costs `trace_cpu_pct` more
+// CPU per request and the flight recorder nothing.
+RunResult synthetic_run(int n, double trace_cpu_pct, std::uint64_t seed = 3) {
+  RunResult run;
+  run.config.modes = {Mode::kOff, Mode::kTrace, Mode::kFlightRecorder};
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0.0, 0.01);  // 1% round-to-round noise
+  int index = 0;
+  for (int i = 0; i < n; ++i) {
+    for (Mode m : run.config.modes) {
+      RoundRecord r;
+      r.index = index++;
+      r.mode = m;
+      r.requests = 10000;
+      const double cpu_factor = m == Mode::kTrace ? 1 + trace_cpu_pct / 100 : 1.0;
+      r.throughput_rps = 40000 * (1 + noise(rng)) / cpu_factor;
+      r.latency_p50_ns = static_cast<std::int64_t>(500'000 * (1 + noise(rng)) * cpu_factor);
+      r.latency_p99_ns = static_cast<std::int64_t>(2'000'000 * (1 + noise(rng)) * cpu_factor);
+      r.latency_p999_ns = static_cast<std::int64_t>(5'000'000 * (1 + noise(rng)) * cpu_factor);
+      r.target_cpu_us_per_request = 25.0 * (1 + noise(rng)) * cpu_factor;
+      if (m == Mode::kTrace) r.trace = TraceFacts{"", 4'000'000, 1.0, 4'000'000, 100000.0, "go 1.26", ""};
+      if (m == Mode::kFlightRecorder) r.snapshot = TraceFacts{"", 9'000'000, 2.5, 3'600'000, {}, "go 1.26", ""};
+      run.rounds.push_back(r);
+    }
+  }
+  for (Mode m : run.config.modes) run.latency_by_mode[m] = std::make_shared<stats::Histogram>();
+  return run;
+}
+
+const ComparisonRow* find(const Analysis& a, Mode mode, Metric m) {
+  for (const auto& c : a.comparisons)
+    if (c.mode == mode && c.metric == m) return &c;
+  return nullptr;
+}
+
+TEST(Analysis, FindsAKnownCostAndNothingWhereThereIsNone) {
+  const Analysis a = analyse(synthetic_run(10, 10.0));
+  EXPECT_TRUE(a.invalid_reasons.empty());
+  const auto* cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_TRUE(cpu->significant);
+  EXPECT_NEAR(cpu->change.delta_pct, 10.0, 2.0);
+  EXPECT_LT(cpu->change.ci_low_pct, 10.0);
+  EXPECT_GT(cpu->change.ci_high_pct, 10.0 - 4.0);
+  const auto* tput = find(a, Mode::kTrace, Metric::kThroughput);
+  ASSERT_NE(tput, nullptr);
+  EXPECT_TRUE(tput->significant);
+  EXPECT_LT(tput->change.delta_pct, 0.0);
+  const auto* fr = find(a, Mode::kFlightRecorder, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(fr, nullptr);
+  EXPECT_FALSE(fr->significant);
+  EXPECT_LT(fr->change.ci_low_pct, 0.0);
+  EXPECT_GT(fr->change.ci_high_pct, 0.0);
+  // 2 modes x 5 metrics against off; the noise floor splits off in two and finds nothing.
+  EXPECT_EQ(a.comparisons.size(), 10u);
+  EXPECT_EQ(a.noise_floor.size(), 5u);
+  for (const auto& n : a.noise_floor) EXPECT_FALSE(n.significant) << metric_name(n.metric);
+}
+
+TEST(Analysis, HolmAdjustedPIsNeverBelowTheRawP) {
+  const Analysis a = analyse(synthetic_run(8, 3.0));
+  for (const auto& c : a.comparisons) EXPECT_GE(c.p_adjusted, c.change.p_value);
+}
+
+TEST(Analysis, TraceFactsAreSummarisedPerMode) {
+  const Analysis a = analyse(synthetic_run(6, 0.0));
+  for (const auto& s : a.modes) {
+    if (s.mode == Mode::kTrace) {
+      ASSERT_TRUE(s.trace_bytes_per_s.has_value());
+      EXPECT_DOUBLE_EQ(s.trace_bytes_per_s->estimate, 4'000'000);
+      ASSERT_TRUE(s.trace_events_per_s.has_value());
+    }
+    if (s.mode == Mode::kFlightRecorder) {
+      ASSERT_TRUE(s.fr_window_s.has_value());
+      EXPECT_DOUBLE_EQ(s.fr_window_s->estimate, 2.5);
+    }
+    if (s.mode == Mode::kOff) {
+      EXPECT_FALSE(s.trace_bytes.has_value());
+    }
+  }
+}
+
+TEST(Analysis, TooFewRoundsIsInvalid) {
+  RunResult run = synthetic_run(6, 0.0);
+  run.rounds.back().complete = false;  // the last round (flightrecorder) was cut short
+  const Analysis a = analyse(run);
+  ASSERT_EQ(a.invalid_reasons.size(), 1u);
+  EXPECT_NE(a.invalid_reasons[0].find("flightrecorder has 5 complete rounds"), std::string::npos);
+}
+
+TEST(Analysis, RoundsWithoutTargetCpuLeaveThatMetricOut) {
+  RunResult run = synthetic_run(6, 0.0);
+  for (auto& r : run.rounds) r.target_cpu_us_per_request.reset();
+  const Analysis a = analyse(run);
+  EXPECT_EQ(find(a, Mode::kTrace, Metric::kTargetCpuPerRequest), nullptr);
+  EXPECT_NE(find(a, Mode::kTrace, Metric::kThroughput), nullptr);
+}
+
+}  // namespace
+}  // namespace tracebench::experiment
