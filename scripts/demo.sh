@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on the bundled demo target: installs dependencies, builds
-# everything, starts demo-server on loopback, and runs tracebench against it.
+# everything, starts demo-server on loopback, and runs `tracebench run` against it
+# (result.json, run.bench and the terminal report under out/demo/).
 # Extra arguments go to tracebench (e.g. --duration 30s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ debug_addr=$(sed -n 's/^debug listening on //p' "$out_dir/demo-server.log")
 [ -n "$addr" ] || { echo "demo.sh: demo-server did not start; see $out_dir/demo-server.log" >&2; exit 2; }
 echo "demo.sh: demo-server on $addr (debug $debug_addr)"
 
-build/harness/cli/tracebench load --target "$addr" --path /api --duration 10s --warmup 2s \
-  --json "$out_dir/load.json" "$@"
-echo "demo.sh: result in $out_dir/load.json"
+# The three-mode experiment: tracing off, a full runtime/trace capture, the flight recorder.
+# 30 s measured per mode, in 10 interleaved rounds each: about two minutes in all.
+build/harness/cli/tracebench run --target "$addr" --pprof "$debug_addr" --path /api \
+  --duration 30s --out "$out_dir" "$@"
+
