@@ -16,26 +16,44 @@ struct CaptureResult {
   int http_status = 0;       // 0 when no response arrived
   std::string error;         // one line when !ok: names the URL and what went wrong
   std::uint64_t bytes = 0;   // bytes written to the file
-  std::int64_t started_ns = 0;   // monotonic time the request was sent
-  std::int64_t finished_ns = 0;  // monotonic time the last byte arrived
+  std::int64_t started_ns = 0;   // CLOCK_MONOTONIC time the request was sent
+  std::int64_t finished_ns = 0;  // monotonic time the response ended (its last byte arrived)
 };
 
 class PprofCapture {
  public:
   // host/port of the pprof listener; the trace goes to out_path (created or truncated).
   PprofCapture(std::string host, std::uint16_t port, std::string out_path);
-  ~PprofCapture();  // joins the download thread
+  ~PprofCapture();  // abandons a capture still running (shuts its connection), joins the thread
   PprofCapture(const PprofCapture&) = delete;
   PprofCapture& operator=(const PprofCapture&) = delete;
 
-  // Sends the request for a capture of `seconds` (fractions allowed) and waits up to
-  // settle_ns for an early failure. Returns an empty string when the capture is under way,
-  // else a one-line error: nothing listens (names host:port), 404 (no pprof: says to import
-  // net/http/pprof on the debug mux), 500 "another trace is running" (says so plainly:
-  // runtime/trace allows one trace.Start at a time), or any other status with its body.
+  // Sends the request for a capture of `seconds` (fractions allowed; (0, 86400]) on the
+  // internal thread and waits until the capture is clearly under way (a 200 whose body begins
+  // with the trace magic "go 1."), it has failed, or settle_ns has passed with neither (Go's
+  // net/http may hold the headers back until its first 2-4 KiB buffer fills, so silence is
+  // not failure). Returns an empty string when the capture is under way, else a one-line error:
+  //   nothing listens:  "GET http://H:P/debug/pprof/trace: nothing listens on H:P (connection refused)"
+  //   404:              "no net/http/pprof at http://H:P/debug/pprof/trace: import net/http/pprof on the
+  //                      target's debug mux, or pass --pprof HOST:PORT"
+  //   500 (trace.Start failed: another capture, `go test -trace`):
+  //                     "another execution trace is already running in the target (runtime/trace allows
+  //                      one trace.Start at a time): Could not enable tracing: execution tracer already enabled"
+  //   other status:     "GET http://H:P/debug/pprof/trace: HTTP 503: <body as one line>"
+  //   not a trace:      "GET ...: the response is not a Go execution trace (it starts with \"<html\", ...)"
+  //   local:            "cannot create OUT: <strerror>", "capture length must be between 0 and 86400 s, got X"
+  // The connect times out after 3 s; each read after `seconds` + 10 s (the body trickles for
+  // the whole capture, and Go flushes trace data in batches about once a second).
+  // Calling start() twice throws std::logic_error.
   std::string start(double seconds, std::int64_t settle_ns = 150'000'000);
 
-  // Waits until the capture has ended (at most timeout_ns) and returns what was received.
+  // Waits until the capture has ended (at most timeout_ns, counted from this call) and
+  // returns what was received. On timeout the download is abandoned (the connection is shut
+  // down) and the result says "abandoned: the capture did not end within ...". Errors after
+  // start() returned (the target died: "the connection closed after N bytes of the body ...",
+  // a read timeout, a disk write error) land in CaptureResult::error; bytes counts what was
+  // written either way. A second call returns the same result. The destructor abandons a
+  // capture still running without waiting for it.
   CaptureResult finish(std::int64_t timeout_ns = 30'000'000'000);
 
  private:
@@ -44,7 +62,8 @@ class PprofCapture {
 };
 
 // One quick GET of /debug/pprof/ to tell whether pprof is served at host:port. Returns an
-// empty string when it is, else a one-line reason (connection refused / 404 / status).
+// empty string when it is, else a one-line reason in the words of start(), naming
+// http://H:P/debug/pprof/ (nothing listens / no net/http/pprof / other status).
 std::string probe_pprof(const std::string& host, std::uint16_t port, std::int64_t timeout_ns = 2'000'000'000);
 
 }  // namespace tracebench::target

@@ -11,20 +11,28 @@
 namespace tracebench::target {
 
 // The pid of the process with a TCP socket listening on `port` (IPv4 or IPv6), found via
-// /proc/net/tcp{,6} and /proc/*/fd socket inodes. nullopt if none is found or visible.
+// /proc/net/tcp{,6} (state 0A) and the socket inodes behind /proc/*/fd. nullopt if none is
+// found or visible (another user's process hides its fds unless we are root). If several
+// processes hold the socket (inherited across fork), the lowest pid. Scans every process's
+// fds: milliseconds, not for a hot loop.
 std::optional<pid_t> find_listening_pid(std::uint16_t port);
 
 struct ProcessSample {
-  bool alive = false;
+  bool alive = false;            // false when the pid is gone or a zombie
   double cpu_s = 0;              // utime + stime of all its threads, seconds
+  double user_s = 0;             // utime alone
+  double system_s = 0;           // stime alone
   std::uint64_t rss_bytes = 0;   // VmRSS
+  std::int64_t threads = 0;      // threads now
   std::int64_t taken_ns = 0;     // monotonic time of the reading
 };
+// CPU times come in clock ticks (sysconf(_SC_CLK_TCK), 100 per second on Linux): resolution
+// 10 ms, so a CPU-per-request figure needs intervals of seconds.
 
 // One reading of /proc/<pid>/stat and /proc/<pid>/status. alive=false if the pid is gone.
 ProcessSample sample_process(pid_t pid);
 
-// The process's command name (/proc/<pid>/comm), empty if gone.
+// The process's command name (/proc/<pid>/comm, at most 15 bytes), empty if gone.
 std::string process_name(pid_t pid);
 
 }  // namespace tracebench::target

@@ -1,0 +1,149 @@
+#include "target/process_stats.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "target/tcp_connect.h"
+
+namespace tracebench::target {
+namespace {
+
+constexpr std::string_view kListenState = "0A";
+
+std::string read_small_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Inodes of sockets listening on `port` in one /proc/net/tcp-style table. Lines look like
+//   "  0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 12345 ..."
+// fields: sl, local_address, rem_address, st, tx:rx queue, tr:when, retrnsmt, uid, timeout, inode.
+void listening_inodes(const std::string& table_path, std::uint16_t port, std::set<unsigned long>& inodes) {
+  std::ifstream in(table_path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string sl, local, remote, state, queues, timer, retransmits, uid, timeout;
+    unsigned long inode = 0;
+    if (!(fields >> sl >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+      continue;
+    if (state != kListenState || inode == 0) continue;
+    const auto colon = local.rfind(':');
+    if (colon == std::string::npos) continue;
+    unsigned local_port = 0;
+    const char* first = local.data() + colon + 1;
+    const char* last = local.data() + local.size();
+    if (std::from_chars(first, last, local_port, 16).ec != std::errc{}) continue;
+    if (local_port == port) inodes.insert(inode);
+  }
+}
+
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> pids;
+  DIR* dir = ::opendir("/proc");
+  if (dir == nullptr) return pids;
+  while (const dirent* e = ::readdir(dir)) {
+    pid_t pid = 0;
+    const std::string_view name = e->d_name;
+    if (std::from_chars(name.data(), name.data() + name.size(), pid).ec == std::errc{} && pid > 0) pids.push_back(pid);
+  }
+  ::closedir(dir);
+  std::sort(pids.begin(), pids.end());
+  return pids;
+}
+
+bool holds_socket(pid_t pid, const std::set<unsigned long>& inodes) {
+  const std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* dir = ::opendir(fd_dir.c_str());
+  if (dir == nullptr) return false;  // gone, or not ours to see
+  bool found = false;
+  char target[64];
+  while (const dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    const std::string link = fd_dir + "/" + e->d_name;
+    const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    const std::string_view t(target, static_cast<std::size_t>(n));
+    constexpr std::string_view kPrefix = "socket:[";
+    if (t.size() <= kPrefix.size() + 1 || t.substr(0, kPrefix.size()) != kPrefix || t.back() != ']') continue;
+    unsigned long inode = 0;
+    if (std::from_chars(t.data() + kPrefix.size(), t.data() + t.size() - 1, inode).ec != std::errc{}) continue;
+    if (inodes.count(inode) != 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return found;
+}
+
+}  // namespace
+
+std::optional<pid_t> find_listening_pid(std::uint16_t port) {
+  std::set<unsigned long> inodes;
+  listening_inodes("/proc/net/tcp", port, inodes);
+  listening_inodes("/proc/net/tcp6", port, inodes);
+  if (inodes.empty()) return std::nullopt;
+  for (pid_t pid : all_pids())
+    if (holds_socket(pid, inodes)) return pid;
+  return std::nullopt;
+}
+
+ProcessSample sample_process(pid_t pid) {
+  ProcessSample s;
+  s.taken_ns = monotonic_now_ns();
+  const std::string base = "/proc/" + std::to_string(pid);
+  const std::string stat = read_small_file(base + "/stat");
+  // "pid (comm) state ppid ..." — comm may hold spaces and parentheses, so fields are
+  // counted from the last ')'. After it: state is field 3, utime 14, stime 15, threads 20.
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return s;
+  std::istringstream fields(stat.substr(close_paren + 1));
+  std::vector<std::string> f;
+  for (std::string word; fields >> word && f.size() < 18;) f.push_back(word);
+  if (f.size() < 18) return s;
+  const char state = f[0].empty() ? '?' : f[0][0];
+  if (state == 'Z' || state == 'X') return s;
+  static const double ticks_per_s = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const auto ticks = [](const std::string& w) {
+    unsigned long long v = 0;
+    std::from_chars(w.data(), w.data() + w.size(), v);
+    return v;
+  };
+  s.user_s = static_cast<double>(ticks(f[11])) / ticks_per_s;
+  s.system_s = static_cast<double>(ticks(f[12])) / ticks_per_s;
+  s.cpu_s = s.user_s + s.system_s;
+  s.threads = static_cast<std::int64_t>(ticks(f[17]));
+
+  std::ifstream status(base + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) != 0) continue;
+    std::istringstream kb(line.substr(6));
+    std::uint64_t rss_kb = 0;
+    kb >> rss_kb;
+    s.rss_bytes = rss_kb * 1024;
+    break;
+  }
+  s.alive = true;
+  return s;
+}
+
+std::string process_name(pid_t pid) {
+  std::string name = read_small_file("/proc/" + std::to_string(pid) + "/comm");
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+  return name;
+}
+
+}  // namespace tracebench::target
