@@ -29,6 +29,13 @@ constexpr Command kCommands[] = {
      tracebench::cli::load_command},
     {"inspect", "what a Go execution trace file holds, and how fast it parses",
      tracebench::cli::inspect_command},
+    {"size", "flight-recorder MaxBytes and capture windows from a result or a measured rate",
+     tracebench::cli::size_command},
+    {"sweep", "runs at several load levels and models trace rate and overhead against load",
+     tracebench::cli::sweep_command},
+    {"report", "re-renders a result as text, JSON, Markdown or HTML with plots", tracebench::cli::report_command},
+    {"check", "CI gate: overhead budgets judged on confidence bounds", tracebench::cli::check_command},
+    {"assert", "CI gate on a trace's shape: regions, goroutine creation, bytes/s", tracebench::cli::assert_command},
 };
 
 void print_usage(std::FILE* out) {

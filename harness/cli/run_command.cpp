@@ -21,6 +21,8 @@
 #include "experiment/experiment.h"
 #include "experiment/run_result_json.h"
 #include "load/load_runner.h"
+#include "reports/render.h"
+#include "sizing/sizing.h"
 #include "target/agent_client.h"
 #include "target/launched_target.h"
 #include "target/pprof_capture.h"
@@ -181,11 +183,21 @@ int run_command(const std::vector<std::string>& args) {
   for (const auto& w : machine_warnings()) fmt::print("warning: {}\n", w);
   for (const auto& w : analysis.invalid_reasons) fmt::print("INVALID: {}\n", w);
 
+  nlohmann::json j = experiment::to_json(run, analysis, run_context(command_line()));
+  for (const auto& w : machine_warnings()) j["warnings"].push_back(w);
+  sizing::SizingOptions sizing_options;
+  sizing_options.budget_pct = o.budget_pct;
+  j["recommendations"] = sizing::recommend(j, sizing_options);
+  if (o.verify_window_ns && run.complete && !interrupt.load()) {
+    j["verification"] = sizing::verify_window(run.config, j, *o.verify_window_ns, [&](const std::string& line) {
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    });
+  }
+  fmt::print("{}", sizing::format_recommendations(j["recommendations"], j.value("verification", nlohmann::json())));
+
   int code = kExitOk;
   if (!temp_out) {
-    nlohmann::json context = run_context(command_line());
-    nlohmann::json j = experiment::to_json(run, analysis, context);
-    for (const auto& w : machine_warnings()) j["warnings"].push_back(w);
     std::ofstream json_out(o.out_dir + "/result.json");
     json_out << j.dump(2) << "\n";
     std::ofstream bench_out(o.out_dir + "/run.bench");
@@ -195,6 +207,12 @@ int run_command(const std::vector<std::string>& args) {
       code = kExitRunFailed;
     } else {
       fmt::print("result: {}/result.json (benchstat -col /mode {}/run.bench)\n", o.out_dir, o.out_dir);
+    }
+    try {
+      for (const auto& w : reports::write_run_reports(j, o.out_dir)) fmt::print("warning: {}\n", w);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "tracebench run: {}\n", e.what());
+      code = kExitRunFailed;
     }
   } else {
     std::filesystem::remove_all(o.config.out_dir);

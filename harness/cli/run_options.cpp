@@ -33,7 +33,11 @@ po::options_description run_flag_descriptions() {
       ("exec", po::value<std::string>(), "start the target with this shell command and stop it at the end")
       ("pin", "with --exec: target on the last CPU, tracebench on the others")
       ("out", po::value<std::string>(), "directory for result.json, run.bench and (with --keep-traces) traces")
-      ("keep-traces", "keep the raw trace and snapshot files in --out");
+      ("keep-traces", "keep the raw trace and snapshot files in --out")
+      ("budget", po::value<std::string>(), "overhead budget for the verdict, e.g. 2%")
+      ("verify-window", po::value<std::string>(),
+       "after the rounds, run the flight recorder with the size recommended for this window (e.g. 10s) "
+       "and check the window a real snapshot holds");
   return d;
 }
 
@@ -134,6 +138,28 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
   c.keep_traces = vm.count("keep-traces") > 0;
   if (c.keep_traces && o.out_dir.empty()) throw UsageError("--keep-traces needs --out DIR to keep them in");
+  if (vm.count("budget")) {
+    std::string text = vm["budget"].as<std::string>();
+    if (!text.empty() && text.back() == '%') text.pop_back();
+    const double pct = flag("--budget", text, [&](const std::string& s) {
+      try {
+        return parse_count(s);
+      } catch (const BadValue&) {
+        throw BadValue(fmt::format("bad budget '{}': expected a percentage, e.g. 2%", vm["budget"].as<std::string>()));
+      }
+    });
+    if (pct <= 0 || pct >= 100)
+      throw UsageError(fmt::format("--budget {} is out of range: expected a percentage above 0 and below 100",
+                                   vm["budget"].as<std::string>()));
+    o.budget_pct = pct;
+  }
+  if (vm.count("verify-window")) {
+    o.verify_window_ns = flag("--verify-window", vm["verify-window"].as<std::string>(),
+                              [](const std::string& s) { return parse_duration_ns(s); });
+    if (*o.verify_window_ns < 1'000'000'000 || *o.verify_window_ns > 600'000'000'000)
+      throw UsageError(fmt::format("--verify-window {} is out of range: expected 1s to 10m",
+                                   vm["verify-window"].as<std::string>()));
+  }
   o.progress = !vm.count("no-progress");
   return o;
 }

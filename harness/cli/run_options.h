@@ -2,6 +2,8 @@
 // `tracebench run` flags → a RunConfig plus output options. --pprof and --agent default to
 // probing the target's own address and then HOST:6060; what was tried is reported.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,8 @@ struct RunOptions {
   bool pin = false;             // --pin: target and generator on separate CPUs
   bool progress = true;
   bool help = false;
+  std::optional<std::int64_t> verify_window_ns;  // --verify-window: verify the recommended size
+  std::optional<double> budget_pct;              // --budget: overhead budget for the verdict
   bool pprof_given = false;     // --pprof was set explicitly (a failure is then an error)
   bool agent_given = false;
 };

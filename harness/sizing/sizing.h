@@ -1,0 +1,41 @@
+#pragma once
+// Recommendations from measured trace rates: flight-recorder MaxBytes/MinAge for wanted
+// windows, capture windows for file budgets, and an overhead verdict; and the verification
+// of a recommended size on the real runtime. (Contract; see docs/sizing.md.)
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "experiment/run_config.h"
+
+namespace tracebench::sizing {
+
+struct SizingOptions {
+  std::vector<std::int64_t> windows_ns = {1'000'000'000, 5'000'000'000, 10'000'000'000, 30'000'000'000,
+                                          60'000'000'000};
+  std::vector<std::uint64_t> file_budgets_bytes = {10'000'000, 50'000'000, 200'000'000};
+  std::optional<double> budget_pct;  // overhead budget for the verdict, e.g. 2.0
+};
+
+// The "recommendations" object for a run result (schema tracebench.run/v1), computed only
+// from what the result holds (modes.trace.trace_bytes_per_s, rounds[], comparisons[], ...).
+// Never throws for a result without trace data: the object then says what is missing.
+nlohmann::json recommend(const nlohmann::json& run_result, const SizingOptions& options);
+
+// The terminal form of a "recommendations" object (and of a "verification" when given).
+std::string format_recommendations(const nlohmann::json& recommendations,
+                                   const nlohmann::json& verification = nullptr);
+
+// Runs the flight recorder on the target's agent with the recommended MaxBytes for
+// window_ns under the run's load, snapshots after the window has filled, reads the window
+// the snapshot really holds, corrects the size and retries (bounded) when short. Returns
+// the "verification" object. Progress lines go to `log` when set.
+nlohmann::json verify_window(const experiment::RunConfig& config, const nlohmann::json& run_result,
+                             std::int64_t window_ns, const std::function<void(const std::string&)>& log);
+
+}  // namespace tracebench::sizing
