@@ -6,7 +6,6 @@
 #include <chrono>
 #include <limits>
 #include <memory>
-#include <unordered_map>
 
 #include "trace/decoder.h"
 #include "trace/duration_histogram.h"
@@ -45,18 +44,53 @@ enum class AnnotKind : std::uint8_t { kRegionBegin, kRegionEnd, kTaskBegin, kTas
 
 // A region/task event kept until its generation ends, then matched in time order
 // (a goroutine's events can sit in batches of several threads, in any file order).
+// 24 bytes: regions are matched by goroutine and name, tasks by task ID.
 struct Annotation {
   std::int64_t ts_ns;
-  std::uint64_t seq;
-  std::uint64_t g;
-  std::uint64_t task;
-  std::uint64_t offset;
-  std::uint32_t name;
-  AnnotKind kind;
+  std::uint64_t key;        // goroutine (regions) or task ID (tasks)
+  std::uint32_t name;       // NameTable ID (0 for task ends)
+  std::uint32_t kind_rel;   // kind in the low 2 bits; offset from the generation start above
+
+  AnnotKind kind() const { return static_cast<AnnotKind>(kind_rel & 3u); }
+};
+
+// Append-only storage for one thread's annotations of a generation, in fixed-size
+// chunks taken from a shared pool: appending never copies, and a generation's
+// chunks go back to the pool when it is done.
+class AnnotationRun {
+ public:
+  static constexpr std::size_t kChunk = 2048;  // 48 KiB; a power of two keeps indexing cheap
+  using Chunk = std::array<Annotation, kChunk>;
+
+  void push(const Annotation& a, std::vector<std::unique_ptr<Chunk>>& pool) {
+    if (size_ == chunks_.size() * kChunk) {
+      if (pool.empty()) pool.push_back(std::make_unique<Chunk>());
+      chunks_.push_back(std::move(pool.back()));
+      pool.pop_back();
+    }
+    (*chunks_[size_ / kChunk])[size_ % kChunk] = a;
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+  const Annotation& operator[](std::size_t i) const { return (*chunks_[i / kChunk])[i % kChunk]; }
+  void release(std::vector<std::unique_ptr<Chunk>>& pool) {
+    for (auto& c : chunks_) pool.push_back(std::move(c));
+    chunks_.clear();
+    size_ = 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  std::size_t size_ = 0;
+};
+
+struct MergeCursor {
+  std::int64_t ts;
+  std::uint32_t run;
+  std::size_t pos;
 };
 
 struct OpenRegion {
-  std::uint64_t task;
   std::uint32_t name;
   std::int64_t begin_ns;
 };
@@ -70,41 +104,58 @@ struct OpenTask {
 class SummaryBuilder {
  public:
   SummaryBuilder(const AnalyzeOptions& options, TraceSummary& out, IssueCounts& issues)
-      : opt_(options), out_(out), issues_(issues), names_(options.max_names) {}
+      : opt_(options), out_(out), issues_(issues), names_(options.max_names) {
+    // Which events this builder reads, and how many of their args (dt included).
+    auto want = [&](std::initializer_list<std::uint8_t> types, std::uint8_t nargs) {
+      for (std::uint8_t t : types) {
+        wanted_[t] = true;
+        wanted_args_[t] = nargs;
+      }
+    };
+    want({kEvGCBegin, kEvGCActive, kEvGCEnd, kEvHeapAlloc, kEvHeapGoal, kEvProcsChange}, 2);
+    want({kEvSTWBegin, kEvSTWEnd}, 1);
+    if (options.goroutines || options.annotations) {
+      want({kEvGoCreate, kEvGoCreateBlocked}, 3);  // new_g, new_stack
+      want({kEvGoCreateSyscall}, 2);
+      want({kEvGoDestroy, kEvGoDestroySyscall, kEvGoSwitchDestroy}, 1);
+    }
+    if (options.goroutines) want({kEvGoStop, kEvGoBlock, kEvGoStatusStack}, 5);
+    if (options.annotations) {
+      want({kEvUserRegionBegin, kEvUserRegionEnd}, 3);  // task, name
+      want({kEvUserTaskBegin}, 4);                      // task, parent, name
+      want({kEvUserTaskEnd}, 2);
+      want({kEvUserLog}, 3);                            // task, key
+    }
+  }
+
+  const std::array<bool, 256>& wanted_events() const { return wanted_; }
+  const std::array<std::uint8_t, 256>& wanted_args() const { return wanted_args_; }
+  bool wants_goroutines() const { return opt_.goroutines || opt_.annotations; }
 
   void begin_generation(const GenerationInfo& info, const GenerationTables& tables) {
     tables_ = &tables;
+    gen_begin_offset_ = info.begin_offset;
     string_names_.assign(std::min<std::size_t>(tables.strings.size() + 1, kMaxCachedId), kUncached);
     stack_start_names_.clear();
     stack_root_names_.clear();
-    gen_first_ns_ = std::numeric_limits<std::int64_t>::max();
-    gen_last_ns_ = std::numeric_limits<std::int64_t>::min();
-    gen_timed_before_ = timed_events_so_far();
     if (info.clock.present && !out_.wall_minus_trace_ns && info.frequency_source == FrequencySource::kSyncBatch) {
       const auto wall_ns = static_cast<std::int64_t>(info.clock.wall_sec * 1'000'000'000ull + info.clock.wall_nsec);
       out_.wall_minus_trace_ns = wall_ns - info.clock.trace_ns;
     }
   }
 
-  void structural(std::uint8_t type, std::uint64_t count, std::uint64_t bytes) {
-    kinds_[type].events += count;
-    kinds_[type].bytes += bytes;
+  void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes) {
+    if (!opt_.goroutines || g == kNoGoroutine) {
+      out_.goroutines.events_without_goroutine += g == kNoGoroutine ? events : 0;
+      out_.goroutines.bytes_without_goroutine += g == kNoGoroutine ? bytes : 0;
+      return;
+    }
+    GoroutineSlot& s = slots_[slot_for(g)];
+    s.events += events;
+    s.bytes += bytes;
   }
-  void padding(std::uint64_t bytes) { out_.header_padding_bytes += bytes; }
-  void skipped(std::uint64_t bytes) { out_.skipped_bytes += bytes; }
 
   void event(const DecodedEvent& e) {
-    Counts& k = kinds_[e.type];
-    ++k.events;
-    k.bytes += e.size;
-    gen_first_ns_ = std::min(gen_first_ns_, e.ts_ns);
-    gen_last_ns_ = std::max(gen_last_ns_, e.ts_ns);
-    if (opt_.goroutines) {
-      if (e.g != cur_g_ || !cur_valid_) [[unlikely]]
-        switch_goroutine(e.g);
-      ++pend_events_;
-      pend_bytes_ += e.size;
-    }
     switch (e.type) {
       case kEvGoCreate:
       case kEvGoCreateBlocked:
@@ -120,12 +171,23 @@ class SummaryBuilder {
       case kEvGoSwitchDestroy:
         ++out_.goroutines.destroyed;
         if (opt_.goroutines && e.g != kNoGoroutine) on_destroy(e.g, e.ts_ns);
+        if (opt_.annotations && region_stack_of_g_.size() != 0) destroyed_goids_.push_back(e.g);
+        break;
+      case kEvGoStatusStack:
+        // A goroutine's status at a generation start, with its stack: name it if new.
+        if (e.args[3] != 0) {
+          GoroutineSlot& s = slots_[slot_for(e.args[0])];
+          if (s.name == 0) s.name = root_function(e.args[3]);
+        }
         break;
       case kEvGoStop:
       case kEvGoBlock:
         // Name goroutines that predate the capture from the root of a blocking stack.
-        if (opt_.goroutines && cur_slot_ != kNoSlot && slots_[cur_slot_].name == 0 && e.args[1] != 0)
-          slots_[cur_slot_].name = root_function(e.args[1]);
+        // (The lookup is the one slice() would do next for this goroutine anyway.)
+        if (e.g != kNoGoroutine && e.args[1] != 0) {
+          GoroutineSlot& s = slots_[slot_for(e.g)];
+          if (s.name == 0) s.name = root_function(e.args[1]);
+        }
         break;
       case kEvUserRegionBegin:
       case kEvUserRegionEnd:
@@ -148,10 +210,13 @@ class SummaryBuilder {
         break;
       case kEvGCBegin:
         ++out_.gc.cycles;
-        match_gc(e.args[0], e.ts_ns, true);
+        gc_begin(e.args[0], e.ts_ns);
+        break;
+      case kEvGCActive:
+        gc_active(e.args[0]);
         break;
       case kEvGCEnd:
-        match_gc(e.args[0], e.ts_ns, false);
+        gc_end(e.args[0], e.ts_ns);
         break;
       case kEvSTWBegin:
         if (stw_open_.size() < 4096) *stw_open_.try_emplace(e.m).first = e.ts_ns;
@@ -179,13 +244,9 @@ class SummaryBuilder {
     }
   }
 
-  void cpu_sample(const CpuSampleEvent& s) {
-    gen_first_ns_ = std::min(gen_first_ns_, s.ts_ns);
-    gen_last_ns_ = std::max(gen_last_ns_, s.ts_ns);
-  }
+  void cpu_sample(const CpuSampleEvent&) {}
 
   void end_generation(const GenerationInfo& info) {
-    flush_pending();
     if (opt_.annotations) match_annotations();
     if (opt_.goroutines) fold_destroyed();
     tables_ = nullptr;
@@ -194,7 +255,15 @@ class SummaryBuilder {
     out_.batches += info.batches;
     out_.ticks_per_second = info.ticks_per_second;
     if (info.frequency_source == FrequencySource::kAssumed) out_.frequency_assumed = true;
-    const std::uint64_t timed = timed_events_so_far() - gen_timed_before_;
+    for (unsigned t = 0; t < 256; ++t) {
+      kinds_[t].events += info.counts[t].events;
+      kinds_[t].bytes += info.counts[t].bytes;
+    }
+    out_.timed_events += info.timed_events;
+    out_.header_padding_bytes += info.padding_bytes;
+    out_.skipped_bytes += info.skipped_bytes;
+    const std::uint64_t timed = info.timed_events;
+    const std::int64_t gen_first_ns_ = info.first_event_ns, gen_last_ns_ = info.last_event_ns;
     if (timed > 0) {
       if (!have_events_) {
         out_.first_event_ns = gen_first_ns_;
@@ -226,7 +295,6 @@ class SummaryBuilder {
   }
 
   void finish() {
-    flush_pending();
     out_.kinds = kinds_;
     for (unsigned t = 0; t < 256; ++t) {
       const Counts& k = kinds_[t];
@@ -236,7 +304,6 @@ class SummaryBuilder {
       c.events += k.events;
       c.bytes += k.bytes;
     }
-    out_.timed_events = timed_events_so_far();
     out_.span_ns = have_events_ ? out_.last_event_ns - out_.first_event_ns : 0;
     if (opt_.annotations) finish_annotations();
     if (opt_.goroutines) finish_goroutines();
@@ -244,13 +311,6 @@ class SummaryBuilder {
   }
 
  private:
-  std::uint64_t timed_events_so_far() const {
-    std::uint64_t n = kinds_[kEvCPUSample].events;
-    for (unsigned t = kEvProcsChange; t < 256; ++t)
-      if (event_spec(static_cast<std::uint8_t>(t)).timed && t != kEvClockSnapshot) n += kinds_[t].events;
-    return n;
-  }
-
   // Reports a bad record: throws in strict mode, else counts it.
   void bad(Issue issue, std::uint64_t offset, const std::string& expected, const std::string& found) {
     if (opt_.strict) throw FormatError(offset, expected, found);
@@ -294,40 +354,25 @@ class SummaryBuilder {
   // ---- goroutines ----------------------------------------------------------------
 
   std::uint32_t slot_for(std::uint64_t goid) {
+    if (goid == cache_goid_ && cache_slot_ != kNoSlot) return cache_slot_;
     auto [idx, inserted] = slot_index_.try_emplace(goid);
-    if (!inserted) return *idx;
-    std::uint32_t s;
-    if (!free_slots_.empty()) {
-      s = free_slots_.back();
-      free_slots_.pop_back();
-      slots_[s] = GoroutineSlot{};
-    } else {
-      s = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
+    if (inserted) {
+      std::uint32_t s;
+      if (!free_slots_.empty()) {
+        s = free_slots_.back();
+        free_slots_.pop_back();
+        slots_[s] = GoroutineSlot{};
+      } else {
+        s = static_cast<std::uint32_t>(slots_.size());
+        slots_.emplace_back();
+      }
+      slots_[s].goid = goid;
+      *idx = s;
+      ++out_.goroutines.seen;
     }
-    slots_[s].goid = goid;
-    *idx = s;
-    ++out_.goroutines.seen;
-    return s;
-  }
-
-  void flush_pending() {
-    if (pend_events_ == 0) return;
-    if (cur_slot_ == kNoSlot) {
-      out_.goroutines.events_without_goroutine += pend_events_;
-      out_.goroutines.bytes_without_goroutine += pend_bytes_;
-    } else {
-      slots_[cur_slot_].events += pend_events_;
-      slots_[cur_slot_].bytes += pend_bytes_;
-    }
-    pend_events_ = pend_bytes_ = 0;
-  }
-
-  void switch_goroutine(std::uint64_t g) {
-    flush_pending();
-    cur_g_ = g;
-    cur_valid_ = true;
-    cur_slot_ = g == kNoGoroutine ? kNoSlot : slot_for(g);
+    cache_goid_ = goid;
+    cache_slot_ = *idx;
+    return cache_slot_;
   }
 
   void on_create(std::uint64_t goid, std::int64_t ts, std::uint32_t name) {
@@ -338,6 +383,7 @@ class SummaryBuilder {
   }
 
   void on_destroy(std::uint64_t goid, std::int64_t ts) {
+    // The destroyed goroutine is normally the one whose event this is.
     std::uint32_t idx = slot_for(goid);
     GoroutineSlot& s = slots_[idx];
     if (s.destroyed) return;
@@ -354,13 +400,14 @@ class SummaryBuilder {
     f.events += s.events;
     f.bytes += s.bytes;
     if (s.created && s.destroyed) lifetimes_.record(s.destroyed_ns - s.created_ns);
-    GoroutineTalker t{s.goid, {}, s.events, s.bytes, s.created, s.destroyed};
     const std::size_t k = std::max<std::size_t>(opt_.top_goroutines, 1);
+    if (top_.size() == k && s.events <= top_.front().first.events) return;
+    GoroutineTalker t{s.goid, {}, s.events, s.bytes, s.created, s.destroyed};
     auto less_events = [](const auto& a, const auto& b) { return a.first.events > b.first.events; };
     if (top_.size() < k) {
       top_.emplace_back(t, s.name);
       std::push_heap(top_.begin(), top_.end(), less_events);
-    } else if (t.events > top_.front().first.events) {
+    } else {
       std::pop_heap(top_.begin(), top_.end(), less_events);
       top_.back() = {t, s.name};
       std::push_heap(top_.begin(), top_.end(), less_events);
@@ -374,17 +421,11 @@ class SummaryBuilder {
     for (std::uint32_t idx : destroyed_this_gen_) {
       GoroutineSlot& s = slots_[idx];
       fold(s);
-      if (auto it = open_regions_.find(s.goid); it != open_regions_.end()) {
-        issues_.add_n(Issue::kRegionUnfinished, it->second.size());
-        open_annotations_ -= it->second.size();
-        open_regions_.erase(it);
-      }
       slot_index_.erase(s.goid);
       free_slots_.push_back(idx);
     }
     destroyed_this_gen_.clear();
-    cur_valid_ = false;  // the current slot may have been freed
-    cur_slot_ = kNoSlot;
+    cache_slot_ = kNoSlot;  // the cached slot may have been freed
   }
 
   void finish_goroutines() {
@@ -413,29 +454,96 @@ class SummaryBuilder {
 
   // ---- GC ------------------------------------------------------------------------
 
-  void match_gc(std::uint64_t seq, std::int64_t ts, bool begin) {
-    // Begin and end are on different threads, so either may be decoded first.
-    IdMap<std::int64_t>& other = begin ? gc_ends_ : gc_begins_;
-    if (std::int64_t* t = other.find(seq)) {
-      out_.gc.gc_total_ns += begin ? *t - ts : ts - *t;
-      other.erase(seq);
+  // GC cycles: the runtime numbers GCBegin, GCActive (a cycle still running at a
+  // generation start) and GCEnd from one counter, so a cycle's end carries the number
+  // after its last begin/active. Begin and end are on different threads, so either
+  // may be decoded first: the unmatched side waits in a small map keyed by the
+  // sequence number that closes it.
+  void gc_begin(std::uint64_t seq, std::int64_t ts) { gc_open(seq + 1, ts); }
+
+  void gc_active(std::uint64_t seq) {
+    if (std::int64_t* t = gc_begins_.find(seq)) {
+      const std::int64_t begin = *t;
+      gc_begins_.erase(seq);
+      gc_open(seq + 1, begin);
+    }
+  }
+
+  void gc_end(std::uint64_t seq, std::int64_t ts) {
+    if (std::int64_t* t = gc_begins_.find(seq)) {
+      out_.gc.gc_total_ns += ts - *t;
+      gc_begins_.erase(seq);
       return;
     }
-    IdMap<std::int64_t>& mine = begin ? gc_begins_ : gc_ends_;
-    if (mine.size() > 1024) mine.clear();
-    *mine.try_emplace(seq).first = ts;
+    if (gc_ends_.size() > 1024) gc_ends_.clear();
+    *gc_ends_.try_emplace(seq).first = ts;
+  }
+
+  void gc_open(std::uint64_t closing_seq, std::int64_t begin) {
+    if (std::int64_t* t = gc_ends_.find(closing_seq)) {
+      out_.gc.gc_total_ns += *t - begin;
+      gc_ends_.erase(closing_seq);
+      return;
+    }
+    if (gc_begins_.size() > 1024) gc_begins_.clear();
+    *gc_begins_.try_emplace(closing_seq).first = begin;
   }
 
   // ---- annotations ---------------------------------------------------------------
 
   void annotate(const DecodedEvent& e, AnnotKind kind, std::uint64_t task, std::uint64_t name_string) {
-    if (e.g == kNoGoroutine && (kind == AnnotKind::kRegionBegin || kind == AnnotKind::kRegionEnd)) {
+    const bool region = kind == AnnotKind::kRegionBegin || kind == AnnotKind::kRegionEnd;
+    if (region && e.g == kNoGoroutine) {
       bad(Issue::kEventWithoutGoroutine, e.offset, "a running goroutine for a region event",
           fmt::format("{} on thread {} with no goroutine", event_name(e.type), e.m));
       return;
     }
     std::uint32_t name = kind == AnnotKind::kTaskEnd ? 0 : string_name(name_string, e.offset);
-    annotations_.push_back({e.ts_ns, annotations_.size(), e.g, task, e.offset, name, kind});
+    // One run per thread: a thread's events are in time order, so each run is sorted
+    // and the generation's runs only need merging, not sorting.
+    if (e.m != run_m_ || run_ == nullptr) {
+      auto [idx, inserted] = run_of_m_.try_emplace(e.m);
+      if (inserted) {
+        *idx = static_cast<std::uint32_t>(runs_used_++);
+        if (runs_.size() < runs_used_) runs_.emplace_back();
+      }
+      run_m_ = e.m;
+      run_ = &runs_[*idx];
+    }
+    const std::uint64_t rel = std::min<std::uint64_t>(e.offset - gen_begin_offset_, (1u << 30) - 1);
+    run_->push({e.ts_ns, region ? e.g : task, name, static_cast<std::uint32_t>(rel << 2) | static_cast<std::uint32_t>(kind)},
+               chunk_pool_);
+  }
+
+  std::uint64_t annotation_offset(const Annotation& a) const { return gen_begin_offset_ + (a.kind_rel >> 2); }
+
+  std::vector<OpenRegion>& region_stack(std::uint64_t g) {
+    auto [idx, inserted] = region_stack_of_g_.try_emplace(g);
+    if (inserted) {
+      if (free_region_stacks_.empty()) {
+        *idx = static_cast<std::uint32_t>(region_stacks_.size());
+        region_stacks_.emplace_back();
+      } else {
+        *idx = free_region_stacks_.back();
+        free_region_stacks_.pop_back();
+      }
+    }
+    return region_stacks_[*idx];
+  }
+
+  // Regions still open when their goroutine ended never finish.
+  void release_region_stacks() {
+    for (std::uint64_t g : destroyed_goids_) {
+      std::uint32_t* idx = region_stack_of_g_.find(g);
+      if (idx == nullptr) continue;
+      std::vector<OpenRegion>& stack = region_stacks_[*idx];
+      if (!stack.empty()) issues_.add_n(Issue::kRegionUnfinished, stack.size());
+      open_annotations_ -= stack.size();
+      stack.clear();
+      free_region_stacks_.push_back(*idx);
+      region_stack_of_g_.erase(g);
+    }
+    destroyed_goids_.clear();
   }
 
   DurationAcc& duration_acc(std::vector<std::unique_ptr<DurationAcc>>& v, std::uint32_t name) {
@@ -444,75 +552,132 @@ class SummaryBuilder {
     return *v[name];
   }
 
+  // Matches the generation's annotations in time order: a k-way merge over the
+  // per-thread runs (k = threads with annotations, a handful), processed as they come
+  // off the merge, so nothing is copied or sorted.
   void match_annotations() {
-    std::sort(annotations_.begin(), annotations_.end(), [](const Annotation& a, const Annotation& b) {
-      return a.ts_ns != b.ts_ns ? a.ts_ns < b.ts_ns : a.seq < b.seq;
-    });
-    for (const Annotation& a : annotations_) {
-      switch (a.kind) {
-        case AnnotKind::kRegionBegin:
-          ++duration_acc(regions_, a.name).begun;
-          if (open_annotations_ >= opt_.max_open_annotations) {
-            issues_.add(Issue::kOpenAnnotationsDropped, a.offset, "too many regions and tasks open at once");
-            break;
-          }
-          open_regions_[a.g].push_back({a.task, a.name, a.ts_ns});
-          ++open_annotations_;
-          break;
-        case AnnotKind::kRegionEnd: {
-          auto it = open_regions_.find(a.g);
-          if (it == open_regions_.end() || it->second.empty()) {
-            issues_.add(Issue::kRegionEndWithoutBegin, a.offset,
-                        fmt::format("region '{}' of goroutine {} ended without a begin in the trace", names_.name(a.name), a.g));
-            break;
-          }
-          auto& stack = it->second;
-          std::size_t i = stack.size();
-          while (i > 0 && !(stack[i - 1].task == a.task && stack[i - 1].name == a.name)) --i;
-          if (i != stack.size()) {
-            std::string msg = fmt::format(
-                "region end '{}' of goroutine {} when the innermost open region is '{}'", names_.name(a.name), a.g,
-                names_.name(stack.back().name));
-            if (opt_.strict) throw FormatError(a.offset, "the end of the innermost open region", msg);
-            issues_.add(Issue::kRegionMismatch, a.offset, msg);
-          }
-          if (i == 0) break;  // no matching begin at all: ignore the end
-          duration_acc(regions_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
-          open_annotations_ -= stack.size() - (i - 1);
-          stack.resize(i - 1);
-          if (stack.empty()) open_regions_.erase(it);
-          break;
-        }
-        case AnnotKind::kTaskBegin:
-          ++duration_acc(tasks_, a.name).begun;
-          if (open_annotations_ >= opt_.max_open_annotations) {
-            issues_.add(Issue::kOpenAnnotationsDropped, a.offset, "too many regions and tasks open at once");
-            break;
-          }
-          if (open_tasks_.emplace(a.task, OpenTask{a.name, a.ts_ns}).second) ++open_annotations_;
-          break;
-        case AnnotKind::kTaskEnd: {
-          auto it = open_tasks_.find(a.task);
-          if (it == open_tasks_.end()) {
-            issues_.add(Issue::kTaskEndWithoutBegin, a.offset,
-                        fmt::format("task {} ended without a begin in the trace", a.task));
-            break;
-          }
-          duration_acc(tasks_, it->second.name).hist.record(a.ts_ns - it->second.begin_ns);
-          open_tasks_.erase(it);
-          --open_annotations_;
-          break;
+    using Cursor = MergeCursor;
+    auto later = [](const Cursor& a, const Cursor& b) { return a.ts != b.ts ? a.ts > b.ts : a.run > b.run; };
+    std::vector<Cursor>& heap = merge_heap_;
+    heap.clear();
+    bool sorted = true;
+    for (std::uint32_t r = 0; r < runs_used_; ++r) {
+      const AnnotationRun& run = runs_[r];
+      for (std::size_t i = 1; i < run.size() && sorted; ++i) sorted = run[i - 1].ts_ns <= run[i].ts_ns;
+      if (run.size() > 0) heap.push_back({run[0].ts_ns, r, 0});
+    }
+    if (!sorted) {
+      // Only a corrupt trace has a thread going back in time: sort a copy instead.
+      std::vector<Annotation> all;
+      for (std::uint32_t r = 0; r < runs_used_; ++r)
+        for (std::size_t i = 0; i < runs_[r].size(); ++i) all.push_back(runs_[r][i]);
+      std::stable_sort(all.begin(), all.end(), [](const Annotation& a, const Annotation& b) { return a.ts_ns < b.ts_ns; });
+      for (const Annotation& a : all) match_one(a);
+    } else {
+      std::make_heap(heap.begin(), heap.end(), later);
+      while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        Cursor& c = heap.back();
+        const AnnotationRun& run = runs_[c.run];
+        // Take every record of this run up to the next run's head in one go.
+        const std::int64_t limit = heap.size() > 1 ? heap.front().ts : std::numeric_limits<std::int64_t>::max();
+        const std::uint32_t limit_run = heap.size() > 1 ? heap.front().run : 0;
+        do {
+          match_one(run[c.pos]);
+          ++c.pos;
+        } while (c.pos < run.size() &&
+                 (run[c.pos].ts_ns < limit || (run[c.pos].ts_ns == limit && c.run < limit_run)));
+        if (c.pos < run.size()) {
+          c.ts = run[c.pos].ts_ns;
+          std::push_heap(heap.begin(), heap.end(), later);
+        } else {
+          heap.pop_back();
         }
       }
     }
-    annotations_.clear();
+    for (std::uint32_t r = 0; r < runs_used_; ++r) runs_[r].release(chunk_pool_);
+    run_of_m_.clear();
+    runs_used_ = 0;
+    run_ = nullptr;
+    region_g_ = kNoGoroutine;
+    region_stack_ = nullptr;
+    release_region_stacks();
+  }
+
+  void match_one(const Annotation& a) {
+    switch (a.kind()) {
+      case AnnotKind::kRegionBegin: {
+        ++duration_acc(regions_, a.name).begun;
+        if (open_annotations_ >= opt_.max_open_annotations) {
+          issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+          break;
+        }
+        stack_of(a.key).push_back({a.name, a.ts_ns});
+        ++open_annotations_;
+        break;
+      }
+      case AnnotKind::kRegionEnd: {
+        std::vector<OpenRegion>& stack = stack_of(a.key);
+        if (stack.empty()) {
+          issues_.add(Issue::kRegionEndWithoutBegin, annotation_offset(a),
+                      fmt::format("region '{}' of goroutine {} ended without a begin in the trace", names_.name(a.name),
+                                  a.key));
+          break;
+        }
+        std::size_t i = stack.size();
+        while (i > 0 && stack[i - 1].name != a.name) --i;
+        if (i != stack.size()) {
+          std::string msg = fmt::format("region end '{}' of goroutine {} when the innermost open region is '{}'",
+                                        names_.name(a.name), a.key, names_.name(stack.back().name));
+          if (opt_.strict) throw FormatError(annotation_offset(a), "the end of the innermost open region", msg);
+          issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
+        }
+        if (i == 0) break;  // no matching begin at all: ignore the end
+        duration_acc(regions_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
+        open_annotations_ -= stack.size() - (i - 1);
+        stack.resize(i - 1);
+        break;
+      }
+      case AnnotKind::kTaskBegin: {
+        ++duration_acc(tasks_, a.name).begun;
+        if (open_annotations_ >= opt_.max_open_annotations) {
+          issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+          break;
+        }
+        auto [t, inserted] = open_tasks_.try_emplace(a.key);
+        if (inserted) ++open_annotations_;
+        *t = OpenTask{a.name, a.ts_ns};
+        break;
+      }
+      case AnnotKind::kTaskEnd: {
+        OpenTask* t = open_tasks_.find(a.key);
+        if (t == nullptr) {
+          issues_.add(Issue::kTaskEndWithoutBegin, annotation_offset(a),
+                      fmt::format("task {} ended without a begin in the trace", a.key));
+          break;
+        }
+        duration_acc(tasks_, t->name).hist.record(a.ts_ns - t->begin_ns);
+        open_tasks_.erase(a.key);
+        --open_annotations_;
+        break;
+      }
+    }
+  }
+
+  // The open-region stack of goroutine g; consecutive records mostly share one.
+  std::vector<OpenRegion>& stack_of(std::uint64_t g) {
+    if (g != region_g_ || region_stack_ == nullptr) {
+      region_stack_ = &region_stack(g);
+      region_g_ = g;
+    }
+    return *region_stack_;
   }
 
   void finish_annotations() {
     std::uint64_t open_regions = 0;
-    for (const auto& [g, stack] : open_regions_) open_regions += stack.size();
+    region_stack_of_g_.for_each([&](std::uint64_t, std::uint32_t& idx) { open_regions += region_stacks_[idx].size(); });
     if (open_regions) issues_.add_n(Issue::kRegionUnfinished, open_regions);
-    if (!open_tasks_.empty()) issues_.add_n(Issue::kTaskUnfinished, open_tasks_.size());
+    if (open_tasks_.size() != 0) issues_.add_n(Issue::kTaskUnfinished, open_tasks_.size());
     auto collect = [&](std::vector<std::unique_ptr<DurationAcc>>& accs, std::vector<DurationStats>& out) {
       for (std::uint32_t i = 0; i < accs.size(); ++i) {
         if (!accs[i]) continue;
@@ -552,15 +717,13 @@ class SummaryBuilder {
   std::vector<std::uint32_t> string_names_;
   std::vector<std::uint32_t> stack_start_names_;
   std::vector<std::uint32_t> stack_root_names_;
-  std::int64_t gen_first_ns_ = 0, gen_last_ns_ = 0;
-  std::uint64_t gen_timed_before_ = 0;
   bool have_events_ = false;
+  std::array<bool, 256> wanted_{};
+  std::array<std::uint8_t, 256> wanted_args_{};
 
   // Goroutines.
-  std::uint64_t cur_g_ = kNoGoroutine;
-  bool cur_valid_ = false;
-  std::uint32_t cur_slot_ = kNoSlot;
-  std::uint64_t pend_events_ = 0, pend_bytes_ = 0;
+  std::uint64_t cache_goid_ = 0;
+  std::uint32_t cache_slot_ = kNoSlot;
   IdMap<std::uint32_t> slot_index_;
   std::vector<GoroutineSlot> slots_;
   std::vector<std::uint32_t> free_slots_;
@@ -573,9 +736,21 @@ class SummaryBuilder {
   IdMap<std::int64_t> gc_begins_, gc_ends_, stw_open_;
 
   // Annotations.
-  std::vector<Annotation> annotations_;
-  std::unordered_map<std::uint64_t, std::vector<OpenRegion>> open_regions_;
-  std::unordered_map<std::uint64_t, OpenTask> open_tasks_;
+  std::vector<AnnotationRun> runs_;  // per thread, this generation
+  std::vector<std::unique_ptr<AnnotationRun::Chunk>> chunk_pool_;
+  std::size_t runs_used_ = 0;
+  IdMap<std::uint32_t> run_of_m_;
+  std::uint64_t run_m_ = 0;
+  AnnotationRun* run_ = nullptr;
+  std::vector<MergeCursor> merge_heap_;
+  std::uint64_t gen_begin_offset_ = 0;
+  std::uint64_t region_g_ = kNoGoroutine;
+  std::vector<OpenRegion>* region_stack_ = nullptr;
+  IdMap<std::uint32_t> region_stack_of_g_;
+  std::vector<std::vector<OpenRegion>> region_stacks_;
+  std::vector<std::uint32_t> free_region_stacks_;
+  std::vector<std::uint64_t> destroyed_goids_;
+  IdMap<OpenTask> open_tasks_;
   std::size_t open_annotations_ = 0;
   std::vector<std::unique_ptr<DurationAcc>> regions_, tasks_;
   std::vector<std::uint64_t> log_counts_;

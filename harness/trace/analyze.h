@@ -44,11 +44,6 @@ struct AnalyzeOptions {
   std::size_t max_generation_stats = 100000;   // per-generation rows kept (the rest are summed)
 };
 
-struct Counts {
-  std::uint64_t events = 0;
-  std::uint64_t bytes = 0;  // wire bytes (type byte, args, trailers; batch headers as written)
-};
-
 struct GenerationStats {
   std::uint64_t gen = 0;             // generation number written by the runtime
   std::uint64_t offset = 0;          // file offset of its first batch

@@ -19,24 +19,36 @@
 // GoStart/GoCreateSyscall/a binding GoStatus belong to the goroutine they bind.
 // Events of a thread with no goroutine (the scheduler, idle Ps) get kNoGoroutine.
 //
-// The Sink is any type with these members (all called on the decoding thread):
+// The decoder itself counts events and bytes per type (GenerationInfo::counts), so a
+// sink only sees what it asks for. The Sink is any type with these members, all called
+// on the decoding thread:
+//   const std::array<bool, 256>& wanted_events() const;  // types to hand to event()
+//   const std::array<std::uint8_t, 256>& wanted_args() const;  // args (dt included) event()
+//                                        // reads per type: a prefix is decoded, the rest
+//                                        // of DecodedEvent::args is left 0
+//   bool wants_goroutines() const;       // track goroutines (slice(), DecodedEvent::g)
 //   void begin_generation(const GenerationInfo&, const GenerationTables&);
-//   void structural(std::uint8_t type, std::uint64_t count, std::uint64_t bytes);
-//   void padding(std::uint64_t bytes);   // batch-header bytes beyond minimal varints
-//   void skipped(std::uint64_t bytes);   // bytes of a batch left after a bad record
-//   void event(const DecodedEvent&);     // every timed event of every event batch
+//   void event(const DecodedEvent&);     // each timed event of a wanted type
+//   void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes);
+//                                        // consecutive events of one thread that belong
+//                                        // to goroutine g (kNoGoroutine: to none)
 //   void cpu_sample(const CpuSampleEvent&);
-//   void end_generation(const GenerationInfo&);
+//   void end_generation(const GenerationInfo&);   // info now complete (counts, times)
 //
 // Errors: strict mode throws FormatError at the first bad record; otherwise the bad
 // batch's remainder is skipped and counted in IssueCounts. Not thread-safe.
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "trace/errors.h"
 #include "trace/format.h"
@@ -60,6 +72,8 @@ class TickConverter {
     int_factor_ = (whole == ns_per_tick_ && whole >= 1.0 && whole <= 1048576.0) ? static_cast<std::uint64_t>(whole) : 0;
   }
   std::uint64_t ticks_per_second() const { return ticks_per_second_; }
+  // The exact integer ns-per-tick factor, or 0 when the conversion needs floating point.
+  std::uint64_t int_factor() const { return int_factor_; }
   double ns_per_tick() const { return ns_per_tick_; }
 
   std::uint64_t operator()(std::uint64_t ticks) const {
@@ -105,6 +119,14 @@ struct GenerationInfo {
   bool truncated = false;
   std::uint64_t truncated_offset = 0;
   std::string truncation;
+
+  // Filled while decoding; complete at end_generation.
+  std::array<Counts, 256> counts{};  // every wire event by type, structural ones included
+  std::uint64_t timed_events = 0;    // events of event batches and CPU samples
+  std::int64_t first_event_ns = 0;   // meaningful when timed_events > 0
+  std::int64_t last_event_ns = 0;
+  std::uint64_t padding_bytes = 0;   // batch-header bytes beyond minimal varints
+  std::uint64_t skipped_bytes = 0;   // bytes left unread after bad records
 };
 
 struct GenerationTables {
@@ -132,7 +154,29 @@ template <class Sink>
 class Decoder {
  public:
   Decoder(GoVersion version, bool strict, IssueCounts& issues, Sink& sink)
-      : version_(version), strict_(strict), issues_(issues), sink_(sink), arg_counts_(event_batch_arg_counts(version)) {}
+      : version_(version), strict_(strict), issues_(issues), sink_(sink), arg_counts_(event_batch_arg_counts(version)) {
+    const auto& wanted = sink.wanted_events();
+    const auto& wanted_args = sink.wanted_args();
+    for (unsigned t = 0; t < 256; ++t) {
+      hand_over_[t] = wanted[t];
+      special_[t] = wanted[t];
+      args_needed_[t] = wanted[t] ? std::min<std::uint8_t>(wanted_args[t], 5) : 0;
+    }
+    track_goroutines_ = sink.wants_goroutines();
+    if (track_goroutines_) {
+      // The goroutine tracking reads these (and cuts slices at the leaving events).
+      for (std::uint8_t t : {kEvGoStart, kEvGoCreateSyscall, kEvGoSwitch, kEvGoSwitchDestroy}) {
+        special_[t] = true;
+        args_needed_[t] = std::max<std::uint8_t>(args_needed_[t], 2);
+      }
+      for (std::uint8_t t : {kEvGoStatus, kEvGoStatusStack}) {
+        special_[t] = true;
+        args_needed_[t] = std::max<std::uint8_t>(args_needed_[t], 4);
+      }
+      for (std::uint8_t t : {kEvGoStop, kEvGoBlock, kEvGoDestroy, kEvGoDestroySyscall, kEvGoSyscallEndBlocked})
+        special_[t] = true;
+    }
+  }
 
   // Decodes one framed generation whose bytes are available in source. last: no
   // more generations follow (lets a pre-1.26 trace without its closing frequency
@@ -153,17 +197,54 @@ class Decoder {
     issues_.add(issue, offset, FormatError(offset, expected, found).what());
   }
 
+  void count(GenerationInfo& info, std::uint8_t type, std::uint64_t n, std::uint64_t bytes) {
+    info.counts[type].events += n;
+    info.counts[type].bytes += bytes;
+  }
+  void timed(GenerationInfo& info, std::int64_t first_ns, std::int64_t last_ns, std::uint64_t n) {
+    if (n == 0) return;
+    if (info.timed_events == 0) {
+      info.first_event_ns = first_ns;
+      info.last_event_ns = last_ns;
+    }
+    info.first_event_ns = std::min(info.first_event_ns, first_ns);
+    info.last_event_ns = std::max(info.last_event_ns, last_ns);
+    info.timed_events += n;
+  }
+
   void read_sync(TraceSource& source, const BatchRef& b, GenerationInfo& info, bool& have_freq);
-  void read_strings(TraceSource& source, const BatchRef& b);
-  void read_stacks(TraceSource& source, const BatchRef& b);
-  void read_cpu_samples(TraceSource& source, const BatchRef& b);
-  void read_events(TraceSource& source, const BatchRef& b);
+  void read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  void read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  void read_cpu_samples(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  // Per-batch state of goroutine attribution, touched only by special events.
+  struct BatchState {
+    const BatchRef* b = nullptr;
+    const std::uint8_t* base = nullptr;
+    const std::uint8_t* end = nullptr;
+    std::uint64_t cur_g = kNoGoroutine;
+    const std::uint8_t* slice_start = nullptr;  // first byte of the current goroutine's run
+    std::uint64_t slice_events = 0;
+  };
+  void cut(BatchState& st, const std::uint8_t* at) {
+    if (st.slice_events != 0) sink_.slice(st.cur_g, st.slice_events, static_cast<std::uint64_t>(at - st.slice_start));
+    st.slice_start = at;
+    st.slice_events = 0;
+  }
+
+  void read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
+                                        std::uint8_t type, int nargs, std::uint64_t ts);
+  [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
 
   GoVersion version_;
   bool strict_;
   IssueCounts& issues_;
   Sink& sink_;
   const std::array<std::int8_t, 256>& arg_counts_;
+  std::array<bool, 256> hand_over_{};  // types the sink wants
+  std::array<bool, 256> special_{};    // types that leave the hot loop
+  std::array<std::uint8_t, 256> args_needed_{};  // arg prefix (dt included) to decode
+  bool track_goroutines_ = false;
   GenerationTables tables_;
   TickConverter conv_;
   bool have_previous_freq_ = false;
@@ -219,27 +300,25 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
   tables_.strings.clear();
   tables_.stacks.clear();
   for (const BatchRef& b : frame.batches)
-    if (b.kind == BatchKind::kStrings) read_strings(source, b);
+    if (b.kind == BatchKind::kStrings) read_strings(source, b, info);
   for (const BatchRef& b : frame.batches)
-    if (b.kind == BatchKind::kStacks) read_stacks(source, b);
+    if (b.kind == BatchKind::kStacks) read_stacks(source, b, info);
 
   sink_.begin_generation(info, tables_);
-  std::uint64_t padding = 0;
   for (const BatchRef& b : frame.batches) {
-    padding += static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
+    info.padding_bytes += static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
     if (b.kind == BatchKind::kExperimental) {
-      sink_.structural(kEvExperimentalBatch, 1, b.header_bytes + std::uint64_t{b.payload_bytes});
+      count(info, kEvExperimentalBatch, 1, b.header_bytes + std::uint64_t{b.payload_bytes});
       continue;
     }
-    sink_.structural(kEvEventBatch, 1, b.header_bytes);
+    count(info, kEvEventBatch, 1, b.header_bytes);
     switch (b.kind) {
-      case BatchKind::kEvents: read_events(source, b); break;
-      case BatchKind::kCpuSamples: read_cpu_samples(source, b); break;
+      case BatchKind::kEvents: read_events(source, b, info); break;
+      case BatchKind::kCpuSamples: read_cpu_samples(source, b, info); break;
       default: break;  // sync and tables were read above (and counted there)
     }
   }
-  if (padding != 0) sink_.padding(padding);
-  if (frame.end_marker) sink_.structural(kEvEndOfGeneration, 1, 1);
+  if (frame.end_marker) count(info, kEvEndOfGeneration, 1, 1);
   sink_.end_generation(info);
 }
 
@@ -250,7 +329,7 @@ void Decoder<Sink>::read_sync(TraceSource& source, const BatchRef& b, Generation
   const std::uint8_t* const end = base + b.payload_bytes;
   auto off = [&](const std::uint8_t* q) { return b.payload_offset + static_cast<std::uint64_t>(q - base); };
   if (version_ >= GoVersion::kGo125) {  // the EvSync byte (checked by the framer)
-    sink_.structural(kEvSync, 1, 1);
+    count(info, kEvSync, 1, 1);
     ++p;
   }
   std::uint64_t last_ticks = b.time;
@@ -261,7 +340,7 @@ void Decoder<Sink>::read_sync(TraceSource& source, const BatchRef& b, Generation
     const std::uint8_t* q = read_raw_event(p, end, ev, &err);
     if (q == nullptr) {
       bad(Issue::kCorruptTable, off(start), err + " in a sync batch", "malformed or cut-short bytes");
-      sink_.skipped(static_cast<std::uint64_t>(end - start));
+      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
       return;
     }
     p = q;
@@ -294,21 +373,21 @@ void Decoder<Sink>::read_sync(TraceSource& source, const BatchRef& b, Generation
           version_ >= GoVersion::kGo125 ? "a Frequency or ClockSnapshot event in the sync batch"
                                         : "a Frequency event in the frequency batch",
           fmt::format("{} (type {})", event_name(ev.type), ev.type));
-      sink_.skipped(static_cast<std::uint64_t>(end - start));
+      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
       return;
     }
-    sink_.structural(ev.type, 1, ev.size);
+    count(info, ev.type, 1, ev.size);
   }
   if (info.clock.present && have_freq)
     info.clock.trace_ns = static_cast<std::int64_t>(conv_(static_cast<std::uint64_t>(info.clock.trace_ns)));
 }
 
 template <class Sink>
-void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b) {
+void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvStrings byte
   const std::uint8_t* const end = base + b.payload_bytes;
-  sink_.structural(kEvStrings, 1, 1);
+  count(info, kEvStrings, 1, 1);
   std::uint64_t count = 0, bytes = 0;
   while (p < end) {
     const std::uint8_t* start = p;
@@ -330,18 +409,18 @@ void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b) {
                                                                   : "malformed or cut-short bytes";
     bad(Issue::kCorruptTable, at,
         fmt::format("a String event (id, length <= {}, bytes) in a strings batch", kMaxStringBytes), found);
-    sink_.skipped(static_cast<std::uint64_t>(end - start));
+    info.skipped_bytes += static_cast<std::uint64_t>(end - start);
     break;
   }
-  sink_.structural(kEvString, count, bytes);
+  this->count(info, kEvString, count, bytes);
 }
 
 template <class Sink>
-void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b) {
+void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvStacks byte
   const std::uint8_t* const end = base + b.payload_bytes;
-  sink_.structural(kEvStacks, 1, 1);
+  count(info, kEvStacks, 1, 1);
   std::uint64_t count = 0, bytes = 0;
   RawEvent ev;
   std::string err;
@@ -352,7 +431,7 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b) {
     if (q == nullptr) {
       bad(Issue::kCorruptTable, at, *p == kEvStack ? err : "a Stack event in a stacks batch",
           *p == kEvStack ? "malformed or cut-short bytes" : fmt::format("{} (type {})", event_name(*p), *p));
-      sink_.skipped(static_cast<std::uint64_t>(end - start));
+      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
       break;
     }
     p = q;
@@ -376,15 +455,15 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b) {
     ++count;
     bytes += ev.size;
   }
-  sink_.structural(kEvStack, count, bytes);
+  this->count(info, kEvStack, count, bytes);
 }
 
 template <class Sink>
-void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b) {
+void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvCPUSamples byte
   const std::uint8_t* const end = base + b.payload_bytes;
-  sink_.structural(kEvCPUSamples, 1, 1);
+  count(info, kEvCPUSamples, 1, 1);
   std::uint64_t count = 0, bytes = 0;
   RawEvent ev;
   std::string err;
@@ -395,7 +474,7 @@ void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b) {
     if (q == nullptr) {
       bad(Issue::kCorruptTable, at, *p == kEvCPUSample ? err : "a CPUSample event in a CPU samples batch",
           *p == kEvCPUSample ? "malformed or cut-short bytes" : fmt::format("{} (type {})", event_name(*p), *p));
-      sink_.skipped(static_cast<std::uint64_t>(end - start));
+      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
       break;
     }
     p = q;
@@ -410,106 +489,253 @@ void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b) {
     s.stack = ev.args[4];
     s.offset = at;
     sink_.cpu_sample(s);
+    timed(info, s.ts_ns, s.ts_ns, 1);
     ++count;
     bytes += ev.size;
   }
-  sink_.structural(kEvCPUSample, count, bytes);
+  this->count(info, kEvCPUSample, count, bytes);
+}
+
+namespace detail {
+
+// Decodes a varint of known length len (1..8) from 8 readable bytes at p: the
+// continuation bits are masked off and the 7-bit groups packed together by SWAR.
+inline std::uint64_t uvarint_of_length(const std::uint8_t* p, unsigned len) noexcept {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);  // little-endian load (x86-64 and arm64)
+  if (len < 8) x &= (std::uint64_t{1} << (8 * len)) - 1;
+  x &= 0x7f7f7f7f7f7f7f7full;
+  x = ((x & 0x7f007f007f007f00ull) >> 1) | (x & 0x007f007f007f007full);
+  x = ((x & 0x3fff00003fff0000ull) >> 2) | (x & 0x00003fff00003fffull);
+  x = ((x & 0x0fffffff00000000ull) >> 4) | (x & 0x000000000fffffffull);
+  return x;
+}
+
+// Bit i set when byte i of the 16 at p ends a varint (high bit clear).
+inline std::uint32_t varint_ends16(const std::uint8_t* p) noexcept {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return ~static_cast<std::uint32_t>(_mm_movemask_epi8(v)) & 0xffffu;
+#else
+  std::uint32_t m = 0;
+  for (unsigned i = 0; i < 16; ++i) m |= static_cast<std::uint32_t>(p[i] < 0x80) << i;
+  return m;
+#endif
+}
+
+// kNthEnd[n][m]: with m the end mask of 8 bytes, the byte count up to and including
+// the n-th varint end (1..8), or 0 when fewer than n varints end in those 8 bytes.
+struct NthEndTable {
+  std::uint8_t v[6][256]{};
+  constexpr NthEndTable() {
+    for (unsigned n = 1; n <= 5; ++n)
+      for (unsigned m = 0; m < 256; ++m) {
+        unsigned seen = 0;
+        for (unsigned i = 0; i < 8; ++i)
+          if (m >> i & 1u && ++seen == n) {
+            v[n][m] = static_cast<std::uint8_t>(i + 1);
+            break;
+          }
+      }
+  }
+};
+inline constexpr NthEndTable kNthEnd{};
+
+// Length of the longest varint among the first len bytes, given their end mask.
+inline unsigned longest_varint(std::uint32_t ends, unsigned len) noexcept {
+  unsigned longest = 0, run = 0;
+  for (unsigned i = 0; i < len; ++i) {
+    ++run;
+    if (ends >> i & 1u) {
+      longest = std::max(longest, run);
+      run = 0;
+    }
+  }
+  return longest;
+}
+
+}  // namespace detail
+
+template <class Sink>
+void Decoder<Sink>::bad_event(const BatchRef&, std::uint64_t at, std::uint8_t type, int nargs) {
+  const EventSpec& spec = event_spec(type);
+  if (nargs <= 0) {
+    std::string what = spec.name.empty() ? fmt::format("byte 0x{:02x} (<unknown ({})>)", type, type)
+                       : spec.since > static_cast<unsigned>(version_)
+                           ? fmt::format("{} (type {}, added in go 1.{})", spec.name, type, spec.since)
+                           : fmt::format("{} (type {}, not a timed event)", spec.name, type);
+    if (!strict_) issues_.add(Issue::kUnknownEventType, at, what);
+    bad(Issue::kCorruptBatch, at, fmt::format("an event type valid in a go {} event batch", version_name(version_)),
+        what);
+  } else {
+    bad(Issue::kCorruptBatch, at, fmt::format("{} uvarint args of {}", nargs, spec.name),
+        "a malformed uvarint or the end of the batch");
+  }
+}
+
+// The hot loop. Per event: the type byte, its argument count from a table, the end
+// of its last varint from a 16-byte terminator mask, dt by SWAR; arguments are decoded
+// only for the few types someone reads (handle_special, out of line). The loop keeps
+// its state in locals so the compiler holds them in registers.
+template <class Sink>
+void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+  const std::uint8_t* const base = source.at(b.payload_offset);
+  const std::uint8_t* const end = base + b.payload_bytes;
+  BatchState st;
+  st.b = &b;
+  st.base = base;
+  st.end = end;
+  st.slice_start = base;
+  if (b.m != kNoThread && track_goroutines_) st.cur_g = ms_.try_emplace(b.m).first->g;
+
+  Counts* const counts = info.counts.data();
+  const std::int8_t* const nargs_of = arg_counts_.data();
+  const bool* const special = special_.data();
+  const std::uint64_t factor = conv_.int_factor();
+  const std::uint8_t* p = base;
+  std::uint64_t ts = conv_(b.time);
+  std::uint64_t first_ts = 0;
+  std::uint64_t n_events = 0;
+  std::uint64_t run_events = 0;  // events since the last special one
+  while (p < end) {
+    const std::uint8_t* const start = p;
+    const std::uint8_t type = *p;
+    const int nargs = nargs_of[type];
+    std::uint64_t dt = 0;
+    const std::uint8_t* next = nullptr;
+    if (nargs > 0 && end - p >= 17) [[likely]] {
+      const std::uint32_t all_ends = detail::varint_ends16(p + 1);
+      // The common case: all args end within 8 bytes, found by one table lookup
+      // (this is the loop's critical path: the next event starts there).
+      unsigned args_len = detail::kNthEnd.v[nargs][all_ends & 0xffu];
+      if (args_len == 0) {
+        std::uint32_t ends = all_ends;
+        for (int k = 1; k < nargs; ++k) ends &= ends - 1;
+        args_len = ends != 0 ? static_cast<unsigned>(__builtin_ctz(ends)) + 1 : 0;
+        if (args_len > 9 && detail::longest_varint(all_ends, args_len) > 9) args_len = 0;
+      }
+      const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
+      if (args_len != 0 && dt_len <= 8) [[likely]] {
+        dt = detail::uvarint_of_length(p + 1, dt_len);
+        next = p + 1 + args_len;
+      }
+    }
+    if (next == nullptr) {
+      // Near the batch end, long varints, or a bad type: the checked path.
+      next = nargs > 0 ? read_uvarint(p + 1, end, dt) : nullptr;
+      for (int i = 1; i < nargs && next != nullptr; ++i) {
+        std::uint64_t skip;
+        next = read_uvarint(next, end, skip);
+      }
+      if (next == nullptr) [[unlikely]] {
+        bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
+        info.skipped_bytes += static_cast<std::uint64_t>(end - start);
+        break;
+      }
+    }
+    p = next;
+    ts += factor != 0 ? dt * factor : conv_(dt);
+    first_ts = n_events == 0 ? ts : first_ts;
+    ++n_events;
+    Counts& c = counts[type];
+    ++c.events;
+    c.bytes += static_cast<std::uint64_t>(p - start);
+    ++run_events;
+    if (special[type]) [[unlikely]] {
+      st.slice_events += run_events;
+      run_events = 0;
+      handle_special(st, start, p, type, nargs, ts);
+    }
+  }
+  st.slice_events += run_events;
+  if (track_goroutines_) cut(st, p);
+  timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
+  if (b.m != kNoThread && track_goroutines_) ms_.try_emplace(b.m).first->g = st.cur_g;
 }
 
 template <class Sink>
-void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b) {
-  const std::uint8_t* const base = source.at(b.payload_offset);
-  const std::uint8_t* p = base;
-  const std::uint8_t* const end = base + b.payload_bytes;
-  const bool has_m = b.m != kNoThread;
-  std::uint64_t cur_g = kNoGoroutine;
-  if (has_m) cur_g = ms_.try_emplace(b.m).first->g;
-
+void Decoder<Sink>::handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
+                                   std::uint8_t type, int nargs, std::uint64_t ts) {
+  // Decode the argument prefix someone reads (dt, index 0, is already known).
+  std::uint64_t a[5] = {0, 0, 0, 0, 0};
+  const int wanted = std::min<int>(args_needed_[type], nargs);
+  if (wanted > 1) {
+    const std::uint8_t* q = start + 1;
+    if (st.end - q >= 16 + 8) {
+      // Arguments of up to 8 bytes each, located by the end mask and decoded by SWAR.
+      std::uint32_t ends = detail::varint_ends16(q);
+      for (int i = 0; i < wanted; ++i) {
+        const unsigned len = static_cast<unsigned>(__builtin_ctz(ends | 0x10000u)) + 1;
+        if (len > 8 || q + len > p) {
+          for (; i < wanted; ++i) q = read_uvarint(q, p, a[i]);  // validated by the caller
+          break;
+        }
+        if (i > 0) a[i] = detail::uvarint_of_length(q, len);
+        q += len;
+        ends >>= len;
+      }
+    } else {
+      for (int i = 0; i < wanted; ++i) q = read_uvarint(q, p, a[i]);  // validated by the caller
+    }
+  }
+  const BatchRef& b = *st.b;
   DecodedEvent ev;
   ev.m = b.m;
-  std::uint64_t ts = conv_(b.time);
-  while (p < end) {
-    const std::uint8_t* const start = p;
-    const std::uint8_t type = *p++;
-    const int nargs = arg_counts_[type];
-    std::uint64_t a[5] = {0, 0, 0, 0, 0};
-    bool ok = nargs > 0;
-    if (ok) {
-      if (end - p >= static_cast<std::ptrdiff_t>(5 * kMaxVarintBytes)) [[likely]] {
-        for (int i = 0; i < nargs && ok; ++i) {
-          p = read_uvarint_unbounded(p, a[i]);
-          ok = p != nullptr;
-        }
-      } else {
-        for (int i = 0; i < nargs && ok; ++i) {
-          p = read_uvarint(p, end, a[i]);
-          ok = p != nullptr;
-        }
+  ev.type = type;
+  ev.size = static_cast<std::uint32_t>(p - start);
+  ev.ts_ns = static_cast<std::int64_t>(ts);
+  ev.offset = b.payload_offset + static_cast<std::uint64_t>(start - st.base);
+  ev.args = {a[1], a[2], a[3], a[4]};
+  ev.g = st.cur_g;
+  if (!track_goroutines_) {
+    sink_.event(ev);
+    return;
+  }
+  switch (type) {
+    case kEvGoStart:
+    case kEvGoCreateSyscall:  // the event belongs to the goroutine it binds
+      --st.slice_events;
+      cut(st, start);
+      ++st.slice_events;
+      st.cur_g = ev.g = a[1];
+      break;
+    case kEvGoSwitch:
+    case kEvGoSwitchDestroy:  // the event belongs to the goroutine switching away
+      cut(st, p);
+      st.cur_g = a[1];
+      break;
+    case kEvGoStatus:
+    case kEvGoStatusStack: {
+      if (b.m == kNoThread) break;
+      const auto status = static_cast<GoStatus>(a[3] < 5 ? a[3] : 0);
+      if (status == GoStatus::kRunning || (status == GoStatus::kSyscall && a[2] == b.m)) {
+        --st.slice_events;
+        cut(st, start);
+        ++st.slice_events;
+        st.cur_g = ev.g = a[1];
+      } else if (status == GoStatus::kSyscall && a[2] != kNoThread) {
+        // A goroutine blocked in a syscall on another thread all generation long.
+        MState* other = ms_.try_emplace(a[2]).first;
+        if (other->g == kNoGoroutine) other->g = a[1];
       }
-    }
-    if (!ok) [[unlikely]] {
-      const std::uint64_t at = b.payload_offset + static_cast<std::uint64_t>(start - base);
-      if (nargs <= 0) {
-        const EventSpec& spec = event_spec(type);
-        std::string what = spec.name.empty() ? fmt::format("byte 0x{:02x} (<unknown ({})>)", type, type)
-                           : spec.since > static_cast<unsigned>(version_)
-                               ? fmt::format("{} (type {}, added in go 1.{})", spec.name, type, spec.since)
-                               : fmt::format("{} (type {}, not a timed event)", spec.name, type);
-        if (!strict_) issues_.add(Issue::kUnknownEventType, at, what);
-        bad(Issue::kCorruptBatch, at,
-            fmt::format("an event type valid in a go {} event batch", version_name(version_)), what);
-      } else {
-        const EventSpec& spec = event_spec(type);
-        bad(Issue::kCorruptBatch, at, fmt::format("{} uvarint args of {}", nargs, spec.name),
-            "a malformed uvarint or the end of the batch");
-      }
-      sink_.skipped(static_cast<std::uint64_t>(end - start));
       break;
     }
-    ts += conv_(a[0]);
-    ev.type = type;
-    ev.size = static_cast<std::uint32_t>(p - start);
-    ev.ts_ns = static_cast<std::int64_t>(ts);
-    ev.offset = b.payload_offset + static_cast<std::uint64_t>(start - base);
-    ev.args = {a[1], a[2], a[3], a[4]};
-    ev.g = cur_g;
-    switch (type) {
-      case kEvGoStart:
-      case kEvGoCreateSyscall:
-        cur_g = a[1];
-        ev.g = cur_g;
-        break;
-      case kEvGoSwitch:
-      case kEvGoSwitchDestroy:
-        cur_g = a[1];  // the event itself belongs to the goroutine switching away
-        break;
-      case kEvGoStop:
-      case kEvGoBlock:
-      case kEvGoDestroy:
-      case kEvGoDestroySyscall:
-      case kEvGoSyscallEndBlocked:
-        cur_g = kNoGoroutine;
-        break;
-      case kEvGoStatus:
-      case kEvGoStatusStack: {
-        const auto status = static_cast<GoStatus>(a[3] < 5 ? a[3] : 0);
-        if (!has_m) break;
-        if (status == GoStatus::kRunning || (status == GoStatus::kSyscall && a[2] == b.m)) {
-          cur_g = a[1];
-          ev.g = cur_g;
-        } else if (status == GoStatus::kSyscall && a[2] != kNoThread) {
-          // A goroutine blocked in a syscall on another thread all generation long.
-          MState* other = ms_.try_emplace(a[2]).first;
-          if (other->g == kNoGoroutine) other->g = a[1];
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    sink_.event(ev);
+    default:
+      break;
   }
-  if (has_m) ms_.try_emplace(b.m).first->g = cur_g;
+  if (hand_over_[type]) sink_.event(ev);
+  switch (type) {
+    case kEvGoStop:
+    case kEvGoBlock:
+    case kEvGoDestroy:
+    case kEvGoDestroySyscall:
+    case kEvGoSyscallEndBlocked:  // the event belongs to the goroutine leaving
+      cut(st, p);
+      st.cur_g = kNoGoroutine;
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace tracebench::trace

@@ -142,6 +142,12 @@ std::optional<unsigned> header_minor(std::string_view first16);
 std::optional<GoVersion> supported_version(unsigned minor);
 std::string_view version_name(GoVersion v);  // "1.22", "1.23", "1.25", "1.26"
 
+// Events and bytes of one event type or category.
+struct Counts {
+  std::uint64_t events = 0;
+  std::uint64_t bytes = 0;  // wire bytes (type byte, args, trailers; batch headers as written)
+};
+
 // Goroutine status values of GoStatus/GoStatusStack (tracev2.GoStatus).
 enum class GoStatus : std::uint8_t { kBad = 0, kRunnable = 1, kRunning = 2, kSyscall = 3, kWaiting = 4 };
 

@@ -66,7 +66,14 @@ class IdMap {
     return true;
   }
 
-  void clear() { rehash(16); }
+  void clear() {
+    keys_.assign(16, 0);
+    values_.assign(16, V{});
+    used_.assign(16, 0);
+    mask_ = 15;
+    shift_ = 63;
+    size_ = 0;
+  }
 
   template <class F>
   void for_each(F&& f) {
@@ -76,8 +83,11 @@ class IdMap {
 
  private:
   std::size_t slot_of(std::uint64_t key) const {
-    // Fibonacci hashing: goroutine IDs are dense and sequential.
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+    // Goroutine, task and thread IDs are mostly sequential: keep runs of 16 consecutive
+    // IDs in adjacent slots (cache locality), and scatter the runs by Fibonacci
+    // hashing so that strided or crafted IDs cannot pile into one probe chain.
+    const std::uint64_t run = (key >> 4) * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(((run >> shift_) << 4) | (key & 15)) & mask_;
   }
 
   void rehash(std::size_t capacity) {
@@ -89,7 +99,8 @@ class IdMap {
     std::swap(used, used_);
     mask_ = capacity - 1;
     shift_ = 64;
-    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (std::size_t c = capacity >> 4; c > 1; c >>= 1) --shift_;
+    if (shift_ > 63) shift_ = 63;  // a 16-slot table uses the low key bits only
     size_ = 0;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (!used[i]) continue;
