@@ -84,7 +84,9 @@ TEST(LoadCli, JsonResultHasTheDocumentedSchema) {
   const std::string path = ::testing::TempDir() + "/load.json";
   auto r = load({"--target", server.address(), "--duration", "500ms", "--warmup", "100ms", "--rate", "500",
                  "--connections", "4", "--json", path});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // 3 (invalid measurement: the generator fell behind on a busy machine) still writes the
+  // whole result; this test is about its schema.
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   std::ifstream in(path);
   auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["schema"], "tracebench.load/v1");
