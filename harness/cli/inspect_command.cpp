@@ -178,6 +178,7 @@ nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnost
   j["frequency_assumed"] = s.frequency_assumed;
   j["wall_minus_trace_ns"] = s.wall_minus_trace_ns ? nlohmann::json(*s.wall_minus_trace_ns) : nlohmann::json(nullptr);
   j["header_padding_bytes"] = s.header_padding_bytes;
+  j["experimental_padding_bytes"] = s.experimental_padding_bytes;
   j["skipped_bytes"] = s.skipped_bytes;
   j["truncated"] = s.truncated;
   j["truncation"] = s.truncation;

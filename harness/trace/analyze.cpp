@@ -261,6 +261,7 @@ class SummaryBuilder {
     }
     out_.timed_events += info.timed_events;
     out_.header_padding_bytes += info.padding_bytes;
+    out_.experimental_padding_bytes += info.experimental_padding_bytes;
     out_.skipped_bytes += info.skipped_bytes;
     const std::uint64_t timed = info.timed_events;
     const std::int64_t gen_first_ns_ = info.first_event_ns, gen_last_ns_ = info.last_event_ns;

@@ -150,8 +150,10 @@ struct TraceSummary {
 
   std::array<Counts, 256> kinds{};               // by wire event type (format.h)
   std::array<Counts, kCategoryCount> categories{};  // by Category
-  std::uint64_t header_padding_bytes = 0;  // batch-size varint padding (go tool trace
-                                           // -d=footprint counts EventBatch without it)
+  // Batch-size varint padding (the runtime writes every size in 10 bytes): go tool
+  // trace -d=footprint counts EventBatch / ExperimentalBatch bytes without it.
+  std::uint64_t header_padding_bytes = 0;
+  std::uint64_t experimental_padding_bytes = 0;
   std::uint64_t skipped_bytes = 0;         // bytes left unread after bad records
 
   GoroutineStats goroutines;

@@ -125,7 +125,8 @@ struct GenerationInfo {
   std::uint64_t timed_events = 0;    // events of event batches and CPU samples
   std::int64_t first_event_ns = 0;   // meaningful when timed_events > 0
   std::int64_t last_event_ns = 0;
-  std::uint64_t padding_bytes = 0;   // batch-header bytes beyond minimal varints
+  std::uint64_t padding_bytes = 0;   // EventBatch header bytes beyond minimal varints
+  std::uint64_t experimental_padding_bytes = 0;  // the same for ExperimentalBatch headers
   std::uint64_t skipped_bytes = 0;   // bytes left unread after bad records
 };
 
@@ -306,11 +307,13 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
 
   sink_.begin_generation(info, tables_);
   for (const BatchRef& b : frame.batches) {
-    info.padding_bytes += static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
+    const auto padding = static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
     if (b.kind == BatchKind::kExperimental) {
+      info.experimental_padding_bytes += padding;
       count(info, kEvExperimentalBatch, 1, b.header_bytes + std::uint64_t{b.payload_bytes});
       continue;
     }
+    info.padding_bytes += padding;
     count(info, kEvEventBatch, 1, b.header_bytes);
     switch (b.kind) {
       case BatchKind::kEvents: read_events(source, b, info); break;

@@ -1,0 +1,222 @@
+// Framing, sources, the wire dump and the analyze_* entry points on hand-made traces.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "trace/analyze.h"
+#include "trace/source.h"
+#include "trace/tokenizer.h"
+#include "trace/wire_dump.h"
+#include "wire_text.h"
+
+namespace tracebench::trace {
+namespace {
+
+constexpr const char* kNoThread = "18446744073709551615";
+
+std::string two_generations_122() {
+  return std::string("Trace Go1.22\n") +
+         "EventBatch gen=1 m=7 time=100 size=auto~10\n"
+         "ProcStatus dt=1 p=0 pstatus=1\n"
+         "GoStatus dt=1 g=1 m=7 gstatus=2\n"
+         "EventBatch gen=1 m=" + kNoThread + " time=90 size=auto~10\n"
+         "Frequency freq=15625000\n"
+         "EventBatch gen=1 m=" + kNoThread + " time=92 size=auto\n"
+         "Strings\n"
+         "String id=1\n"
+         "\tdata=\"main.main\"\n"
+         "EventBatch gen=2 m=7 time=200 size=auto\n"
+         "GoStatus dt=1 g=1 m=7 gstatus=4\n"
+         "EventBatch gen=2 m=" + kNoThread + " time=201 size=auto\n"
+         "Frequency freq=15625000\n";
+}
+
+TEST(Framer, SplitsGenerationsAtTheNextGenerationBefore126) {
+  auto bytes = testing::assemble(two_generations_122());
+  MemorySource src(bytes);
+  ASSERT_EQ(read_header(src), GoVersion::kGo122);
+  Framer framer(src, GoVersion::kGo122, true, nullptr);
+  FramedGeneration g;
+  ASSERT_TRUE(framer.next(g));
+  EXPECT_EQ(g.gen, 1u);
+  ASSERT_EQ(g.batches.size(), 3u);
+  EXPECT_EQ(g.batches[0].kind, BatchKind::kEvents);
+  EXPECT_EQ(g.batches[1].kind, BatchKind::kSync);
+  EXPECT_EQ(g.batches[2].kind, BatchKind::kStrings);
+  EXPECT_EQ(g.batches[0].m, 7u);
+  EXPECT_EQ(g.batches[1].m, kNoThread == std::string() ? 0 : ~0ull);
+  EXPECT_EQ(g.batches[0].header_bytes, 14);  // size padded to 10 bytes
+  EXPECT_EQ(g.batches[0].canonical_header_bytes, 5);
+  EXPECT_FALSE(g.end_marker);
+  EXPECT_FALSE(framer.exhausted());
+  ASSERT_TRUE(framer.next(g));
+  EXPECT_EQ(g.gen, 2u);
+  EXPECT_EQ(g.batches.size(), 2u);
+  EXPECT_TRUE(framer.exhausted());
+  EXPECT_EQ(g.end_offset, bytes.size());
+  EXPECT_FALSE(framer.next(g));
+}
+
+TEST(Framer, EndsGenerationsAtTheMarkerFrom126) {
+  auto bytes = testing::assemble(std::string("Trace Go1.26\n") +
+                                 "EventBatch gen=5 m=1 time=10 size=auto\n"
+                                 "ProcStatus dt=1 p=0 pstatus=1\n"
+                                 "EndOfGeneration\n"
+                                 "EventBatch gen=6 m=1 time=20 size=auto\n"
+                                 "ProcStatus dt=1 p=0 pstatus=1\n"
+                                 "EndOfGeneration\n");
+  MemorySource src(bytes);
+  read_header(src);
+  Framer framer(src, GoVersion::kGo126, true, nullptr);
+  FramedGeneration g;
+  ASSERT_TRUE(framer.next(g));
+  EXPECT_EQ(g.gen, 5u);
+  EXPECT_TRUE(g.end_marker);
+  ASSERT_TRUE(framer.next(g));
+  EXPECT_EQ(g.gen, 6u);
+  EXPECT_TRUE(g.end_marker);
+  EXPECT_FALSE(g.truncated);
+  EXPECT_FALSE(framer.next(g));
+}
+
+TEST(RawEvent, ReadsTrailersAndRejectsBadBytes) {
+  // Stack id=3 nframes=1 {pc=1000 func=2 file=3 line=4}
+  const std::uint8_t stack[] = {kEvStack, 3, 1, 0xe8, 0x07, 2, 3, 4};
+  RawEvent ev;
+  std::string err;
+  ASSERT_EQ(read_raw_event(stack, stack + sizeof stack, ev, &err), stack + sizeof stack);
+  EXPECT_EQ(ev.args[0], 3u);
+  EXPECT_EQ(ev.frame_bytes, 5u);
+  EXPECT_EQ(read_raw_event(stack, stack + 6, ev, &err), nullptr);
+  EXPECT_EQ(err, "1 frames of 4 uvarints (pc, func, file, line)");
+  const std::uint8_t str[] = {kEvString, 1, 5, 'h', 'i'};
+  EXPECT_EQ(read_raw_event(str, str + sizeof str, ev, &err), nullptr);
+  EXPECT_EQ(err, "the data length and bytes of String");
+  const std::uint8_t unknown[] = {60};
+  EXPECT_EQ(read_raw_event(unknown, unknown + 1, ev, &err), nullptr);
+  EXPECT_EQ(err, "a known event type");
+}
+
+std::string dump(const std::vector<std::uint8_t>& bytes) {
+  MemorySource src(bytes);
+  char* buf = nullptr;
+  std::size_t len = 0;
+  FILE* f = open_memstream(&buf, &len);
+  dump_wire(src, f);
+  std::fclose(f);
+  std::string out(buf, len);
+  std::free(buf);
+  return out;
+}
+
+TEST(WireDump, PrintsWhatTheAssemblerReads) {
+  const std::string text = std::string("EventBatch gen=1 m=7 time=100 size=19\n") +
+                           "ProcStatus dt=1 p=0 pstatus=1\n"
+                           "GoCreate dt=2 new_g=5 new_stack=1 stack=0\n"
+                           "GoStart dt=3 g=5 g_seq=1\n"
+                           "EventBatch gen=1 m=" + kNoThread + " time=91 size=9\n"
+                           "Stacks\n"
+                           "Stack id=1 nframes=1\n"
+                           "\tpc=4198400 func=1 file=2 line=10\n"
+                           "EventBatch gen=1 m=" + kNoThread + " time=92 size=14\n"
+                           "Strings\n"
+                           "String id=1\n"
+                           "\tdata=\"main.main\"\n"
+                           "EndOfGeneration\n";
+  EXPECT_EQ(dump(testing::assemble("Trace Go1.26\n" + text)), text);
+}
+
+TEST(WireDump, QuotesDataAsGoDoes) {
+  EXPECT_EQ(go_quote("main.main"), "\"main.main\"");
+  EXPECT_EQ(go_quote(std::string("a\0b\n\"\\", 6)), "\"a\\x00b\\n\\\"\\\\\"");
+  EXPECT_EQ(go_quote("\x80\xff"), "\"\\x80\\xff\"");
+  EXPECT_EQ(go_quote("h\xc3\xa9llo"), "\"h\xc3\xa9llo\"");  // printable UTF-8 kept
+  EXPECT_EQ(go_quote("\xc2\x85"), "\"\\u0085\"");           // a C1 control escaped
+}
+
+TEST(WireDump, StopsAtAnInvalidTypeWithItsOffset) {
+  auto bytes = testing::assemble("Trace Go1.22\n!raw 2d 01\n");
+  try {
+    dump(bytes);
+    FAIL();
+  } catch (const FormatError& e) {
+    EXPECT_EQ(e.offset(), 16u);
+    EXPECT_STREQ(e.what(), "byte offset 16: expected an event type of the go 1.22 wire format, found invalid event type: 45");
+  }
+}
+
+TEST(Analyze, SameSummaryFromMemoryAFileAndAPipe) {
+  auto bytes = testing::assemble(two_generations_122());
+  const TraceSummary mem = analyze_bytes(bytes);
+
+  const std::string path = ::testing::TempDir() + "/tb_two_gens.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  const TraceSummary file = analyze_file(path);
+  std::filesystem::remove(path);
+
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::thread writer([&] {
+    // Small writes, so the stream source sees partial reads.
+    for (std::size_t i = 0; i < bytes.size(); i += 7)
+      (void)!::write(fds[1], bytes.data() + i, std::min<std::size_t>(7, bytes.size() - i));
+    ::close(fds[1]);
+  });
+  StreamSource stream(fds[0], 16);
+  const TraceSummary piped = analyze_source(stream, "pipe");
+  writer.join();
+  ::close(fds[0]);
+
+  for (const TraceSummary* s : {&file, &piped}) {
+    EXPECT_EQ(s->file_bytes, mem.file_bytes);
+    EXPECT_EQ(s->events, mem.events);
+    EXPECT_EQ(s->generations, 2u);
+    EXPECT_EQ(s->first_event_ns, mem.first_event_ns);
+    EXPECT_EQ(s->last_event_ns, mem.last_event_ns);
+    for (unsigned t = 0; t < 256; ++t) EXPECT_EQ(s->kinds[t].bytes, mem.kinds[t].bytes) << t;
+  }
+  EXPECT_EQ(mem.window().span_ns, mem.span_ns);
+  EXPECT_EQ(mem.window().first_event_ns, 101 * 64);
+}
+
+TEST(Analyze, CountsOnlyModeCountsTheSame) {
+  auto bytes = testing::assemble(two_generations_122());
+  AnalyzeOptions fast;
+  fast.goroutines = fast.annotations = false;
+  const TraceSummary a = analyze_bytes(bytes), b = analyze_bytes(bytes, fast);
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(a.span_ns, b.span_ns);
+  EXPECT_TRUE(b.goroutines.top.empty());
+  EXPECT_EQ(b.goroutines.created, 0u);
+}
+
+TEST(Analyze, NamesTheFileWhenItCannotBeRead) {
+  try {
+    analyze_file("/nonexistent/trace.out");
+    FAIL();
+  } catch (const IoError& e) {
+    EXPECT_STREQ(e.what(), "cannot open /nonexistent/trace.out: No such file or directory");
+  }
+  EXPECT_THROW(analyze_file("/"), IoError);
+}
+
+TEST(Analyze, EmptyFileIsNotATrace) {
+  try {
+    analyze_bytes({});
+    FAIL();
+  } catch (const FormatError& e) {
+    EXPECT_STREQ(e.what(), "byte offset 0: expected a Go execution trace header \"go 1.NN trace\\0\\0\\0\", found an empty file");
+  }
+}
+
+}  // namespace
+}  // namespace tracebench::trace
