@@ -5,23 +5,22 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/flag_parsing.h"
 #include "cli/units.h"
-#include "cli/usage_error.h"
 
 namespace po = boost::program_options;
 
 namespace tracebench::cli {
 namespace {
 
-template <typename F>
-auto with_flag(const char* flag, const std::string& value, F parse) {
-  try {
-    return parse(value);
-  } catch (const BadValue& e) {
-    throw UsageError(fmt::format("{}: {}", flag, e.what()));
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(fmt::format("{}: {}", flag, e.what()));
-  }
+po::options_description output_flag_descriptions() {
+  po::options_description d("Output");
+  d.add_options()
+      ("json", po::value<std::string>(), "write the result as JSON to this file")
+      ("spectrum", "print the full latency percentile spectrum")
+      ("no-progress", "no live progress line")
+      ("help,h", "show this help");
+  return d;
 }
 
 }  // namespace
@@ -50,7 +49,7 @@ po::options_description load_flag_descriptions() {
 
 void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
   if (!vm.count("target")) throw UsageError("--target is required: the HOST:PORT of the server to load, e.g. localhost:8080");
-  cfg.target = with_flag("--target", vm["target"].as<std::string>(), load::parse_endpoint);
+  cfg.target = parse_flag("--target", vm["target"].as<std::string>(), load::parse_endpoint);
   cfg.request.path = vm["path"].as<std::string>();
   cfg.request.method = vm["method"].as<std::string>();
   if (vm.count("header")) {
@@ -74,7 +73,7 @@ void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
     cfg.request.body = ss.str();
   }
   const auto whole = [](const char* flag, const std::string& text) {
-    double v = with_flag(flag, text, [](const std::string& s) { return parse_count(s); });
+    double v = parse_flag(flag, text, [](const std::string& s) { return parse_count(s); });
     if (v != static_cast<double>(static_cast<long long>(v)) || v > 1e9)
       throw UsageError(fmt::format("{}: bad number '{}': expected a whole number", flag, text));
     return static_cast<int>(v);
@@ -82,15 +81,15 @@ void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
   cfg.connections = whole("--connections", vm["connections"].as<std::string>());
   cfg.threads = whole("--threads", vm["threads"].as<std::string>());
   if (vm.count("rate"))
-    cfg.open_loop = load::OpenLoop{with_flag("--rate", vm["rate"].as<std::string>(),
+    cfg.open_loop = load::OpenLoop{parse_flag("--rate", vm["rate"].as<std::string>(),
                                              [](const std::string& s) { return parse_count(s); })};
-  cfg.duration_ns = with_flag("--duration", vm["duration"].as<std::string>(),
+  cfg.duration_ns = parse_flag("--duration", vm["duration"].as<std::string>(),
                               [](const std::string& s) { return parse_duration_ns(s); });
-  cfg.warmup_ns = with_flag("--warmup", vm["warmup"].as<std::string>(),
+  cfg.warmup_ns = parse_flag("--warmup", vm["warmup"].as<std::string>(),
                             [](const std::string& s) { return parse_duration_ns(s); });
-  cfg.timeout_ns = with_flag("--timeout", vm["timeout"].as<std::string>(),
+  cfg.timeout_ns = parse_flag("--timeout", vm["timeout"].as<std::string>(),
                              [](const std::string& s) { return parse_duration_ns(s); });
-  cfg.max_body_bytes = with_flag("--max-response", vm["max-response"].as<std::string>(),
+  cfg.max_body_bytes = parse_flag("--max-response", vm["max-response"].as<std::string>(),
                                  [](const std::string& s) { return parse_size_bytes(s); });
   if (std::string why = load::validate(cfg); !why.empty()) throw UsageError(why);
 }
@@ -100,25 +99,14 @@ std::string load_usage() {
   out << "usage: tracebench load --target HOST:PORT [options]\n\n"
          "A plain HTTP/1.1 load test (what wrk and hey do): closed loop with --connections,\n"
          "or open loop at a fixed --rate with latency measured from the intended send time.\n\n";
-  po::options_description output("Output");
-  output.add_options()("json", po::value<std::string>(), "write the result as JSON to this file")(
-      "spectrum", "print the full latency percentile spectrum")("no-progress", "no live progress line")(
-      "help,h", "show this help");
-  out << load_flag_descriptions() << "\n" << output;
+  out << load_flag_descriptions() << "\n" << output_flag_descriptions();
   return out.str();
 }
 
 LoadOptions parse_load_options(const std::vector<std::string>& args) {
   po::options_description all;
-  all.add(load_flag_descriptions());
-  all.add_options()("json", po::value<std::string>())("spectrum", "")("no-progress", "")("help,h", "");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  all.add(load_flag_descriptions()).add(output_flag_descriptions());
+  const po::variables_map vm = parse_flags(args, all);
   LoadOptions opts;
   if (vm.count("help")) {
     opts.help = true;

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "cli/flag_parsing.h"
 #include "cli/load_options.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
@@ -41,13 +42,10 @@ po::options_description run_flag_descriptions() {
   return d;
 }
 
-template <typename F>
-auto flag(const char* name, const std::string& value, F parse) {
-  try {
-    return parse(value);
-  } catch (const std::exception& e) {
-    throw UsageError(fmt::format("{}: {}", name, e.what()));
-  }
+po::options_description output_flag_descriptions() {
+  po::options_description d("Output");
+  d.add_options()("no-progress", "no live progress line")("help,h", "show this help");
+  return d;
 }
 
 }  // namespace
@@ -58,23 +56,14 @@ std::string run_usage() {
          "What Go's execution tracer costs the target: load with tracing off, with a full\n"
          "runtime/trace capture, and with the flight recorder on, in interleaved rounds, then\n"
          "each mode against off with confidence intervals. --duration is measured time per mode.\n\n";
-  po::options_description output("Output");
-  output.add_options()("no-progress", "no live progress line")("help,h", "show this help");
-  out << load_flag_descriptions() << "\n" << run_flag_descriptions() << "\n" << output;
+  out << load_flag_descriptions() << "\n" << run_flag_descriptions() << "\n" << output_flag_descriptions();
   return out.str();
 }
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   po::options_description all;
-  all.add(load_flag_descriptions()).add(run_flag_descriptions());
-  all.add_options()("no-progress", "")("help,h", "");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  all.add(load_flag_descriptions()).add(run_flag_descriptions()).add(output_flag_descriptions());
+  const po::variables_map vm = parse_flags(args, all);
   RunOptions o;
   if (vm.count("help")) {
     o.help = true;
@@ -100,7 +89,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   }
   if (c.modes.empty()) throw UsageError("--modes: expected at least one of off, trace, flightrecorder");
 
-  const double rounds = flag("--rounds", vm["rounds"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
+  const double rounds = parse_flag("--rounds", vm["rounds"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
   if (rounds < 6 || rounds > 1000 || rounds != static_cast<double>(static_cast<int>(rounds)))
     throw UsageError(fmt::format("--rounds {} is out of range: expected a whole number from 6 to 1000 "
                                  "(fewer cannot give a 95% confidence interval on a median)",
@@ -110,24 +99,24 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--duration {} split into {} rounds gives rounds under 200ms: raise --duration or "
                                  "lower --rounds",
                                  vm["duration"].as<std::string>(), c.rounds_per_mode));
-  c.settle_ns = flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  c.settle_ns = parse_flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
   c.seed = static_cast<std::uint64_t>(
-      flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
+      parse_flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
   if (vm.count("pprof")) {
-    c.pprof = flag("--pprof", vm["pprof"].as<std::string>(), load::parse_endpoint);
+    c.pprof = parse_flag("--pprof", vm["pprof"].as<std::string>(), load::parse_endpoint);
     o.pprof_given = true;
   }
   if (vm.count("agent")) {
-    c.agent = flag("--agent", vm["agent"].as<std::string>(), load::parse_endpoint);
+    c.agent = parse_flag("--agent", vm["agent"].as<std::string>(), load::parse_endpoint);
     o.agent_given = true;
   }
   if (vm.count("agent-token")) c.agent_token = vm["agent-token"].as<std::string>();
-  c.fr_min_age_ns = flag("--fr-min-age", vm["fr-min-age"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
-  c.fr_max_bytes = flag("--fr-max-bytes", vm["fr-max-bytes"].as<std::string>(), [](const std::string& s) { return parse_size_bytes(s); });
+  c.fr_min_age_ns = parse_flag("--fr-min-age", vm["fr-min-age"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  c.fr_max_bytes = parse_flag("--fr-max-bytes", vm["fr-max-bytes"].as<std::string>(), [](const std::string& s) { return parse_size_bytes(s); });
   if (c.fr_min_age_ns <= 0) throw UsageError("--fr-min-age must be greater than zero");
   if (c.fr_max_bytes == 0) throw UsageError("--fr-max-bytes must be greater than zero");
   if (vm.count("target-pid")) {
-    const double pid = flag("--target-pid", vm["target-pid"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
+    const double pid = parse_flag("--target-pid", vm["target-pid"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
     if (pid < 1 || pid != static_cast<double>(static_cast<int>(pid)))
       throw UsageError(fmt::format("--target-pid '{}' is not a process id", vm["target-pid"].as<std::string>()));
     c.target_pid = static_cast<int>(pid);
@@ -141,7 +130,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   if (vm.count("budget")) {
     std::string text = vm["budget"].as<std::string>();
     if (!text.empty() && text.back() == '%') text.pop_back();
-    const double pct = flag("--budget", text, [&](const std::string& s) {
+    const double pct = parse_flag("--budget", text, [&](const std::string& s) {
       try {
         return parse_count(s);
       } catch (const BadValue&) {
@@ -154,7 +143,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     o.budget_pct = pct;
   }
   if (vm.count("verify-window")) {
-    o.verify_window_ns = flag("--verify-window", vm["verify-window"].as<std::string>(),
+    o.verify_window_ns = parse_flag("--verify-window", vm["verify-window"].as<std::string>(),
                               [](const std::string& s) { return parse_duration_ns(s); });
     if (*o.verify_window_ns < 1'000'000'000 || *o.verify_window_ns > 600'000'000'000)
       throw UsageError(fmt::format("--verify-window {} is out of range: expected 1s to 10m",

@@ -1,0 +1,44 @@
+#pragma once
+// Shared plumbing for every command's flags (boost.program_options): one parse call that
+// turns any parser complaint into a UsageError, and one wrapper that prefixes a value
+// parser's error with the flag it came from ("--duration: bad duration '5x': ...").
+
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/usage_error.h"
+
+namespace tracebench::cli {
+
+// Parses args against options; throws UsageError (unknown flag, missing value, ...).
+inline boost::program_options::variables_map parse_flags(const std::vector<std::string>& args,
+                                                          const boost::program_options::options_description& options) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
+// Runs parse(value); any exception it throws becomes a UsageError naming the flag.
+template <typename F>
+auto parse_flag(std::string_view flag, const std::string& value, F parse) {
+  try {
+    return parse(value);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("{}: {}", flag, e.what()));
+  }
+}
+
+}  // namespace tracebench::cli
