@@ -135,6 +135,7 @@ class SummaryBuilder {
   void begin_generation(const GenerationInfo& info, const GenerationTables& tables) {
     tables_ = &tables;
     gen_begin_offset_ = info.begin_offset;
+    gen_truncated_ = info.truncated;
     string_names_.assign(std::min<std::size_t>(tables.strings.size() + 1, kMaxCachedId), kUncached);
     stack_start_names_.clear();
     stack_root_names_.clear();
@@ -325,7 +326,10 @@ class SummaryBuilder {
     const std::string_view* s = tables_->strings.find(id);
     std::uint32_t name = 0;
     if (s == nullptr) {
-      bad(Issue::kUnknownStringId, offset, "a string ID of this generation's string table", fmt::format("string ID {}", id));
+      // A cut-short generation lacks its string table (written at its end).
+      if (!gen_truncated_)
+        bad(Issue::kUnknownStringId, offset, "a string ID of this generation's string table",
+            fmt::format("string ID {}", id));
     } else {
       name = names_.intern(*s);
     }
@@ -719,6 +723,7 @@ class SummaryBuilder {
   std::vector<std::uint32_t> stack_start_names_;
   std::vector<std::uint32_t> stack_root_names_;
   bool have_events_ = false;
+  bool gen_truncated_ = false;
   std::array<bool, 256> wanted_{};
   std::array<std::uint8_t, 256> wanted_args_{};
 

@@ -246,6 +246,7 @@ class Decoder {
   std::array<bool, 256> special_{};    // types that leave the hot loop
   std::array<std::uint8_t, 256> args_needed_{};  // arg prefix (dt included) to decode
   bool track_goroutines_ = false;
+  bool check_ids_ = true;
   GenerationTables tables_;
   TickConverter conv_;
   bool have_previous_freq_ = false;
@@ -298,6 +299,9 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
   }
   info.ticks_per_second = conv_.ticks_per_second();
 
+  // A cut-short generation lacks the tables written at its end: references into
+  // them are then expected to dangle and are not reported.
+  check_ids_ = !info.truncated;
   tables_.strings.clear();
   tables_.stacks.clear();
   for (const BatchRef& b : frame.batches)
@@ -448,7 +452,7 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, Generati
     while (f < fend) {
       std::uint64_t v[4] = {0, 0, 0, 0};
       for (auto& x : v) f = read_uvarint(f, fend, x);  // validated by read_raw_event
-      if (tables_.strings.find(v[1]) == nullptr || tables_.strings.find(v[2]) == nullptr) {
+      if (check_ids_ && (tables_.strings.find(v[1]) == nullptr || tables_.strings.find(v[2]) == nullptr)) {
         const bool func_bad = tables_.strings.find(v[1]) == nullptr;
         bad(Issue::kUnknownStringId, at, fmt::format("{} string IDs of stack {} in the string table", func_bad ? "func" : "file", ev.args[0]),
             fmt::format("unknown string ID {}", func_bad ? v[1] : v[2]));
@@ -481,7 +485,7 @@ void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, Gen
       break;
     }
     p = q;
-    if (ev.args[4] != 0 && tables_.stacks.find(ev.args[4]) == nullptr)
+    if (check_ids_ && ev.args[4] != 0 && tables_.stacks.find(ev.args[4]) == nullptr)
       bad(Issue::kUnknownStackId, at, "a stack ID of this generation's stack table",
           fmt::format("stack ID {} for a CPU sample", ev.args[4]));
     CpuSampleEvent s;
