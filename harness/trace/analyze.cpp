@@ -787,7 +787,15 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   Framer framer(source, s.version, options.strict, &issues);
   FramedGeneration frame;
   while (framer.next(frame)) {
-    if (!frame.batches.empty()) decoder.decode(source, frame, framer.exhausted());
+    if (!frame.batches.empty()) {
+      decoder.decode(source, frame, framer.exhausted());
+    } else if (frame.truncated && !s.truncated) {
+      // Cut inside the first batch of a generation: nothing to decode, but say so.
+      s.truncated = true;
+      s.truncated_offset = frame.truncated_offset;
+      s.truncation = frame.truncation;
+      issues.add(Issue::kTruncated, frame.truncated_offset, frame.truncation);
+    }
     source.release(frame.end_offset);
   }
   builder.finish();

@@ -271,11 +271,14 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
 
   // Structure first: the frequency and tables are needed to read events, and
   // before Go 1.25 they come at the end of the generation.
-  bool have_freq = false;
-  for (const BatchRef& b : frame.batches)
-    if (b.kind == BatchKind::kSync) read_sync(source, b, info, have_freq);
+  bool have_freq = false, saw_sync = false;
+  for (const BatchRef& b : frame.batches) {
+    if (b.kind != BatchKind::kSync) continue;
+    saw_sync = true;
+    read_sync(source, b, info, have_freq);
+  }
   if (!have_freq) {
-    const bool looks_cut = last && version_ < GoVersion::kGo126 && !info.truncated;
+    const bool looks_cut = last && !saw_sync && version_ < GoVersion::kGo126 && !info.truncated;
     if (looks_cut) {
       info.truncated = true;
       info.truncated_offset = frame.end_offset;
@@ -283,7 +286,7 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
           "generation {} ends at the end of the file without its frequency batch (written when a "
           "generation completes): the trace was likely cut short",
           frame.gen);
-    } else if (!info.truncated) {
+    } else if (!info.truncated && !saw_sync) {
       bad(Issue::kMissingFrequency, frame.begin_offset, fmt::format("a frequency event in generation {}", frame.gen),
           "none (no frequency event found)");
     }
