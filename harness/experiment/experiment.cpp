@@ -41,6 +41,13 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
       f.span_s = static_cast<double>(s.span_ns) / 1e9;
       f.events_per_s = s.events_per_second();
     }
+    if (s.parse_seconds > 0) f.parse_mb_per_s = s.parse_mb_per_second();
+    for (std::size_t c = 0; c < trace::kCategoryCount; ++c) {
+      const auto& counts = s.categories[c];
+      if (counts.events == 0 && counts.bytes == 0) continue;
+      f.categories.push_back({std::string(trace::category_name(static_cast<trace::Category>(c))), counts.events,
+                              counts.bytes});
+    }
   } catch (const std::exception& e) {
     f.read_error = e.what();
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiment/mode.h"
 
@@ -16,6 +17,13 @@ struct TraceFacts {
   double bytes_per_s = 0;              // bytes / span_s
   std::optional<double> events_per_s;  // when the reader could parse it
   std::string go_version;              // from the trace header ("go 1.26")
+  std::optional<double> parse_mb_per_s;  // tracebench's reader on this file (1e6 bytes/s)
+  struct CategoryCounts {
+    std::string name;                  // trace::category_name(): "scheduling", "user_annotations", ...
+    std::uint64_t events = 0;
+    std::uint64_t bytes = 0;
+  };
+  std::vector<CategoryCounts> categories;  // the event mix, when the reader could parse it
   std::string read_error;              // why the reader could not parse it, if it could not
 };
 

@@ -1,6 +1,7 @@
 #include "experiment/run_result_json.h"
 
 #include <cmath>
+#include <vector>
 
 #include "load/load_result_json.h"
 
@@ -23,6 +24,10 @@ json trace_facts_json(const TraceFacts& f) {
             {"events_per_s", f.events_per_s ? json(*f.events_per_s) : json(nullptr)},
             {"go_version", f.go_version}, {"file", f.file.empty() ? json(nullptr) : json(f.file)}};
   if (!f.read_error.empty()) j["read_error"] = f.read_error;
+  j["parse_mb_per_s"] = f.parse_mb_per_s ? json(*f.parse_mb_per_s) : json(nullptr);
+  json categories = json::object();
+  for (const auto& c : f.categories) categories[c.name] = {{"events", c.events}, {"bytes", c.bytes}};
+  j["categories"] = categories;
   return j;
 }
 
@@ -89,6 +94,22 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       m["latency_all_rounds_ns"] = load::percentiles_json(*it->second);
     }
     m["latency_spectrum"] = spectrum;
+    // The event mix of all this mode's traces (or snapshots) together, and the reader's speed.
+    json mix = json::object();
+    std::vector<double> parse_speeds;
+    for (const auto& r : run.rounds) {
+      if (r.mode != s.mode || !r.complete) continue;
+      const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
+      if (!f) continue;
+      if (f->parse_mb_per_s) parse_speeds.push_back(*f->parse_mb_per_s);
+      for (const auto& cat : f->categories) {
+        json& slot = mix[cat.name];
+        slot["events"] = slot.value("events", std::uint64_t{0}) + cat.events;
+        slot["bytes"] = slot.value("bytes", std::uint64_t{0}) + cat.bytes;
+      }
+    }
+    if (!mix.empty()) m["trace_event_mix"] = mix;
+    if (!parse_speeds.empty()) m["parse_mb_per_s"] = interval_json(stats::median_ci(parse_speeds));
     modes[std::string(to_string(s.mode))] = m;
   }
 
