@@ -1,0 +1,277 @@
+#include "gates/budget_check.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "gates/errors.h"
+
+namespace tracebench::gates {
+namespace {
+
+using nlohmann::json;
+
+constexpr BudgetKind kKinds[] = {
+    {"max-throughput-drop", "throughput_rps", Cost::kDrop, "throughput drop"},
+    {"max-p50-increase", "latency_p50_ns", Cost::kIncrease, "p50 latency increase"},
+    {"max-p99-increase", "latency_p99_ns", Cost::kIncrease, "p99 latency increase"},
+    {"max-p999-increase", "latency_p999_ns", Cost::kIncrease, "p99.9 latency increase"},
+    {"max-cpu-increase", "target_cpu_us_per_request", Cost::kIncrease, "target CPU per request increase"},
+};
+
+std::optional<double> number_at(const json& object, std::string_view key) {
+  if (!object.is_object()) return std::nullopt;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number()) return std::nullopt;
+  const double v = it->get<double>();
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+std::string string_at(const json& object, std::string_view key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::vector<std::string> strings_at(const json& result, std::string_view key) {
+  std::vector<std::string> out;
+  auto it = result.find(key);
+  if (it == result.end() || it->is_null()) return out;
+  if (!it->is_array()) throw GateInputError(fmt::format("the result's '{}' is not a list", key));
+  for (const auto& line : *it) out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
+  return out;
+}
+
+std::string mode_list(const json& modes) {
+  std::string out;
+  for (const auto& [name, _] : modes.items()) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+std::string skip_reason(const json& result, std::string_view mode) {
+  auto it = result.find("skipped_modes");
+  if (it == result.end() || !it->is_array()) return {};
+  for (const auto& s : *it)
+    if (string_at(s, "mode") == mode) return string_at(s, "reason");
+  return {};
+}
+
+std::string choose_mode(const json& result, const json& modes, const std::optional<std::string>& wanted) {
+  if (wanted) {
+    if (*wanted == "off")
+      throw GateInputError("--mode off: off is the baseline every mode is compared against; expected trace or "
+                           "flightrecorder");
+    if (*wanted != "trace" && *wanted != "flightrecorder")
+      throw GateInputError(fmt::format("--mode '{}': expected trace or flightrecorder", *wanted));
+    if (!modes.contains(*wanted)) {
+      const std::string why = skip_reason(result, *wanted);
+      throw GateInputError(fmt::format("the result has no {} mode{} (modes in the result: {})", *wanted,
+                                       why.empty() ? "" : fmt::format(": it was skipped: {}", why),
+                                       mode_list(modes)));
+    }
+    return *wanted;
+  }
+  if (modes.contains("flightrecorder")) return "flightrecorder";
+  if (modes.contains("trace")) return "trace";
+  throw GateInputError(fmt::format(
+      "the result has neither a flightrecorder nor a trace mode to judge (modes in the result: {})",
+      mode_list(modes)));
+}
+
+std::uint64_t complete_rounds(const json& result, const json& modes, const std::string& mode) {
+  if (auto n = number_at(modes[mode], "rounds"); n && *n >= 0) return static_cast<std::uint64_t>(*n);
+  std::uint64_t n = 0;
+  if (auto it = result.find("rounds"); it != result.end() && it->is_array())
+    for (const auto& r : *it)
+      if (string_at(r, "mode") == mode && r.value("complete", false)) ++n;
+  return n;
+}
+
+void add_once(std::vector<std::string>& lines, std::string line) {
+  if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(std::move(line));
+}
+
+const json* find_comparison(const json& result, std::string_view mode, std::string_view metric) {
+  auto it = result.find("comparisons");
+  if (it == result.end() || !it->is_array()) return nullptr;
+  for (const auto& c : *it)
+    if (string_at(c, "mode") == mode && string_at(c, "metric") == metric) return &c;
+  return nullptr;
+}
+
+std::string missing_reason(const json& modes, const std::string& mode, const BudgetKind& kind) {
+  if (kind.metric == "target_cpu_us_per_request") {
+    const bool measured = modes[mode].is_object() && modes[mode].contains(kind.metric) &&
+                          !modes[mode][kind.metric].is_null() && modes["off"].is_object() &&
+                          modes["off"].contains(kind.metric) && !modes["off"][kind.metric].is_null();
+    if (!measured)
+      return "target CPU per request was not measured (the target must run on this machine; "
+             "tracebench run finds it by its port, or give --target-pid)";
+  }
+  return fmt::format("the result has no {} vs off comparison of {}", mode, kind.metric);
+}
+
+std::string decide_reason(const BudgetKind& kind, double limit, double low, double high, Verdict v) {
+  const std::string interval = fmt::format("95% CI [{}, {}]", format_pct(low), format_pct(high));
+  const double edge = kind.cost == Cost::kDrop ? -limit : limit;
+  switch (v) {
+    case Verdict::kPass:
+      return kind.cost == Cost::kDrop
+                 ? fmt::format("{}: the low bound is at or above {}, within budget", interval, format_pct(edge))
+                 : fmt::format("{}: the high bound is at or below {}, within budget", interval, format_pct(edge));
+    case Verdict::kFail:
+      return kind.cost == Cost::kDrop
+                 ? fmt::format("{}: even the high bound is below {}, over budget", interval, format_pct(edge))
+                 : fmt::format("{}: even the low bound is above {}, over budget", interval, format_pct(edge));
+    case Verdict::kInconclusive:
+      break;
+  }
+  return fmt::format("{} straddles {}: these rounds cannot tell; more rounds narrow the interval", interval,
+                     format_pct(edge));
+}
+
+}  // namespace
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kInconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+std::span<const BudgetKind> budget_kinds() { return kKinds; }
+
+const BudgetKind* find_budget_kind(std::string_view flag) {
+  for (const auto& k : kKinds)
+    if (k.flag == flag) return &k;
+  return nullptr;
+}
+
+double parse_percent(std::string_view text) {
+  std::string_view number = text;
+  if (!number.empty() && number.back() == '%') number.remove_suffix(1);
+  double value = 0;
+  const bool digits_only = !number.empty() && std::all_of(number.begin(), number.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.';
+  });
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (!digits_only || ec != std::errc() || ptr != number.data() + number.size() || !std::isfinite(value))
+    throw GateInputError(fmt::format("bad percentage '{}': expected a non-negative number with an optional %, "
+                                     "e.g. 2% or 0.5",
+                                     text));
+  return value;
+}
+
+Verdict judge(Cost cost, double limit_pct, double ci_low_pct, double ci_high_pct) {
+  const double low = std::min(ci_low_pct, ci_high_pct);
+  const double high = std::max(ci_low_pct, ci_high_pct);
+  // The cost interval: the change itself, or its negation for a drop.
+  const double cost_low = cost == Cost::kDrop ? -high : low;
+  const double cost_high = cost == Cost::kDrop ? -low : high;
+  if (cost_high <= limit_pct) return Verdict::kPass;
+  if (cost_low > limit_pct) return Verdict::kFail;
+  return Verdict::kInconclusive;
+}
+
+CheckReport check_result(const json& result, const CheckOptions& options) {
+  if (!result.is_object()) throw GateInputError("not a tracebench run result: the document is not a JSON object");
+  auto schema = result.find("schema");
+  if (schema == result.end() || !schema->is_string())
+    throw GateInputError(fmt::format("not a tracebench run result: no 'schema' key (expected \"{}\")", kRunSchema));
+  if (schema->get<std::string>() != kRunSchema)
+    throw GateInputError(fmt::format("not a tracebench run result: schema is \"{}\", expected \"{}\"",
+                                     schema->get<std::string>(), kRunSchema));
+  auto complete = result.find("complete");
+  if (complete == result.end() || !complete->is_boolean())
+    throw GateInputError("the result has no 'complete' flag (true or false)");
+  auto modes_it = result.find("modes");
+  if (modes_it == result.end() || !modes_it->is_object())
+    throw GateInputError("the result has no 'modes' object");
+  const json& modes = *modes_it;
+
+  CheckReport report;
+  report.mode = choose_mode(result, modes, options.mode);
+  if (!modes.contains("off"))
+    throw GateInputError(fmt::format("the result has no off mode to compare {} against (modes in the result: {})",
+                                     report.mode, mode_list(modes)));
+  report.rounds_mode = complete_rounds(result, modes, report.mode);
+  report.rounds_off = complete_rounds(result, modes, "off");
+  report.warnings = strings_at(result, "warnings");
+
+  if (!complete->get<bool>()) {
+    const std::string why = string_at(result, "stop_reason");
+    report.invalid_reasons.push_back(
+        fmt::format("the run stopped early{}; the result is incomplete", why.empty() ? "" : ": " + why));
+  }
+  for (auto& line : strings_at(result, "invalid_reasons")) add_once(report.invalid_reasons, std::move(line));
+  // The same words tracebench run uses, so a result it already marked is not told twice.
+  for (const auto& [mode, n] : {std::pair{std::string("off"), report.rounds_off}, {report.mode, report.rounds_mode}})
+    if (n < kMinRounds)
+      add_once(report.invalid_reasons,
+               fmt::format("mode {} has {} complete rounds; at least {} are needed for a 95% CI", mode, n, kMinRounds));
+
+  for (const Budget& b : options.budgets) {
+    if (b.kind == nullptr) throw GateInputError("a budget names no metric");
+    Judgement j;
+    j.budget = b;
+    const json* c = find_comparison(result, report.mode, b.kind->metric);
+    if (c == nullptr) {
+      j.reason = missing_reason(modes, report.mode, *b.kind);
+      report.judgements.push_back(std::move(j));
+      continue;
+    }
+    j.delta_pct = number_at(*c, "delta_pct");
+    j.ci_low_pct = number_at(*c, "ci_low_pct");
+    j.ci_high_pct = number_at(*c, "ci_high_pct");
+    if (!j.ci_low_pct || !j.ci_high_pct) {
+      j.reason = fmt::format("the change has no confidence interval ({}+{} rounds)",
+                             number_at(*c, "n_base").value_or(0), number_at(*c, "n_mode").value_or(0));
+      report.judgements.push_back(std::move(j));
+      continue;
+    }
+    j.verdict = judge(b.kind->cost, b.limit_pct, *j.ci_low_pct, *j.ci_high_pct);
+    j.reason = decide_reason(*b.kind, b.limit_pct, std::min(*j.ci_low_pct, *j.ci_high_pct),
+                             std::max(*j.ci_low_pct, *j.ci_high_pct), j.verdict);
+    report.judgements.push_back(std::move(j));
+  }
+  return report;
+}
+
+InconclusivePolicy parse_inconclusive_policy(std::string_view text) {
+  if (text == "pass") return InconclusivePolicy::kPass;
+  if (text == "fail") return InconclusivePolicy::kFail;
+  if (text == "inconclusive") return InconclusivePolicy::kInconclusive;
+  throw GateInputError(fmt::format("'{}': expected pass, fail or inconclusive", text));
+}
+
+Verdict effective_verdict(Verdict v, InconclusivePolicy policy) {
+  if (v != Verdict::kInconclusive) return v;
+  switch (policy) {
+    case InconclusivePolicy::kPass: return Verdict::kPass;
+    case InconclusivePolicy::kFail: return Verdict::kFail;
+    case InconclusivePolicy::kInconclusive: break;
+  }
+  return Verdict::kInconclusive;
+}
+
+Outcome overall(const CheckReport& report, InconclusivePolicy policy) {
+  if (!report.invalid_reasons.empty()) return Outcome::kInvalid;
+  bool inconclusive = false;
+  for (const auto& j : report.judgements) {
+    const Verdict v = effective_verdict(j.verdict, policy);
+    if (v == Verdict::kFail) return Outcome::kFail;
+    inconclusive = inconclusive || v == Verdict::kInconclusive;
+  }
+  return inconclusive ? Outcome::kInconclusive : Outcome::kPass;
+}
+
+std::string format_pct(double pct) {
+  if (pct == 0) return "0%";
+  return fmt::format("{:+.2f}%", pct);
+}
+
+}  // namespace tracebench::gates
