@@ -104,8 +104,9 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       if (f->parse_mb_per_s) parse_speeds.push_back(*f->parse_mb_per_s);
       for (const auto& cat : f->categories) {
         json& slot = mix[cat.name];
-        slot["events"] = slot.value("events", std::uint64_t{0}) + cat.events;
-        slot["bytes"] = slot.value("bytes", std::uint64_t{0}) + cat.bytes;
+        if (slot.is_null()) slot = {{"events", std::uint64_t{0}}, {"bytes", std::uint64_t{0}}};
+        slot["events"] = slot["events"].get<std::uint64_t>() + cat.events;
+        slot["bytes"] = slot["bytes"].get<std::uint64_t>() + cat.bytes;
       }
     }
     if (!mix.empty()) m["trace_event_mix"] = mix;
