@@ -59,35 +59,55 @@ struct Annotation {
 // chunks go back to the pool when it is done.
 class AnnotationRun {
  public:
-  static constexpr std::size_t kChunk = 2048;  // 48 KiB; a power of two keeps indexing cheap
+  static constexpr std::size_t kChunk = 2048;  // 48 KiB
   using Chunk = std::array<Annotation, kChunk>;
 
-  void push(const Annotation& a, std::vector<std::unique_ptr<Chunk>>& pool) {
-    if (size_ == chunks_.size() * kChunk) {
-      if (pool.empty()) pool.push_back(std::make_unique<Chunk>());
-      chunks_.push_back(std::move(pool.back()));
-      pool.pop_back();
-    }
-    (*chunks_[size_ / kChunk])[size_ % kChunk] = a;
+  [[gnu::always_inline]] void push(const Annotation& a, std::vector<std::unique_ptr<Chunk>>& pool) {
+    if (write_ == write_end_) [[unlikely]]
+      new_chunk(pool);
+    sorted_ = sorted_ && a.ts_ns >= last_ts_;
+    last_ts_ = a.ts_ns;
+    *write_++ = a;
     ++size_;
   }
   std::size_t size() const { return size_; }
+  bool sorted() const { return sorted_; }
   const Annotation& operator[](std::size_t i) const { return (*chunks_[i / kChunk])[i % kChunk]; }
+  // The records of chunk c, and how many of them are used.
+  const Annotation* chunk(std::size_t c) const { return chunks_[c]->data(); }
+  std::size_t chunk_size(std::size_t c) const { return std::min(kChunk, size_ - c * kChunk); }
   void release(std::vector<std::unique_ptr<Chunk>>& pool) {
     for (auto& c : chunks_) pool.push_back(std::move(c));
     chunks_.clear();
+    write_ = write_end_ = nullptr;
     size_ = 0;
+    sorted_ = true;
+    last_ts_ = std::numeric_limits<std::int64_t>::min();
   }
 
  private:
+  [[gnu::noinline]] void new_chunk(std::vector<std::unique_ptr<Chunk>>& pool) {
+    if (pool.empty()) pool.push_back(std::unique_ptr<Chunk>(new Chunk));  // not zero-filled
+    chunks_.push_back(std::move(pool.back()));
+    pool.pop_back();
+    write_ = chunks_.back()->data();
+    write_end_ = write_ + kChunk;
+  }
+
   std::vector<std::unique_ptr<Chunk>> chunks_;
+  Annotation* write_ = nullptr;  // next free record of the last chunk
+  Annotation* write_end_ = nullptr;
   std::size_t size_ = 0;
+  bool sorted_ = true;
+  std::int64_t last_ts_ = std::numeric_limits<std::int64_t>::min();
 };
 
 struct MergeCursor {
-  std::int64_t ts;
+  std::int64_t ts;       // time of the next record
   std::uint32_t run;
-  std::size_t pos;
+  std::size_t chunk;     // position: chunk index and record within it
+  const Annotation* at;
+  const Annotation* chunk_end;
 };
 
 struct OpenRegion {
@@ -119,18 +139,52 @@ class SummaryBuilder {
       want({kEvGoCreateSyscall}, 2);
       want({kEvGoDestroy, kEvGoDestroySyscall, kEvGoSwitchDestroy}, 1);
     }
-    if (options.goroutines) want({kEvGoStop, kEvGoBlock, kEvGoStatusStack}, 5);
-    if (options.annotations) {
-      want({kEvUserRegionBegin, kEvUserRegionEnd}, 3);  // task, name
-      want({kEvUserTaskBegin}, 4);                      // task, parent, name
-      want({kEvUserTaskEnd}, 2);
-      want({kEvUserLog}, 3);                            // task, key
-    }
+    if (options.goroutines) want({kEvGoStatusStack}, 5);
+    // User annotations come through user_event() when annotations are on.
   }
 
   const std::array<bool, 256>& wanted_events() const { return wanted_; }
   const std::array<std::uint8_t, 256>& wanted_args() const { return wanted_args_; }
   bool wants_goroutines() const { return opt_.goroutines || opt_.annotations; }
+  bool wants_user_events() const { return opt_.annotations; }
+  bool wants_lifecycle() const { return opt_.goroutines; }
+
+  // GoCreate/GoCreateBlocked (new goroutine and its start stack) and the destroying
+  // events, straight from the decoder's loop.
+  void goroutine_created(std::uint64_t goid, std::int64_t ts_ns, std::uint64_t start_stack) {
+    on_create(goid, ts_ns, start_function(start_stack));
+  }
+  void goroutine_destroyed(std::uint64_t goid, std::int64_t ts_ns) {
+    if (goid != kNoGoroutine) on_destroy(goid, ts_ns);
+    if (opt_.annotations && region_stack_of_g_.size() != 0) destroyed_goids_.push_back(goid);
+  }
+
+  // Tasks, regions and logs, straight from the decoder's loop.
+  [[gnu::always_inline]] void user_event(std::uint8_t type, std::int64_t ts_ns, std::uint64_t g, std::uint64_t m, std::uint64_t offset,
+                  std::uint64_t a1, std::uint64_t a2, std::uint64_t a3) {
+    switch (type) {
+      case kEvUserRegionBegin:
+        annotate(AnnotKind::kRegionBegin, ts_ns, g, m, offset, a1, a2, type);
+        break;
+      case kEvUserRegionEnd:
+        annotate(AnnotKind::kRegionEnd, ts_ns, g, m, offset, a1, a2, type);
+        break;
+      case kEvUserTaskBegin:
+        annotate(AnnotKind::kTaskBegin, ts_ns, g, m, offset, a1, a3, type);
+        break;
+      case kEvUserTaskEnd:
+        annotate(AnnotKind::kTaskEnd, ts_ns, g, m, offset, a1, 0, type);
+        break;
+      case kEvUserLog: {
+        const std::uint32_t cat = string_name(a2, offset);
+        if (cat >= log_counts_.size()) log_counts_.resize(cat + 1);
+        ++log_counts_[cat];
+        break;
+      }
+      default:
+        break;
+    }
+  }
 
   void begin_generation(const GenerationInfo& info, const GenerationTables& tables) {
     tables_ = &tables;
@@ -145,7 +199,8 @@ class SummaryBuilder {
     }
   }
 
-  void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes) {
+  [[gnu::always_inline]] void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes,
+                                    std::uint64_t leave_stack) {
     if (!opt_.goroutines || g == kNoGoroutine) {
       out_.goroutines.events_without_goroutine += g == kNoGoroutine ? events : 0;
       out_.goroutines.bytes_without_goroutine += g == kNoGoroutine ? bytes : 0;
@@ -154,23 +209,22 @@ class SummaryBuilder {
     GoroutineSlot& s = slots_[slot_for(g)];
     s.events += events;
     s.bytes += bytes;
+    // Name goroutines that predate the capture from the root of a blocking stack.
+    if (s.name == 0 && leave_stack != 0) [[unlikely]]
+      s.name = root_function(leave_stack);
   }
 
   void event(const DecodedEvent& e) {
     switch (e.type) {
       case kEvGoCreate:
-      case kEvGoCreateBlocked:
-        ++out_.goroutines.created;
-        if (opt_.goroutines) on_create(e.args[0], e.ts_ns, start_function(e.args[1]));
+      case kEvGoCreateBlocked:  // only when counts-only mode asked for them: nothing to do
         break;
       case kEvGoCreateSyscall:
-        ++out_.goroutines.created;
         if (opt_.goroutines) on_create(e.args[0], e.ts_ns, 0);
         break;
       case kEvGoDestroy:
       case kEvGoDestroySyscall:
       case kEvGoSwitchDestroy:
-        ++out_.goroutines.destroyed;
         if (opt_.goroutines && e.g != kNoGoroutine) on_destroy(e.g, e.ts_ns);
         if (opt_.annotations && region_stack_of_g_.size() != 0) destroyed_goids_.push_back(e.g);
         break;
@@ -179,34 +233,6 @@ class SummaryBuilder {
         if (e.args[3] != 0) {
           GoroutineSlot& s = slots_[slot_for(e.args[0])];
           if (s.name == 0) s.name = root_function(e.args[3]);
-        }
-        break;
-      case kEvGoStop:
-      case kEvGoBlock:
-        // Name goroutines that predate the capture from the root of a blocking stack.
-        // (The lookup is the one slice() would do next for this goroutine anyway.)
-        if (e.g != kNoGoroutine && e.args[1] != 0) {
-          GoroutineSlot& s = slots_[slot_for(e.g)];
-          if (s.name == 0) s.name = root_function(e.args[1]);
-        }
-        break;
-      case kEvUserRegionBegin:
-      case kEvUserRegionEnd:
-        if (opt_.annotations)
-          annotate(e, e.type == kEvUserRegionBegin ? AnnotKind::kRegionBegin : AnnotKind::kRegionEnd, e.args[0],
-                   e.args[1]);
-        break;
-      case kEvUserTaskBegin:
-        if (opt_.annotations) annotate(e, AnnotKind::kTaskBegin, e.args[0], e.args[2]);
-        break;
-      case kEvUserTaskEnd:
-        if (opt_.annotations) annotate(e, AnnotKind::kTaskEnd, e.args[0], 0);
-        break;
-      case kEvUserLog:
-        if (opt_.annotations) {
-          std::uint32_t cat = string_name(e.args[1], e.offset);
-          if (cat >= log_counts_.size()) log_counts_.resize(cat + 1);
-          ++log_counts_[cat];
         }
         break;
       case kEvGCBegin:
@@ -307,6 +333,11 @@ class SummaryBuilder {
       c.bytes += k.bytes;
     }
     out_.span_ns = have_events_ ? out_.last_event_ns - out_.first_event_ns : 0;
+    // From the per-type counts, so counts-only mode has them too.
+    out_.goroutines.created =
+        kinds_[kEvGoCreate].events + kinds_[kEvGoCreateBlocked].events + kinds_[kEvGoCreateSyscall].events;
+    out_.goroutines.destroyed =
+        kinds_[kEvGoDestroy].events + kinds_[kEvGoDestroySyscall].events + kinds_[kEvGoSwitchDestroy].events;
     if (opt_.annotations) finish_annotations();
     if (opt_.goroutines) finish_goroutines();
     if (names_.capped()) issues_.add(Issue::kNamesCapped, 0, fmt::format("more than {} distinct names", opt_.max_names));
@@ -322,7 +353,11 @@ class SummaryBuilder {
   // ---- names -------------------------------------------------------------------
 
   std::uint32_t string_name(std::uint64_t id, std::uint64_t offset) {
-    if (id < string_names_.size() && string_names_[id] != kUncached) return string_names_[id];
+    if (id < string_names_.size() && string_names_[id] != kUncached) [[likely]]
+      return string_names_[id];
+    return string_name_slow(id, offset);
+  }
+  [[gnu::noinline]] std::uint32_t string_name_slow(std::uint64_t id, std::uint64_t offset) {
     const std::string_view* s = tables_->strings.find(id);
     std::uint32_t name = 0;
     if (s == nullptr) {
@@ -358,8 +393,18 @@ class SummaryBuilder {
 
   // ---- goroutines ----------------------------------------------------------------
 
-  std::uint32_t slot_for(std::uint64_t goid) {
-    if (goid == cache_goid_ && cache_slot_ != kNoSlot) return cache_slot_;
+  // The slot of a goroutine. A small direct-mapped cache in front of the hash map:
+  // a thread alternates between few goroutines (ping-pong, worker and timer).
+  [[gnu::always_inline]] std::uint32_t slot_for(std::uint64_t goid) {
+    SlotCacheEntry& e = slot_cache_[goid & (kSlotCache - 1)];
+    if (e.goid == goid && e.slot != kNoSlot) [[likely]]
+      return e.slot;
+    e.goid = goid;
+    e.slot = slot_lookup(goid);
+    return e.slot;
+  }
+  [[gnu::noinline]] std::uint32_t slot_lookup(std::uint64_t goid) {
+    if (std::uint32_t* found = slot_index_.find(goid)) return *found;
     auto [idx, inserted] = slot_index_.try_emplace(goid);
     if (inserted) {
       std::uint32_t s;
@@ -375,9 +420,7 @@ class SummaryBuilder {
       *idx = s;
       ++out_.goroutines.seen;
     }
-    cache_goid_ = goid;
-    cache_slot_ = *idx;
-    return cache_slot_;
+    return *idx;
   }
 
   void on_create(std::uint64_t goid, std::int64_t ts, std::uint32_t name) {
@@ -423,14 +466,16 @@ class SummaryBuilder {
   // folded into the totals and forgotten when that generation is done: the table
   // holds live goroutines only.
   void fold_destroyed() {
-    for (std::uint32_t idx : destroyed_this_gen_) {
-      GoroutineSlot& s = slots_[idx];
-      fold(s);
-      slot_index_.erase(s.goid);
-      free_slots_.push_back(idx);
+    for (std::uint32_t idx : destroyed_this_gen_) fold(slots_[idx]);
+    if (destroyed_this_gen_.size() * 4 > slot_index_.size()) {
+      // Most of the table goes (goroutine churn): one rebuild pass.
+      slot_index_.erase_if([&](std::uint64_t, std::uint32_t idx) { return slots_[idx].destroyed; });
+    } else {
+      for (std::uint32_t idx : destroyed_this_gen_) slot_index_.erase(slots_[idx].goid);
     }
+    free_slots_.insert(free_slots_.end(), destroyed_this_gen_.begin(), destroyed_this_gen_.end());
     destroyed_this_gen_.clear();
-    cache_slot_ = kNoSlot;  // the cached slot may have been freed
+    for (auto& e : slot_cache_) e.slot = kNoSlot;  // cached slots may have been freed
   }
 
   void finish_goroutines() {
@@ -496,27 +541,28 @@ class SummaryBuilder {
 
   // ---- annotations ---------------------------------------------------------------
 
-  void annotate(const DecodedEvent& e, AnnotKind kind, std::uint64_t task, std::uint64_t name_string) {
+  [[gnu::always_inline]] void annotate(AnnotKind kind, std::int64_t ts_ns, std::uint64_t g, std::uint64_t m, std::uint64_t offset,
+                std::uint64_t task, std::uint64_t name_string, std::uint8_t type) {
     const bool region = kind == AnnotKind::kRegionBegin || kind == AnnotKind::kRegionEnd;
-    if (region && e.g == kNoGoroutine) {
-      bad(Issue::kEventWithoutGoroutine, e.offset, "a running goroutine for a region event",
-          fmt::format("{} on thread {} with no goroutine", event_name(e.type), e.m));
+    if (region && g == kNoGoroutine) [[unlikely]] {
+      bad(Issue::kEventWithoutGoroutine, offset, "a running goroutine for a region event",
+          fmt::format("{} on thread {} with no goroutine", event_name(type), m));
       return;
     }
-    std::uint32_t name = kind == AnnotKind::kTaskEnd ? 0 : string_name(name_string, e.offset);
+    const std::uint32_t name = kind == AnnotKind::kTaskEnd ? 0 : string_name(name_string, offset);
     // One run per thread: a thread's events are in time order, so each run is sorted
     // and the generation's runs only need merging, not sorting.
-    if (e.m != run_m_ || run_ == nullptr) {
-      auto [idx, inserted] = run_of_m_.try_emplace(e.m);
+    if (m != run_m_ || run_ == nullptr) [[unlikely]] {
+      auto [idx, inserted] = run_of_m_.try_emplace(m);
       if (inserted) {
         *idx = static_cast<std::uint32_t>(runs_used_++);
         if (runs_.size() < runs_used_) runs_.emplace_back();
       }
-      run_m_ = e.m;
+      run_m_ = m;
       run_ = &runs_[*idx];
     }
-    const std::uint64_t rel = std::min<std::uint64_t>(e.offset - gen_begin_offset_, (1u << 30) - 1);
-    run_->push({e.ts_ns, region ? e.g : task, name, static_cast<std::uint32_t>(rel << 2) | static_cast<std::uint32_t>(kind)},
+    const std::uint64_t rel = std::min<std::uint64_t>(offset - gen_begin_offset_, (1u << 30) - 1);
+    run_->push({ts_ns, region ? g : task, name, static_cast<std::uint32_t>(rel << 2) | static_cast<std::uint32_t>(kind)},
                chunk_pool_);
   }
 
@@ -551,10 +597,23 @@ class SummaryBuilder {
     destroyed_goids_.clear();
   }
 
-  DurationAcc& duration_acc(std::vector<std::unique_ptr<DurationAcc>>& v, std::uint32_t name) {
-    if (name >= v.size()) v.resize(name + 1);
-    if (!v[name]) v[name] = std::make_unique<DurationAcc>();
-    return *v[name];
+  // The accumulator of a region or task name: a raw pointer table in front of the
+  // owning one, so the common case is one load.
+  [[gnu::always_inline]] DurationAcc& duration_acc(std::vector<std::unique_ptr<DurationAcc>>& owners,
+                                                   std::vector<DurationAcc*>& fast, std::uint32_t name) {
+    if (name < fast.size() && fast[name] != nullptr) [[likely]]
+      return *fast[name];
+    return new_duration_acc(owners, fast, name);
+  }
+  [[gnu::noinline]] DurationAcc& new_duration_acc(std::vector<std::unique_ptr<DurationAcc>>& owners,
+                                                  std::vector<DurationAcc*>& fast, std::uint32_t name) {
+    if (name >= owners.size()) {
+      owners.resize(name + 1);
+      fast.resize(name + 1, nullptr);
+    }
+    owners[name] = std::make_unique<DurationAcc>();
+    fast[name] = owners[name].get();
+    return *fast[name];
   }
 
   // Matches the generation's annotations in time order: a k-way merge over the
@@ -568,8 +627,8 @@ class SummaryBuilder {
     bool sorted = true;
     for (std::uint32_t r = 0; r < runs_used_; ++r) {
       const AnnotationRun& run = runs_[r];
-      for (std::size_t i = 1; i < run.size() && sorted; ++i) sorted = run[i - 1].ts_ns <= run[i].ts_ns;
-      if (run.size() > 0) heap.push_back({run[0].ts_ns, r, 0});
+      sorted = sorted && run.sorted();
+      if (run.size() > 0) heap.push_back({run[0].ts_ns, r, 0, run.chunk(0), run.chunk(0) + run.chunk_size(0)});
     }
     if (!sorted) {
       // Only a corrupt trace has a thread going back in time: sort a copy instead.
@@ -585,15 +644,25 @@ class SummaryBuilder {
         Cursor& c = heap.back();
         const AnnotationRun& run = runs_[c.run];
         // Take every record of this run up to the next run's head in one go.
-        const std::int64_t limit = heap.size() > 1 ? heap.front().ts : std::numeric_limits<std::int64_t>::max();
-        const std::uint32_t limit_run = heap.size() > 1 ? heap.front().run : 0;
-        do {
-          match_one(run[c.pos]);
-          ++c.pos;
-        } while (c.pos < run.size() &&
-                 (run[c.pos].ts_ns < limit || (run[c.pos].ts_ns == limit && c.run < limit_run)));
-        if (c.pos < run.size()) {
-          c.ts = run[c.pos].ts_ns;
+        const bool alone = heap.size() == 1;
+        const std::int64_t limit = alone ? std::numeric_limits<std::int64_t>::max() : heap.front().ts;
+        const std::uint32_t limit_run = alone ? 0 : heap.front().run;
+        bool more = true;
+        for (;;) {
+          match_one(*c.at);
+          if (++c.at == c.chunk_end) {
+            if (++c.chunk * AnnotationRun::kChunk >= run.size()) {
+              more = false;
+              break;
+            }
+            c.at = run.chunk(c.chunk);
+            c.chunk_end = c.at + run.chunk_size(c.chunk);
+          }
+          const std::int64_t t = c.at->ts_ns;
+          if (!(t < limit || (t == limit && c.run < limit_run))) break;
+        }
+        if (more) {
+          c.ts = c.at->ts_ns;
           std::push_heap(heap.begin(), heap.end(), later);
         } else {
           heap.pop_back();
@@ -612,7 +681,7 @@ class SummaryBuilder {
   void match_one(const Annotation& a) {
     switch (a.kind()) {
       case AnnotKind::kRegionBegin: {
-        ++duration_acc(regions_, a.name).begun;
+        ++duration_acc(regions_, region_accs_, a.name).begun;
         if (open_annotations_ >= opt_.max_open_annotations) {
           issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
           break;
@@ -638,13 +707,13 @@ class SummaryBuilder {
           issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
         }
         if (i == 0) break;  // no matching begin at all: ignore the end
-        duration_acc(regions_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
+        duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
         open_annotations_ -= stack.size() - (i - 1);
         stack.resize(i - 1);
         break;
       }
       case AnnotKind::kTaskBegin: {
-        ++duration_acc(tasks_, a.name).begun;
+        ++duration_acc(tasks_, task_accs_, a.name).begun;
         if (open_annotations_ >= opt_.max_open_annotations) {
           issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
           break;
@@ -661,7 +730,7 @@ class SummaryBuilder {
                       fmt::format("task {} ended without a begin in the trace", a.key));
           break;
         }
-        duration_acc(tasks_, t->name).hist.record(a.ts_ns - t->begin_ns);
+        duration_acc(tasks_, task_accs_, t->name).hist.record(a.ts_ns - t->begin_ns);
         open_tasks_.erase(a.key);
         --open_annotations_;
         break;
@@ -728,8 +797,12 @@ class SummaryBuilder {
   std::array<std::uint8_t, 256> wanted_args_{};
 
   // Goroutines.
-  std::uint64_t cache_goid_ = 0;
-  std::uint32_t cache_slot_ = kNoSlot;
+  static constexpr std::size_t kSlotCache = 8;
+  struct SlotCacheEntry {
+    std::uint64_t goid = 0;
+    std::uint32_t slot = kNoSlot;
+  };
+  std::array<SlotCacheEntry, kSlotCache> slot_cache_{};
   IdMap<std::uint32_t> slot_index_;
   std::vector<GoroutineSlot> slots_;
   std::vector<std::uint32_t> free_slots_;
@@ -759,6 +832,7 @@ class SummaryBuilder {
   IdMap<OpenTask> open_tasks_;
   std::size_t open_annotations_ = 0;
   std::vector<std::unique_ptr<DurationAcc>> regions_, tasks_;
+  std::vector<DurationAcc*> region_accs_, task_accs_;
   std::vector<std::uint64_t> log_counts_;
 };
 

@@ -27,11 +27,22 @@
 //                                        // reads per type: a prefix is decoded, the rest
 //                                        // of DecodedEvent::args is left 0
 //   bool wants_goroutines() const;       // track goroutines (slice(), DecodedEvent::g)
+//   bool wants_user_events() const;      // hand user annotations to user_event():
+//   void user_event(std::uint8_t type, std::int64_t ts_ns, std::uint64_t g, std::uint64_t m,
+//                   std::uint64_t offset, std::uint64_t a1, std::uint64_t a2, std::uint64_t a3);
+//                                        // UserRegionBegin/End, UserTaskBegin/End, UserLog
+//                                        // with their first three args after dt
+//   bool wants_lifecycle() const;        // hand creates and destroys to:
+//   void goroutine_created(std::uint64_t goid, std::int64_t ts_ns, std::uint64_t start_stack);
+//   void goroutine_destroyed(std::uint64_t goid, std::int64_t ts_ns);
 //   void begin_generation(const GenerationInfo&, const GenerationTables&);
 //   void event(const DecodedEvent&);     // each timed event of a wanted type
-//   void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes);
+//   void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes,
+//              std::uint64_t leave_stack);
 //                                        // consecutive events of one thread that belong
-//                                        // to goroutine g (kNoGoroutine: to none)
+//                                        // to goroutine g (kNoGoroutine: to none);
+//                                        // leave_stack: the stack of the GoStop/GoBlock
+//                                        // that ended the run, or 0
 //   void cpu_sample(const CpuSampleEvent&);
 //   void end_generation(const GenerationInfo&);   // info now complete (counts, times)
 //
@@ -176,6 +187,28 @@ class Decoder {
       }
       for (std::uint8_t t : {kEvGoStop, kEvGoBlock, kEvGoDestroy, kEvGoDestroySyscall, kEvGoSyscallEndBlocked})
         special_[t] = true;
+      // The two commonest goroutine events are handled in the loop itself unless the
+      // sink asked for them.
+      if (!hand_over_[kEvGoStart]) inline_kind_[kEvGoStart] = kInlineStart;
+      if (sink.wants_lifecycle()) {
+        for (std::uint8_t t : {kEvGoCreate, kEvGoCreateBlocked}) {
+          special_[t] = true;
+          hand_over_[t] = false;
+          inline_kind_[t] = kInlineCreate;
+        }
+        for (std::uint8_t t : {kEvGoDestroy, kEvGoDestroySyscall}) {
+          hand_over_[t] = false;
+          inline_kind_[t] = kInlineDestroy;
+        }
+      }
+      if (sink.wants_user_events())
+        for (std::uint8_t t : {kEvUserRegionBegin, kEvUserRegionEnd, kEvUserTaskBegin, kEvUserTaskEnd, kEvUserLog}) {
+          special_[t] = true;
+          hand_over_[t] = false;
+          inline_kind_[t] = kInlineUser;
+        }
+      for (std::uint8_t t : {kEvGoStop, kEvGoBlock})
+        if (!hand_over_[t]) inline_kind_[t] = kInlineLeave;
     }
   }
 
@@ -226,13 +259,16 @@ class Decoder {
     const std::uint8_t* slice_start = nullptr;  // first byte of the current goroutine's run
     std::uint64_t slice_events = 0;
   };
-  void cut(BatchState& st, const std::uint8_t* at) {
-    if (st.slice_events != 0) sink_.slice(st.cur_g, st.slice_events, static_cast<std::uint64_t>(at - st.slice_start));
+  [[gnu::always_inline]] void cut(BatchState& st, const std::uint8_t* at, std::uint64_t leave_stack = 0) {
+    if (st.slice_events != 0)
+      sink_.slice(st.cur_g, st.slice_events, static_cast<std::uint64_t>(at - st.slice_start), leave_stack);
     st.slice_start = at;
     st.slice_events = 0;
   }
 
   void read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  template <bool kIntegralFactor>
+  void read_events_loop(TraceSource& source, const BatchRef& b, GenerationInfo& info);
   [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
                                         std::uint8_t type, int nargs, std::uint64_t ts);
   [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
@@ -247,6 +283,8 @@ class Decoder {
   std::array<std::uint8_t, 256> args_needed_{};  // arg prefix (dt included) to decode
   bool track_goroutines_ = false;
   bool check_ids_ = true;
+  enum : std::uint8_t { kInlineNone, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy };
+  std::array<std::uint8_t, 256> inline_kind_{};
   GenerationTables tables_;
   TickConverter conv_;
   bool have_previous_freq_ = false;
@@ -510,7 +548,7 @@ namespace detail {
 
 // Decodes a varint of known length len (1..8) from 8 readable bytes at p: the
 // continuation bits are masked off and the 7-bit groups packed together by SWAR.
-inline std::uint64_t uvarint_of_length(const std::uint8_t* p, unsigned len) noexcept {
+[[gnu::always_inline]] inline std::uint64_t uvarint_of_length(const std::uint8_t* p, unsigned len) noexcept {
   std::uint64_t x;
   std::memcpy(&x, p, 8);  // little-endian load (x86-64 and arm64)
   if (len < 8) x &= (std::uint64_t{1} << (8 * len)) - 1;
@@ -522,7 +560,7 @@ inline std::uint64_t uvarint_of_length(const std::uint8_t* p, unsigned len) noex
 }
 
 // Bit i set when byte i of the 16 at p ends a varint (high bit clear).
-inline std::uint32_t varint_ends16(const std::uint8_t* p) noexcept {
+[[gnu::always_inline]] inline std::uint32_t varint_ends16(const std::uint8_t* p) noexcept {
 #if defined(__SSE2__)
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   return ~static_cast<std::uint32_t>(_mm_movemask_epi8(v)) & 0xffffu;
@@ -533,23 +571,65 @@ inline std::uint32_t varint_ends16(const std::uint8_t* p) noexcept {
 #endif
 }
 
-// kNthEnd[n][m]: with m the end mask of 8 bytes, the byte count up to and including
-// the n-th varint end (1..8), or 0 when fewer than n varints end in those 8 bytes.
+// kNthEnd.v[n + 1][m]: with m the end mask of 8 bytes, the byte count up to and
+// including the n-th varint end (1..8), or 0 when fewer than n varints end in those 8
+// bytes. Rows 0 and 1 (n = -1, a type not valid here, and n = 0) are all 0.
 struct NthEndTable {
-  std::uint8_t v[6][256]{};
+  std::uint8_t v[7][256]{};
   constexpr NthEndTable() {
     for (unsigned n = 1; n <= 5; ++n)
       for (unsigned m = 0; m < 256; ++m) {
         unsigned seen = 0;
         for (unsigned i = 0; i < 8; ++i)
           if (m >> i & 1u && ++seen == n) {
-            v[n][m] = static_cast<std::uint8_t>(i + 1);
+            v[n + 1][m] = static_cast<std::uint8_t>(i + 1);
             break;
           }
       }
   }
 };
 inline constexpr NthEndTable kNthEnd{};
+
+// Decodes a varint the caller has validated (it ends before end); values of up to
+// three bytes (IDs below 2^21, nearly all of them) without a loop.
+[[gnu::always_inline]] inline const std::uint8_t* decode_valid_uvarint(const std::uint8_t* q, const std::uint8_t* end,
+                                                std::uint64_t& v) noexcept {
+  if (q[0] < 0x80) {
+    v = q[0];
+    return q + 1;
+  }
+  if (q[1] < 0x80) {
+    v = (q[0] & 0x7fu) | (std::uint64_t{q[1]} << 7);
+    return q + 2;
+  }
+  if (q[2] < 0x80) {
+    v = (q[0] & 0x7fu) | (std::uint64_t{q[1] & 0x7fu} << 7) | (std::uint64_t{q[2]} << 14);
+    return q + 3;
+  }
+  return read_uvarint(q, end, v);
+}
+
+// The n-th (0-based) of the valid varints in [p, end): the caller has validated them.
+[[gnu::always_inline]] inline std::uint64_t nth_uvarint(const std::uint8_t* p, const std::uint8_t* end, int n) noexcept {
+  for (; n > 0; --n) {
+    while (*p >= 0x80) ++p;
+    ++p;
+  }
+  std::uint64_t v = 0;
+  return decode_valid_uvarint(p, end, v) ? v : 0;
+}
+
+// Frames one event with every read checked: its nargs uvarints (dt first, into dt)
+// must end by end. Returns the position after it, or nullptr.
+[[gnu::noinline]] inline const std::uint8_t* frame_event_checked(const std::uint8_t* p, const std::uint8_t* end,
+                                                                 int nargs, std::uint64_t& dt) noexcept {
+  const std::uint8_t* next = nargs > 0 ? read_uvarint(p + 1, end, dt) : nullptr;
+  for (int i = 1; i < nargs && next != nullptr; ++i) {
+    std::uint64_t skip;
+    next = read_uvarint(next, end, skip);
+  }
+  return next;
+}
 
 // Length of the longest varint among the first len bytes, given their end mask.
 inline unsigned longest_varint(std::uint32_t ends, unsigned len) noexcept {
@@ -584,11 +664,22 @@ void Decoder<Sink>::bad_event(const BatchRef&, std::uint64_t at, std::uint8_t ty
 }
 
 // The hot loop. Per event: the type byte, its argument count from a table, the end
-// of its last varint from a 16-byte terminator mask, dt by SWAR; arguments are decoded
-// only for the few types someone reads (handle_special, out of line). The loop keeps
-// its state in locals so the compiler holds them in registers.
+// of its last varint from a 16-byte terminator mask and a table lookup, dt from the
+// first one or two bytes; arguments are decoded only for the few types someone reads
+// (GoStart/GoStop/GoBlock here, the rest in handle_special, out of line). The loop
+// keeps its state in locals so the compiler holds them in registers; it is compiled
+// twice, for integral ns-per-tick factors (every Linux trace) and for any factor.
 template <class Sink>
 void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+  if (conv_.int_factor() != 0)
+    read_events_loop<true>(source, b, info);
+  else
+    read_events_loop<false>(source, b, info);
+}
+
+template <class Sink>
+template <bool kIntegralFactor>
+void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* const end = base + b.payload_bytes;
   BatchState st;
@@ -601,51 +692,52 @@ void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b, Generati
   Counts* const counts = info.counts.data();
   const std::int8_t* const nargs_of = arg_counts_.data();
   const bool* const special = special_.data();
+  const std::uint8_t* const inline_kind = inline_kind_.data();
   const std::uint64_t factor = conv_.int_factor();
-  const std::uint8_t* p = base;
+  auto to_ns = [&](std::uint64_t ticks) {
+    if constexpr (kIntegralFactor)
+      return ticks * factor;
+    else
+      return conv_(ticks);
+  };
   std::uint64_t ts = conv_(b.time);
-  std::uint64_t first_ts = 0;
+  // The batch's first event time, decoded ahead so the loop need not watch for it.
+  std::uint64_t first_dt = 0;
+  if (b.payload_bytes > 1) read_uvarint(base + 1, end, first_dt);
+  const std::uint64_t first_ts = ts + to_ns(first_dt);
+
+  const std::uint8_t* p = base;
   std::uint64_t n_events = 0;
   std::uint64_t run_events = 0;  // events since the last special one
+  // Events starting before fast_end have 16 readable bytes after their type byte.
+  const std::uint8_t* const fast_end = b.payload_bytes >= 17 ? end - 16 : base;
   while (p < end) {
     const std::uint8_t* const start = p;
     const std::uint8_t type = *p;
     const int nargs = nargs_of[type];
-    std::uint64_t dt = 0;
+    std::uint64_t dt;
     const std::uint8_t* next = nullptr;
-    if (nargs > 0 && end - p >= 17) [[likely]] {
+    if (p < fast_end) [[likely]] {
       const std::uint32_t all_ends = detail::varint_ends16(p + 1);
-      // The common case: all args end within 8 bytes, found by one table lookup
-      // (this is the loop's critical path: the next event starts there).
-      unsigned args_len = detail::kNthEnd.v[nargs][all_ends & 0xffu];
-      if (args_len == 0) {
-        std::uint32_t ends = all_ends;
-        for (int k = 1; k < nargs; ++k) ends &= ends - 1;
-        args_len = ends != 0 ? static_cast<unsigned>(__builtin_ctz(ends)) + 1 : 0;
-        if (args_len > 9 && detail::longest_varint(all_ends, args_len) > 9) args_len = 0;
-      }
+      // All args ending within 8 bytes: one table lookup finds the next event (the
+      // loop's critical path). Row 0 (bad types) and longer events give 0.
+      const unsigned args_len = detail::kNthEnd.v[nargs + 1][all_ends & 0xffu];
       const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
-      if (args_len != 0 && dt_len <= 8) [[likely]] {
-        dt = detail::uvarint_of_length(p + 1, dt_len);
-        next = p + 1 + args_len;
-      }
+      // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
+      const std::uint32_t x = (p[1] | (std::uint32_t{p[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
+      dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
+      if (args_len != 0 && dt_len <= 2) [[likely]] next = p + 1 + args_len;
     }
-    if (next == nullptr) {
-      // Near the batch end, long varints, or a bad type: the checked path.
-      next = nargs > 0 ? read_uvarint(p + 1, end, dt) : nullptr;
-      for (int i = 1; i < nargs && next != nullptr; ++i) {
-        std::uint64_t skip;
-        next = read_uvarint(next, end, skip);
-      }
-      if (next == nullptr) [[unlikely]] {
+    if (next == nullptr) [[unlikely]] {
+      next = detail::frame_event_checked(p, end, nargs, dt);  // near the end, long varints, bad types
+      if (next == nullptr) {
         bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
         info.skipped_bytes += static_cast<std::uint64_t>(end - start);
         break;
       }
     }
     p = next;
-    ts += factor != 0 ? dt * factor : conv_(dt);
-    first_ts = n_events == 0 ? ts : first_ts;
+    ts += to_ns(dt);
     ++n_events;
     Counts& c = counts[type];
     ++c.events;
@@ -654,7 +746,43 @@ void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b, Generati
     if (special[type]) [[unlikely]] {
       st.slice_events += run_events;
       run_events = 0;
-      handle_special(st, start, p, type, nargs, ts);
+      switch (inline_kind[type]) {
+        case kInlineStart:  // GoStart: the event belongs to the goroutine it starts
+          --st.slice_events;
+          cut(st, start);
+          st.slice_events = 1;
+          st.cur_g = detail::nth_uvarint(start + 1, p, 1);
+          break;
+        case kInlineLeave:  // GoStop, GoBlock: the event belongs to the goroutine leaving
+          cut(st, p, detail::nth_uvarint(start + 1, p, 2));
+          st.cur_g = kNoGoroutine;
+          break;
+        case kInlineCreate: {  // GoCreate, GoCreateBlocked: new_g, new_stack
+          std::uint64_t a[3] = {0, 0, 0};
+          const std::uint8_t* q = start + 1;
+          for (int i = 0; i < 3; ++i) q = detail::decode_valid_uvarint(q, p, a[i]);
+          sink_.goroutine_created(a[1], static_cast<std::int64_t>(ts), a[2]);
+          break;
+        }
+        case kInlineDestroy:  // GoDestroy(Syscall): the event belongs to the goroutine ending
+          sink_.goroutine_destroyed(st.cur_g, static_cast<std::int64_t>(ts));
+          cut(st, p);
+          st.cur_g = kNoGoroutine;
+          break;
+        case kInlineUser: {  // tasks, regions, logs: up to three args after dt
+          std::uint64_t a[4] = {0, 0, 0, 0};
+          const std::uint8_t* q = start + 1;
+          while (*q >= 0x80) ++q;  // skip dt, known already
+          ++q;
+          const int n = type == kEvUserTaskBegin ? 3 : type == kEvUserTaskEnd ? 1 : 2;
+          for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, p, a[i]);
+          sink_.user_event(type, static_cast<std::int64_t>(ts), st.cur_g, b.m,
+                           b.payload_offset + static_cast<std::uint64_t>(start - base), a[1], a[2], a[3]);
+          break;
+        }
+        default:
+          handle_special(st, start, p, type, nargs, ts);
+      }
     }
   }
   st.slice_events += run_events;
@@ -671,22 +799,7 @@ void Decoder<Sink>::handle_special(BatchState& st, const std::uint8_t* start, co
   const int wanted = std::min<int>(args_needed_[type], nargs);
   if (wanted > 1) {
     const std::uint8_t* q = start + 1;
-    if (st.end - q >= 16 + 8) {
-      // Arguments of up to 8 bytes each, located by the end mask and decoded by SWAR.
-      std::uint32_t ends = detail::varint_ends16(q);
-      for (int i = 0; i < wanted; ++i) {
-        const unsigned len = static_cast<unsigned>(__builtin_ctz(ends | 0x10000u)) + 1;
-        if (len > 8 || q + len > p) {
-          for (; i < wanted; ++i) q = read_uvarint(q, p, a[i]);  // validated by the caller
-          break;
-        }
-        if (i > 0) a[i] = detail::uvarint_of_length(q, len);
-        q += len;
-        ends >>= len;
-      }
-    } else {
-      for (int i = 0; i < wanted; ++i) q = read_uvarint(q, p, a[i]);  // validated by the caller
-    }
+    for (int i = 0; i < wanted; ++i) q = detail::decode_valid_uvarint(q, p, a[i]);  // validated by the caller
   }
   const BatchRef& b = *st.b;
   DecodedEvent ev;

@@ -66,6 +66,40 @@ class IdMap {
     return true;
   }
 
+  // Erases every entry for which pred(key, value) is true, in one pass: a rebuild, so
+  // erasing most of a large table costs O(capacity) instead of a shift per entry.
+  template <class Pred>
+  void erase_if(Pred&& pred) {
+    std::vector<std::uint64_t> keys;
+    std::vector<V> values;
+    keys.reserve(size_);
+    values.reserve(size_);
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (used_[i] && !pred(keys_[i], values_[i])) {
+        keys.push_back(keys_[i]);
+        values.push_back(std::move(values_[i]));
+      }
+    }
+    std::size_t capacity = 16;
+    while (capacity < 2 * keys.size() + 2) capacity *= 2;
+    keys_.assign(capacity, 0);
+    values_.assign(capacity, V{});
+    used_.assign(capacity, 0);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity >> 4; c > 1; c >>= 1) --shift_;
+    if (shift_ > 63) shift_ = 63;
+    size_ = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      std::size_t j = slot_of(keys[i]);
+      while (used_[j]) j = (j + 1) & mask_;
+      used_[j] = 1;
+      keys_[j] = keys[i];
+      values_[j] = std::move(values[i]);
+      ++size_;
+    }
+  }
+
   void clear() {
     keys_.assign(16, 0);
     values_.assign(16, V{});

@@ -346,7 +346,9 @@ TEST_P(GoTrace, CutAnywhereReadsWhatCameBefore) {
     ASSERT_NO_THROW(s = analyze_bytes(all.first(cut))) << "cut at " << cut;
     EXPECT_TRUE(s.truncated) << "cut at " << cut;
     EXPECT_LE(s.timed_events, summary_.timed_events);
-    if (s.timed_events > 0) EXPECT_GE(s.first_event_ns, summary_.first_event_ns);
+    if (s.timed_events > 0) {
+      EXPECT_GE(s.first_event_ns, summary_.first_event_ns);
+    }
     EXPECT_FALSE(s.truncation.empty());
   }
 }

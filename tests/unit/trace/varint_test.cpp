@@ -78,11 +78,13 @@ TEST(Uvarint, NthEndTableFindsTheEndOfTheNthVarint) {
   // Bytes: [0x81 0x01] [0x05] [0x80 0x80 0x01] [0x00] -> ends at 2, 3, 6, 7.
   const std::uint8_t bytes[16] = {0x81, 0x01, 0x05, 0x80, 0x80, 0x01, 0x00};
   const std::uint32_t ends = detail::varint_ends16(bytes);
-  EXPECT_EQ(detail::kNthEnd.v[1][ends & 0xff], 2);
-  EXPECT_EQ(detail::kNthEnd.v[2][ends & 0xff], 3);
-  EXPECT_EQ(detail::kNthEnd.v[3][ends & 0xff], 6);
-  EXPECT_EQ(detail::kNthEnd.v[4][ends & 0xff], 7);
-  EXPECT_EQ(detail::kNthEnd.v[5][0x01], 0);
+  // Row n + 1 for n arguments; row 0 is for types not valid in an event batch.
+  EXPECT_EQ(detail::kNthEnd.v[1 + 1][ends & 0xff], 2);
+  EXPECT_EQ(detail::kNthEnd.v[2 + 1][ends & 0xff], 3);
+  EXPECT_EQ(detail::kNthEnd.v[3 + 1][ends & 0xff], 6);
+  EXPECT_EQ(detail::kNthEnd.v[4 + 1][ends & 0xff], 7);
+  EXPECT_EQ(detail::kNthEnd.v[5 + 1][0x01], 0);
+  EXPECT_EQ(detail::kNthEnd.v[0][0xff], 0);
 }
 
 }  // namespace
