@@ -175,6 +175,7 @@ class Decoder {
       args_needed_[t] = wanted[t] ? std::min<std::uint8_t>(wanted_args[t], 5) : 0;
     }
     track_goroutines_ = sink.wants_goroutines();
+    build_actions_ = true;
     if (track_goroutines_) {
       // The goroutine tracking reads these (and cuts slices at the leaving events).
       for (std::uint8_t t : {kEvGoStart, kEvGoCreateSyscall, kEvGoSwitch, kEvGoSwitchDestroy}) {
@@ -282,8 +283,12 @@ class Decoder {
   std::array<bool, 256> special_{};    // types that leave the hot loop
   std::array<std::uint8_t, 256> args_needed_{};  // arg prefix (dt included) to decode
   bool track_goroutines_ = false;
+  bool build_actions_ = true;
   bool check_ids_ = true;
-  enum : std::uint8_t { kInlineNone, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy };
+  // What the loop does with an event after counting it: nothing (the common case),
+  // one of the inline kinds, or handle_special.
+  enum : std::uint8_t { kPlain, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy, kSpecial };
+  std::array<std::uint8_t, 256> action_{};  // built from special_ and inline_kind_
   std::array<std::uint8_t, 256> inline_kind_{};
   GenerationTables tables_;
   TickConverter conv_;
@@ -296,6 +301,11 @@ class Decoder {
 
 template <class Sink>
 void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, bool last) {
+  if (build_actions_) {
+    for (unsigned t = 0; t < 256; ++t)
+      action_[t] = !special_[t] ? kPlain : inline_kind_[t] != kPlain ? inline_kind_[t] : kSpecial;
+    build_actions_ = false;
+  }
   GenerationInfo info;
   info.index = generation_index_++;
   info.gen = frame.gen;
@@ -691,8 +701,7 @@ void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, Gen
 
   Counts* const counts = info.counts.data();
   const std::int8_t* const nargs_of = arg_counts_.data();
-  const bool* const special = special_.data();
-  const std::uint8_t* const inline_kind = inline_kind_.data();
+  const std::uint8_t* const action_of = action_.data();
   const std::uint64_t factor = conv_.int_factor();
   auto to_ns = [&](std::uint64_t ticks) {
     if constexpr (kIntegralFactor)
@@ -743,10 +752,10 @@ void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, Gen
     ++c.events;
     c.bytes += static_cast<std::uint64_t>(p - start);
     ++run_events;
-    if (special[type]) [[unlikely]] {
+    if (const std::uint8_t action = action_of[type]; action != kPlain) [[unlikely]] {
       st.slice_events += run_events;
       run_events = 0;
-      switch (inline_kind[type]) {
+      switch (action) {
         case kInlineStart:  // GoStart: the event belongs to the goroutine it starts
           --st.slice_events;
           cut(st, start);
