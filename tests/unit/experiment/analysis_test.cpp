@@ -7,6 +7,16 @@
 namespace tracebench::experiment {
 namespace {
 
+TraceFacts facts(std::uint64_t bytes, double span_s, std::optional<double> events_per_s) {
+  TraceFacts f;
+  f.bytes = bytes;
+  f.span_s = span_s;
+  f.bytes_per_s = static_cast<double>(bytes) / span_s;
+  f.events_per_s = events_per_s;
+  f.go_version = "go 1.26";
+  return f;
+}
+
 // A synthetic run: n rounds per mode with noisy figures; trace costs `trace_cpu_pct` more
 // CPU per request and the flight recorder nothing.
 RunResult synthetic_run(int n, double trace_cpu_pct, std::uint64_t seed = 3) {
@@ -27,8 +37,8 @@ RunResult synthetic_run(int n, double trace_cpu_pct, std::uint64_t seed = 3) {
       r.latency_p99_ns = static_cast<std::int64_t>(2'000'000 * (1 + noise(rng)) * cpu_factor);
       r.latency_p999_ns = static_cast<std::int64_t>(5'000'000 * (1 + noise(rng)) * cpu_factor);
       r.target_cpu_us_per_request = 25.0 * (1 + noise(rng)) * cpu_factor;
-      if (m == Mode::kTrace) r.trace = TraceFacts{"", 4'000'000, 1.0, 4'000'000, 100000.0, "go 1.26", ""};
-      if (m == Mode::kFlightRecorder) r.snapshot = TraceFacts{"", 9'000'000, 2.5, 3'600'000, {}, "go 1.26", ""};
+      if (m == Mode::kTrace) r.trace = facts(4'000'000, 1.0, 100000.0);
+      if (m == Mode::kFlightRecorder) r.snapshot = facts(9'000'000, 2.5, std::nullopt);
       run.rounds.push_back(r);
     }
   }
