@@ -629,6 +629,71 @@ inline constexpr NthEndTable kNthEnd{};
   return decode_valid_uvarint(p, end, v) ? v : 0;
 }
 
+// A special event found by the scanner: where it is, its time, and how many events of
+// the batch came before it.
+struct SpecialRef {
+  const std::uint8_t* start;
+  const std::uint8_t* end;
+  std::uint64_t ts;
+  std::uint64_t index;
+};
+
+struct ScanResult {
+  const std::uint8_t* p;  // where scanning stopped
+  std::uint64_t ts;
+  std::uint64_t events;   // events counted, special ones included
+  std::size_t specials;   // SpecialRefs written
+};
+
+// The hot loop: frames and counts events from p while each has 16 readable bytes
+// after its type byte (p < fast_end). Per event: the type byte, its argument count,
+// the end of its last varint from a 16-byte terminator mask and one table lookup (the
+// critical path), dt from its one or two bytes, the time and the per-type counts.
+// Events whose action is not plain (0) are noted in out[] for the caller to
+// interpret. It returns when out[] is full, at fast_end, or before an event it cannot
+// frame alone (long varints, a bad type). A small function of its own, so that its
+// state stays in registers.
+template <bool kIntegralFactor, class Conv>
+[[gnu::noinline]] ScanResult scan_events(const std::uint8_t* p, const std::uint8_t* const fast_end, std::uint64_t ts,
+                                         const std::uint64_t factor, Counts* const counts,
+                                         const std::int8_t* const nargs_of, const std::uint8_t* const action_of,
+                                         const Conv& conv, SpecialRef* const out, const std::size_t capacity,
+                                         const std::uint64_t index_base) {
+  std::uint64_t events = 0;
+  std::size_t n = 0;
+  while (p < fast_end) {
+    const std::uint8_t* const start = p;
+    const std::uint8_t type = *p;
+    const int nargs = nargs_of[type];
+    const std::uint32_t all_ends = varint_ends16(p + 1);
+    // Row 0 (bad types) and arguments longer than 8 bytes give 0.
+    const unsigned args_len = kNthEnd.v[nargs + 1][all_ends & 0xffu];
+    const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
+    if (args_len == 0 || dt_len > 2) [[unlikely]]
+      break;
+    // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
+    const std::uint32_t x = (p[1] | (std::uint32_t{p[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
+    const std::uint64_t dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
+    p += 1 + args_len;
+    if constexpr (kIntegralFactor)
+      ts += dt * factor;
+    else
+      ts += conv(dt);
+    Counts& c = counts[type];
+    ++c.events;
+    c.bytes += 1 + args_len;
+    if (action_of[type] != 0) [[unlikely]] {
+      out[n] = {start, p, ts, index_base + events};
+      if (++n == capacity) {
+        ++events;
+        break;
+      }
+    }
+    ++events;
+  }
+  return {p, ts, events, n};
+}
+
 // Frames one event with every read checked: its nargs uvarints (dt first, into dt)
 // must end by end. Returns the position after it, or nullptr.
 [[gnu::noinline]] inline const std::uint8_t* frame_event_checked(const std::uint8_t* p, const std::uint8_t* end,
@@ -717,65 +782,71 @@ void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, Gen
 
   const std::uint8_t* p = base;
   std::uint64_t n_events = 0;
-  std::uint64_t run_events = 0;  // events since the last special one
+  std::uint64_t unattributed = 0;  // index of the first event not yet in a slice
   // Events starting before fast_end have 16 readable bytes after their type byte.
   const std::uint8_t* const fast_end = b.payload_bytes >= 17 ? end - 16 : base;
+  constexpr std::size_t kSpecials = 64;
+  detail::SpecialRef specials[kSpecials];
   while (p < end) {
-    const std::uint8_t* const start = p;
-    const std::uint8_t type = *p;
-    const int nargs = nargs_of[type];
-    std::uint64_t dt;
-    const std::uint8_t* next = nullptr;
-    if (p < fast_end) [[likely]] {
-      const std::uint32_t all_ends = detail::varint_ends16(p + 1);
-      // All args ending within 8 bytes: one table lookup finds the next event (the
-      // loop's critical path). Row 0 (bad types) and longer events give 0.
-      const unsigned args_len = detail::kNthEnd.v[nargs + 1][all_ends & 0xffu];
-      const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
-      // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
-      const std::uint32_t x = (p[1] | (std::uint32_t{p[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
-      dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
-      if (args_len != 0 && dt_len <= 2) [[likely]] next = p + 1 + args_len;
+    std::size_t n_specials = 0;
+    if (p < fast_end) {
+      const detail::ScanResult r = detail::scan_events<kIntegralFactor>(
+          p, fast_end, ts, factor, counts, nargs_of, action_of, conv_, specials, kSpecials, n_events);
+      p = r.p;
+      ts = r.ts;
+      n_events += r.events;
+      n_specials = r.specials;
     }
-    if (next == nullptr) [[unlikely]] {
-      next = detail::frame_event_checked(p, end, nargs, dt);  // near the end, long varints, bad types
+    if (n_specials == 0 && p < end) {
+      // Nothing framed fast: near the batch end, long varints or a bad type. The
+      // checked path frames one event.
+      const std::uint8_t* const start = p;
+      const std::uint8_t type = *p;
+      const int nargs = nargs_of[type];
+      std::uint64_t dt = 0;
+      const std::uint8_t* next = detail::frame_event_checked(p, end, nargs, dt);
       if (next == nullptr) {
         bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
         info.skipped_bytes += static_cast<std::uint64_t>(end - start);
         break;
       }
+      p = next;
+      ts += to_ns(dt);
+      Counts& c = counts[type];
+      ++c.events;
+      c.bytes += static_cast<std::uint64_t>(p - start);
+      if (action_of[type] != kPlain) specials[n_specials++] = {start, p, ts, n_events};
+      ++n_events;
     }
-    p = next;
-    ts += to_ns(dt);
-    ++n_events;
-    Counts& c = counts[type];
-    ++c.events;
-    c.bytes += static_cast<std::uint64_t>(p - start);
-    ++run_events;
-    if (const std::uint8_t action = action_of[type]; action != kPlain) [[unlikely]] {
-      st.slice_events += run_events;
-      run_events = 0;
-      switch (action) {
+    // Interpret the special events of this stretch, in order.
+    for (std::size_t k = 0; k < n_specials; ++k) {
+      const detail::SpecialRef& ref = specials[k];
+      const std::uint8_t* const start = ref.start;
+      const std::uint8_t* const stop = ref.end;
+      const std::uint8_t type = *start;
+      st.slice_events += ref.index + 1 - unattributed;  // this event and the plain ones before it
+      unattributed = ref.index + 1;
+      switch (action_of[type]) {
         case kInlineStart:  // GoStart: the event belongs to the goroutine it starts
           --st.slice_events;
           cut(st, start);
           st.slice_events = 1;
-          st.cur_g = detail::nth_uvarint(start + 1, p, 1);
+          st.cur_g = detail::nth_uvarint(start + 1, stop, 1);
           break;
         case kInlineLeave:  // GoStop, GoBlock: the event belongs to the goroutine leaving
-          cut(st, p, detail::nth_uvarint(start + 1, p, 2));
+          cut(st, stop, detail::nth_uvarint(start + 1, stop, 2));
           st.cur_g = kNoGoroutine;
           break;
         case kInlineCreate: {  // GoCreate, GoCreateBlocked: new_g, new_stack
           std::uint64_t a[3] = {0, 0, 0};
           const std::uint8_t* q = start + 1;
-          for (int i = 0; i < 3; ++i) q = detail::decode_valid_uvarint(q, p, a[i]);
-          sink_.goroutine_created(a[1], static_cast<std::int64_t>(ts), a[2]);
+          for (int i = 0; i < 3; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
+          sink_.goroutine_created(a[1], static_cast<std::int64_t>(ref.ts), a[2]);
           break;
         }
         case kInlineDestroy:  // GoDestroy(Syscall): the event belongs to the goroutine ending
-          sink_.goroutine_destroyed(st.cur_g, static_cast<std::int64_t>(ts));
-          cut(st, p);
+          sink_.goroutine_destroyed(st.cur_g, static_cast<std::int64_t>(ref.ts));
+          cut(st, stop);
           st.cur_g = kNoGoroutine;
           break;
         case kInlineUser: {  // tasks, regions, logs: up to three args after dt
@@ -784,16 +855,17 @@ void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, Gen
           while (*q >= 0x80) ++q;  // skip dt, known already
           ++q;
           const int n = type == kEvUserTaskBegin ? 3 : type == kEvUserTaskEnd ? 1 : 2;
-          for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, p, a[i]);
-          sink_.user_event(type, static_cast<std::int64_t>(ts), st.cur_g, b.m,
+          for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
+          sink_.user_event(type, static_cast<std::int64_t>(ref.ts), st.cur_g, b.m,
                            b.payload_offset + static_cast<std::uint64_t>(start - base), a[1], a[2], a[3]);
           break;
         }
         default:
-          handle_special(st, start, p, type, nargs, ts);
+          handle_special(st, start, stop, type, nargs_of[type], ref.ts);
       }
     }
   }
+  const std::uint64_t run_events = n_events - unattributed;
   st.slice_events += run_events;
   if (track_goroutines_) cut(st, p);
   timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
