@@ -1,13 +1,361 @@
+// `tracebench sweep`: the three-mode run at several load levels, and a model of trace
+// bytes/sec and overhead against load (capacity planning). Every `tracebench run` flag is
+// accepted and applies to each level; --rates or --connections LIST gives the levels.
+// See docs/sizing.md.
+
 #include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/flag_parsing.h"
+#include "cli/interrupt.h"
+#include "cli/progress_line.h"
+#include "cli/run_context.h"
+#include "cli/run_options.h"
+#include "cli/units.h"
+#include "cli/usage_error.h"
+#include "load/load_runner.h"
+#include "reports/render.h"
+#include "sizing/quantity_text.h"
+#include "sizing/sweep.h"
+#include "target/agent_client.h"
+#include "target/launched_target.h"
+#include "target/pprof_capture.h"
 
 namespace tracebench::cli {
+namespace {
 
-int sweep_command(const std::vector<std::string>&) {
-  fmt::print(stderr, "tracebench sweep: not built yet\n");
-  return kExitUsage;
+using experiment::Mode;
+
+constexpr std::size_t kMaxLevels = 20;
+
+struct SweepOptions {
+  RunOptions run;  // every run flag, for each level
+  sizing::SweepAxis axis = sizing::SweepAxis::kRate;
+  std::vector<double> levels;
+  std::optional<double> production_rate_rps;
+  bool help = false;
+};
+
+std::string sweep_usage() {
+  std::string run = run_usage();
+  // run's flag tables, without its own usage lines.
+  const std::size_t tables = run.find("Load:");
+  return fmt::format(
+      "usage: tracebench sweep --target HOST:PORT --rates 1000,2000,4000 [--production-rate R] [run flags]\n"
+      "       tracebench sweep --target HOST:PORT --connections 8,32,128 [--production-rate R] [run flags]\n\n"
+      "Runs the three-mode experiment of tracebench run at each load level (ascending), then\n"
+      "fits trace bytes/s against load (least squares: R², the intercept is the idle rate,\n"
+      "the slope the bytes per request) and each mode's overhead against load. With\n"
+      "--production-rate it predicts bytes/s, MaxBytes and overhead there, flagged when it\n"
+      "extrapolates. --out DIR gets sweep.json and level-N/result.json.\n\n"
+      "Sweep:\n"
+      "  --rates LIST             open loop: request rates, one level each (e.g. 1000,2000,4k)\n"
+      "  --connections LIST       closed loop: connection counts, one level each (e.g. 8,32,128);\n"
+      "                           a single value with --rates is the pool size, as in run\n"
+      "  --production-rate R      predict at this rate (req/s) from the fitted model\n\n"
+      "Every tracebench run flag applies to each level (--rate and --verify-window excepted):\n\n{}",
+      tables == std::string::npos ? run : run.substr(tables));
+}
+
+// "--flag=value" or "--flag value": the value, advancing i; nullopt when args[i] is not it.
+std::optional<std::string> take_value(const std::vector<std::string>& args, std::size_t& i,
+                                      std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    const std::string n = name;
+    if (args[i] == n) {
+      if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: missing value", n));
+      return args[++i];
+    }
+    if (n.rfind("--", 0) == 0 && args[i].rfind(n + "=", 0) == 0) return args[i].substr(n.size() + 1);
+  }
+  return std::nullopt;
+}
+
+std::vector<double> parse_levels(const char* flag, const std::string& text, bool whole) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    const double v = parse_flag(flag, item, [](const std::string& s) { return parse_count(s); });
+    if (!(v > 0) || (whole && (v != static_cast<double>(static_cast<long long>(v)) || v > 100000)))
+      throw UsageError(fmt::format("{}: bad level '{}': expected {}", flag, item,
+                                   whole ? "a whole number of connections from 1 to 100000" : "a rate above 0"));
+    if (std::find(out.begin(), out.end(), v) != out.end())
+      throw UsageError(fmt::format("{}: level '{}' is listed twice", flag, item));
+    out.push_back(v);
+  }
+  if (out.size() < 2)
+    throw UsageError(fmt::format("{} {}: a sweep needs at least two levels (three or more for a meaningful R²)", flag,
+                                 text));
+  if (out.size() > kMaxLevels) throw UsageError(fmt::format("{}: {} levels, at most {}", flag, out.size(), kMaxLevels));
+  return out;
+}
+
+SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
+  SweepOptions o;
+  std::vector<std::string> run_args;
+  std::optional<std::string> rates, connections;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+      return o;
+    }
+    if (auto v = take_value(args, i, {"--rates"})) {
+      rates = *v;
+    } else if (auto c = take_value(args, i, {"--connections", "-c"})) {
+      connections = *c;
+    } else if (auto p = take_value(args, i, {"--production-rate"})) {
+      const double r = parse_flag("--production-rate", *p, [](const std::string& s) { return parse_count(s); });
+      if (!(r > 0)) throw UsageError(fmt::format("--production-rate {}: expected a rate above 0 req/s", *p));
+      o.production_rate_rps = r;
+    } else if (a == "--rate" || a == "-R" || a.rfind("--rate=", 0) == 0) {
+      throw UsageError("--rate: a sweep takes its rates as levels: --rates 1000,2000,4000");
+    } else if (a == "--verify-window" || a.rfind("--verify-window=", 0) == 0) {
+      throw UsageError("--verify-window is not a sweep flag: verify a size with tracebench run --verify-window at "
+                       "the load you care about");
+    } else {
+      run_args.push_back(a);
+    }
+  }
+  if (rates) {
+    o.axis = sizing::SweepAxis::kRate;
+    o.levels = parse_levels("--rates", *rates, false);
+    if (connections) {
+      if (connections->find(',') != std::string::npos)
+        throw UsageError("--rates and --connections LIST: sweep one axis at a time (a single --connections value "
+                         "with --rates sets the pool size)");
+      run_args.insert(run_args.end(), {"--connections", *connections});
+    }
+  } else if (connections) {
+    o.axis = sizing::SweepAxis::kConnections;
+    o.levels = parse_levels("--connections", *connections, true);
+  } else {
+    throw UsageError("a sweep needs levels: --rates 1000,2000,4000 (open loop) or --connections 8,32,128 "
+                     "(closed loop)");
+  }
+  o.run = parse_run_options(run_args);
+  if (o.run.help) o.help = true;
+  return o;
+}
+
+std::vector<load::Endpoint> debug_candidates(const load::Endpoint& target) {
+  std::vector<load::Endpoint> out = {target};
+  if (target.port != 6060) out.push_back({target.host, 6060});
+  return out;
+}
+
+bool wants(const experiment::RunConfig& c, Mode m) {
+  return std::find(c.modes.begin(), c.modes.end(), m) != c.modes.end();
+}
+
+// As tracebench run finds them: --pprof/--agent, else the target's address, then HOST:6060.
+std::string discover_endpoints(RunOptions& o) {
+  auto& c = o.config;
+  if (wants(c, Mode::kTrace)) {
+    const auto tried = o.pprof_given ? std::vector<load::Endpoint>{*c.pprof} : debug_candidates(c.load.target);
+    c.pprof.reset();
+    std::string reasons;
+    for (const auto& e : tried) {
+      std::string why = target::probe_pprof(e.host, e.port);
+      if (why.empty()) {
+        c.pprof = e;
+        break;
+      }
+      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", why);
+    }
+    if (!c.pprof)
+      return fmt::format("no /debug/pprof/trace found (tried {}): import net/http/pprof on the target's debug mux "
+                         "and pass --pprof HOST:PORT, or leave trace out of --modes",
+                         reasons);
+  }
+  if (wants(c, Mode::kFlightRecorder)) {
+    std::vector<load::Endpoint> tried;
+    if (o.agent_given) {
+      tried = {*c.agent};
+    } else {
+      if (c.pprof) tried.push_back(*c.pprof);
+      for (const auto& e : debug_candidates(c.load.target))
+        if (!c.pprof || e.display() != c.pprof->display()) tried.push_back(e);
+    }
+    c.agent.reset();
+    for (const auto& e : tried) {
+      try {
+        target::AgentClient client(e.host, e.port, c.agent_token, 2'000'000'000);
+        if (auto status = client.probe()) {
+          if (status->enabled) client.stop();
+          c.agent = e;
+          break;
+        }
+      } catch (const target::AgentError& err) {
+        if (o.agent_given) return fmt::format("--agent {}: {}", e.display(), err.what());
+      }
+    }
+  }
+  return {};
+}
+
+std::string make_temp_dir() {
+  std::string templ = (std::filesystem::temp_directory_path() / "tracebench-sweep-XXXXXX").string();
+  if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a temporary directory");
+  return templ;
+}
+
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args) {
+  SweepOptions o;
+  try {
+    o = parse_sweep_options(args);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "tracebench sweep: {}\n", e.what());
+    return kExitUsage;
+  }
+  if (o.help) {
+    fmt::print("{}", sweep_usage());
+    return kExitOk;
+  }
+  const auto& interrupt = install_interrupt_handler();
+
+  std::unique_ptr<target::LaunchedTarget> launched;
+  if (!o.run.exec_command.empty()) {
+    const long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
+    std::vector<int> target_cpus, own_cpus;
+    if (o.run.pin && ncpu >= 2) {
+      target_cpus = {static_cast<int>(ncpu - 1)};
+      for (int i = 0; i < ncpu - 1; ++i) own_cpus.push_back(i);
+    }
+    if (!o.run.out_dir.empty()) std::filesystem::create_directories(o.run.out_dir);
+    const std::string log =
+        (o.run.out_dir.empty() ? std::filesystem::temp_directory_path().string() : o.run.out_dir) + "/target.log";
+    try {
+      launched = std::make_unique<target::LaunchedTarget>(o.run.exec_command, target_cpus, log);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "tracebench sweep: --exec: {}\n", e.what());
+      return kExitRunFailed;
+    }
+    const auto& t = o.run.config.load.target;
+    if (std::string why = launched->wait_until_listening(t.host, t.port, 10'000'000'000); !why.empty()) {
+      fmt::print(stderr, "tracebench sweep: --exec '{}': {}\n", o.run.exec_command, why);
+      return kExitRunFailed;
+    }
+    if (!own_cpus.empty())
+      if (std::string why = target::pin_current_thread(own_cpus); !why.empty())
+        fmt::print(stderr, "tracebench sweep: --pin: {}\n", why);
+    if (!o.run.config.target_pid) o.run.config.target_pid = launched->pid();
+  }
+  if (std::string why = discover_endpoints(o.run); !why.empty()) {
+    fmt::print(stderr, "tracebench sweep: {}\n", why);
+    return kExitRunFailed;
+  }
+
+  sizing::SweepConfig config;
+  config.base = o.run.config;
+  config.axis = o.axis;
+  config.levels = o.levels;
+  config.production_rate_rps = o.production_rate_rps;
+  config.sizing.budget_pct = o.run.budget_pct;
+  const bool temp_out = o.run.out_dir.empty();
+  std::string out_dir;
+  try {
+    out_dir = temp_out ? make_temp_dir() : o.run.out_dir;
+    std::filesystem::create_directories(out_dir);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tracebench sweep: cannot create '{}': {}\n", o.run.out_dir, e.what());
+    return kExitRunFailed;
+  }
+
+  std::vector<double> sorted = o.levels;
+  std::sort(sorted.begin(), sorted.end());
+  fmt::print("sweep: {} levels of {} ({}), each a full run: {} rounds per mode of {:.2f}s after a {:.1f}s "
+             "warm-up\n",
+             sorted.size(), sizing::to_string(o.axis),
+             [&] {
+               std::string s;
+               for (double l : sorted) s += fmt::format("{}{:g}", s.empty() ? "" : ", ", l);
+               return s;
+             }(),
+             o.run.config.rounds_per_mode, static_cast<double>(o.run.config.phase_ns()) / 1e9,
+             static_cast<double>(o.run.config.warmup_ns) / 1e9);
+  std::fflush(stdout);
+
+  ProgressLine progress(o.run.progress);
+  sizing::SweepHooks hooks;
+  hooks.interrupt = &interrupt;
+  hooks.on_level_start = [&](std::size_t i, double level, const experiment::RunResult& run) {
+    progress.clear();
+    fmt::print("level {}/{}: {:g} {}: {} rounds\n", i + 1, sorted.size(), level,
+               o.axis == sizing::SweepAxis::kRate ? "req/s" : "connections", run.plan.size());
+    for (const auto& s : run.skipped) fmt::print("  skipping mode {}: {}\n", experiment::to_string(s.mode), s.reason);
+    std::fflush(stdout);
+  };
+  hooks.on_progress = [&](std::size_t i, int round, Mode mode, const load::Progress& p) {
+    progress.show(fmt::format("level {}/{} {} {:<14} {:5.1f}/{:.1f}s {:>8.0f} req/s errors {}", i + 1, sorted.size(),
+                              round < 0 ? std::string("warm-up") : fmt::format("round {}", round + 1),
+                              experiment::to_string(mode), p.elapsed_s, p.total_s, p.recent_rps, p.errors));
+  };
+  hooks.on_level_done = [&](std::size_t i, const nlohmann::json& l) {
+    progress.clear();
+    std::string line = fmt::format("level {}/{}: {}", i + 1, sorted.size(), l.value("status", "?"));
+    if (l.contains("modes") && l["modes"].contains("off") && l["modes"]["off"]["throughput_rps"].is_number())
+      line += fmt::format(", off {:.0f} req/s", l["modes"]["off"]["throughput_rps"].get<double>());
+    if (l.contains("trace_bytes_per_s") && l["trace_bytes_per_s"].is_object())
+      line += fmt::format(", trace {}", sizing::rate_text(l["trace_bytes_per_s"]["median"].get<double>()));
+    fmt::print("{}\n", line);
+    if (l["reason"].is_string()) fmt::print("  {}\n", l["reason"].get<std::string>());
+    std::fflush(stdout);
+  };
+
+  nlohmann::json sweep;
+  try {
+    sweep = sizing::run_sweep(config, out_dir, hooks, run_context(command_line()));
+  } catch (const load::TargetUnreachable& e) {
+    progress.clear();
+    fmt::print(stderr, "tracebench sweep: {}\n", e.what());
+    if (temp_out) std::filesystem::remove_all(out_dir);
+    return kExitRunFailed;
+  }
+  progress.clear();
+  for (const auto& w : machine_warnings()) sweep["warnings"].push_back(w);
+  fmt::print("{}", sizing::format_sweep(sweep));
+  for (const auto& w : sweep["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
+
+  int code = kExitOk;
+  if (!temp_out) {
+    std::ofstream out(out_dir + "/sweep.json");
+    out << sweep.dump(2) << "\n";
+    if (!out) {
+      fmt::print(stderr, "tracebench sweep: cannot write '{}/sweep.json'\n", out_dir);
+      code = kExitRunFailed;
+    } else {
+      fmt::print("result: {}/sweep.json (each level's run: {}/level-N/result.json)\n", out_dir, out_dir);
+    }
+    try {
+      for (const auto& w : reports::write_run_reports(sweep, out_dir)) fmt::print("warning: {}\n", w);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "tracebench sweep: report: {}\n", e.what());
+    }
+  } else {
+    std::filesystem::remove_all(out_dir);
+  }
+  if (!sweep.value("complete", false)) {
+    fmt::print(stderr, "tracebench sweep: stopped early: {}\n", sweep.value("stop_reason", std::string("?")));
+    return kExitRunFailed;
+  }
+  if (code != kExitOk) return code;
+  // Levels the target could not reach, or runs marked invalid, make the model rest on less.
+  for (const auto& l : sweep["levels"]) {
+    if (l.value("status", "") != "measured") return kExitInvalid;
+    if (l.contains("invalid_reasons") && !l["invalid_reasons"].empty()) return kExitInvalid;
+  }
+  return kExitOk;
 }
 
 }  // namespace tracebench::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/run_config.h"
+#include "sizing/parse_speed.h"
 
 namespace tracebench::sizing {
 
@@ -20,12 +21,32 @@ struct SizingOptions {
                                           60'000'000'000};
   std::vector<std::uint64_t> file_budgets_bytes = {10'000'000, 50'000'000, 200'000'000};
   std::optional<double> budget_pct;  // overhead budget for the verdict, e.g. 2.0
+  // Parse speeds measured by the caller (tracebench size measures them on a trace file);
+  // used before the result's own modes.trace.parse_mb_per_s. When neither is known the
+  // time to open is reported as not measured, never guessed.
+  std::vector<ParseSpeed> parse_speeds;
+  // A reason no speed was measured, shown when none is known (e.g. "go is not installed").
+  std::vector<std::string> parse_speed_notes;
 };
+
+// Limits on what options make sense: windows 1 s to 1 h (the recorder keeps whole ~1 s
+// generations), file budgets 64 KiB to 100 GB, a budget above 0% and below 100%.
+inline constexpr std::int64_t kMinWindowNs = 1'000'000'000;
+inline constexpr std::int64_t kMaxWindowNs = 3'600'000'000'000;
+inline constexpr std::uint64_t kMinFileBudgetBytes = 64u << 10;
+inline constexpr std::uint64_t kMaxFileBudgetBytes = 100'000'000'000;
+// "" when usable; else one line naming the value and the range expected.
+std::string validate(const SizingOptions& options);
 
 // The "recommendations" object for a run result (schema tracebench.run/v1), computed only
 // from what the result holds (modes.trace.trace_bytes_per_s, rounds[], comparisons[], ...).
 // Never throws for a result without trace data: the object then says what is missing.
 nlohmann::json recommend(const nlohmann::json& run_result, const SizingOptions& options);
+
+// The same object for a rate given by hand (tracebench size --bytes-per-sec): no spread was
+// measured, so the upper rate is bytes_per_s × kAssumedSpread (said in the object); no
+// overhead verdict. bytes_per_s > 0.
+nlohmann::json recommend_for_rate(double bytes_per_s, const SizingOptions& options);
 
 // The terminal form of a "recommendations" object (and of a "verification" when given).
 std::string format_recommendations(const nlohmann::json& recommendations,

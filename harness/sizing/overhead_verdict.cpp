@@ -1,0 +1,120 @@
+#include "sizing/overhead_verdict.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "sizing/result_rates.h"
+
+namespace tracebench::sizing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kJudged[] = {"throughput_rps", "target_cpu_us_per_request", "latency_p50_ns",
+                                   "latency_p99_ns"};
+
+bool judged(const std::string& metric) {
+  return std::find(std::begin(kJudged), std::end(kJudged), metric) != std::end(kJudged);
+}
+
+std::optional<double> num(const json& j, const char* key) { return number_at(j, {key}); }
+
+// How wide the off-vs-off change is for this metric: the machine's resolution.
+std::optional<double> noise_floor_pct(const json& result, const std::string& metric) {
+  auto it = result.find("noise_floor");
+  if (it == result.end() || !it->is_array()) return std::nullopt;
+  for (const auto& row : *it) {
+    if (!row.is_object() || row.value("metric", "") != metric) continue;
+    auto lo = num(row, "ci_low_pct"), hi = num(row, "ci_high_pct");
+    if (lo && hi) return std::max(std::fabs(*lo), std::fabs(*hi));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+json overhead_verdict(const json& result, std::optional<double> budget_pct) {
+  json out = {{"budget_pct", budget_pct ? json(*budget_pct) : json(nullptr)},
+              {"judged_metrics", json(std::vector<std::string>(std::begin(kJudged), std::end(kJudged)))},
+              {"modes", json::array()},
+              {"notes", json::array()}};
+  auto comparisons = result.find("comparisons");
+  if (comparisons == result.end() || !comparisons->is_array() || comparisons->empty()) {
+    out["notes"].push_back("the result has no comparisons against off (the run had one mode, or too few rounds)");
+    return out;
+  }
+  std::vector<std::string> modes;
+  for (const auto& row : *comparisons) {
+    const std::string mode = row.is_object() ? row.value("mode", "") : "";
+    if (!mode.empty() && std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
+  }
+  std::vector<std::string> finer_than_noise;
+  for (const auto& mode : modes) {
+    json m = {{"mode", mode}, {"metrics", json::array()}};
+    int over = 0, inconclusive = 0, within = 0;
+    for (const auto& row : *comparisons) {
+      if (!row.is_object() || row.value("mode", "") != mode) continue;
+      const std::string metric = row.value("metric", "");
+      const bool higher_is_better = metric == "throughput_rps";
+      const auto delta = num(row, "delta_pct"), lo = num(row, "ci_low_pct"), hi = num(row, "ci_high_pct");
+      json mj = {{"metric", metric},
+                 {"delta_pct", delta ? json(*delta) : json(nullptr)},
+                 {"ci_low_pct", lo ? json(*lo) : json(nullptr)},
+                 {"ci_high_pct", hi ? json(*hi) : json(nullptr)},
+                 {"significant", row.value("significant", false)},
+                 {"judged", judged(metric)}};
+      // The cost is the change in the costly direction; its CI flips for throughput.
+      std::optional<double> cost, cost_low, cost_high;
+      if (delta) cost = higher_is_better ? -*delta : *delta;
+      if (lo && hi) {
+        cost_low = higher_is_better ? -*hi : *lo;
+        cost_high = higher_is_better ? -*lo : *hi;
+      }
+      mj["cost_pct"] = cost ? json(*cost) : json(nullptr);
+      mj["cost_low_pct"] = cost_low ? json(*cost_low) : json(nullptr);
+      mj["cost_high_pct"] = cost_high ? json(*cost_high) : json(nullptr);
+      const auto noise = noise_floor_pct(result, metric);
+      mj["noise_floor_pct"] = noise ? json(*noise) : json(nullptr);
+      json verdict = nullptr;
+      if (budget_pct && judged(metric)) {
+        if (!cost_low || !cost_high) {
+          verdict = "inconclusive";
+          ++inconclusive;
+        } else if (*cost_high <= *budget_pct) {
+          verdict = "within";
+          ++within;
+        } else if (*cost_low > *budget_pct) {
+          verdict = "over";
+          ++over;
+        } else {
+          verdict = "inconclusive";
+          ++inconclusive;
+        }
+        if (noise && *noise > *budget_pct &&
+            std::find(finer_than_noise.begin(), finer_than_noise.end(), metric) == finer_than_noise.end())
+          finer_than_noise.push_back(metric);
+      }
+      mj["verdict"] = verdict;
+      m["metrics"].push_back(mj);
+    }
+    json verdict = nullptr;
+    if (budget_pct && over + inconclusive + within > 0)
+      verdict = over ? "over" : inconclusive ? "inconclusive" : "within";
+    m["verdict"] = verdict;
+    out["modes"].push_back(m);
+  }
+  if (!finer_than_noise.empty()) {
+    std::string list;
+    for (const auto& metric : finer_than_noise) list += (list.empty() ? "" : ", ") + metric;
+    out["notes"].push_back(fmt::format("the {}% budget is finer than this run's noise floor (off against off moves "
+                                       "more than that) on {}: more rounds or a quieter machine narrow it",
+                                       *budget_pct, list));
+  }
+  return out;
+}
+
+}  // namespace tracebench::sizing

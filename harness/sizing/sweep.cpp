@@ -1,0 +1,537 @@
+#include "sizing/sweep.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "experiment/analysis.h"
+#include "experiment/run_result_json.h"
+#include "load/socket_address.h"
+#include "sizing/flight_recorder_size.h"
+#include "sizing/linear_fit.h"
+#include "sizing/quantity_text.h"
+#include "sizing/result_rates.h"
+
+namespace tracebench::sizing {
+
+using nlohmann::json;
+
+std::string_view to_string(SweepAxis axis) { return axis == SweepAxis::kRate ? "rate_rps" : "connections"; }
+
+namespace {
+
+constexpr const char* kMetricsFitted[] = {"throughput_rps", "latency_p50_ns", "latency_p99_ns", "latency_p999_ns",
+                                          "target_cpu_us_per_request"};
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::string level_text(SweepAxis axis, double level) {
+  return axis == SweepAxis::kRate ? fmt::format("{:g} req/s", level) : fmt::format("{:g} connections", level);
+}
+
+}  // namespace
+
+json summarize_level(const json& result, SweepAxis axis, double level, std::size_t index) {
+  json s = {{"index", index},
+            {"axis", to_string(axis)},
+            {"level", level},
+            {"load", axis == SweepAxis::kRate ? json{{"rate_rps", level}} : json{{"connections", level}}},
+            {"result", nullptr},
+            {"status", "measured"},
+            {"reached", nullptr},
+            {"invalid_reasons", json::array()},
+            {"reason", nullptr},
+            {"throughput_rps", json::object()},
+            {"trace_bytes_per_s", nullptr},
+            {"trace_events_per_s", nullptr},
+            {"modes", json::object()},
+            {"comparisons", json::array()},
+            {"fr_window_s", nullptr}};
+  if (std::string bad = check_run_result(result); !bad.empty()) {
+    s["status"] = "failed";
+    s["reason"] = bad;
+    return s;
+  }
+  if (result.contains("modes") && result["modes"].is_object()) {
+    for (const auto& [mode, m] : result["modes"].items()) {
+      json mj = json::object();
+      mj["throughput_rps"] = opt(number_at(m, {"throughput_rps", "median"}));
+      mj["latency_p50_ns"] = opt(number_at(m, {"latency_ns", "p50", "median"}));
+      mj["latency_p99_ns"] = opt(number_at(m, {"latency_ns", "p99", "median"}));
+      mj["latency_p999_ns"] = opt(number_at(m, {"latency_ns", "p999", "median"}));
+      mj["target_cpu_us_per_request"] = opt(number_at(m, {"target_cpu_us_per_request", "median"}));
+      mj["rounds"] = m.value("rounds", 0);
+      s["modes"][mode] = mj;
+      s["throughput_rps"][mode] = m.contains("throughput_rps") ? m["throughput_rps"] : json(nullptr);
+    }
+  }
+  if (result.contains("comparisons") && result["comparisons"].is_array()) {
+    for (const auto& c : result["comparisons"]) {
+      if (!c.is_object()) continue;
+      s["comparisons"].push_back({{"mode", c.value("mode", "")},
+                                  {"metric", c.value("metric", "")},
+                                  {"delta_pct", c.contains("delta_pct") ? c["delta_pct"] : json(nullptr)},
+                                  {"ci_low_pct", c.contains("ci_low_pct") ? c["ci_low_pct"] : json(nullptr)},
+                                  {"ci_high_pct", c.contains("ci_high_pct") ? c["ci_high_pct"] : json(nullptr)},
+                                  {"significant", c.value("significant", false)}});
+    }
+  }
+  std::string why;
+  if (auto rate = measured_rate(result, &why)) {
+    s["trace_bytes_per_s"] = {{"source", rate->source},
+                              {"median", rate->median_bytes_per_s},
+                              {"ci_low", opt(rate->ci_low)},
+                              {"ci_high", opt(rate->ci_high)},
+                              {"n", rate->round_bytes_per_s.size()},
+                              {"upper", rate->basis.upper_bytes_per_s}};
+    s["trace_events_per_s"] = opt(rate->events_per_s_median);
+    // The load the rate was measured at: that mode's own median throughput.
+    s["trace_throughput_rps"] = opt(number_at(result, {"modes", rate->source, "throughput_rps", "median"}));
+  }
+  s["fr_window_s"] = opt(number_at(result, {"modes", "flightrecorder", "fr_window_s", "median"}));
+
+  const auto off_rps = number_at(result, {"modes", "off", "throughput_rps", "median"});
+  if (result.contains("complete") && result["complete"].is_boolean() && !result["complete"].get<bool>()) {
+    s["status"] = "failed";
+    s["reason"] = fmt::format("the run stopped early: {}", result.value("stop_reason", std::string("?")));
+    return s;
+  }
+  if (axis == SweepAxis::kRate) {
+    const bool reached = off_rps && *off_rps >= kReachedFraction * level;
+    s["reached"] = reached;
+    if (!reached) {
+      s["status"] = "not_reached";
+      s["reason"] = off_rps ? fmt::format("not reached: the target answered {:.0f} req/s of the {:g} asked "
+                                          "(under {:.0f}%), so this level is not fitted",
+                                          *off_rps, level, kReachedFraction * 100)
+                            : std::string("not reached: no off rounds measured a throughput");
+      return s;
+    }
+  } else {
+    s["reached"] = off_rps.has_value() && *off_rps > 0;
+    if (!s["reached"].get<bool>()) {
+      s["status"] = "not_reached";
+      s["reason"] = "not reached: no off rounds measured a throughput";
+      return s;
+    }
+  }
+  // A run marked invalid (generator lag, too few rounds) blurs its latency comparisons; its
+  // trace rate and CPU per request still stand, so the level is fitted and the model says so.
+  s["invalid_reasons"] = result.contains("invalid_reasons") && result["invalid_reasons"].is_array()
+                             ? result["invalid_reasons"]
+                             : json::array();
+  if (s["trace_bytes_per_s"].is_null()) s["reason"] = "no trace rate measured at this level: " + why;
+  return s;
+}
+
+json fit_model(const json& levels, std::optional<double> production_rate, const SizingOptions& sizing) {
+  json model = {{"x", "throughput_rps"},
+                {"levels_fitted", json::array()},
+                {"bytes_per_s", nullptr},
+                {"events_per_s", nullptr},
+                {"overhead", json::array()},
+                {"prediction", nullptr},
+                {"notes", json::array()}};
+  std::vector<double> x_rate, y_rate, x_events, y_events;
+  double spread = 1.0;
+  std::vector<const json*> used;
+  for (const auto& l : levels) {
+    if (l.value("status", "") != "measured") continue;
+    used.push_back(&l);
+    model["levels_fitted"].push_back(l["index"]);
+    const auto rate = number_at(l, {"trace_bytes_per_s", "median"});
+    const auto upper = number_at(l, {"trace_bytes_per_s", "upper"});
+    const auto x = number_at(l, {"trace_throughput_rps"});
+    if (rate && x) {
+      x_rate.push_back(*x);
+      y_rate.push_back(*rate);
+      if (upper && *rate > 0) spread = std::max(spread, *upper / *rate);
+      if (auto ev = number_at(l, {"trace_events_per_s"})) {
+        x_events.push_back(*x);
+        y_events.push_back(*ev);
+      }
+    }
+  }
+  std::string why;
+  const auto rate_fit = fit_line(x_rate, y_rate, &why);
+  if (rate_fit) {
+    json f = to_json(*rate_fit);
+    f["idle_bytes_per_s"] = rate_fit->intercept;
+    f["bytes_per_request"] = rate_fit->slope;
+    f["spread_factor"] = spread;
+    model["bytes_per_s"] = f;
+    if (rate_fit->intercept < 0)
+      model["notes"].push_back("the bytes/s intercept is negative: as an idle rate it means nothing (noise, or the "
+                               "rate is not linear down to zero load); the line holds over the measured range");
+  } else if (!used.empty() && x_rate.empty()) {
+    model["notes"].push_back("no bytes/s model: no fitted level measured a trace rate (the sweep needs the trace or "
+                             "flightrecorder mode)");
+  } else {
+    model["notes"].push_back("no bytes/s model: " + why);
+  }
+  if (auto ev_fit = fit_line(x_events, y_events, nullptr)) model["events_per_s"] = to_json(*ev_fit);
+
+  // Overhead: each mode's change against off, per metric, against the off throughput.
+  std::vector<std::pair<std::string, std::string>> series;
+  for (const json* l : used)
+    for (const auto& c : (*l)["comparisons"]) {
+      auto key = std::make_pair(c.value("mode", ""), c.value("metric", ""));
+      if (std::find(series.begin(), series.end(), key) == series.end()) series.push_back(key);
+    }
+  std::vector<std::pair<std::pair<std::string, std::string>, LinearFit>> overhead_fits;
+  for (const auto& [mode, metric] : series) {
+    if (std::find(std::begin(kMetricsFitted), std::end(kMetricsFitted), metric) == std::end(kMetricsFitted)) continue;
+    std::vector<double> xs, ys;
+    for (const json* l : used) {
+      const auto x = number_at(*l, {"modes", "off", "throughput_rps"});
+      if (!x) continue;
+      for (const auto& c : (*l)["comparisons"]) {
+        if (c.value("mode", "") != mode || c.value("metric", "") != metric) continue;
+        if (auto d = number_at(c, {"delta_pct"})) {
+          xs.push_back(*x);
+          ys.push_back(*d);
+        }
+      }
+    }
+    json f = {{"mode", mode}, {"metric", metric}, {"x", "off throughput_rps"}};
+    std::string fit_why;
+    if (auto fit = fit_line(xs, ys, &fit_why)) {
+      f.update(to_json(*fit));
+      overhead_fits.push_back({{mode, metric}, *fit});
+    } else {
+      f["error"] = fit_why;
+    }
+    model["overhead"].push_back(f);
+  }
+  std::string marked;
+  for (const json* l : used)
+    if (l->contains("invalid_reasons") && !(*l)["invalid_reasons"].empty())
+      marked += fmt::format("{}{:g}", marked.empty() ? "" : ", ", (*l)["level"].get<double>());
+  if (!marked.empty())
+    model["notes"].push_back(fmt::format(
+        "levels {} were marked invalid (see their invalid_reasons): their trace rates and CPU per request are "
+        "fitted, but their latency changes are blurred by it",
+        marked));
+  if (used.size() == 2)
+    model["notes"].push_back("two levels: a line through two points fits exactly, so R² = 1 says nothing; run three "
+                             "or more levels");
+
+  if (production_rate) {
+    const double r = *production_rate;
+    json p = {{"production_rate_rps", r}, {"extrapolated", false}, {"extrapolation", nullptr},
+              {"bytes_per_s", nullptr}, {"flight_recorder", json::array()}, {"capture_windows", json::array()},
+              {"overhead", json::array()}, {"notes", json::array()}};
+    if (rate_fit) {
+      const Prediction pr = predict(*rate_fit, r);
+      p["bytes_per_s"] = to_json(pr);
+      if (pr.extrapolated) {
+        p["extrapolated"] = true;
+        p["extrapolation"] = fmt::format(
+            "{:g} req/s is {} the measured range ({:.0f} to {:.0f} req/s): the linear model is an assumption there",
+            r, r > rate_fit->x_max ? "above" : "below", rate_fit->x_min, rate_fit->x_max);
+      }
+      if (pr.estimate > 0) {
+        RateBasis basis{pr.estimate, pr.estimate * spread};
+        for (std::int64_t w : sizing.windows_ns) {
+          const FlightRecorderSize s = size_flight_recorder(basis, w);
+          p["flight_recorder"].push_back({{"window_s", static_cast<double>(w) / 1e9},
+                                          {"min_age_s", static_cast<double>(s.min_age_ns) / 1e9},
+                                          {"max_bytes", s.max_bytes},
+                                          {"max_bytes_text", binary_size_text(s.max_bytes)},
+                                          {"expected_live_bytes", s.expected_live_bytes},
+                                          {"expected_rss_high_bytes", s.expected_rss_high_bytes},
+                                          {"go_runtime_trace",
+                                           go_runtime_trace_snippet(
+                                               s, fmt::format("{} window at a predicted {} for {:g} req/s{}",
+                                                              seconds_text(static_cast<double>(w) / 1e9),
+                                                              rate_text(pr.estimate), r,
+                                                              pr.extrapolated ? " (extrapolated)" : ""))}});
+        }
+        for (std::uint64_t b : sizing.file_budgets_bytes) {
+          const CaptureWindow c = capture_window_for_budget(basis, b);
+          p["capture_windows"].push_back({{"budget_bytes", b}, {"seconds", c.seconds},
+                                          {"expected_bytes", c.expected_bytes}, {"upper_bytes", c.upper_bytes}});
+        }
+        p["notes"].push_back(fmt::format("sizes use the predicted rate × {:.2f}, the largest spread of a fitted level "
+                                         "(highest round over median)",
+                                         spread));
+      } else {
+        p["notes"].push_back("the predicted bytes/s is not positive: no sizes at this rate");
+      }
+    }
+    for (const auto& [key, fit] : overhead_fits) {
+      const Prediction pr = predict(fit, r);
+      json o = to_json(pr);
+      o["mode"] = key.first;
+      o["metric"] = key.second;
+      p["overhead"].push_back(o);
+      if (pr.extrapolated && !rate_fit) p["extrapolated"] = true;
+    }
+    model["prediction"] = p;
+  }
+  return model;
+}
+
+namespace {
+
+json sweep_config_json(const SweepConfig& c) {
+  json modes = json::array();
+  for (auto m : c.base.modes) modes.push_back(experiment::to_string(m));
+  json levels = json::array();
+  for (double l : c.levels) levels.push_back(l);
+  return {{"target", c.base.load.target.display()},
+          {"method", c.base.load.request.method},
+          {"path", c.base.load.request.path},
+          {"axis", to_string(c.axis)},
+          {"levels", levels},
+          {"schedule", c.axis == SweepAxis::kRate ? "open_loop" : "closed_loop"},
+          {"connections", c.axis == SweepAxis::kRate ? json(c.base.load.connections) : json(nullptr)},
+          {"threads", c.base.load.threads},
+          {"modes", modes},
+          {"duration_per_mode_s", static_cast<double>(c.base.duration_per_mode_ns) / 1e9},
+          {"rounds_per_mode", c.base.rounds_per_mode},
+          {"phase_s", static_cast<double>(c.base.phase_ns()) / 1e9},
+          {"settle_s", static_cast<double>(c.base.settle_ns) / 1e9},
+          {"warmup_s", static_cast<double>(c.base.warmup_ns) / 1e9},
+          {"seed", c.base.seed},
+          {"pprof", c.base.pprof ? json(c.base.pprof->display()) : json(nullptr)},
+          {"agent", c.base.agent ? json(c.base.agent->display()) : json(nullptr)},
+          {"fr_min_age_s", static_cast<double>(c.base.fr_min_age_ns) / 1e9},
+          {"fr_max_bytes", c.base.fr_max_bytes},
+          {"reached_fraction", kReachedFraction},
+          {"production_rate_rps", c.production_rate_rps ? json(*c.production_rate_rps) : json(nullptr)}};
+}
+
+}  // namespace
+
+json run_sweep(const SweepConfig& config, const std::string& out_dir, const SweepHooks& hooks, const json& context) {
+  std::vector<double> levels = config.levels;
+  std::sort(levels.begin(), levels.end());
+  SweepConfig sorted = config;
+  sorted.levels = levels;
+  json doc = {{"schema", kSweepSchema},
+              {"complete", true},
+              {"stop_reason", nullptr},
+              {"context", context},
+              {"config", sweep_config_json(sorted)},
+              {"levels", json::array()},
+              {"model", nullptr},
+              {"warnings", json::array()}};
+  std::string stop;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const double level = levels[i];
+    const std::string dir_name = fmt::format("level-{}", i + 1);
+    if (!stop.empty()) {
+      json l = {{"index", i}, {"axis", to_string(config.axis)}, {"level", level}, {"status", "not_run"},
+                {"reached", nullptr}, {"reason", stop}, {"result", nullptr}};
+      doc["levels"].push_back(l);
+      if (hooks.on_level_done) hooks.on_level_done(i, l);
+      continue;
+    }
+    experiment::RunConfig c = config.base;
+    if (config.axis == SweepAxis::kRate) {
+      c.load.open_loop = load::OpenLoop{level};
+    } else {
+      c.load.open_loop.reset();
+      c.load.connections = static_cast<int>(level);
+    }
+    c.out_dir = out_dir + "/" + dir_name;
+    experiment::RunResult run;
+    try {
+      run = experiment::prepare_run(c);
+    } catch (const load::TargetUnreachable& e) {
+      if (i == 0) throw;
+      run.config = c;
+      run.complete = false;
+      run.stop_reason = e.what();
+    }
+    if (run.complete) {
+      if (hooks.on_level_start) hooks.on_level_start(i, level, run);
+      experiment::ExperimentHooks eh;
+      eh.interrupt = hooks.interrupt;
+      eh.on_progress = [&](int round, experiment::Mode m, const load::Progress& p) {
+        if (hooks.on_progress) hooks.on_progress(i, round, m, p);
+      };
+      experiment::execute_run(run, eh);
+    }
+    const experiment::Analysis analysis = experiment::analyse(run);
+    json result = experiment::to_json(run, analysis, context);
+    result["recommendations"] = recommend(result, config.sizing);
+    std::filesystem::create_directories(c.out_dir);
+    const std::string result_path = c.out_dir + "/result.json";
+    {
+      std::ofstream out(result_path);
+      out << result.dump(2) << "\n";
+      if (!out) doc["warnings"].push_back(fmt::format("cannot write '{}'", result_path));
+    }
+    json l = summarize_level(result, config.axis, level, i);
+    l["result"] = dir_name + "/result.json";
+    // A rate far beyond the target can starve a round of any answer, which stops the run as
+    // if the target had gone; if it still answers, the level was simply not reached.
+    bool overloaded = false;
+    if (!run.complete && config.axis == SweepAxis::kRate && !(hooks.interrupt && hooks.interrupt->load()) &&
+        run.stop_reason.find("stopped answering") != std::string::npos) {
+      try {
+        overloaded = load::check_reachable(load::resolve(c.load.target), c.load.target, 2'000'000'000).empty();
+      } catch (const std::exception&) {
+        overloaded = false;
+      }
+    }
+    if (overloaded) {
+      l["status"] = "not_reached";
+      l["reached"] = false;
+      l["reason"] = fmt::format("not reached: the run at {:g} req/s stopped ({}) while the target still answers, so "
+                                "this level is not fitted",
+                                level, run.stop_reason);
+    }
+    doc["levels"].push_back(l);
+    if (hooks.on_level_done) hooks.on_level_done(i, l);
+    const std::string status = l.value("status", "");
+    if (!run.complete && !overloaded) {
+      doc["complete"] = false;
+      doc["stop_reason"] = fmt::format("level {} ({}): {}", i + 1, level_text(config.axis, level), run.stop_reason);
+      stop = fmt::format("not run: the sweep stopped at level {}", i + 1);
+    } else if (status == "not_reached" && config.axis == SweepAxis::kRate) {
+      stop = fmt::format("not run: a lower rate ({:g} req/s) was not reached", level);
+    }
+    if (hooks.interrupt && hooks.interrupt->load() && stop.empty()) {
+      doc["complete"] = false;
+      doc["stop_reason"] = "interrupted";
+      stop = "not run: interrupted";
+    }
+  }
+  doc["model"] = fit_model(doc["levels"], config.production_rate_rps, config.sizing);
+  return doc;
+}
+
+// ---- terminal form ----
+
+namespace {
+
+// A member of an object, or null: the terminal form reads documents that may come from
+// disk, so a missing key or a wrong type never reaches nlohmann's unchecked operator[].
+const nlohmann::json& field(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json null_value;
+  if (!j.is_object()) return null_value;
+  auto it = j.find(key);
+  return it == j.end() ? null_value : *it;
+}
+
+}  // namespace
+
+namespace {
+
+double num(const json& j, std::initializer_list<const char*> path, double fallback = NAN) {
+  std::vector<std::string> p(path.begin(), path.end());
+  return number_at(j, p).value_or(fallback);
+}
+
+std::string metric_label(const std::string& metric) {
+  if (metric == "throughput_rps") return "throughput";
+  if (metric == "target_cpu_us_per_request") return "cpu/req";
+  if (metric == "latency_p50_ns") return "p50";
+  if (metric == "latency_p99_ns") return "p99";
+  if (metric == "latency_p999_ns") return "p99.9";
+  return metric;
+}
+
+std::string delta_of(const json& level, const std::string& mode, const std::string& metric) {
+  for (const auto& c : field(level, "comparisons"))
+    if (c.value("mode", "") == mode && c.value("metric", "") == metric && field(c, "delta_pct").is_number())
+      return fmt::format("{:+.1f}%{}", field(c, "delta_pct").get<double>(), c.value("significant", false) ? "" : "~");
+  return "-";
+}
+
+}  // namespace
+
+std::string format_sweep(const json& sweep) {
+  std::ostringstream out;
+  const json& levels = field(sweep, "levels");
+  out << fmt::format("\nsweep over {} ({} levels)\n", field(sweep, "config").value("axis", ""), levels.size());
+  out << fmt::format("  {:<16} {:<12} {:>10} {:>12} {:>13} {:>14} {:>14}\n", "level", "status", "off req/s",
+                     "trace rate", "trace cpu/req", "fr cpu/req", "trace thrpt");
+  for (const auto& l : levels) {
+    const std::string axis = l.value("axis", "");
+    const double level = num(l, {"level"});
+    const std::string status = l.value("status", "");
+    const double rate = num(l, {"trace_bytes_per_s", "median"});
+    const double off = num(l, {"modes", "off", "throughput_rps"});
+    out << fmt::format("  {:<16} {:<12} {:>10} {:>12} {:>13} {:>14} {:>14}\n",
+                       axis == "rate_rps" ? fmt::format("{:g} req/s", level) : fmt::format("{:g} conns", level), status,
+                       std::isnan(off) ? "-" : fmt::format("{:.0f}", off),
+                       std::isnan(rate) ? "-" : rate_text(rate),
+                       l.contains("comparisons") ? delta_of(l, "trace", "target_cpu_us_per_request") : "-",
+                       l.contains("comparisons") ? delta_of(l, "flightrecorder", "target_cpu_us_per_request") : "-",
+                       l.contains("comparisons") ? delta_of(l, "trace", "throughput_rps") : "-");
+    if (field(l, "reason").is_string()) out << "    " << field(l, "reason").get<std::string>() << "\n";
+    if (l.contains("invalid_reasons"))
+      for (const auto& r : field(l, "invalid_reasons")) out << "    marked invalid: " << r.get<std::string>() << "\n";
+  }
+  out << "  (~: not significant at this level)\n";
+  const json& m = field(sweep, "model");
+  if (m.is_object()) {
+    if (field(m, "bytes_per_s").is_object()) {
+      const json& f = field(m, "bytes_per_s");
+      out << fmt::format("\n  model: trace bytes/s = {} + {:.0f} B × req/s   (R² {:.3f}, {} levels, {:.0f} to {:.0f} "
+                         "req/s)\n",
+                         rate_text(num(f, {"intercept"})), num(f, {"slope"}), num(f, {"r2"}),
+                         f.value("n", 0), num(f, {"x_min"}), num(f, {"x_max"}));
+      out << fmt::format("         idle rate (intercept) {}, {:.0f} bytes of trace per request\n",
+                         rate_text(num(f, {"intercept"})), num(f, {"slope"}));
+    }
+    // An open-loop sweep fixes throughput at the rate: its "change" says nothing there.
+    const bool open_loop = field(sweep, "config").value("axis", "") == "rate_rps";
+    for (const auto& o : field(m, "overhead")) {
+      const std::string metric = o.value("metric", "");
+      if (metric != "target_cpu_us_per_request" && metric != "throughput_rps" && metric != "latency_p99_ns") continue;
+      if (o.contains("error") || (open_loop && metric == "throughput_rps")) continue;
+      out << fmt::format("  model: {} {} change = {:+.2f}% {:+.2f}% per 1000 req/s   (R² {:.3f})\n",
+                         o.value("mode", ""), metric_label(metric), num(o, {"intercept"}), 1000 * num(o, {"slope"}),
+                         num(o, {"r2"}));
+    }
+    for (const auto& n : field(m, "notes")) out << "  note: " << n.get<std::string>() << "\n";
+    const json& p = field(m, "prediction");
+    if (p.is_object()) {
+      out << fmt::format("\n  at {:g} req/s{}:\n", num(p, {"production_rate_rps"}),
+                         p.value("extrapolated", false) ? " (EXTRAPOLATED)" : "");
+      if (field(p, "extrapolation").is_string()) out << "  " << field(p, "extrapolation").get<std::string>() << "\n";
+      if (!field(p, "bytes_per_s").is_object()) out << "  no prediction of bytes/s: there is no model\n";
+      if (field(p, "bytes_per_s").is_object()) {
+        const json& b = field(p, "bytes_per_s");
+        out << fmt::format("  trace bytes/s {}", rate_text(num(b, {"estimate"})));
+        if (field(b, "pi_low").is_number())
+          out << fmt::format(" (95% prediction interval {} .. {})", rate_text(std::max(0.0, num(b, {"pi_low"}))),
+                             rate_text(num(b, {"pi_high"})));
+        out << "\n";
+      }
+      for (const auto& f : field(p, "flight_recorder"))
+        out << fmt::format("  window {:<6} MinAge {:<6} MaxBytes {:>9}  (memory live {}, RSS up to {})\n",
+                           seconds_text(num(f, {"window_s"})), seconds_text(num(f, {"min_age_s"})),
+                           f.value("max_bytes_text", ""),
+                           binary_size_text(static_cast<std::uint64_t>(num(f, {"expected_live_bytes"}, 0))),
+                           binary_size_text(static_cast<std::uint64_t>(num(f, {"expected_rss_high_bytes"}, 0))));
+      for (const auto& c : field(p, "capture_windows"))
+        if (num(c, {"seconds"}, 0) > 0)
+          out << fmt::format("  capture for {}: ?seconds={:g}\n", decimal_size_text(num(c, {"budget_bytes"})),
+                             num(c, {"seconds"}));
+      for (const auto& o : field(p, "overhead")) {
+        const std::string metric = o.value("metric", "");
+        if (metric != "target_cpu_us_per_request" && metric != "throughput_rps" && metric != "latency_p99_ns") continue;
+        if (open_loop && metric == "throughput_rps") continue;
+        out << fmt::format("  {} {} change {:+.1f}%", o.value("mode", ""), metric_label(metric), num(o, {"estimate"}));
+        if (field(o, "pi_low").is_number())
+          out << fmt::format(" (95% prediction interval {:+.1f}% .. {:+.1f}%)", num(o, {"pi_low"}), num(o, {"pi_high"}));
+        out << (o.value("extrapolated", false) ? " extrapolated" : "") << "\n";
+      }
+      for (const auto& n : field(p, "notes")) out << "  note: " << n.get<std::string>() << "\n";
+    }
+  }
+  if (field(sweep, "stop_reason").is_string()) out << "\nstopped early: " << field(sweep, "stop_reason").get<std::string>() << "\n";
+  return out.str();
+}
+
+}  // namespace tracebench::sizing

@@ -1,0 +1,296 @@
+// verify_window(): a recommended MaxBytes tried on the real runtime, under the run's load.
+//
+// Each attempt starts load, starts the recorder with MinAge = 2 × window and the MaxBytes
+// under test, lets it run for the window plus two generations, takes a snapshot while the
+// load still runs, and reads the window the snapshot holds off its own first and last
+// event timestamps. MinAge then cannot cut the window short, so the window is what
+// MaxBytes holds (or, when the ring never reached MaxBytes, everything since the start,
+// which proves the size holds at least that). A short window raises MaxBytes in
+// proportion, at least by a quarter, and tries again: at most kMaxAttempts, each about
+// the window + 3 s.
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "load/clock.h"
+#include "load/load_runner.h"
+#include "sizing/flight_recorder_size.h"
+#include "sizing/quantity_text.h"
+#include "sizing/result_rates.h"
+#include "sizing/sizing.h"
+#include "target/agent_client.h"
+#include "target/process_stats.h"
+#include "trace/analyze.h"
+
+namespace tracebench::sizing {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kMaxAttempts = 3;
+// Load runs this long before the recorder starts, so its first generation sees steady load.
+constexpr std::int64_t kLeadInNs = 500'000'000;
+// The recorder runs for the window plus this before the snapshot: two generations, so the
+// ring has been rebuilt (and pruned) after the window filled.
+constexpr std::int64_t kFillExtraNs = 2 * kGenerationNs;
+// A snapshot's span is read off event timestamps; allow this much for where the first
+// and last event fall.
+constexpr double kToleranceS = 0.05;
+
+// Load in the background until stopped; any exception is kept for the caller.
+class BackgroundLoad {
+ public:
+  explicit BackgroundLoad(load::LoadConfig cfg) {
+    thread_ = std::thread([this, cfg]() mutable {
+      try {
+        load::RunHooks hooks;
+        hooks.interrupt = &stop_;
+        result_ = load::run_load(cfg, hooks);
+      } catch (const std::exception& e) {
+        error_ = e.what();
+      }
+      done_.store(true);
+    });
+  }
+  ~BackgroundLoad() { finish(); }
+  BackgroundLoad(const BackgroundLoad&) = delete;
+  BackgroundLoad& operator=(const BackgroundLoad&) = delete;
+
+  bool done() const { return done_.load(); }
+  void finish() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+  const load::LoadResult& result() const { return result_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  load::LoadResult result_;
+  std::string error_;
+  std::thread thread_;
+};
+
+void sleep_until(std::int64_t deadline_ns, const BackgroundLoad& load) {
+  for (std::int64_t now = load::monotonic_ns(); now < deadline_ns && !load.done(); now = load::monotonic_ns())
+    ::usleep(static_cast<useconds_t>(std::min<std::int64_t>(deadline_ns - now, 50'000'000) / 1000));
+}
+
+std::string snapshot_path(const experiment::RunConfig& config, std::int64_t window_ns, int attempt) {
+  const std::string dir =
+      config.out_dir.empty() ? std::filesystem::temp_directory_path().string() : config.out_dir;
+  if (config.out_dir.empty())
+    return fmt::format("{}/tracebench-verify-{}-{}s-attempt{}.trace", dir, ::getpid(), window_ns / 1'000'000'000,
+                       attempt);
+  return fmt::format("{}/verify-{}s-attempt{}-flightrecorder.trace", dir, window_ns / 1'000'000'000, attempt);
+}
+
+json skipped(double window_s, const std::string& why) {
+  return {{"window_s", window_s}, {"status", "skipped"}, {"attempts", json::array()}, {"reason", why},
+          {"final_max_bytes", nullptr}};
+}
+
+}  // namespace
+
+json verify_window(const experiment::RunConfig& config, const json& run_result, std::int64_t window_ns,
+                   const std::function<void(const std::string&)>& log) {
+  auto say = [&](const std::string& line) {
+    if (log) log(line);
+  };
+  const double window_s = static_cast<double>(window_ns) / 1e9;
+  if (window_ns < kMinWindowNs || window_ns > kMaxWindowNs)
+    return skipped(window_s, fmt::format("window {} is out of range: expected 1s to 1h", seconds_text(window_s)));
+  if (!config.agent)
+    return skipped(window_s, "no flight-recorder agent: add agent.Register to the target's debug mux "
+                             "(docs/agent.md) and pass --agent HOST:PORT");
+  std::string why;
+  const auto rate = measured_rate(run_result, &why);
+  if (!rate) return skipped(window_s, "no measured trace rate to size from: " + why);
+
+  std::optional<int> pid = config.target_pid;
+  if (!pid) {
+    if (auto p = number_at(run_result, {"config", "target_pid"})) pid = static_cast<int>(*p);
+  }
+  target::AgentClient agent(config.agent->host, config.agent->port, config.agent_token);
+  FlightRecorderSize size = size_flight_recorder(rate->basis, window_ns);
+  const std::uint64_t initial = size.max_bytes;
+  json out = {{"window_s", window_s},
+              {"status", "failed"},
+              {"rate_bytes_per_s", rate->basis.median_bytes_per_s},
+              {"upper_bytes_per_s", rate->basis.upper_bytes_per_s},
+              {"initial_max_bytes", initial},
+              {"min_age_s", static_cast<double>(size.min_age_ns) / 1e9},
+              {"attempts", json::array()},
+              {"final_max_bytes", nullptr},
+              {"reason", nullptr}};
+  try {
+    if (agent.status().enabled) agent.stop();  // a recorder left running would refuse start
+  } catch (const target::AgentError& e) {
+    out["reason"] = fmt::format("the agent does not answer: {}", e.what());
+    return out;
+  }
+
+  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+    const std::int64_t fill_ns = window_ns + kFillExtraNs;
+    say(fmt::format("verify {}: attempt {}/{}: MinAge {}, MaxBytes {}; {} of load, then a snapshot",
+                    seconds_text(window_s), attempt, kMaxAttempts, seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
+                    binary_size_text(size.max_bytes), seconds_text(static_cast<double>(fill_ns) / 1e9)));
+    load::LoadConfig cfg = config.load;
+    cfg.warmup_ns = 0;
+    cfg.duration_ns = kLeadInNs + fill_ns + 30'000'000'000;  // stopped right after the snapshot
+    const std::string path = snapshot_path(config, window_ns, attempt);
+    json a = {{"attempt", attempt},
+              {"max_bytes", size.max_bytes},
+              {"min_age_s", static_cast<double>(size.min_age_ns) / 1e9},
+              {"expected_live_bytes", size.expected_live_bytes},
+              {"expected_rss_high_bytes", size.expected_rss_high_bytes}};
+    std::string failure;
+    std::int64_t started = 0, snapped = 0;
+    std::optional<target::ProcessSample> rss_before, rss_at;
+    {
+      BackgroundLoad load(cfg);
+      sleep_until(load::monotonic_ns() + kLeadInNs, load);
+      try {
+        if (load.done()) throw std::runtime_error("the load stopped before the recorder started: " + load.error());
+        if (pid) rss_before = target::sample_process(*pid);
+        agent.start(size.min_age_ns, size.max_bytes);
+        started = load::monotonic_ns();
+        sleep_until(started + fill_ns, load);
+        if (load.done()) throw std::runtime_error("the load stopped while the window filled: " + load.error());
+        if (pid) rss_at = target::sample_process(*pid);
+        snapped = load::monotonic_ns();
+        const target::SnapshotResult snap = agent.snapshot(path);
+        a["snapshot_bytes"] = snap.bytes;
+        a["snapshot_download_s"] = static_cast<double>(snap.duration_ns) / 1e9;
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      load.finish();
+      if (load.result().throughput_rps > 0) a["load_rps"] = load.result().throughput_rps;
+    }
+    try {
+      if (agent.status().enabled) agent.stop();
+    } catch (const target::AgentError& e) {
+      if (failure.empty()) failure = fmt::format("cannot stop the flight recorder: {}", e.what());
+    }
+    if (!failure.empty()) {
+      std::filesystem::remove(path);
+      a["error"] = failure;
+      out["attempts"].push_back(a);
+      out["reason"] = fmt::format("attempt {} failed: {}", attempt, failure);
+      say(fmt::format("verify {}: {}", seconds_text(window_s), out["reason"].get<std::string>()));
+      return out;
+    }
+    const double filled_s = static_cast<double>(snapped - started) / 1e9;
+    a["filled_s"] = filled_s;
+    if (rss_before && rss_at && rss_before->alive && rss_at->alive)
+      a["rss_growth_bytes"] = static_cast<double>(rss_at->rss_bytes) - static_cast<double>(rss_before->rss_bytes);
+
+    trace::TraceSummary summary;
+    try {
+      trace::AnalyzeOptions opts;
+      opts.strict = false;
+      opts.goroutines = false;
+      opts.annotations = false;
+      summary = trace::analyze_file(path, opts);
+    } catch (const std::exception& e) {
+      a["error"] = fmt::format("the snapshot could not be read: {}", e.what());
+      out["attempts"].push_back(a);
+      out["reason"] = a["error"];
+      if (!config.keep_traces) std::filesystem::remove(path);
+      return out;
+    }
+    if (!config.keep_traces) std::filesystem::remove(path);
+    a["file"] = config.keep_traces ? json(path) : json(nullptr);
+    const double achieved_s = static_cast<double>(summary.window().span_ns) / 1e9;
+    const double bytes = static_cast<double>(summary.file_bytes);
+    a["achieved_window_s"] = achieved_s;
+    a["generations"] = summary.generations;
+    a["snapshot_bytes_per_s"] = achieved_s > 0 ? json(bytes / achieved_s) : json(nullptr);
+    a["parse_mb_per_s"] = summary.parse_mb_per_second();
+    // Which bound ended the window (see the header comment of flight_recorder_size.h).
+    std::string bound, bound_text;
+    if (bytes > static_cast<double>(size.max_bytes)) {
+      bound = "max_bytes";
+      bound_text = "MaxBytes reached";
+    } else if (achieved_s >= static_cast<double>(size.min_age_ns) / 1e9) {
+      bound = "min_age";
+      bound_text = "MinAge reached";
+    } else if (achieved_s >= filled_s - 1.5) {
+      bound = "history";
+      bound_text = "all since start: MaxBytes not reached";
+    } else {
+      bound = "unknown";
+      bound_text = "shorter than either bound explains";
+    }
+    a["bound"] = bound;
+    a["bound_text"] = bound_text;
+    const bool reached = achieved_s + kToleranceS >= window_s;
+    a["reached"] = reached;
+    out["attempts"].push_back(a);
+    say(fmt::format("verify {}: attempt {}: the snapshot holds {:.2f} s ({}, {} generations; {})",
+                    seconds_text(window_s), attempt, achieved_s, binary_size_text(summary.file_bytes), summary.generations,
+                    bound_text));
+    if (reached) {
+      out["status"] = "verified";
+      out["achieved_window_s"] = achieved_s;
+      out["final_max_bytes"] = size.max_bytes;
+      const std::string held =
+          bound == "max_bytes"
+              ? fmt::format("the ring reached MaxBytes and held {:.2f} s at {}: the window is what {} holds at this "
+                            "load",
+                            achieved_s, rate_text(achieved_s > 0 ? bytes / achieved_s : 0),
+                            binary_size_text(size.max_bytes))
+              : fmt::format("the ring held all {:.2f} s since the recorder started ({} < MaxBytes {}), so {} holds "
+                            "at least that at this load",
+                            achieved_s, binary_size_text(summary.file_bytes), binary_size_text(size.max_bytes),
+                            binary_size_text(size.max_bytes));
+      const double verify_rate = achieved_s > 0 ? bytes / achieved_s : 0;
+      const std::string rate_note =
+          verify_rate > rate->basis.upper_bytes_per_s
+              ? fmt::format("; the rate here, {}, was above the run's highest round ({}), which is what the "
+                            "headroom is for",
+                            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s))
+              : std::string();
+      out["reason"] = fmt::format("recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
+                                  binary_size_text(size.max_bytes), held, seconds_text(window_s),
+                                  size.max_bytes != initial
+                                      ? fmt::format("; raised from the computed {} after a short window",
+                                                    binary_size_text(initial))
+                                      : std::string()) +
+                      rate_note;
+      out["go_runtime_trace"] = go_runtime_trace_snippet(
+          size, fmt::format("{} window, verified: a snapshot held {:.2f} s", seconds_text(window_s), achieved_s));
+      say(fmt::format("verify {}: {}", seconds_text(window_s), out["reason"].get<std::string>()));
+      return out;
+    }
+    // Short: scale MaxBytes by what was missing, plus a generation, by at least a quarter.
+    const double scale = achieved_s > 0 ? (window_s + static_cast<double>(kGenerationNs) / 1e9) / achieved_s : 2.0;
+    const std::uint64_t next = friendly_size_up(static_cast<double>(size.max_bytes) * std::max(1.25, scale));
+    say(fmt::format("verify {}: short by {}; raising MaxBytes {} -> {}", seconds_text(window_s),
+                    seconds_text(window_s - achieved_s), binary_size_text(size.max_bytes), binary_size_text(next)));
+    size.max_bytes = next;
+    size.expected_live_bytes = next + static_cast<std::uint64_t>(2 * rate->basis.upper_bytes_per_s);
+    size.expected_rss_high_bytes = 2 * size.expected_live_bytes;
+  }
+  out["status"] = "short";
+  out["achieved_window_s"] = out["attempts"].back()["achieved_window_s"];
+  out["final_max_bytes"] = size.max_bytes;
+  out["reason"] = fmt::format("still short after {} attempts (last: {:.2f} s of the wanted {}); the next size, {}, "
+                              "is untested: the rate at this load is above what the run measured, so run "
+                              "--verify-window again or size from a longer run",
+                              kMaxAttempts, out["achieved_window_s"].get<double>(),
+                              seconds_text(window_s), binary_size_text(size.max_bytes));
+  say(fmt::format("verify {}: {}", seconds_text(window_s), out["reason"].get<std::string>()));
+  return out;
+}
+
+}  // namespace tracebench::sizing

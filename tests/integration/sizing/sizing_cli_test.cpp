@@ -1,0 +1,238 @@
+// tracebench size, run --verify-window and sweep end to end: the real binary against the
+// real demo server, and every bad input the issue lists.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "subprocess.h"
+
+namespace tracebench {
+namespace {
+
+using testing::ChildProcess;
+using testing::run_process;
+
+const std::string kTracebench = TRACEBENCH_BIN;
+const std::string kDemoServer = DEMO_SERVER_BIN;
+
+struct DemoServer {
+  std::unique_ptr<ChildProcess> proc;
+  std::string addr, debug_addr;
+  DemoServer() {
+    proc = std::make_unique<ChildProcess>(
+        std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
+    addr = proc->wait_for_line("listening on ");
+    debug_addr = proc->wait_for_line("debug listening on ");
+  }
+};
+
+std::string fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("tracebench-sizing-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// Short rounds: a run of 18 rounds takes about 15 s.
+std::vector<std::string> short_run(const DemoServer& s, const std::string& out, std::vector<std::string> extra) {
+  std::vector<std::string> a = {kTracebench, "run",      "--target", s.addr,   "--pprof",  s.debug_addr,
+                                "--path",    "/api",     "--duration", "1.8s", "--rounds", "6",
+                                "--warmup",  "500ms",    "--settle", "100ms",  "--connections", "8",
+                                "--out",     out,        "--no-progress"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+TEST(VerifyWindow, AchievesTheWantedWindowWithinOneGeneration) {
+  DemoServer server;
+  const std::string out = fresh_dir("verify");
+  auto r = run_process(short_run(server, out, {"--verify-window", "3s"}), 110);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("verification of the 3 s window on the real runtime: verified"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MaxBytes: "), std::string::npos) << r.out;
+  const auto j = read_json(out + "/result.json");
+  ASSERT_TRUE(j["recommendations"]["rate"].is_object()) << j["recommendations"].dump(2);
+  EXPECT_EQ(j["recommendations"]["flight_recorder"].size(), 5u);
+  const auto& v = j["verification"];
+  ASSERT_EQ(v["status"], "verified") << v.dump(2);
+  ASSERT_FALSE(v["attempts"].empty());
+  ASSERT_LE(v["attempts"].size(), 3u);
+  const auto& last = v["attempts"].back();
+  const double achieved = last["achieved_window_s"];
+  // The recorder keeps whole ~1 s generations: the window a snapshot holds is the wanted
+  // one within a generation below, and bounded by MinAge (2 × window) plus one above.
+  EXPECT_GE(achieved, 3.0 - 1.0) << v.dump(2);
+  EXPECT_GE(achieved, 3.0 - 0.05) << v.dump(2);  // "verified" means reached
+  EXPECT_LE(achieved, 6.0 + 1.0) << v.dump(2);
+  EXPECT_GE(last["generations"].get<int>(), 3) << v.dump(2);
+  EXPECT_DOUBLE_EQ(last["min_age_s"].get<double>(), 6.0);
+  EXPECT_EQ(v["final_max_bytes"], last["max_bytes"]);
+  EXPECT_GE(v["final_max_bytes"].get<double>(), v["initial_max_bytes"].get<double>());
+  EXPECT_TRUE(v["reason"].get<std::string>().rfind("recommend MinAge 6 s, MaxBytes ", 0) == 0) << v["reason"];
+}
+
+TEST(Size, FromARealResultTimesBothReadersOnAKeptTrace) {
+  DemoServer server;
+  const std::string out = fresh_dir("size");
+  auto r = run_process(short_run(server, out, {"--modes", "off,trace", "--keep-traces"}), 90);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  auto s = run_process({kTracebench, "size", out + "/result.json", "--window", "10s", "--file-budget", "20MB",
+                        "--budget", "2%", "--json", out + "/size.json"},
+                       150);
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  EXPECT_NE(s.out.find("MinAge:   20 * time.Second,"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("fr.SetPeriod(20 * time.Second)"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("/debug/pprof/trace?seconds=N"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("overhead against a 2% budget"), std::string::npos) << s.out;
+  const auto j = read_json(out + "/size.json");
+  ASSERT_EQ(j["flight_recorder"].size(), 1u);
+  EXPECT_GT(j["flight_recorder"][0]["max_bytes"].get<double>(), j["rate"]["upper_bytes_per_s"].get<double>() * 11);
+  ASSERT_EQ(j["capture_windows"].size(), 1u);
+  EXPECT_GT(j["capture_windows"][0]["seconds"].get<double>(), 0);
+  bool reader = false;
+  for (const auto& p : j["parse_speeds"]) reader = reader || (p["tool"] == "tracebench" && p["mb_per_s"] > 0);
+  EXPECT_TRUE(reader) << j["parse_speeds"].dump(2);
+  // go tool trace is timed when Go is installed; otherwise the reason is given.
+  bool go = false;
+  for (const auto& p : j["parse_speeds"]) go = go || p["tool"] == "go tool trace";
+  if (std::filesystem::exists("/usr/local/go/bin/go")) {
+    EXPECT_TRUE(go) << j.dump(2);
+  }
+  for (const auto& c : j["capture_windows"])
+    for (const auto& o : c["open"]) EXPECT_GT(o["expected_seconds"].get<double>(), 0);
+  EXPECT_FALSE(j["overhead"]["modes"].empty());
+}
+
+TEST(Size, FromAGivenRate) {
+  auto s = run_process({kTracebench, "size", "--bytes-per-sec", "2MiB/s", "--window", "10s"}, 30);
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  // 2 MiB/s × 1.25 assumed spread × 11 s = 27.5 MiB → 28 MiB.
+  EXPECT_NE(s.out.find("MaxBytes: 28 << 20, // 28 MiB"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("(given)"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("the time to open a capture is unknown"), std::string::npos) << s.out;
+}
+
+TEST(Size, BadInputIsAClearError) {
+  const std::string dir = fresh_dir("bad");
+  write_file(dir + "/not.json", "hello");
+  write_file(dir + "/v2.json", R"({"schema": "tracebench.run/v2"})");
+  write_file(dir + "/other.json", R"({"rounds": []})");
+  write_file(dir + "/sweep.json", R"({"schema": "tracebench.sweep/v1"})");
+  write_file(dir + "/notrace.json", R"({"schema": "tracebench.run/v1", "modes": {"off": {}}, "rounds": []})");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{}, "give a run result"},
+      {{dir + "/missing.json"}, "cannot read '" + dir + "/missing.json'"},
+      {{dir + "/not.json"}, "is not JSON"},
+      {{dir + "/v2.json"}, "schema \"tracebench.run/v2\" is another version of the run result; this tracebench reads "
+                           "tracebench.run/v1"},
+      {{dir + "/other.json"}, "no \"schema\" field: not a tracebench result"},
+      {{dir + "/sweep.json"}, "is a sweep result"},
+      {{dir + "/notrace.json"}, "has no measured trace rate"},
+      {{"--bytes-per-sec", "3MiB", "--window", "0s"}, "--window 0s is out of range: expected 1s to 1h"},
+      {{"--bytes-per-sec", "3MiB", "--window", "-5s"}, "--window: "},
+      {{"--bytes-per-sec", "3MiB", "--window", "48h"}, "--window 48h is out of range"},
+      {{"--bytes-per-sec", "3MiB", "--file-budget", "0"}, "--file-budget 0 is out of range: expected 64KiB to 100GB"},
+      {{"--bytes-per-sec", "3MiB", "--file-budget", "5TB"}, "--file-budget 5TB is out of range"},
+      {{"--bytes-per-sec", "3MiB", "--budget", "0%"}, "--budget 0% is out of range"},
+      {{"--bytes-per-sec", "3MiB", "--budget", "250%"}, "--budget 250% is out of range"},
+      {{"--bytes-per-sec", "3MiB", "--budget", "lots"}, "--budget: bad budget 'lots'"},
+      {{"--bytes-per-sec", "0"}, "--bytes-per-sec 0 is out of range"},
+      {{dir + "/v2.json", "--bytes-per-sec", "3MiB"}, "not both"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {kTracebench, "size"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run_process(argv, 30);
+    EXPECT_EQ(r.exit_code, 1) << c.message << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << "want: " << c.message << "\ngot: " << r.err;
+  }
+}
+
+TEST(Sweep, FitsBytesPerSecondAgainstLoadAndPredictsBeyondIt) {
+  DemoServer server;
+  const std::string out = fresh_dir("sweep");
+  auto r = run_process({kTracebench, "sweep", "--target", server.addr, "--pprof", server.debug_addr, "--path", "/api",
+                        "--rates", "400,800,1600", "--connections", "16", "--modes", "off,trace", "--duration", "1.2s",
+                        "--rounds", "6", "--warmup", "300ms", "--settle", "100ms", "--production-rate", "3200",
+                        "--out", out, "--no-progress"},
+                       150);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("model: trace bytes/s = "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("at 3200 req/s (EXTRAPOLATED)"), std::string::npos) << r.out;
+  const auto j = read_json(out + "/sweep.json");
+  EXPECT_EQ(j["schema"], "tracebench.sweep/v1");
+  ASSERT_EQ(j["levels"].size(), 3u);
+  for (const auto& l : j["levels"]) {
+    EXPECT_EQ(l["status"], "measured") << l.dump(2);
+    EXPECT_TRUE(std::filesystem::exists(out + "/" + l["result"].get<std::string>()));
+    EXPECT_GT(l["trace_bytes_per_s"]["median"].get<double>(), 0);
+  }
+  const auto& m = j["model"]["bytes_per_s"];
+  ASSERT_TRUE(m.is_object()) << j["model"].dump(2);
+  EXPECT_EQ(m["n"], 3);
+  EXPECT_GT(m["bytes_per_request"].get<double>(), 0);  // more load, more trace
+  EXPECT_GE(m["r2"].get<double>(), 0);
+  EXPECT_LE(m["r2"].get<double>(), 1);
+  const auto& p = j["model"]["prediction"];
+  EXPECT_TRUE(p["extrapolated"].get<bool>());
+  EXPECT_GT(p["bytes_per_s"]["estimate"].get<double>(), j["levels"][2]["trace_bytes_per_s"]["median"].get<double>() * 0.5);
+  EXPECT_EQ(p["flight_recorder"].size(), 5u);
+}
+
+TEST(Sweep, ARateTheTargetCannotReachIsReportedAndNotFitted) {
+  DemoServer server;
+  const std::string out = fresh_dir("unreached");
+  auto r = run_process({kTracebench, "sweep", "--target", server.addr, "--pprof", server.debug_addr, "--path", "/api",
+                        "--rates", "300,600,60000", "--connections", "16", "--modes", "off,trace", "--duration",
+                        "1.2s", "--rounds", "6", "--warmup", "300ms", "--settle", "100ms", "--out", out,
+                        "--no-progress"},
+                       150);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("not reached: "), std::string::npos) << r.out;
+  const auto j = read_json(out + "/sweep.json");
+  ASSERT_EQ(j["levels"].size(), 3u);
+  EXPECT_EQ(j["levels"][2]["status"], "not_reached");
+  EXPECT_FALSE(j["levels"][2]["reached"].get<bool>());
+  EXPECT_EQ(j["model"]["levels_fitted"], nlohmann::json::array({0, 1}));
+}
+
+TEST(Sweep, BadLevelsAreClearErrors) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--target", "127.0.0.1:1"}, "a sweep needs levels"},
+      {{"--target", "127.0.0.1:1", "--rates", "1000"}, "a sweep needs at least two levels"},
+      {{"--target", "127.0.0.1:1", "--rates", "1000,0"}, "--rates: bad"},
+      {{"--target", "127.0.0.1:1", "--rates", "1000,-5"}, "--rates: bad"},
+      {{"--target", "127.0.0.1:1", "--rates", "1000,1000"}, "listed twice"},
+      {{"--target", "127.0.0.1:1", "--connections", "8,0.5"}, "--connections: bad level '0.5'"},
+      {{"--target", "127.0.0.1:1", "--rate", "100"}, "--rate: a sweep takes its rates as levels"},
+      {{"--target", "127.0.0.1:1", "--rates", "1,2", "--production-rate", "0"}, "--production-rate 0"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {kTracebench, "sweep"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run_process(argv, 30);
+    EXPECT_EQ(r.exit_code, 1) << c.message << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << "want: " << c.message << "\ngot: " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace tracebench

@@ -1,0 +1,168 @@
+// The sizing arithmetic, and a simulation of the flight recorder's ring (the pruning of
+// Go 1.26 src/runtime/trace/recorder.go endGeneration) showing that the recommended
+// MaxBytes holds the wanted window.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sizing/flight_recorder_size.h"
+#include "sizing/quantity_text.h"
+
+namespace tracebench::sizing {
+namespace {
+
+constexpr std::uint64_t kKiB = 1024, kMiB = 1024 * 1024;
+
+TEST(FriendlySize, IsTheSmallestQuarterOctaveStepAtOrAbove) {
+  EXPECT_EQ(friendly_size_up(0), 64 * kKiB);
+  EXPECT_EQ(friendly_size_up(1), 64 * kKiB);
+  EXPECT_EQ(friendly_size_up(64 * kKiB), 64 * kKiB);
+  EXPECT_EQ(friendly_size_up(64 * kKiB + 1), 80 * kKiB);
+  EXPECT_EQ(friendly_size_up(1 * kMiB), 1 * kMiB);
+  EXPECT_EQ(friendly_size_up(1 * kMiB + 1), 1280 * kKiB);  // 1.25 MiB
+  EXPECT_EQ(friendly_size_up(27.5e6), 28 * kMiB);
+  EXPECT_EQ(friendly_size_up(30.1e6), 32 * kMiB);
+  EXPECT_EQ(friendly_size_up(33 * kMiB), 40 * kMiB);
+  EXPECT_EQ(friendly_size_up(100 * kMiB), 112 * kMiB);
+}
+
+TEST(FriendlySize, NeverBelowAndAtMostAQuarterAbove) {
+  for (double b = 70e3; b < 5e10; b *= 1.037) {
+    const auto s = static_cast<double>(friendly_size_up(b));
+    ASSERT_GE(s, b);
+    ASSERT_LE(s, b * 1.25 + 1) << b;
+  }
+}
+
+TEST(FlightRecorderSize, UpperRateTimesWindowPlusOneGeneration) {
+  const RateBasis rate{2e6, 2.5e6};
+  const FlightRecorderSize s = size_flight_recorder(rate, 10'000'000'000);
+  EXPECT_EQ(s.min_age_ns, 20'000'000'000);
+  EXPECT_DOUBLE_EQ(s.exact_bytes, 2.5e6 * 11);
+  EXPECT_EQ(s.max_bytes, 28 * kMiB);
+  EXPECT_NEAR(s.headroom, 28.0 * kMiB / 20e6, 1e-12);
+  EXPECT_NEAR(s.window_at_median_s, 28.0 * kMiB / 2e6, 1e-9);
+  EXPECT_EQ(s.expected_live_bytes, 28 * kMiB + 5'000'000);
+  EXPECT_EQ(s.expected_rss_high_bytes, 2 * s.expected_live_bytes);
+}
+
+TEST(FlightRecorderSize, WindowAtMedianIsCappedByMinAge) {
+  const FlightRecorderSize s = size_flight_recorder({1e6, 1e6}, 1'000'000'000);
+  EXPECT_EQ(s.max_bytes, 2 * kMiB);  // 2e6 → 2 MiB
+  EXPECT_DOUBLE_EQ(s.window_at_median_s, 2.0);
+}
+
+TEST(GoText, DurationsAndSizes) {
+  EXPECT_EQ(go_duration_expr(20'000'000'000), "20 * time.Second");
+  EXPECT_EQ(go_duration_expr(3'000'000'000), "3 * time.Second");
+  EXPECT_EQ(go_duration_expr(120'000'000'000), "2 * time.Minute");
+  EXPECT_EQ(go_duration_expr(7'200'000'000'000), "2 * time.Hour");
+  EXPECT_EQ(go_duration_expr(1'500'000'000), "1500 * time.Millisecond");
+  EXPECT_EQ(go_duration_expr(2'500), "2500 * time.Nanosecond");
+  EXPECT_EQ(go_size_expr(28 * kMiB), "28 << 20");
+  EXPECT_EQ(go_size_expr(1280 * kKiB), "1280 << 10");
+  EXPECT_EQ(go_size_expr(2048ull * kMiB), "2 << 30");
+  EXPECT_EQ(go_size_expr(1000), "1000");
+}
+
+TEST(GoText, SnippetsArePasteable) {
+  const FlightRecorderSize s = size_flight_recorder({2e6, 2.5e6}, 10'000'000'000);
+  const std::string rt = go_runtime_trace_snippet(s, "note");
+  EXPECT_NE(rt.find("// note\n"), std::string::npos);
+  EXPECT_NE(rt.find("trace.NewFlightRecorder(trace.FlightRecorderConfig{\n"), std::string::npos) << rt;
+  EXPECT_NE(rt.find("\tMinAge:   20 * time.Second,\n"), std::string::npos) << rt;
+  EXPECT_NE(rt.find("\tMaxBytes: 28 << 20, // 28 MiB\n"), std::string::npos) << rt;
+  EXPECT_NE(rt.find("fr.Start()"), std::string::npos);
+  const std::string x = go_x_exp_snippet(s, "note");
+  EXPECT_NE(x.find("golang.org/x/exp/trace"), std::string::npos);
+  EXPECT_NE(x.find("fr.SetPeriod(20 * time.Second)\n"), std::string::npos) << x;
+  EXPECT_NE(x.find("fr.SetSize(28 << 20) // 28 MiB\n"), std::string::npos) << x;
+  EXPECT_EQ(agent_start_query(s), "start?min_age=20s&max_bytes=28MiB");
+}
+
+TEST(CaptureWindow, StaysUnderTheBudgetAtTheUpperRate) {
+  const RateBasis rate{2e6, 2.5e6};
+  CaptureWindow w = capture_window_for_budget(rate, 50'000'000);
+  EXPECT_DOUBLE_EQ(w.seconds, 20.0);  // exactly 50 MB / 2.5 MB/s, not rounded down to 19
+  EXPECT_DOUBLE_EQ(w.expected_bytes, 40e6);
+  EXPECT_DOUBLE_EQ(w.upper_bytes, 50e6);
+  w = capture_window_for_budget(rate, 10'000'000);
+  EXPECT_DOUBLE_EQ(w.seconds, 4.0);
+  w = capture_window_for_budget(rate, 4'000'000);  // 1.6 s: tenths below 2 s
+  EXPECT_DOUBLE_EQ(w.seconds, 1.6);
+  w = capture_window_for_budget(rate, 100'000);  // 0.04 s: not possible
+  EXPECT_DOUBLE_EQ(w.seconds, 0.0);
+}
+
+TEST(QuantityText, Units) {
+  EXPECT_EQ(binary_size_text(28 * kMiB), "28 MiB");
+  EXPECT_EQ(binary_size_text(1280 * kKiB), "1.25 MiB");
+  EXPECT_EQ(binary_size_text(512), "512 B");
+  EXPECT_EQ(decimal_size_text(50e6), "50 MB");
+  EXPECT_EQ(decimal_size_text(6.75e6), "6.75 MB");
+  EXPECT_EQ(rate_text(2.5 * kMiB), "2.5 MiB/s");
+  EXPECT_EQ(seconds_text(10), "10 s");
+  EXPECT_EQ(seconds_text(0.25), "250 ms");
+  EXPECT_EQ(seconds_text(120), "2 min");
+}
+
+// The ring of runtime/trace's recorder, generation by generation: after each generation the
+// ring is rebuilt from the newest back, adding an older one while the total so far is
+// <= MaxBytes and the oldest kept is no older than MinAge (recorder.go endGeneration). A
+// snapshot first closes the generation being written (WriteTo's traceAdvance).
+struct Generation {
+  double start_s, bytes;
+};
+
+double snapshot_window(double rate, double fixed_fraction, double phase_s, std::uint64_t max_bytes, double min_age_s) {
+  const double gen_bytes = rate * 1.0;               // 1 s generations at this rate
+  const double fixed = fixed_fraction * gen_bytes;   // statuses and tables, per generation
+  const double variable_per_s = gen_bytes - fixed;
+  std::vector<Generation> ring;
+  auto end_generation = [&](Generation active, double now) {
+    std::vector<Generation> next = {active};
+    double size = active.bytes;
+    for (auto it = ring.rbegin(); it != ring.rend(); ++it) {
+      if (size > static_cast<double>(max_bytes) || now - next.back().start_s > min_age_s) break;
+      size += it->bytes;
+      next.push_back(*it);
+    }
+    std::reverse(next.begin(), next.end());
+    ring = next;
+  };
+  const int full = static_cast<int>(min_age_s) + 40;  // long past filling
+  for (int g = 0; g < full; ++g) end_generation({double(g), fixed + variable_per_s}, g + 1.0);
+  const double now = full + phase_s;
+  end_generation({double(full), fixed + variable_per_s * phase_s}, now);
+  return now - ring.front().start_s;
+}
+
+TEST(RingSimulation, RecommendedMaxBytesHoldsTheWindowAtRatesUpToTheUpperRate) {
+  for (double window_s : {1.0, 5.0, 10.0, 30.0, 60.0}) {
+    const RateBasis basis{2e6, 3e6};
+    const FlightRecorderSize s = size_flight_recorder(basis, static_cast<std::int64_t>(window_s * 1e9));
+    for (double rate : {1e6, 2e6, 2.9e6, 3e6}) {
+      for (double fixed : {0.0, 0.3, 1.0}) {
+        for (double phase : {0.001, 0.25, 0.5, 0.999}) {
+          const double w = snapshot_window(rate, fixed, phase, s.max_bytes, 2 * window_s);
+          EXPECT_GE(w, window_s) << "window " << window_s << " rate " << rate << " fixed " << fixed << " phase " << phase;
+          // Never more than MinAge plus a generation and the partial one.
+          EXPECT_LE(w, 2 * window_s + 2.0);
+        }
+      }
+    }
+  }
+}
+
+TEST(RingSimulation, AboveTheUpperRateTheWindowShrinksInProportion) {
+  const FlightRecorderSize s = size_flight_recorder({2e6, 2e6}, 10'000'000'000);
+  const double w = snapshot_window(4e6, 0.0, 0.5, s.max_bytes, 20);
+  EXPECT_LT(w, 10.0);
+  EXPECT_GT(w, static_cast<double>(s.max_bytes) / 4e6 - 1.0);
+}
+
+}  // namespace
+}  // namespace tracebench::sizing
