@@ -9,6 +9,7 @@ packages=(
   libboost-program-options-dev libboost-math-dev
   libcpp-httplib-dev libfmt-dev nlohmann-json3-dev
   libgnuplot-iostream-dev gnuplot-nox
+  libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev zlib1g-dev chromium
   wrk hey clang libclang-rt-14-dev
 )
 

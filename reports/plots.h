@@ -1,0 +1,48 @@
+#pragma once
+// The report's pictures, drawn by gnuplot (gnuplot-iostream drives it through a pipe) as SVG
+// (inlined into the HTML) and PNG (linked from the Markdown). Only the result model is read.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/document.h"
+
+namespace tracebench::reports {
+
+// What a plot shows, and whether the result has the data for it. The document builder places
+// a PlotRef for every spec returned; the drawer draws the same list.
+struct PlotSpec {
+  std::string name;  // file stem, also the HTML anchor "plot-<name>"
+  std::string title;
+  std::string caption;
+};
+
+// The plots a run result has data for, in report order: latency_spectrum, rounds_throughput,
+// rounds_cpu, trace_rate, trace_event_mix, flight_recorder. Never throws; a plot without data is left out.
+std::vector<PlotSpec> run_plot_specs(const nlohmann::json& result);
+
+struct PlotOptions {
+  // The gnuplot program. "" means $TRACEBENCH_GNUPLOT when set, else "gnuplot" on PATH.
+  std::string gnuplot;
+  // How the Markdown links a PNG: prefix + name + ".png" (e.g. "plots/").
+  std::string png_link_prefix = "plots/";
+};
+
+struct PlotOutcome {
+  PlotSet plots;                      // images drawn; missing_reason set when none could be
+  std::vector<std::string> warnings;  // one line per problem (gnuplot missing: which package)
+};
+
+// The gnuplot executable that `configured` (see PlotOptions::gnuplot) resolves to, or "" when
+// there is none.
+std::string find_gnuplot(const std::string& configured);
+
+// Draws every plot of run_plot_specs(result) into dir (created when missing) as <name>.svg and
+// <name>.png, one gnuplot process per plot. Never throws for gnuplot trouble: a plot that
+// fails is reported in warnings (with gnuplot's first error line) and left out of the set.
+// Throws std::runtime_error naming dir when it cannot be created.
+PlotOutcome draw_run_plots(const nlohmann::json& result, const std::string& dir, const PlotOptions& options);
+
+}  // namespace tracebench::reports

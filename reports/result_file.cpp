@@ -1,0 +1,115 @@
+#include "reports/result_file.h"
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace tracebench::reports {
+namespace {
+
+using nlohmann::json;
+
+std::string type_name(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+// nlohmann's what() starts with "[json.exception.parse_error.101] parse error at line 1,
+// column 5: "; the part after the position is what went wrong.
+std::string parse_detail(const json::parse_error& e) {
+  std::string what = e.what();
+  if (auto colon = what.find(": ", what.find("column")); colon != std::string::npos) return what.substr(colon + 2);
+  return what;
+}
+
+void expect_type(const json& result, const char* key, bool (json::*is)() const noexcept, const char* expected,
+                 const std::string& source, bool required) {
+  auto it = result.find(key);
+  if (it == result.end()) {
+    if (required)
+      throw ResultError(fmt::format("{}: a {} result has no \"{}\" (expected {}); the file is not a complete result",
+                                    source, kRunSchema, key, expected));
+    return;
+  }
+  if (!((*it).*is)())
+    throw ResultError(fmt::format("{}: \"{}\" is {}, expected {}", source, key, type_name(*it), expected));
+}
+
+}  // namespace
+
+json parse_result(const std::string& text, const std::string& source) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ResultError(fmt::format("{} is empty: expected a tracebench result (result.json written by tracebench run)",
+                                  source));
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    if (e.byte >= text.size())
+      throw ResultError(fmt::format("{} is truncated: the JSON ends at byte {} in the middle of a value ({}); "
+                                    "was it copied or written while a run was still going?",
+                                    source, text.size(), parse_detail(e)));
+    throw ResultError(fmt::format("{} is not JSON: {} at byte {}; expected a tracebench result", source,
+                                  parse_detail(e), e.byte));
+  }
+  if (!j.is_object())
+    throw ResultError(fmt::format("{} holds {}, not a tracebench result (expected an object with \"schema\": \"{}\")",
+                                  source, type_name(j), kRunSchema));
+  return j;
+}
+
+json load_result(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ResultError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw ResultError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  return parse_result(buf.str(), fmt::format("'{}'", path));
+}
+
+ResultKind classify_result(const json& result, const std::string& source) {
+  if (!result.is_object())
+    throw ResultError(fmt::format("{} holds {}, not a tracebench result", source, type_name(result)));
+  auto it = result.find("schema");
+  if (it == result.end())
+    throw ResultError(fmt::format("{} is not a tracebench result: it has no \"schema\" key (expected \"{}\", "
+                                  "as written by tracebench run)",
+                                  source, kRunSchema));
+  if (!it->is_string())
+    throw ResultError(fmt::format("{} is not a tracebench result: \"schema\" is {}, expected the string \"{}\"",
+                                  source, type_name(*it), kRunSchema));
+  const std::string schema = it->get<std::string>();
+  if (schema == kSweepSchema) return ResultKind::kSweep;
+  if (schema != kRunSchema) {
+    if (schema.rfind("tracebench.run/", 0) == 0)
+      throw ResultError(fmt::format("{} has schema \"{}\", a version of the run result this tracebench does not "
+                                    "read (it reads \"{}\"); re-render it with the tracebench that wrote it",
+                                    source, schema, kRunSchema));
+    if (schema.rfind("tracebench.", 0) == 0)
+      throw ResultError(fmt::format("{} has schema \"{}\": unsupported by tracebench report (it renders \"{}\")",
+                                    source, schema, kRunSchema));
+    throw ResultError(fmt::format("{} is not a tracebench result: its schema is \"{}\" (expected \"{}\")", source,
+                                  schema, kRunSchema));
+  }
+  expect_type(result, "modes", &json::is_object, "an object of modes", source, true);
+  expect_type(result, "comparisons", &json::is_array, "an array", source, false);
+  expect_type(result, "noise_floor", &json::is_array, "an array", source, false);
+  expect_type(result, "rounds", &json::is_array, "an array", source, false);
+  expect_type(result, "context", &json::is_object, "an object", source, false);
+  expect_type(result, "config", &json::is_object, "an object", source, false);
+  expect_type(result, "warnings", &json::is_array, "an array of lines", source, false);
+  expect_type(result, "invalid_reasons", &json::is_array, "an array of lines", source, false);
+  for (const auto& [mode, m] : result["modes"].items())
+    if (!m.is_object())
+      throw ResultError(fmt::format("{}: \"modes\".\"{}\" is {}, expected an object", source, mode, type_name(m)));
+  return ResultKind::kRun;
+}
+
+}  // namespace tracebench::reports
