@@ -67,6 +67,13 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; padding-bottom
   body { font-size: 14px; }
   th, td { padding: .2rem .4rem; }
   h1 { font-size: 1.3rem; }
+  /* The headline figures stack instead of scrolling: one block per mode. */
+  #verdict table, #verdict tbody, #verdict tr, #verdict td { display: block; }
+  #verdict thead { display: none; }
+  #verdict tr { border-bottom: 1px solid var(--line); padding: .3rem 0; }
+  #verdict td { border: 0; padding: .05rem .2rem; min-width: 0; }
+  #verdict td:first-child { font-weight: 600; }
+  #verdict td + td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 400; }
 }
 @media print {
   body { font-size: 10pt; }
@@ -127,7 +134,8 @@ std::string table_html(const Table& t) {
     out += "<tr>";
     for (std::size_t c = 0; c < cols; ++c) {
       const Cell cell = c < row.size() ? row[c] : Cell("");
-      out += "<td" + cell_class(align(c), cell.tone) + ">" + esc(cell.text) + "</td>";
+      const std::string label = has_header && !t.header[c].empty() ? " data-label=\"" + esc(t.header[c]) + "\"" : "";
+      out += "<td" + cell_class(align(c), cell.tone) + label + ">" + esc(cell.text) + "</td>";
     }
     out += "</tr>\n";
   }

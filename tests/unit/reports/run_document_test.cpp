@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "reports/render.h"
 #include "reports/writers.h"
 
@@ -177,6 +179,57 @@ TEST(RunDocument, JsonFormatCarriesTheVerdictAndEverySection) {
   EXPECT_EQ(j["sections"].size(), 8u);
   EXPECT_EQ(j["sections"][0]["id"], "verdict");
   EXPECT_EQ(j["sections"][0]["blocks"][0]["type"], "callout");
+}
+
+}  // namespace
+}  // namespace tracebench::reports
+
+namespace tracebench::reports {
+namespace {
+
+// Every value of a real result, one at a time, replaced by one of another type: the report
+// and the plot data still build (a result is read tolerantly; only the schema check throws).
+TEST(RunDocument, AnyValueOfTheWrongTypeIsToleratedNotFatal) {
+  const nlohmann::json full = fixture("run_full");
+  std::vector<nlohmann::json::json_pointer> paths;
+  std::function<void(const nlohmann::json&, const nlohmann::json::json_pointer&)> walk =
+      [&](const nlohmann::json& j, const nlohmann::json::json_pointer& at) {
+        paths.push_back(at);
+        if (j.is_object()) {
+          for (const auto& [k, v] : j.items()) walk(v, at / k);
+        } else if (j.is_array()) {
+          const std::string last = at.empty() ? "" : at.back();
+          if (last == "latency_spectrum") return;  // 70 pairs alike
+          const std::size_t n = last == "rounds" ? 2 : j.size();
+          for (std::size_t i = 0; i < n && i < j.size(); ++i) walk(j[i], at / i);
+        }
+      };
+  walk(full, nlohmann::json::json_pointer());
+  ASSERT_GT(paths.size(), 500u);
+  auto other = [](const nlohmann::json& v) -> nlohmann::json {
+    if (v.is_number()) return "x";
+    if (v.is_string()) return 1;
+    if (v.is_object()) return nlohmann::json::array({1});
+    if (v.is_array()) return nlohmann::json::object({{"a", 1}});
+    if (v.is_boolean()) return "yes";
+    return nlohmann::json::object();
+  };
+  for (const auto& p : paths) {
+    if (p.empty()) continue;
+    nlohmann::json r = full;
+    r[p] = other(r[p]);
+    SCOPED_TRACE(p.to_string());
+    try {
+      classify_result(r, "mutated");
+    } catch (const ResultError&) {
+      continue;  // the few keys whose type the schema check guards
+    }
+    EXPECT_NO_THROW({
+      const Document d = build_run_document(r);
+      (void)write_text(d);
+      (void)run_plot_specs(r);
+    });
+  }
 }
 
 }  // namespace

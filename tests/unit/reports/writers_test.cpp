@@ -76,7 +76,7 @@ TEST(HtmlWriter, EscapesTextAndMarksTones) {
   const std::string out = write_html(sample());
   EXPECT_NE(out.find("<h1>t &lt;&amp;&gt; &quot;q&quot;</h1>"), std::string::npos);
   EXPECT_NE(out.find("<section id=\"first\">"), std::string::npos);
-  EXPECT_NE(out.find("<td class=\"r bad\">127.5 µs</td>"), std::string::npos) << out;
+  EXPECT_NE(out.find("<td class=\"r bad\" data-label=\"value\">127.5 µs</td>"), std::string::npos) << out;
   EXPECT_NE(out.find("<strong>Label:</strong> text with *stars* and &lt;tags&gt;"), std::string::npos);
   EXPECT_NE(out.find("<div class=\"callout warn\">"), std::string::npos);
   EXPECT_NE(out.find("<a href=\"#second\">Second</a>"), std::string::npos);
