@@ -210,6 +210,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     try {
       for (const auto& w : reports::write_run_reports(j, o.out_dir)) fmt::print("warning: {}\n", w);
+      fmt::print("report: {}/report.html, {}/report.md\n", o.out_dir, o.out_dir);
     } catch (const std::exception& e) {
       fmt::print(stderr, "tracebench run: {}\n", e.what());
       code = kExitRunFailed;
