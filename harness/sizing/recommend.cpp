@@ -375,6 +375,7 @@ std::string format_recommendations(const json& rec, const json& verification) {
     std::string header = fmt::format("  {:<9} {:>8} {:>22}", "budget", "seconds", "file (median .. most)");
     for (const auto& t : tools) header += fmt::format(" {:>16}", "open: " + t);
     out << header << "\n";
+    bool any_extrapolated = false;
     for (const auto& c : caps) {
       if (d(c, "seconds") <= 0) {
         out << fmt::format("  {:<9} {:>8}   0.1 s already exceeds it at the highest rate\n",
@@ -389,7 +390,10 @@ std::string format_recommendations(const json& rec, const json& verification) {
         std::string cell = "-";
         for (const auto& o : field(c, "open"))
           if (o.value("tool", "") == t)
+          {
             cell = seconds_text(d(o, "expected_seconds")) + (o.value("extrapolated", false) ? "*" : "");
+            any_extrapolated = any_extrapolated || o.value("extrapolated", false);
+          }
         line += fmt::format(" {:>16}", cell);
       }
       out << line << "\n";
@@ -399,9 +403,11 @@ std::string format_recommendations(const json& rec, const json& verification) {
       if (field(s, "file_bytes").is_number())
         out << fmt::format(" (measured on {}, {})", decimal_size_text(d(s, "file_bytes")),
                            field(s, "seconds").is_number() ? seconds_text(d(s, "seconds")) : std::string("?"));
+      else if (field(s, "basis").is_string())
+        out << " (" << field(s, "basis").get<std::string>() << ")";
       out << "\n";
     }
-    if (!tools.empty()) out << "  * extrapolated linearly from a file under half that size\n";
+    if (any_extrapolated) out << "  * extrapolated linearly from a file under half that size\n";
   }
   const json& ov = field(rec, "overhead");
   if (ov.is_object() && field(ov, "modes").is_array() && !field(ov, "modes").empty()) {
