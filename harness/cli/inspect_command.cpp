@@ -249,11 +249,14 @@ int inspect_command(const std::vector<std::string>& args) {
   po::options_description visible("");
   bool json = false, keep_going = false, wire = false, counts_only = false;
   std::size_t top = 10, kinds = 15;
+  unsigned threads = 2;
   visible.add_options()("help,h", "print this help")("json", po::bool_switch(&json), "print the summary as JSON")(
       "keep-going", po::bool_switch(&keep_going),
       "count bad records (by kind, with the first offset) and read on, instead of stopping at the first")(
       "top", po::value(&top)->default_value(10), "goroutines and start functions to list")(
       "kinds", po::value(&kinds)->default_value(15), "event kinds to list (by bytes)")(
+      "threads", po::value(&threads)->default_value(2),
+      "1: read on one thread; 2: interpret one generation while the next is framed")(
       "counts-only", po::bool_switch(&counts_only),
       "skip the goroutine and region/task/log analyses (faster; counts, span and rates only)")(
       "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit");
@@ -295,6 +298,7 @@ int inspect_command(const std::vector<std::string>& args) {
     options.strict = !keep_going;
     options.top_goroutines = top;
     options.goroutines = options.annotations = !counts_only;
+    options.threads = threads == 0 ? 1 : threads;
     tr::TraceSummary s = tr::analyze_file(path, options);
     auto diags = tr::diagnose(s);
     if (json) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <limits>
 #include <memory>
 
@@ -855,26 +856,64 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   TraceSummary s;
   s.path = path;
   s.version = read_header(source);
-  IssueCounts issues;
-  SummaryBuilder builder(options, s, issues);
-  Decoder<SummaryBuilder> decoder(s.version, options.strict, issues, builder);
-  Framer framer(source, s.version, options.strict, &issues);
+  // Bad records are counted per stage (framing and counting; interpretation), so the
+  // two threads never share a counter, and merged at the end.
+  IssueCounts framing_issues, analysis_issues;
+  SummaryBuilder builder(options, s, analysis_issues);
+  using Dec = Decoder<SummaryBuilder>;
+  Dec decoder(s.version, options.strict, framing_issues, builder);
+  Framer framer(source, s.version, options.strict, &framing_issues);
+  const bool pipelined = options.threads > 1 && source.stable_pointers();
+
+  // Generation N is finished (interpreted) on a helper thread while this thread
+  // prepares generation N+1; bytes are released once their generation is finished.
+  Dec::Prepared* in_flight = nullptr;
+  std::future<void> finishing;
+  std::uint64_t finished_through = 0;  // release up to here after the in-flight finish
+  std::string cut_before_any_batch;
+  std::uint64_t cut_offset = 0;
+  auto wait_for_finish = [&] {
+    if (finishing.valid()) finishing.get();  // rethrows its error
+    if (finished_through != 0) source.release(finished_through);
+  };
   FramedGeneration frame;
-  while (framer.next(frame)) {
-    if (!frame.batches.empty()) {
-      decoder.decode(source, frame, framer.exhausted());
-    } else if (frame.truncated && !s.truncated) {
-      // Cut inside the first batch of a generation: nothing to decode, but say so.
-      s.truncated = true;
-      s.truncated_offset = frame.truncated_offset;
-      s.truncation = frame.truncation;
-      issues.add(Issue::kTruncated, frame.truncated_offset, frame.truncation);
+  try {
+    while (framer.next(frame)) {
+      Dec::Prepared* next = nullptr;
+      if (!frame.batches.empty()) {
+        next = &decoder.prepare(source, frame, framer.exhausted());
+      } else if (frame.truncated && cut_before_any_batch.empty()) {
+        // Cut inside the first batch of a generation: nothing to decode, but say so.
+        cut_before_any_batch = frame.truncation;
+        cut_offset = frame.truncated_offset;
+      }
+      wait_for_finish();
+      in_flight = next;
+      finished_through = frame.end_offset;
+      if (in_flight != nullptr) {
+        if (pipelined)
+          finishing = std::async(std::launch::async, [&decoder, g = in_flight] { decoder.finish(*g); });
+        else
+          decoder.finish(*in_flight);
+      }
     }
-    source.release(frame.end_offset);
+    wait_for_finish();
+  } catch (...) {
+    // An error of an earlier generation (still finishing) comes first in the file.
+    if (finishing.valid()) finishing.get();
+    throw;
+  }
+  if (!cut_before_any_batch.empty() && !s.truncated) {
+    s.truncated = true;
+    s.truncated_offset = cut_offset;
+    s.truncation = cut_before_any_batch;
+    framing_issues.add(Issue::kTruncated, cut_offset, cut_before_any_batch);
   }
   builder.finish();
   s.bytes_read = framer.offset();
   s.file_bytes = source.size().value_or(framer.offset());
+  IssueCounts& issues = analysis_issues;
+  issues.merge(framing_issues);
   for (std::size_t i = 0; i < kIssueCount; ++i) {
     const auto issue = static_cast<Issue>(i);
     const IssueCount& c = issues.get(issue);

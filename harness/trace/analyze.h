@@ -13,7 +13,8 @@
 // by options (names, open regions/tasks) or bounded by live goroutines — never by
 // the file: a mapped file's pages are released generation by generation.
 //
-// Thread safety: the functions are reentrant; a summary is a plain value.
+// Thread safety: the functions are reentrant; a summary is a plain value. With
+// AnalyzeOptions::threads = 2 they use one helper thread besides the caller's.
 //
 // Errors: analyze_* throw IoError when the file cannot be read, and FormatError
 // (offset, what was expected, what was found) when it is not a readable trace: not
@@ -42,6 +43,11 @@ struct AnalyzeOptions {
   std::size_t max_names = 4096;       // distinct names kept (regions, tasks, categories, functions)
   std::size_t max_open_annotations = 1 << 20;  // open regions + tasks tracked at once
   std::size_t max_generation_stats = 100000;   // per-generation rows kept (the rest are summed)
+  // 1: everything on the calling thread (the default: no hidden threads, e.g. beside
+  // a load test). 2: while a helper thread interprets generation N (goroutines,
+  // regions, ...), the caller frames and counts generation N+1 (files and memory; a
+  // stream is always read in one thread). Results are identical.
+  unsigned threads = 1;
 };
 
 struct GenerationStats {

@@ -54,6 +54,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
+#include <vector>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -162,6 +164,28 @@ struct CpuSampleEvent {
   std::uint64_t offset = 0;
 };
 
+namespace detail {
+struct SpecialRef;
+
+// A growable array of SpecialRefs that, unlike std::vector::resize, does not
+// initialise the room it makes: the scanner writes it.
+class SpecialBuffer {
+ public:
+  std::size_t size() const { return size_; }
+  SpecialRef* data() { return data_.get(); }
+  const SpecialRef* data() const { return data_.get(); }
+  // Room for n more; returns where they go.
+  SpecialRef* reserve_more(std::size_t n);
+  void commit(std::size_t n) { size_ += n; }
+  void clear() { size_ = 0; }
+  void push_back(const SpecialRef& r);
+
+ private:
+  std::unique_ptr<SpecialRef[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+}  // namespace detail
+
 template <class Sink>
 class Decoder {
  public:
@@ -216,9 +240,24 @@ class Decoder {
   // Decodes one framed generation whose bytes are available in source. last: no
   // more generations follow (lets a pre-1.26 trace without its closing frequency
   // batch be reported as truncated rather than broken).
-  void decode(TraceSource& source, const FramedGeneration& frame, bool last);
+  void decode(TraceSource& source, const FramedGeneration& frame, bool last) { finish(prepare(source, frame, last)); }
 
-  const GenerationTables& tables() const { return tables_; }
+  // decode() in two stages, so that one thread can prepare generation N+1 while
+  // another finishes generation N:
+  //  - prepare: reads the structure (sync, tables, CPU samples) and frames and counts
+  //    every event, noting the special ones. Uses the decoder's clock and tables and
+  //    the IssueCounts given to the constructor; never the sink.
+  //  - finish: interprets the noted events (goroutine attribution, sink calls) and
+  //    ends the generation. Uses the thread states and the sink only.
+  // Generations must be finished in the order they were prepared, each finish after its
+  // prepare; at most two generations may be between prepare and finish (the decoder
+  // keeps two of everything a prepared generation holds, reused so that their memory
+  // is not allocated again for every generation), and their bytes must stay
+  // addressable until finished. The returned reference is valid until the prepare
+  // after next.
+  struct Prepared;
+  Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last);
+  void finish(Prepared& g);
 
  private:
   struct MState {
@@ -248,9 +287,9 @@ class Decoder {
   }
 
   void read_sync(TraceSource& source, const BatchRef& b, GenerationInfo& info, bool& have_freq);
-  void read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info);
-  void read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info);
-  void read_cpu_samples(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  void read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info, GenerationTables& tables);
+  void read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info, GenerationTables& tables);
+  void read_cpu_samples(TraceSource& source, const BatchRef& b, Prepared& g);
   // Per-batch state of goroutine attribution, touched only by special events.
   struct BatchState {
     const BatchRef* b = nullptr;
@@ -267,9 +306,9 @@ class Decoder {
     st.slice_events = 0;
   }
 
-  void read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info);
   template <bool kIntegralFactor>
-  void read_events_loop(TraceSource& source, const BatchRef& b, GenerationInfo& info);
+  void scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g);
+  void interpret_batch(const Prepared& g, std::size_t scanned);
   [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
                                         std::uint8_t type, int nargs, std::uint64_t ts);
   [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
@@ -284,29 +323,66 @@ class Decoder {
   std::array<std::uint8_t, 256> args_needed_{};  // arg prefix (dt included) to decode
   bool track_goroutines_ = false;
   bool build_actions_ = true;
-  bool check_ids_ = true;
   // What the loop does with an event after counting it: nothing (the common case),
   // one of the inline kinds, or handle_special.
   enum : std::uint8_t { kPlain, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy, kSpecial };
   std::array<std::uint8_t, 256> action_{};  // built from special_ and inline_kind_
   std::array<std::uint8_t, 256> inline_kind_{};
-  GenerationTables tables_;
+  GenerationTables tables_[2];  // two generations may be in flight
+  std::unique_ptr<Prepared> prepared_[2];
+  bool check_ids_now_ = true;
   TickConverter conv_;
   bool have_previous_freq_ = false;
   std::uint64_t generation_index_ = 0;
   IdMap<MState> ms_;
 };
 
+template <class Sink>
+struct Decoder<Sink>::Prepared {
+  GenerationInfo info;
+  std::vector<BatchRef> batches;  // the frame's
+  GenerationTables* tables = nullptr;
+  // One per scanned event batch, in file order, with its special events.
+  struct Scanned {
+    std::uint32_t batch = 0;           // index in batches
+    const std::uint8_t* base = nullptr;  // first payload byte
+    std::uint32_t end = 0;             // payload offset after the last framed event
+    std::uint32_t events = 0;          // events framed
+    std::size_t specials_end = 0;      // end of its SpecialRefs in specials
+  };
+  std::vector<Scanned> scanned;
+  detail::SpecialBuffer specials;
+  std::vector<CpuSampleEvent> cpu_samples;
+
+  // Empties it for the next generation, keeping the memory.
+  void reset() {
+    info = GenerationInfo{};
+    batches.clear();
+    scanned.clear();
+    specials.clear();
+    cpu_samples.clear();
+  }
+};
+
 // ---- implementation -------------------------------------------------------------
 
 template <class Sink>
-void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, bool last) {
+typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, const FramedGeneration& frame,
+                                                         bool last) {
   if (build_actions_) {
     for (unsigned t = 0; t < 256; ++t)
-      action_[t] = !special_[t] ? kPlain : inline_kind_[t] != kPlain ? inline_kind_[t] : kSpecial;
+      action_[t] = !special_[t]                ? std::uint8_t{kPlain}
+                   : inline_kind_[t] != kPlain ? inline_kind_[t]
+                                               : std::uint8_t{kSpecial};
     build_actions_ = false;
   }
-  GenerationInfo info;
+  std::unique_ptr<Prepared>& slot = prepared_[generation_index_ % 2];
+  if (!slot) slot = std::make_unique<Prepared>();
+  Prepared* const g = slot.get();
+  g->reset();
+  GenerationInfo& info = g->info;
+  g->batches = frame.batches;
+  g->tables = &tables_[generation_index_ % 2];
   info.index = generation_index_++;
   info.gen = frame.gen;
   info.begin_offset = frame.begin_offset;
@@ -352,16 +428,17 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
 
   // A cut-short generation lacks the tables written at its end: references into
   // them are then expected to dangle and are not reported.
-  check_ids_ = !info.truncated;
-  tables_.strings.clear();
-  tables_.stacks.clear();
+  check_ids_now_ = !info.truncated;
+  GenerationTables& tables = *g->tables;
+  tables.strings.clear();
+  tables.stacks.clear();
   for (const BatchRef& b : frame.batches)
-    if (b.kind == BatchKind::kStrings) read_strings(source, b, info);
+    if (b.kind == BatchKind::kStrings) read_strings(source, b, info, tables);
   for (const BatchRef& b : frame.batches)
-    if (b.kind == BatchKind::kStacks) read_stacks(source, b, info);
+    if (b.kind == BatchKind::kStacks) read_stacks(source, b, info, tables);
 
-  sink_.begin_generation(info, tables_);
-  for (const BatchRef& b : frame.batches) {
+  for (std::uint32_t i = 0; i < frame.batches.size(); ++i) {
+    const BatchRef& b = frame.batches[i];
     const auto padding = static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
     if (b.kind == BatchKind::kExperimental) {
       info.experimental_padding_bytes += padding;
@@ -371,13 +448,27 @@ void Decoder<Sink>::decode(TraceSource& source, const FramedGeneration& frame, b
     info.padding_bytes += padding;
     count(info, kEvEventBatch, 1, b.header_bytes);
     switch (b.kind) {
-      case BatchKind::kEvents: read_events(source, b, info); break;
-      case BatchKind::kCpuSamples: read_cpu_samples(source, b, info); break;
+      case BatchKind::kEvents:
+        if (conv_.int_factor() != 0)
+          scan_batch<true>(source, i, b, *g);
+        else
+          scan_batch<false>(source, i, b, *g);
+        break;
+      case BatchKind::kCpuSamples: read_cpu_samples(source, b, *g); break;
       default: break;  // sync and tables were read above (and counted there)
     }
   }
   if (frame.end_marker) count(info, kEvEndOfGeneration, 1, 1);
-  sink_.end_generation(info);
+  return *g;
+}
+
+template <class Sink>
+void Decoder<Sink>::finish(Prepared& g) {
+  sink_.begin_generation(g.info, *g.tables);
+  std::size_t cpu = 0;
+  for (std::size_t k = 0; k < g.scanned.size(); ++k) interpret_batch(g, k);
+  for (; cpu < g.cpu_samples.size(); ++cpu) sink_.cpu_sample(g.cpu_samples[cpu]);
+  sink_.end_generation(g.info);
 }
 
 template <class Sink>
@@ -441,7 +532,8 @@ void Decoder<Sink>::read_sync(TraceSource& source, const BatchRef& b, Generation
 }
 
 template <class Sink>
-void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info,
+                                 GenerationTables& tables) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvStrings byte
   const std::uint8_t* const end = base + b.payload_bytes;
@@ -456,7 +548,7 @@ void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b, Generat
         len <= kMaxStringBytes && len <= static_cast<std::uint64_t>(end - q)) {
       std::string_view s(reinterpret_cast<const char*>(q), static_cast<std::size_t>(len));
       p = q + len;
-      if (!tables_.strings.insert(id, s))
+      if (!tables.strings.insert(id, s))
         bad(Issue::kDuplicateStringId, at, "a unique string ID", fmt::format("string ID {} again (multiple strings with the same ID)", id));
       ++count;
       bytes += static_cast<std::uint64_t>(p - start);
@@ -474,7 +566,8 @@ void Decoder<Sink>::read_strings(TraceSource& source, const BatchRef& b, Generat
 }
 
 template <class Sink>
-void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info,
+                                GenerationTables& tables) {
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvStacks byte
   const std::uint8_t* const end = base + b.payload_bytes;
@@ -494,7 +587,7 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, Generati
     }
     p = q;
     StackRef s{ev.frames, static_cast<std::uint32_t>(ev.frame_bytes), static_cast<std::uint32_t>(ev.args[1])};
-    if (!tables_.stacks.insert(ev.args[0], s))
+    if (!tables.stacks.insert(ev.args[0], s))
       bad(Issue::kDuplicateStackId, at, "a unique stack ID",
           fmt::format("stack ID {} again (multiple stacks with the same ID)", ev.args[0]));
     // Every frame's function and file must name a string of this generation.
@@ -503,8 +596,8 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, Generati
     while (f < fend) {
       std::uint64_t v[4] = {0, 0, 0, 0};
       for (auto& x : v) f = read_uvarint(f, fend, x);  // validated by read_raw_event
-      if (check_ids_ && (tables_.strings.find(v[1]) == nullptr || tables_.strings.find(v[2]) == nullptr)) {
-        const bool func_bad = tables_.strings.find(v[1]) == nullptr;
+      if (check_ids_now_ && (tables.strings.find(v[1]) == nullptr || tables.strings.find(v[2]) == nullptr)) {
+        const bool func_bad = tables.strings.find(v[1]) == nullptr;
         bad(Issue::kUnknownStringId, at, fmt::format("{} string IDs of stack {} in the string table", func_bad ? "func" : "file", ev.args[0]),
             fmt::format("unknown string ID {}", func_bad ? v[1] : v[2]));
         break;
@@ -517,7 +610,8 @@ void Decoder<Sink>::read_stacks(TraceSource& source, const BatchRef& b, Generati
 }
 
 template <class Sink>
-void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, Prepared& g) {
+  GenerationInfo& info = g.info;
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* p = base + 1;  // the EvCPUSamples byte
   const std::uint8_t* const end = base + b.payload_bytes;
@@ -536,7 +630,7 @@ void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, Gen
       break;
     }
     p = q;
-    if (check_ids_ && ev.args[4] != 0 && tables_.stacks.find(ev.args[4]) == nullptr)
+    if (check_ids_now_ && ev.args[4] != 0 && g.tables->stacks.find(ev.args[4]) == nullptr)
       bad(Issue::kUnknownStackId, at, "a stack ID of this generation's stack table",
           fmt::format("stack ID {} for a CPU sample", ev.args[4]));
     CpuSampleEvent s;
@@ -546,7 +640,7 @@ void Decoder<Sink>::read_cpu_samples(TraceSource& source, const BatchRef& b, Gen
     s.g = ev.args[3];
     s.stack = ev.args[4];
     s.offset = at;
-    sink_.cpu_sample(s);
+    g.cpu_samples.push_back(s);
     timed(info, s.ts_ns, s.ts_ns, 1);
     ++count;
     bytes += ev.size;
@@ -629,14 +723,33 @@ inline constexpr NthEndTable kNthEnd{};
   return decode_valid_uvarint(p, end, v) ? v : 0;
 }
 
-// A special event found by the scanner: where it is, its time, and how many events of
-// the batch came before it.
+// A special event found by the scanner, in 16 bytes: its time, where it lies in its
+// batch's payload (batches are at most 64 KiB), and how many events of the batch
+// came before it.
 struct SpecialRef {
-  const std::uint8_t* start;
-  const std::uint8_t* end;
   std::uint64_t ts;
-  std::uint64_t index;
+  std::uint16_t start;  // payload offset of its type byte
+  std::uint16_t index;  // events of the batch before it
+  std::uint8_t size;    // wire bytes (at most 52)
+  std::uint8_t type;
 };
+static_assert(sizeof(SpecialRef) == 16);
+
+inline SpecialRef* SpecialBuffer::reserve_more(std::size_t n) {
+  if (size_ + n > capacity_) {
+    std::size_t cap = std::max<std::size_t>(capacity_ * 2, size_ + n);
+    std::unique_ptr<SpecialRef[]> bigger(new SpecialRef[cap]);  // default-initialised: not zeroed
+    if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_ * sizeof(SpecialRef));
+    data_ = std::move(bigger);
+    capacity_ = cap;
+  }
+  return data_.get() + size_;
+}
+
+inline void SpecialBuffer::push_back(const SpecialRef& r) {
+  *reserve_more(1) = r;
+  commit(1);
+}
 
 struct ScanResult {
   const std::uint8_t* p;  // where scanning stopped
@@ -658,7 +771,7 @@ template <bool kIntegralFactor, class Conv>
                                          const std::uint64_t factor, Counts* const counts,
                                          const std::int8_t* const nargs_of, const std::uint8_t* const action_of,
                                          const Conv& conv, SpecialRef* const out, const std::size_t capacity,
-                                         const std::uint64_t index_base) {
+                                         const std::uint64_t index_base, const std::uint8_t* const base) {
   std::uint64_t events = 0;
   std::size_t n = 0;
   while (p < fast_end) {
@@ -683,7 +796,8 @@ template <bool kIntegralFactor, class Conv>
     ++c.events;
     c.bytes += 1 + args_len;
     if (action_of[type] != 0) [[unlikely]] {
-      out[n] = {start, p, ts, index_base + events};
+      out[n] = {ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(index_base + events),
+                static_cast<std::uint8_t>(p - start), type};
       if (++n == capacity) {
         ++events;
         break;
@@ -738,32 +852,15 @@ void Decoder<Sink>::bad_event(const BatchRef&, std::uint64_t at, std::uint8_t ty
   }
 }
 
-// The hot loop. Per event: the type byte, its argument count from a table, the end
-// of its last varint from a 16-byte terminator mask and a table lookup, dt from the
-// first one or two bytes; arguments are decoded only for the few types someone reads
-// (GoStart/GoStop/GoBlock here, the rest in handle_special, out of line). The loop
-// keeps its state in locals so the compiler holds them in registers; it is compiled
-// twice, for integral ns-per-tick factors (every Linux trace) and for any factor.
-template <class Sink>
-void Decoder<Sink>::read_events(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
-  if (conv_.int_factor() != 0)
-    read_events_loop<true>(source, b, info);
-  else
-    read_events_loop<false>(source, b, info);
-}
-
+// Stage A for one event batch: frames and counts every event (scan_events does the
+// common ones), noting the special events for interpret_batch. Compiled for integral
+// ns-per-tick factors (every Linux trace) and for any factor.
 template <class Sink>
 template <bool kIntegralFactor>
-void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, GenerationInfo& info) {
+void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g) {
+  GenerationInfo& info = g.info;
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* const end = base + b.payload_bytes;
-  BatchState st;
-  st.b = &b;
-  st.base = base;
-  st.end = end;
-  st.slice_start = base;
-  if (b.m != kNoThread && track_goroutines_) st.cur_g = ms_.try_emplace(b.m).first->g;
-
   Counts* const counts = info.counts.data();
   const std::int8_t* const nargs_of = arg_counts_.data();
   const std::uint8_t* const action_of = action_.data();
@@ -780,95 +877,112 @@ void Decoder<Sink>::read_events_loop(TraceSource& source, const BatchRef& b, Gen
   if (b.payload_bytes > 1) read_uvarint(base + 1, end, first_dt);
   const std::uint64_t first_ts = ts + to_ns(first_dt);
 
+  detail::SpecialBuffer& specials = g.specials;
+  constexpr std::size_t kChunk = 256;  // room made for the scanner at a time
   const std::uint8_t* p = base;
   std::uint64_t n_events = 0;
-  std::uint64_t unattributed = 0;  // index of the first event not yet in a slice
   // Events starting before fast_end have 16 readable bytes after their type byte.
   const std::uint8_t* const fast_end = b.payload_bytes >= 17 ? end - 16 : base;
-  constexpr std::size_t kSpecials = 64;
-  detail::SpecialRef specials[kSpecials];
   while (p < end) {
-    std::size_t n_specials = 0;
     if (p < fast_end) {
+      detail::SpecialRef* const room = specials.reserve_more(kChunk);
       const detail::ScanResult r = detail::scan_events<kIntegralFactor>(
-          p, fast_end, ts, factor, counts, nargs_of, action_of, conv_, specials, kSpecials, n_events);
+          p, fast_end, ts, factor, counts, nargs_of, action_of, conv_, room, kChunk, n_events, base);
+      specials.commit(r.specials);
       p = r.p;
       ts = r.ts;
       n_events += r.events;
-      n_specials = r.specials;
+      if (r.specials == kChunk || p >= fast_end) continue;
     }
-    if (n_specials == 0 && p < end) {
-      // Nothing framed fast: near the batch end, long varints or a bad type. The
-      // checked path frames one event.
-      const std::uint8_t* const start = p;
-      const std::uint8_t type = *p;
-      const int nargs = nargs_of[type];
-      std::uint64_t dt = 0;
-      const std::uint8_t* next = detail::frame_event_checked(p, end, nargs, dt);
-      if (next == nullptr) {
-        bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
-        info.skipped_bytes += static_cast<std::uint64_t>(end - start);
+    // Near the batch end, long varints or a bad type: the checked path frames one.
+    const std::uint8_t* const start = p;
+    const std::uint8_t type = *p;
+    const int nargs = nargs_of[type];
+    std::uint64_t dt = 0;
+    const std::uint8_t* next = detail::frame_event_checked(p, end, nargs, dt);
+    if (next == nullptr) {
+      bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
+      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
+      break;
+    }
+    p = next;
+    ts += to_ns(dt);
+    Counts& c = counts[type];
+    ++c.events;
+    c.bytes += static_cast<std::uint64_t>(p - start);
+    if (action_of[type] != kPlain)
+      specials.push_back({ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(n_events),
+                          static_cast<std::uint8_t>(p - start), type});
+    ++n_events;
+  }
+  timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
+  g.scanned.push_back({index, base, static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(n_events),
+                       specials.size()});
+}
+
+// Stage B for one event batch: goroutine attribution and the special events, in order.
+template <class Sink>
+void Decoder<Sink>::interpret_batch(const Prepared& g, std::size_t k) {
+  const typename Prepared::Scanned& sb = g.scanned[k];
+  const BatchRef& b = g.batches[sb.batch];
+  const std::uint8_t* const base = sb.base;
+  const std::uint8_t* const action_of = action_.data();
+  const std::int8_t* const nargs_of = arg_counts_.data();
+  BatchState st;
+  st.b = &b;
+  st.base = base;
+  st.end = base + b.payload_bytes;
+  st.slice_start = base;
+  if (b.m != kNoThread && track_goroutines_) st.cur_g = ms_.try_emplace(b.m).first->g;
+  std::uint64_t unattributed = 0;  // index of the first event not yet in a slice
+  const detail::SpecialRef* ref = g.specials.data() + (k == 0 ? 0 : g.scanned[k - 1].specials_end);
+  const detail::SpecialRef* const refs_end = g.specials.data() + sb.specials_end;
+  for (; ref != refs_end; ++ref) {
+    const std::uint8_t* const start = base + ref->start;
+    const std::uint8_t* const stop = start + ref->size;
+    const std::uint8_t type = ref->type;
+    st.slice_events += ref->index + 1u - unattributed;  // this event and the plain ones before it
+    unattributed = ref->index + 1u;
+    switch (action_of[type]) {
+      case kInlineStart:  // GoStart: the event belongs to the goroutine it starts
+        --st.slice_events;
+        cut(st, start);
+        st.slice_events = 1;
+        st.cur_g = detail::nth_uvarint(start + 1, stop, 1);
+        break;
+      case kInlineLeave:  // GoStop, GoBlock: the event belongs to the goroutine leaving
+        cut(st, stop, detail::nth_uvarint(start + 1, stop, 2));
+        st.cur_g = kNoGoroutine;
+        break;
+      case kInlineCreate: {  // GoCreate, GoCreateBlocked: new_g, new_stack
+        std::uint64_t a[3] = {0, 0, 0};
+        const std::uint8_t* q = start + 1;
+        for (int i = 0; i < 3; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
+        sink_.goroutine_created(a[1], static_cast<std::int64_t>(ref->ts), a[2]);
         break;
       }
-      p = next;
-      ts += to_ns(dt);
-      Counts& c = counts[type];
-      ++c.events;
-      c.bytes += static_cast<std::uint64_t>(p - start);
-      if (action_of[type] != kPlain) specials[n_specials++] = {start, p, ts, n_events};
-      ++n_events;
-    }
-    // Interpret the special events of this stretch, in order.
-    for (std::size_t k = 0; k < n_specials; ++k) {
-      const detail::SpecialRef& ref = specials[k];
-      const std::uint8_t* const start = ref.start;
-      const std::uint8_t* const stop = ref.end;
-      const std::uint8_t type = *start;
-      st.slice_events += ref.index + 1 - unattributed;  // this event and the plain ones before it
-      unattributed = ref.index + 1;
-      switch (action_of[type]) {
-        case kInlineStart:  // GoStart: the event belongs to the goroutine it starts
-          --st.slice_events;
-          cut(st, start);
-          st.slice_events = 1;
-          st.cur_g = detail::nth_uvarint(start + 1, stop, 1);
-          break;
-        case kInlineLeave:  // GoStop, GoBlock: the event belongs to the goroutine leaving
-          cut(st, stop, detail::nth_uvarint(start + 1, stop, 2));
-          st.cur_g = kNoGoroutine;
-          break;
-        case kInlineCreate: {  // GoCreate, GoCreateBlocked: new_g, new_stack
-          std::uint64_t a[3] = {0, 0, 0};
-          const std::uint8_t* q = start + 1;
-          for (int i = 0; i < 3; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
-          sink_.goroutine_created(a[1], static_cast<std::int64_t>(ref.ts), a[2]);
-          break;
-        }
-        case kInlineDestroy:  // GoDestroy(Syscall): the event belongs to the goroutine ending
-          sink_.goroutine_destroyed(st.cur_g, static_cast<std::int64_t>(ref.ts));
-          cut(st, stop);
-          st.cur_g = kNoGoroutine;
-          break;
-        case kInlineUser: {  // tasks, regions, logs: up to three args after dt
-          std::uint64_t a[4] = {0, 0, 0, 0};
-          const std::uint8_t* q = start + 1;
-          while (*q >= 0x80) ++q;  // skip dt, known already
-          ++q;
-          const int n = type == kEvUserTaskBegin ? 3 : type == kEvUserTaskEnd ? 1 : 2;
-          for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
-          sink_.user_event(type, static_cast<std::int64_t>(ref.ts), st.cur_g, b.m,
-                           b.payload_offset + static_cast<std::uint64_t>(start - base), a[1], a[2], a[3]);
-          break;
-        }
-        default:
-          handle_special(st, start, stop, type, nargs_of[type], ref.ts);
+      case kInlineDestroy:  // GoDestroy(Syscall): the event belongs to the goroutine ending
+        sink_.goroutine_destroyed(st.cur_g, static_cast<std::int64_t>(ref->ts));
+        cut(st, stop);
+        st.cur_g = kNoGoroutine;
+        break;
+      case kInlineUser: {  // tasks, regions, logs: up to three args after dt
+        std::uint64_t a[4] = {0, 0, 0, 0};
+        const std::uint8_t* q = start + 1;
+        while (*q >= 0x80) ++q;  // skip dt, known already
+        ++q;
+        const int n = type == kEvUserTaskBegin ? 3 : type == kEvUserTaskEnd ? 1 : 2;
+        for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
+        sink_.user_event(type, static_cast<std::int64_t>(ref->ts), st.cur_g, b.m,
+                         b.payload_offset + static_cast<std::uint64_t>(start - base), a[1], a[2], a[3]);
+        break;
       }
+      default:
+        handle_special(st, start, stop, type, nargs_of[type], ref->ts);
     }
   }
-  const std::uint64_t run_events = n_events - unattributed;
-  st.slice_events += run_events;
-  if (track_goroutines_) cut(st, p);
-  timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
+  st.slice_events += sb.events - unattributed;
+  if (track_goroutines_) cut(st, base + sb.end);
   if (b.m != kNoThread && track_goroutines_) ms_.try_emplace(b.m).first->g = st.cur_g;
 }
 

@@ -70,6 +70,20 @@ void IssueCounts::add(Issue i, std::uint64_t offset, std::string_view detail) {
 
 void IssueCounts::add_n(Issue i, std::uint64_t n) { counts_[static_cast<std::size_t>(i)].count += n; }
 
+void IssueCounts::merge(const IssueCounts& other) {
+  for (std::size_t i = 0; i < kIssueCount; ++i) {
+    IssueCount& mine = counts_[i];
+    const IssueCount& theirs = other.counts_[i];
+    if (theirs.count == 0) continue;
+    if (mine.count == 0 || (!theirs.first_detail.empty() && theirs.first_offset < mine.first_offset) ||
+        mine.first_detail.empty()) {
+      mine.first_offset = theirs.first_offset;
+      mine.first_detail = theirs.first_detail;
+    }
+    mine.count += theirs.count;
+  }
+}
+
 std::uint64_t IssueCounts::total(Severity s) const {
   std::uint64_t n = 0;
   for (std::size_t i = 0; i < kIssueCount; ++i)

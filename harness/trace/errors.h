@@ -88,6 +88,8 @@ class IssueCounts {
   void add(Issue i, std::uint64_t offset, std::string_view detail);
   // Adds n occurrences without a detail (bulk counts at the end of a trace).
   void add_n(Issue i, std::uint64_t n);
+  // Adds another set's counts; the first occurrence kept is the one at the lower offset.
+  void merge(const IssueCounts& other);
   const IssueCount& get(Issue i) const { return counts_[static_cast<std::size_t>(i)]; }
   std::uint64_t total(Severity s) const;
 

@@ -40,6 +40,10 @@ class TraceSource {
 
   // Total size when known up front (regular files, memory); nullopt for streams.
   virtual std::optional<std::uint64_t> size() const = 0;
+
+  // True when pointers from at() stay valid across ensure() calls (until release()),
+  // so that one thread may read a generation while another frames the next.
+  virtual bool stable_pointers() const { return false; }
 };
 
 class MemorySource final : public TraceSource {
@@ -49,6 +53,7 @@ class MemorySource final : public TraceSource {
   const std::uint8_t* at(std::uint64_t offset) const override { return bytes_.data() + offset; }
   void release(std::uint64_t) override {}
   std::optional<std::uint64_t> size() const override { return bytes_.size(); }
+  bool stable_pointers() const override { return true; }
 
  private:
   std::span<const std::uint8_t> bytes_;
@@ -67,6 +72,7 @@ class MappedFileSource final : public TraceSource {
   const std::uint8_t* at(std::uint64_t offset) const override { return base_ + offset; }
   void release(std::uint64_t offset) override;
   std::optional<std::uint64_t> size() const override { return size_; }
+  bool stable_pointers() const override { return true; }
 
  private:
   const std::uint8_t* base_ = nullptr;

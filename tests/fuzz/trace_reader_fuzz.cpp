@@ -20,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (bool strict : {true, false}) {
     tr::AnalyzeOptions options;
     options.strict = strict;
+    options.threads = strict ? 1 : 2;  // the pipelined path too
     // Small caps so the fuzzer reaches the capped paths too.
     options.max_names = 16;
     options.max_open_annotations = 64;

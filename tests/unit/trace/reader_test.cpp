@@ -188,6 +188,64 @@ TEST(Analyze, SameSummaryFromMemoryAFileAndAPipe) {
   EXPECT_EQ(mem.window().first_event_ns, 101 * 64);
 }
 
+TEST(Analyze, TwoThreadsGiveTheSameSummary) {
+  // Many generations, so that one is interpreted while the next is framed.
+  std::string text = "Trace Go1.26\n";
+  for (int gen = 1; gen <= 30; ++gen) {
+    text += "EventBatch gen=" + std::to_string(gen) + " m=" + kNoThread + " time=" + std::to_string(gen * 100) +
+            " size=auto\nSync\nFrequency freq=15625000\nClockSnapshot dt=1 mono=1 sec=1 nsec=1\n";
+    text += "EventBatch gen=" + std::to_string(gen) + " m=3 time=" + std::to_string(gen * 100 + 1) + " size=auto\n";
+    text += "GoStatus dt=1 g=1 m=3 gstatus=2\nGoCreate dt=1 new_g=" + std::to_string(100 + gen) +
+            " new_stack=0 stack=0\nUserRegionBegin dt=1 task=0 name_string=1 stack=0\n"
+            "UserRegionEnd dt=5 task=0 name_string=1 stack=0\nGoBlock dt=1 reason_string=0 stack=0\n"
+            "GoStart dt=1 g=" + std::to_string(100 + gen) + " g_seq=1\nGoDestroy dt=2\n";
+    text += "EventBatch gen=" + std::to_string(gen) + " m=" + kNoThread + " time=" + std::to_string(gen * 100 + 2) +
+            " size=auto\nStrings\nString id=1\n\tdata=\"work\"\nEndOfGeneration\n";
+  }
+  const auto bytes = testing::assemble(text);
+  AnalyzeOptions one, two;
+  two.threads = 2;
+  const TraceSummary a = analyze_bytes(bytes, one), b = analyze_bytes(bytes, two);
+  EXPECT_EQ(a.generations, 30u);
+  EXPECT_EQ(b.generations, a.generations);
+  EXPECT_EQ(b.events, a.events);
+  EXPECT_EQ(b.span_ns, a.span_ns);
+  ASSERT_EQ(b.regions.size(), 1u);
+  EXPECT_EQ(b.regions[0].count, 30u);
+  EXPECT_EQ(b.regions[0].p50_ns, a.regions[0].p50_ns);
+  EXPECT_EQ(b.goroutines.created, a.goroutines.created);
+  EXPECT_EQ(b.goroutines.lifetimes, 30u);
+  EXPECT_EQ(b.goroutines.top.size(), a.goroutines.top.size());
+  for (std::size_t i = 0; i < a.goroutines.top.size(); ++i) EXPECT_EQ(b.goroutines.top[i].events, a.goroutines.top[i].events);
+}
+
+TEST(Analyze, TwoThreadsReportTheFirstErrorInTheFile) {
+  // Generation 1 misuses a region (an error found while interpreting it); generation 2
+  // has a bad event type (found while framing it, possibly before generation 1 is
+  // interpreted): the region error, earlier in the file, is the one reported.
+  std::string text = "Trace Go1.26\n";
+  text += std::string("EventBatch gen=1 m=") + kNoThread + " time=1 size=auto\nSync\nFrequency freq=1000000000\n"
+          "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=1 m=3 time=5 size=auto\n"
+          "GoStatus dt=1 g=1 m=3 gstatus=2\nUserRegionBegin dt=1 task=0 name_string=1 stack=0\n"
+          "UserRegionBegin dt=1 task=0 name_string=2 stack=0\nUserRegionEnd dt=1 task=0 name_string=1 stack=0\n"
+          "EventBatch gen=1 m=" + kNoThread + " time=9 size=auto\nStrings\nString id=1\n\tdata=\"a\"\n"
+          "String id=2\n\tdata=\"b\"\nEndOfGeneration\n";
+  text += std::string("EventBatch gen=2 m=") + kNoThread + " time=11 size=auto\nSync\nFrequency freq=1000000000\n"
+          "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=2 m=3 time=15 size=auto\n!raw 35 01\nEndOfGeneration\n";
+  const auto bytes = testing::assemble(text);
+  for (unsigned threads : {1u, 2u}) {
+    AnalyzeOptions o;
+    o.threads = threads;
+    try {
+      analyze_bytes(bytes, o);
+      ADD_FAILURE() << "no error with " << threads << " threads";
+    } catch (const FormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("the end of the innermost open region"), std::string::npos)
+          << threads << " threads: " << e.what();
+    }
+  }
+}
+
 TEST(Analyze, CountsOnlyModeCountsTheSame) {
   auto bytes = testing::assemble(two_generations_122());
   AnalyzeOptions fast;
