@@ -881,7 +881,9 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
     while (framer.next(frame)) {
       Dec::Prepared* next = nullptr;
       if (!frame.batches.empty()) {
-        next = &decoder.prepare(source, frame, framer.exhausted());
+        // One thread scans batch by batch inside finish() (less memory); two threads
+        // scan here, while the helper finishes the previous generation.
+        next = &decoder.prepare(source, frame, framer.exhausted(), /*scan_events=*/pipelined);
       } else if (frame.truncated && cut_before_any_batch.empty()) {
         // Cut inside the first batch of a generation: nothing to decode, but say so.
         cut_before_any_batch = frame.truncation;

@@ -240,7 +240,12 @@ class Decoder {
   // Decodes one framed generation whose bytes are available in source. last: no
   // more generations follow (lets a pre-1.26 trace without its closing frequency
   // batch be reported as truncated rather than broken).
-  void decode(TraceSource& source, const FramedGeneration& frame, bool last) { finish(prepare(source, frame, last)); }
+  //
+  // One thread: event batches are scanned and interpreted one at a time, so the
+  // notes on special events never hold more than one batch.
+  void decode(TraceSource& source, const FramedGeneration& frame, bool last) {
+    finish(prepare(source, frame, last, /*scan_events=*/false));
+  }
 
   // decode() in two stages, so that one thread can prepare generation N+1 while
   // another finishes generation N:
@@ -256,7 +261,9 @@ class Decoder {
   // addressable until finished. The returned reference is valid until the prepare
   // after next.
   struct Prepared;
-  Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last);
+  // scan_events: scan every event batch now (for a finish on another thread); false
+  // leaves them to finish(), batch by batch.
+  Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last, bool scan_events = true);
   void finish(Prepared& g);
 
  private:
@@ -306,6 +313,12 @@ class Decoder {
     st.slice_events = 0;
   }
 
+  void scan(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g) {
+    if (conv_.int_factor() != 0)
+      scan_batch<true>(source, index, b, g);
+    else
+      scan_batch<false>(source, index, b, g);
+  }
   template <bool kIntegralFactor>
   void scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g);
   void interpret_batch(const Prepared& g, std::size_t scanned);
@@ -342,6 +355,8 @@ struct Decoder<Sink>::Prepared {
   GenerationInfo info;
   std::vector<BatchRef> batches;  // the frame's
   GenerationTables* tables = nullptr;
+  TraceSource* source = nullptr;
+  bool deferred = false;  // event batches are scanned by finish()
   // One per scanned event batch, in file order, with its special events.
   struct Scanned {
     std::uint32_t batch = 0;           // index in batches
@@ -368,7 +383,7 @@ struct Decoder<Sink>::Prepared {
 
 template <class Sink>
 typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, const FramedGeneration& frame,
-                                                         bool last) {
+                                                         bool last, bool scan_events) {
   if (build_actions_) {
     for (unsigned t = 0; t < 256; ++t)
       action_[t] = !special_[t]                ? std::uint8_t{kPlain}
@@ -380,6 +395,8 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
   if (!slot) slot = std::make_unique<Prepared>();
   Prepared* const g = slot.get();
   g->reset();
+  g->source = &source;
+  g->deferred = !scan_events;
   GenerationInfo& info = g->info;
   g->batches = frame.batches;
   g->tables = &tables_[generation_index_ % 2];
@@ -449,10 +466,7 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
     count(info, kEvEventBatch, 1, b.header_bytes);
     switch (b.kind) {
       case BatchKind::kEvents:
-        if (conv_.int_factor() != 0)
-          scan_batch<true>(source, i, b, *g);
-        else
-          scan_batch<false>(source, i, b, *g);
+        if (scan_events) scan(source, i, b, *g);
         break;
       case BatchKind::kCpuSamples: read_cpu_samples(source, b, *g); break;
       default: break;  // sync and tables were read above (and counted there)
@@ -465,9 +479,19 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
 template <class Sink>
 void Decoder<Sink>::finish(Prepared& g) {
   sink_.begin_generation(g.info, *g.tables);
-  std::size_t cpu = 0;
-  for (std::size_t k = 0; k < g.scanned.size(); ++k) interpret_batch(g, k);
-  for (; cpu < g.cpu_samples.size(); ++cpu) sink_.cpu_sample(g.cpu_samples[cpu]);
+  if (g.deferred) {
+    // Scan and interpret one batch at a time, reusing one batch's worth of notes.
+    for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
+      if (g.batches[i].kind != BatchKind::kEvents) continue;
+      g.scanned.clear();
+      g.specials.clear();
+      scan(*g.source, i, g.batches[i], g);
+      interpret_batch(g, 0);
+    }
+  } else {
+    for (std::size_t k = 0; k < g.scanned.size(); ++k) interpret_batch(g, k);
+  }
+  for (const CpuSampleEvent& c : g.cpu_samples) sink_.cpu_sample(c);
   sink_.end_generation(g.info);
 }
 
