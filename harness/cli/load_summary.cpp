@@ -23,9 +23,11 @@ std::vector<std::string> invalid_measurement_reasons(const load::LoadResult& r) 
     const double planned = r.target_rate_rps * r.measured_s;
     const double sent = planned - static_cast<double>(r.unsent);
     if (planned > 0 && sent / planned < kMinRateReachedFraction)
-      out.push_back(fmt::format("rate not reached: {:.0f} of {:.0f} planned requests were sent ({} waited for a "
-                                "free connection); raise --connections or lower --rate",
-                                sent, planned, r.waited_for_connection));
+      out.push_back(fmt::format("rate not reached: the target served {:.0f} req/s of the {:.0f} asked; {:.0f} of "
+                                "{:.0f} requests due in the window were sent ({} waited for a free connection), "
+                                "so the latencies leave out the slowest; lower --rate, or raise --connections "
+                                "if the target has CPU to spare",
+                                r.throughput_rps, r.target_rate_rps, sent, planned, r.waited_for_connection));
     if (r.send_lag.count() && r.send_lag.value_at_percentile(99) > kMaxLagP99Ns)
       out.push_back(fmt::format("generator send lag p99 is {} (limit {}): the generator could not keep its schedule",
                                 d(r.send_lag.value_at_percentile(99)), d(kMaxLagP99Ns)));
@@ -56,8 +58,10 @@ std::string format_load_summary(const load::LoadConfig& cfg, const load::LoadRes
                  r.connections, r.connections == 1 ? "" : "s", r.threads, r.threads == 1 ? "" : "s",
                  fmt::format("{:.2f}s", r.measured_s));
   if (!r.complete) fmt::format_to(it, "  PARTIAL RESULT: {}\n", r.stop_reason);
-  fmt::format_to(it, "\n  {:<16}{} in {:.2f}s, {:.1f} req/s, {} read\n", "requests", r.requests, r.measured_s,
-                 r.throughput_rps, format_size_bytes(r.bytes_read));
+  fmt::format_to(it, "\n  {:<16}{} in {:.2f}s, {:.1f} req/s, {} read\n", "responses", r.responses_in_window,
+                 r.measured_s, r.throughput_rps, format_size_bytes(r.bytes_read));
+  if (r.open_loop)
+    fmt::format_to(it, "  {:<16}{} of the requests due in the window were answered\n", "", r.requests);
   fmt::format_to(it, "  {:<16}{}", "errors", r.errors.total());
   if (r.errors.total()) {
     fmt::format_to(it, " (");
@@ -81,7 +85,8 @@ std::string format_load_summary(const load::LoadConfig& cfg, const load::LoadRes
     fmt::format_to(it, "  {:<16}p50 {}  p99 {}  max {}  (actual minus intended send time)\n", "send lag",
                    d(r.send_lag.value_at_percentile(50)), d(r.send_lag.value_at_percentile(99)), d(r.send_lag.max()));
   }
-  const double us_per_req = r.requests ? r.generator_cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
+  const double us_per_req =
+      r.responses_in_window ? r.generator_cpu_s * 1e6 / static_cast<double>(r.responses_in_window) : 0.0;
   fmt::format_to(it, "  {:<16}{:.2f}s CPU, {:.2f} µs/request, {:.0f}% of one CPU\n", "generator", r.generator_cpu_s,
                  us_per_req, r.measured_s > 0 ? 100 * r.generator_cpu_s / r.measured_s : 0.0);
   if (spectrum) {

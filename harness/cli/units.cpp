@@ -43,6 +43,7 @@ std::int64_t parse_duration_ns(std::string_view text) {
                                 text));
   };
   if (text.empty()) throw bad();
+  if (text == "0") return 0;  // zero needs no unit
   std::string_view rest = text;
   double total_ns = 0;
   while (!rest.empty()) {

@@ -176,11 +176,13 @@ class RoundRunner {
     rec.latency_p99_ns = r.latency.value_at_percentile(99);
     rec.latency_p999_ns = r.latency.value_at_percentile(99.9);
     rec.latency_max_ns = r.latency.max();
-    rec.generator_cpu_us_per_request =
-        r.requests ? r.generator_cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
+    // CPU is sampled at the window's edges, so it is divided by the responses that arrived
+    // inside the window, not by those due in it.
+    const auto served = static_cast<double>(r.responses_in_window);
+    rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
     rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
-    if (run_.target_pid && before.alive && after.alive && r.requests > 0) {
-      rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / static_cast<double>(r.requests);
+    if (run_.target_pid && before.alive && after.alive && served > 0) {
+      rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = after.rss_bytes;
     }
     run_.latency_by_mode[mode]->add(r.latency);

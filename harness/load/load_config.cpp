@@ -48,6 +48,8 @@ std::string validate(const LoadConfig& cfg) {
   if (cfg.duration_ns <= 0) return "--duration must be greater than zero";
   if (cfg.warmup_ns < 0) return "--warmup must not be negative";
   if (cfg.timeout_ns <= 0) return "--timeout must be greater than zero";
+  if (cfg.spin_ns < 0 || cfg.spin_ns > 10'000'000)
+    return fmt::format("--spin {}us is out of range: expected 0 to 10000us", cfg.spin_ns / 1000);
   if (cfg.open_loop && !(cfg.open_loop->rate_rps > 0 && cfg.open_loop->rate_rps <= 10'000'000))
     return fmt::format("--rate {} is out of range: expected more than 0 and at most 10M requests/s",
                        cfg.open_loop->rate_rps);

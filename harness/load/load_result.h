@@ -59,7 +59,11 @@ struct LoadResult {
   double measured_s = 0;            // the measured window, warm-up excluded
 
   std::uint64_t requests = 0;       // complete responses to requests sent in the window
-  double throughput_rps = 0;        // requests / measured_s
+  // Complete responses that arrived during the window, whenever their request was due: what
+  // the target served. Equal to `requests` up to the window's edges unless an open-loop rate
+  // was beyond the target, where the backlog makes most in-window requests go out late or never.
+  std::uint64_t responses_in_window = 0;
+  double throughput_rps = 0;        // responses_in_window / measured_s
   ErrorCounts errors;
   std::uint64_t reconnects = 0;     // connections reopened after the server closed or an error
   std::uint64_t bytes_read = 0;    // bytes received during the measured window

@@ -26,7 +26,8 @@ nlohmann::json to_json(const LoadConfig& cfg, const LoadResult& r) {
                           {"latency_p99_ns", s.latency_p99_ns},
                           {"latency_max_ns", s.latency_max_ns}});
 
-  const double cpu_us_per_request = r.requests ? r.generator_cpu_s * 1e6 / static_cast<double>(r.requests) : 0.0;
+  const double cpu_us_per_request =
+      r.responses_in_window ? r.generator_cpu_s * 1e6 / static_cast<double>(r.responses_in_window) : 0.0;
   nlohmann::json j = {
       {"schema", kLoadSchema},
       {"complete", r.complete},
@@ -44,6 +45,7 @@ nlohmann::json to_json(const LoadConfig& cfg, const LoadResult& r) {
         {"timeout_s", static_cast<double>(cfg.timeout_ns) / 1e9}}},
       {"measured_s", r.measured_s},
       {"requests", r.requests},
+      {"responses_in_window", r.responses_in_window},
       {"throughput_rps", r.throughput_rps},
       {"errors", errors},
       {"reconnects", r.reconnects},

@@ -125,6 +125,7 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   for (auto& w : workers) {
     LoadResult& r = w->result();
     total.requests += r.requests;
+    total.responses_in_window += r.responses_in_window;
     total.errors.add(r.errors);
     total.reconnects += r.reconnects;
     total.bytes_read += r.bytes_read;
@@ -137,7 +138,8 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   }
   const std::int64_t end = interrupted ? std::max(interrupted_at, timeline.measure_start_ns) : timeline.measure_end_ns;
   total.measured_s = static_cast<double>(end - timeline.measure_start_ns) / 1e9;
-  total.throughput_rps = total.measured_s > 0 ? static_cast<double>(total.requests) / total.measured_s : 0.0;
+  total.throughput_rps =
+      total.measured_s > 0 ? static_cast<double>(total.responses_in_window) / total.measured_s : 0.0;
   total.generator_cpu_s = cpu_start_taken ? cpu_at_end - cpu_at_start : 0.0;
   total.per_second = intervals.finish();
   if (interrupted) {

@@ -178,6 +178,7 @@ void Worker::fail(Connection& c, ErrorKind kind, std::int64_t now) {
 }
 
 void Worker::on_response(Connection& c, std::int64_t now) {
+  if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) ++result_.responses_in_window;
   if (in_window(c.intended_ns)) {
     const std::int64_t latency = now - c.intended_ns;
     result_.latency.record(latency);
@@ -350,7 +351,8 @@ void Worker::run() {
 
     std::int64_t wait_ns = kHousekeepingWaitNs;
     if (open_loop && next_unsent_ == next_due_ && now < timeline_.measure_end_ns)
-      wait_ns = std::clamp<std::int64_t>(schedule_.intended_ns(next_due_) - now, 0, kHousekeepingWaitNs);
+      wait_ns = std::clamp<std::int64_t>(schedule_.intended_ns(next_due_) - now - cfg_.spin_ns, 0,
+                                         kHousekeepingWaitNs);
     timespec timeout{0, static_cast<long>(wait_ns)};
     int n = ::epoll_pwait2(epoll_fd_, events, kMaxEvents, &timeout, nullptr);
     if (n <= 0) continue;

@@ -14,6 +14,7 @@ TEST(ParseDuration, AcceptsGoStyleUnits) {
   EXPECT_EQ(parse_duration_ns("250us"), 250'000);
   EXPECT_EQ(parse_duration_ns("7ns"), 7);
   EXPECT_EQ(parse_duration_ns("2h"), 7'200'000'000'000);
+  EXPECT_EQ(parse_duration_ns("0"), 0);  // zero needs no unit; any other number does
 }
 
 TEST(ParseDuration, RejectsWithValueAndExpectation) {

@@ -43,6 +43,10 @@ TEST(Validate, NamesTheBadValue) {
   cfg.threads = 1;
   cfg.open_loop = OpenLoop{0};
   EXPECT_NE(validate(cfg).find("--rate 0"), std::string::npos);
+  cfg = LoadConfig{};
+  cfg.spin_ns = 20'000'000;
+  EXPECT_NE(validate(cfg).find("--spin 20000us is out of range"), std::string::npos);
+  cfg.spin_ns = 0;
   cfg.open_loop.reset();
   cfg.request.path = "health";
   EXPECT_NE(validate(cfg).find("--path 'health' must start with '/'"), std::string::npos);
