@@ -139,6 +139,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
         {"schedule", c.load.open_loop ? "open_loop" : "closed_loop"},
         {"rate_rps", c.load.open_loop ? json(c.load.open_loop->rate_rps) : json(nullptr)},
         {"connections", c.load.connections},
+        {"spin_s", static_cast<double>(c.load.spin_ns) / 1e9},
         {"threads", c.load.threads},
         {"modes", config_modes},
         {"duration_per_mode_s", static_cast<double>(c.duration_per_mode_ns) / 1e9},
