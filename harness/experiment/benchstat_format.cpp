@@ -14,7 +14,7 @@ void write_benchstat(std::ostream& out, const RunResult& run) {
     // The iteration count is the round's requests; each value is a per-round figure with a
     // unit benchstat treats as a metric of its own.
     fmt::print(out, "BenchmarkTarget/mode={} {} {} sec/op {} p50-sec {} p99-sec {} req/s", to_string(r.mode),
-               r.requests, r.measured_s / static_cast<double>(r.requests),
+               r.requests, r.throughput_rps > 0 ? 1.0 / r.throughput_rps : 0.0,
                static_cast<double>(r.latency_p50_ns) / 1e9, static_cast<double>(r.latency_p99_ns) / 1e9,
                r.throughput_rps);
     if (r.target_cpu_us_per_request) fmt::print(out, " {} target-cpu-sec/op", *r.target_cpu_us_per_request / 1e6);
