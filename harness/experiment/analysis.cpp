@@ -82,8 +82,12 @@ Analysis analyse(const RunResult& run, double alpha) {
       const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
       if (!f) continue;
       bytes.push_back(static_cast<double>(f->bytes));
-      if (f->bytes_per_s > 0 && r.trace) bytes_per_s.push_back(f->bytes_per_s);
-      if (f->events_per_s && r.trace) events_per_s.push_back(*f->events_per_s);
+      // A capture's or a snapshot's own bytes and events over the span its timestamps cover.
+      // For a snapshot that span is the window the recorder held, so its rate is the one the
+      // ring filled at with the recorder on, not borrowed from the capture rounds. A snapshot
+      // the reader could not time has span 0 and no rate (read_trace_facts).
+      if (f->bytes_per_s > 0) bytes_per_s.push_back(f->bytes_per_s);
+      if (f->events_per_s) events_per_s.push_back(*f->events_per_s);
       if (r.snapshot && f->span_s > 0) window_s.push_back(f->span_s);
     }
     for (Metric m : kMetrics) s.metrics.push_back({m, stats::median_ci(metric_samples(run, mode, m))});

@@ -32,7 +32,10 @@ struct ModeSummary {
   Mode mode;
   int rounds = 0;  // complete rounds
   std::vector<MetricSummary> metrics;
-  std::optional<stats::Interval> trace_bytes_per_s;   // trace: capture; flightrecorder: snapshot
+  // Bytes and events per second of the trace's own span (first to last event), one value per
+  // complete round: trace from its capture, flightrecorder from its snapshot (the window the
+  // snapshot holds). Absent when no round's file could be timed.
+  std::optional<stats::Interval> trace_bytes_per_s;
   std::optional<stats::Interval> trace_events_per_s;
   std::optional<stats::Interval> trace_bytes;
   std::optional<stats::Interval> fr_window_s;         // flightrecorder: span a snapshot holds

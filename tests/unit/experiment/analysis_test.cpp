@@ -92,6 +92,9 @@ TEST(Analysis, TraceFactsAreSummarisedPerMode) {
     if (s.mode == Mode::kFlightRecorder) {
       ASSERT_TRUE(s.fr_window_s.has_value());
       EXPECT_DOUBLE_EQ(s.fr_window_s->estimate, 2.5);
+      ASSERT_TRUE(s.trace_bytes_per_s.has_value());  // 9 MB over the 2.5 s the snapshot holds
+      EXPECT_DOUBLE_EQ(s.trace_bytes_per_s->estimate, 3'600'000);
+      EXPECT_FALSE(s.trace_events_per_s.has_value());  // the reader gave no event count
     }
     if (s.mode == Mode::kOff) {
       EXPECT_FALSE(s.trace_bytes.has_value());
@@ -113,6 +116,60 @@ TEST(Analysis, RoundsWithoutTargetCpuLeaveThatMetricOut) {
   const Analysis a = analyse(run);
   EXPECT_EQ(find(a, Mode::kTrace, Metric::kTargetCpuPerRequest), nullptr);
   EXPECT_NE(find(a, Mode::kTrace, Metric::kThroughput), nullptr);
+}
+
+// The flight recorder's data rate comes from its own snapshots: each snapshot's bytes and
+// events over the span its timestamps hold, the median over complete rounds.
+TEST(Analysis, FlightRecorderRateIsReadOffItsSnapshots) {
+  RunResult run = synthetic_run(6, 0.0);
+  // Snapshots of different sizes and windows: rates 2, 3, 4, 5, 6, 7 MB/s and 10k..60k
+  // events/s; the median is 4.5 MB/s and 35k events/s.
+  int k = 0;
+  for (auto& r : run.rounds) {
+    if (r.mode != Mode::kFlightRecorder) continue;
+    const double span_s = 0.5 + 0.25 * k;
+    const double rate = 2e6 + 1e6 * k;
+    r.snapshot = facts(static_cast<std::uint64_t>(rate * span_s), span_s, 10000.0 * (k + 1));
+    ++k;
+  }
+  ASSERT_EQ(k, 6);
+  // A round cut short and a snapshot the reader could not time change nothing.
+  RoundRecord cut = run.rounds.back();
+  cut.index = 100;
+  cut.complete = false;
+  cut.snapshot = facts(100'000'000, 0.1, 1e9);
+  run.rounds.push_back(cut);
+  RoundRecord unread = run.rounds.back();
+  unread.index = 101;
+  unread.complete = true;
+  unread.snapshot = TraceFacts{};
+  unread.snapshot->bytes = 5'000'000;  // bytes known, span 0: no rate, no events
+  unread.snapshot->read_error = "truncated";
+  run.rounds.push_back(unread);
+
+  const Analysis a = analyse(run);
+  const ModeSummary* fr = nullptr;
+  const ModeSummary* tr = nullptr;
+  for (const auto& s : a.modes) {
+    if (s.mode == Mode::kFlightRecorder) fr = &s;
+    if (s.mode == Mode::kTrace) tr = &s;
+  }
+  ASSERT_NE(fr, nullptr);
+  ASSERT_TRUE(fr->trace_bytes_per_s.has_value());
+  EXPECT_NEAR(fr->trace_bytes_per_s->estimate, 4.5e6, 1.0);
+  EXPECT_EQ(fr->trace_bytes_per_s->n, 6u);
+  EXPECT_LE(fr->trace_bytes_per_s->low, 4.5e6);
+  EXPECT_GE(fr->trace_bytes_per_s->high, 4.5e6);
+  ASSERT_TRUE(fr->trace_events_per_s.has_value());
+  EXPECT_NEAR(fr->trace_events_per_s->estimate, 35000.0, 1e-6);
+  EXPECT_EQ(fr->trace_events_per_s->n, 6u);
+  // The window still comes from the same snapshots; the bytes count the unread one too.
+  ASSERT_TRUE(fr->fr_window_s.has_value());
+  EXPECT_EQ(fr->fr_window_s->n, 6u);
+  EXPECT_EQ(fr->trace_bytes->n, 7u);
+  // The trace mode keeps its captures' rate: the snapshots do not leak into it.
+  ASSERT_NE(tr, nullptr);
+  EXPECT_DOUBLE_EQ(tr->trace_bytes_per_s->estimate, 4'000'000);
 }
 
 }  // namespace
