@@ -22,33 +22,16 @@
 
 #include "reports/event_mix.h"
 #include "reports/json_access.h"
+#include "reports/plot_job.h"
+#include "reports/result_file.h"
 
 namespace tracebench::reports {
-namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-using Rows = std::vector<std::vector<double>>;
+namespace detail {
 
-constexpr double kMiB = 1024.0 * 1024.0;
-
-// A plot before drawing: its data files and a gnuplot script in which DATA(name) stands for
-// the quoted path of data file `name`.
-struct PlotJob {
-  PlotSpec spec;
-  std::map<std::string, Rows> data;
-  std::string script;
-};
-
-std::string quote(const std::string& s) {  // a gnuplot single-quoted string
+std::string quote(const std::string& s) {
   std::string out = "'";
   for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
   return out + "'";
 }
 
@@ -57,6 +40,27 @@ std::string color_of(const std::string& mode) {
   if (mode == "trace") return "#dd8452";
   if (mode == "flightrecorder") return "#55a868";
   return "#8172b3";
+}
+
+std::string fmt_num(double v) { return fmt::format("{:.6g}", v); }
+
+}  // namespace detail
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using detail::color_of;
+using detail::fmt_num;
+using detail::kMiB;
+using detail::PlotJob;
+using detail::quote;
+using detail::Rows;
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
 }
 
 double color_value(const std::string& mode) { return static_cast<double>(std::stoul(color_of(mode).substr(1), nullptr, 16)); }
@@ -74,8 +78,6 @@ std::vector<std::string> modes_in(const json& result) {
 }
 
 bool complete(const json& round) { return boolean(round, {"complete"}).value_or(true); }
-
-std::string fmt_num(double v) { return fmt::format("{:.6g}", v); }
 
 // ---- latency percentile spectrum ----
 
@@ -486,11 +488,31 @@ std::string draw(const PlotJob& job, const std::string& gnuplot, const fs::path&
   return fmt::format("gnuplot said: {}", first_error_line(read_file(log)));
 }
 
+// The jobs for whatever the document is: a run result, a sweep result; nothing otherwise.
+std::vector<PlotJob> plot_jobs(const json& result) {
+  const std::string schema = text(result, {"schema"});
+  if (schema == kSweepSchema) return detail::sweep_plot_jobs(result);
+  if (schema == kRunSchema) return run_plot_jobs(result);
+  return {};
+}
+
 }  // namespace
 
 std::vector<PlotSpec> run_plot_specs(const json& result) {
   std::vector<PlotSpec> specs;
   for (const auto& job : run_plot_jobs(result)) specs.push_back(job.spec);
+  return specs;
+}
+
+std::vector<PlotSpec> sweep_plot_specs(const json& sweep) {
+  std::vector<PlotSpec> specs;
+  for (const auto& job : detail::sweep_plot_jobs(sweep)) specs.push_back(job.spec);
+  return specs;
+}
+
+std::vector<PlotSpec> plot_specs(const json& result) {
+  std::vector<PlotSpec> specs;
+  for (const auto& job : plot_jobs(result)) specs.push_back(job.spec);
   return specs;
 }
 
@@ -502,9 +524,9 @@ std::string find_gnuplot(const std::string& configured) {
   return executable_on_path(want);
 }
 
-PlotOutcome draw_run_plots(const json& result, const std::string& dir, const PlotOptions& options) {
+PlotOutcome draw_plots(const json& result, const std::string& dir, const PlotOptions& options) {
   PlotOutcome outcome;
-  const std::vector<PlotJob> jobs = run_plot_jobs(result);
+  const std::vector<PlotJob> jobs = plot_jobs(result);
   if (jobs.empty()) return outcome;
   const std::string gnuplot = find_gnuplot(options.gnuplot);
   if (gnuplot.empty()) {

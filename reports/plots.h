@@ -1,6 +1,7 @@
 #pragma once
 // The report's pictures, drawn by gnuplot (gnuplot-iostream drives it through a pipe) as SVG
-// (inlined into the HTML) and PNG (linked from the Markdown). Only the result model is read.
+// (inlined into the HTML) and PNG (linked from the Markdown). Only the result model (a run or
+// a sweep result) is read.
 
 #include <string>
 #include <vector>
@@ -23,6 +24,16 @@ struct PlotSpec {
 // rounds_cpu, trace_rate, trace_event_mix, flight_recorder. Never throws; a plot without data is left out.
 std::vector<PlotSpec> run_plot_specs(const nlohmann::json& result);
 
+// The plots a sweep result (tracebench.sweep/v1) has data for, in report order:
+// sweep_trace_rate (trace bytes/s against load: the levels with their CIs, the fitted line,
+// its extrapolated part dashed, the production point), sweep_overhead (each traced mode's cost
+// against off by load: target CPU per request, and the throughput drop of a closed-loop
+// sweep, with fitted lines and the production point). Never throws.
+std::vector<PlotSpec> sweep_plot_specs(const nlohmann::json& sweep);
+
+// run_plot_specs or sweep_plot_specs by the document's "schema"; empty for anything else.
+std::vector<PlotSpec> plot_specs(const nlohmann::json& result);
+
 struct PlotOptions {
   // The gnuplot program. "" means $TRACEBENCH_GNUPLOT when set, else "gnuplot" on PATH.
   std::string gnuplot;
@@ -39,10 +50,11 @@ struct PlotOutcome {
 // there is none.
 std::string find_gnuplot(const std::string& configured);
 
-// Draws every plot of run_plot_specs(result) into dir (created when missing) as <name>.svg and
-// <name>.png, one gnuplot process per plot. Never throws for gnuplot trouble: a plot that
-// fails is reported in warnings (with gnuplot's first error line) and left out of the set.
-// Throws std::runtime_error naming dir when it cannot be created.
-PlotOutcome draw_run_plots(const nlohmann::json& result, const std::string& dir, const PlotOptions& options);
+// Draws every plot of plot_specs(result) (a run or a sweep result) into dir (created when
+// missing) as <name>.svg and <name>.png, one gnuplot process per plot. Never throws for
+// gnuplot trouble: a plot that fails is reported in warnings (with gnuplot's first error
+// line) and left out of the set. Throws std::runtime_error naming dir when it cannot be
+// created.
+PlotOutcome draw_plots(const nlohmann::json& result, const std::string& dir, const PlotOptions& options);
 
 }  // namespace tracebench::reports

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "reports/run_document.h"
+#include "reports/sweep_document.h"
 #include "reports/writers.h"
 
 namespace tracebench::reports {
@@ -32,10 +33,7 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 Document build_document(const nlohmann::json& result, const std::string& source) {
-  if (classify_result(result, source) == ResultKind::kSweep)
-    throw ResultError(fmt::format("{} is a sweep result ({}): sweep reports are not implemented yet; this "
-                                  "version renders run results ({})",
-                                  source, kSweepSchema, kRunSchema));
+  if (classify_result(result, source) == ResultKind::kSweep) return build_sweep_document(result);
   return build_run_document(result);
 }
 
@@ -56,15 +54,13 @@ std::vector<std::string> write_run_reports(const nlohmann::json& result, const s
 
 std::vector<std::string> write_run_reports(const nlohmann::json& result, const std::string& out_dir,
                                            const PlotOptions& options) {
-  if (classify_result(result, "the result") == ResultKind::kSweep)
-    return {fmt::format("no report written: sweep results ({}) have no report yet", kSweepSchema)};
-  const Document doc = build_run_document(result);
+  const Document doc = build_document(result);
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create '{}': {}", out_dir, ec.message()));
   PlotOptions po = options;
   po.png_link_prefix = "plots/";
-  PlotOutcome plots = draw_run_plots(result, (std::filesystem::path(out_dir) / "plots").string(), po);
+  PlotOutcome plots = draw_plots(result, (std::filesystem::path(out_dir) / "plots").string(), po);
   write_file(std::filesystem::path(out_dir) / "report.md", write_markdown(doc, plots.plots));
   write_file(std::filesystem::path(out_dir) / "report.html", write_html(doc, plots.plots));
   return plots.warnings;

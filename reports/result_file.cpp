@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace tracebench::reports {
 namespace {
@@ -29,24 +31,46 @@ std::string parse_detail(const json::parse_error& e) {
   return what;
 }
 
+// What either schema means in a message.
+constexpr const char* kExpected = "\"tracebench.run/v1\" or \"tracebench.sweep/v1\"";
+
 void expect_type(const json& result, const char* key, bool (json::*is)() const noexcept, const char* expected,
-                 const std::string& source, bool required) {
+                 const std::string& source, bool required, const char* schema = kRunSchema) {
   auto it = result.find(key);
   if (it == result.end()) {
     if (required)
       throw ResultError(fmt::format("{}: a {} result has no \"{}\" (expected {}); the file is not a complete result",
-                                    source, kRunSchema, key, expected));
+                                    source, schema, key, expected));
     return;
   }
   if (!((*it).*is)())
     throw ResultError(fmt::format("{}: \"{}\" is {}, expected {}", source, key, type_name(*it), expected));
 }
 
+// A sweep document's top-level shape; the levels' own keys are read tolerantly.
+void check_sweep(const json& result, const std::string& source) {
+  expect_type(result, "levels", &json::is_array, "an array of levels", source, true, kSweepSchema);
+  const json& levels = result["levels"];
+  if (levels.empty())
+    throw ResultError(fmt::format("{} is a sweep with no levels: nothing to report (tracebench sweep writes an entry "
+                                  "for every level it was asked for, run or not)",
+                                  source));
+  for (std::size_t i = 0; i < levels.size(); ++i)
+    if (!levels[i].is_object())
+      throw ResultError(fmt::format("{}: \"levels\"[{}] is {}, expected an object", source, i, type_name(levels[i])));
+  if (auto it = result.find("model"); it != result.end() && !it->is_null() && !it->is_object())
+    throw ResultError(fmt::format("{}: \"model\" is {}, expected an object (or null)", source, type_name(*it)));
+  expect_type(result, "context", &json::is_object, "an object", source, false);
+  expect_type(result, "config", &json::is_object, "an object", source, false);
+  expect_type(result, "warnings", &json::is_array, "an array of lines", source, false);
+}
+
 }  // namespace
 
 json parse_result(const std::string& text, const std::string& source) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw ResultError(fmt::format("{} is empty: expected a tracebench result (result.json written by tracebench run)",
+    throw ResultError(fmt::format("{} is empty: expected a tracebench result (result.json or sweep.json, written by "
+                                  "tracebench run or sweep)",
                                   source));
   json j;
   try {
@@ -60,12 +84,23 @@ json parse_result(const std::string& text, const std::string& source) {
                                   parse_detail(e), e.byte));
   }
   if (!j.is_object())
-    throw ResultError(fmt::format("{} holds {}, not a tracebench result (expected an object with \"schema\": \"{}\")",
-                                  source, type_name(j), kRunSchema));
+    throw ResultError(fmt::format("{} holds {}, not a tracebench result (expected an object with \"schema\": {})",
+                                  source, type_name(j), kExpected));
   return j;
 }
 
 json load_result(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // The --out directory of run or sweep: the result it holds.
+    for (const char* name : {"result.json", "sweep.json"}) {
+      const auto file = std::filesystem::path(path) / name;
+      if (std::filesystem::exists(file, ec)) return load_result(file.string());
+    }
+    throw ResultError(fmt::format("'{}' is a directory with neither result.json nor sweep.json in it: expected a "
+                                  "tracebench result, or the --out directory of tracebench run or sweep",
+                                  path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ResultError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
   std::ostringstream buf;
@@ -79,24 +114,29 @@ ResultKind classify_result(const json& result, const std::string& source) {
     throw ResultError(fmt::format("{} holds {}, not a tracebench result", source, type_name(result)));
   auto it = result.find("schema");
   if (it == result.end())
-    throw ResultError(fmt::format("{} is not a tracebench result: it has no \"schema\" key (expected \"{}\", "
-                                  "as written by tracebench run)",
-                                  source, kRunSchema));
+    throw ResultError(fmt::format("{} is not a tracebench result: it has no \"schema\" key (expected {}, as "
+                                  "written by tracebench run or sweep)",
+                                  source, kExpected));
   if (!it->is_string())
-    throw ResultError(fmt::format("{} is not a tracebench result: \"schema\" is {}, expected the string \"{}\"",
-                                  source, type_name(*it), kRunSchema));
+    throw ResultError(fmt::format("{} is not a tracebench result: \"schema\" is {}, expected the string {}", source,
+                                  type_name(*it), kExpected));
   const std::string schema = it->get<std::string>();
-  if (schema == kSweepSchema) return ResultKind::kSweep;
+  if (schema == kSweepSchema) {
+    check_sweep(result, source);
+    return ResultKind::kSweep;
+  }
   if (schema != kRunSchema) {
-    if (schema.rfind("tracebench.run/", 0) == 0)
-      throw ResultError(fmt::format("{} has schema \"{}\", a version of the run result this tracebench does not "
-                                    "read (it reads \"{}\"); re-render it with the tracebench that wrote it",
-                                    source, schema, kRunSchema));
+    for (const auto& [prefix, what, reads] : {std::tuple{"tracebench.run/", "run result", kRunSchema},
+                                              std::tuple{"tracebench.sweep/", "sweep result", kSweepSchema}})
+      if (schema.rfind(prefix, 0) == 0)
+        throw ResultError(fmt::format("{} has schema \"{}\", a version of the {} this tracebench does not read (it "
+                                      "reads \"{}\"); re-render it with the tracebench that wrote it",
+                                      source, schema, what, reads));
     if (schema.rfind("tracebench.", 0) == 0)
-      throw ResultError(fmt::format("{} has schema \"{}\": unsupported by tracebench report (it renders \"{}\")",
-                                    source, schema, kRunSchema));
-    throw ResultError(fmt::format("{} is not a tracebench result: its schema is \"{}\" (expected \"{}\")", source,
-                                  schema, kRunSchema));
+      throw ResultError(fmt::format("{} has schema \"{}\": unsupported by tracebench report (it renders {})", source,
+                                    schema, kExpected));
+    throw ResultError(fmt::format("{} is not a tracebench result: its schema is \"{}\" (expected {})", source, schema,
+                                  kExpected));
   }
   expect_type(result, "modes", &json::is_object, "an object of modes", source, true);
   expect_type(result, "comparisons", &json::is_array, "an array", source, false);

@@ -21,16 +21,18 @@ class ResultError : public std::runtime_error {
 
 enum class ResultKind { kRun, kSweep };
 
-// Parses the file at path. Throws ResultError (see above); never returns a non-object.
+// Parses the file at path; a directory stands for the result.json (else sweep.json) in it, as
+// run and sweep write them. Throws ResultError (see above); never returns a non-object.
 nlohmann::json load_result(const std::string& path);
 
 // Parses JSON text; `source` names it in messages (a path, "stdin"). Throws ResultError.
 nlohmann::json parse_result(const std::string& json_text, const std::string& source);
 
 // What kind of result this is, from its "schema". Throws ResultError for a document without
-// a schema ("not a tracebench result"), an unknown or unsupported schema, and for a run result
-// whose top-level keys have the wrong types (e.g. "modes" not an object). A sweep result is
-// recognised (ResultKind::kSweep) even though no renderer reads it yet.
+// a schema ("not a tracebench result"), an unknown or unsupported schema, a run result whose
+// top-level keys have the wrong types (e.g. "modes" not an object), and a sweep result
+// without levels (none at all, or "levels" not an array of objects) or whose "model",
+// "context", "config" or "warnings" has the wrong type.
 ResultKind classify_result(const nlohmann::json& result, const std::string& source);
 
 }  // namespace tracebench::reports

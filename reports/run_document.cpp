@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 
+#include "reports/context_blocks.h"
 #include "reports/event_mix.h"
 #include "reports/json_access.h"
 #include "reports/plots.h"
@@ -168,12 +169,6 @@ std::optional<double> cpu_share(const json& result, const char* key) {
   return median_of(v);
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 class Builder {
  public:
   explicit Builder(const json& result) : r_(result) {
@@ -201,6 +196,7 @@ class Builder {
     d.sections.push_back(noise_section());
     d.sections.push_back(rounds_section());
     d.sections.push_back(context_section());
+    data_["kind"] = "run";
     data_["missing"] = missing_;
     data_["warnings"] = warnings_;
     d.data = data_;
@@ -964,52 +960,18 @@ class Builder {
 
   Section context_section() {
     Section s{"context", "Context", {}};
-    Table host;
-    host.header = {"", ""};
-    host.align = "ll";
-    auto kv = [&](const char* key, std::string value) {
-      if (!value.empty()) host.rows.push_back({Cell(key), Cell(std::move(value))});
-    };
-    kv("host", text(r_, {"context", "host"}));
-    if (auto c = number(r_, {"context", "cpus"})) kv("CPUs", fmt::format("{:.0f}", *c));
-    kv("CPU model", text(r_, {"context", "cpu_model"}));
-    kv("kernel", text(r_, {"context", "kernel"}));
-    kv("tool", fmt::format("{} {} ({} build)", text(r_, {"context", "tool"}, "tracebench"),
-                           text(r_, {"context", "tool_version"}, "?"), text(r_, {"context", "build_type"}, "?")));
-    kv("started at", text(r_, {"context", "started_at"}));
-    std::string go = text(r_, {"context", "target_go_version"});
-    if (go.empty()) missing("target Go version (read from a trace header: no trace was read)");
-    kv("target Go version", go.empty() ? "unknown (no trace was read)" : go);
-    kv("schema", text(r_, {"schema"}));
+    Table host = host_table(r_);
+    if (text(r_, {"context", "target_go_version"}).empty())
+      missing("target Go version (read from a trace header: no trace was read)");
     if (auto gen = cpu_share(r_, "generator_cpu_us_per_request"))
-      kv("tracebench CPU", fmt::format("{} of a CPU (median over rounds)", share_text(*gen)));
+      host.rows.push_back({Cell("tracebench CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*gen)))});
     if (auto tgt = cpu_share(r_, "target_cpu_us_per_request"))
-      kv("target CPU", fmt::format("{} of a CPU (median over rounds)", share_text(*tgt)));
+      host.rows.push_back({Cell("target CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*tgt)))});
     s.blocks.push_back(std::move(host));
-
-    std::vector<std::string> argv;
-    for (const auto& a : array(r_, {"context", "command_line"}))
-      if (a.is_string()) argv.push_back(a.get<std::string>());
-    if (!argv.empty()) s.blocks.push_back(CodeBlock{"sh", "command line", shell_join(argv)});
+    if (auto cmd = command_line_block(r_)) s.blocks.push_back(*cmd);
 
     s.blocks.push_back(Heading{"Configuration"});
-    Table cfg;
-    cfg.header = {"", ""};
-    cfg.align = "ll";
-    if (const json* c = object(r_, {"config"})) {
-      for (const auto& [key, value] : c->items()) {
-        std::string v;
-        if (value.is_null()) continue;
-        if (value.is_string()) v = value.get<std::string>();
-        else if (value.is_array()) {
-          std::vector<std::string> parts;
-          for (const auto& x : value) parts.push_back(x.is_string() ? x.get<std::string>() : x.dump());
-          v = join(parts, ", ");
-        } else v = value.dump();
-        cfg.rows.push_back({Cell(key), Cell(v)});
-      }
-    }
-    s.blocks.push_back(std::move(cfg));
+    s.blocks.push_back(config_table(r_));
 
     std::vector<std::string> skipped;
     for (const auto& m : array(r_, {"skipped_modes"}))
@@ -1034,22 +996,6 @@ class Builder {
     else
       s.blocks.push_back(BulletList{missing_});
     return s;
-  }
-
-  static std::string shell_join(const std::vector<std::string>& argv) {
-    std::string out;
-    for (const auto& a : argv) {
-      const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                           "0123456789-_./:=,%@+") == std::string::npos;
-      std::string q = a;
-      if (!plain) {
-        q = "'";
-        for (char ch : a) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-        q += "'";
-      }
-      out += (out.empty() ? "" : " ") + q;
-    }
-    return out;
   }
 };
 

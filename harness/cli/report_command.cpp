@@ -1,5 +1,5 @@
-// `tracebench report RESULT`: re-renders a result (result.json) as text, JSON, Markdown or
-// HTML with plots, without running anything.
+// `tracebench report RESULT`: re-renders a result (a run's result.json or a sweep's
+// sweep.json) as text, JSON, Markdown or HTML with plots, without running anything.
 
 #include <fmt/core.h>
 #include <stdlib.h>
@@ -27,20 +27,27 @@ constexpr std::string_view kUsage =
     "usage: tracebench report RESULT [--format text|json|md|html] [--out FILE]\n"
     "       tracebench report RESULT --out-dir DIR\n"
     "\n"
-    "Renders a result written by tracebench run (result.json, schema tracebench.run/v1) again,\n"
-    "from the result alone: a verdict (overhead, significance, recommendation), the evidence\n"
-    "(statistics, latency, trace data, sizing, noise floor, rounds) and the context (host,\n"
-    "tool, command line, warnings, and what the result does not hold). RESULT may be - for\n"
+    "Renders a result again, from the result alone, without running anything. RESULT is\n"
+    "a run's result.json (tracebench.run/v1), a sweep's sweep.json (tracebench.sweep/v1),\n"
+    "the --out directory of run or sweep (its result.json, else its sweep.json), or - for\n"
     "stdin.\n"
+    "\n"
+    "A run report: the verdict (overhead, significance, recommendation), the evidence\n"
+    "(statistics, latency, trace data, sizing, noise floor, rounds) and the context (host,\n"
+    "tool, command line, warnings, and what the result does not hold).\n"
+    "A sweep report: the verdict (trace bytes per request and the idle rate, each mode's\n"
+    "overhead at each level and its trend, the prediction at the production rate), the\n"
+    "levels, trace bytes/s and overhead against load with the fitted model and the\n"
+    "production point, the prediction's sizes, and the context.\n"
     "\n"
     "  text   for a terminal (the default)\n"
     "  json   the same report as data (schema tracebench.report/v1)\n"
     "  md     Markdown; with --out, the plots go to plots/ beside FILE as PNG and SVG\n"
     "  html   one self-contained page (plots inline as SVG, no script, no network)\n"
     "\n"
-    "--out-dir DIR writes what tracebench run writes: DIR/report.html, DIR/report.md and\n"
-    "DIR/plots/. Plots need gnuplot (Debian package gnuplot-nox); without it the reports\n"
-    "render without pictures and say so.\n"
+    "--out-dir DIR writes what tracebench run and sweep write: DIR/report.html,\n"
+    "DIR/report.md and DIR/plots/. Plots need gnuplot (Debian package gnuplot-nox); without\n"
+    "it the reports render without pictures and say so.\n"
     "\n"
     "options:\n";
 
@@ -81,7 +88,7 @@ ReportOptions parse(const std::vector<std::string>& args, po::options_descriptio
     return o;
   }
   if (positional.size() != 1)
-    throw UsageError(fmt::format("expected one result file (result.json), got {}", positional.size()));
+    throw UsageError(fmt::format("expected one result (result.json, sweep.json or their directory), got {}", positional.size()));
   o.result_path = positional.front();
   auto f = reports::parse_format(format);
   if (!f) throw UsageError(fmt::format("--format '{}': expected text, json, md or html", format));
@@ -189,7 +196,7 @@ int report_command(const std::vector<std::string>& args) {
       } else {
         dir = (fs::path(o.out).parent_path() / "plots").string();
       }
-      auto outcome = reports::draw_run_plots(result, dir, po);
+      auto outcome = reports::draw_plots(result, dir, po);
       plots = std::move(outcome.plots);
       warnings = std::move(outcome.warnings);
     }

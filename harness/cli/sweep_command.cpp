@@ -55,7 +55,14 @@ std::string sweep_usage() {
       "fits trace bytes/s against load (least squares: R², the intercept is the idle rate,\n"
       "the slope the bytes per request) and each mode's overhead against load. With\n"
       "--production-rate it predicts bytes/s, MaxBytes and overhead there, flagged when it\n"
-      "extrapolates. --out DIR gets sweep.json and level-N/result.json.\n\n"
+      "extrapolates.\n\n"
+      "--out DIR gets sweep.json, level-N/result.json (each level's full run) and the sweep's\n"
+      "report: report.html (one self-contained page), report.md and plots/ (gnuplot, Debian\n"
+      "package gnuplot-nox). The report leads with the verdict (trace bytes per request and the\n"
+      "idle rate, each mode's overhead at each level and its trend, the prediction at\n"
+      "--production-rate), then the levels, trace bytes/s and overhead against load with the\n"
+      "fitted lines (extrapolation dashed) and the production point, and the context.\n"
+      "tracebench report DIR renders it again, in any format.\n\n"
       "Sweep:\n"
       "  --rates LIST             open loop: request rates, one level each (e.g. 1000,2000,4k)\n"
       "  --connections LIST       closed loop: connection counts, one level each (e.g. 8,32,128);\n"
@@ -337,10 +344,13 @@ int sweep_command(const std::vector<std::string>& args) {
     } else {
       fmt::print("result: {}/sweep.json (each level's run: {}/level-N/result.json)\n", out_dir, out_dir);
     }
+    // The same reports run writes beside its result, here for the sweep document.
     try {
       for (const auto& w : reports::write_run_reports(sweep, out_dir)) fmt::print("warning: {}\n", w);
+      fmt::print("report: {}/report.html, {}/report.md\n", out_dir, out_dir);
     } catch (const std::exception& e) {
-      fmt::print(stderr, "tracebench sweep: report: {}\n", e.what());
+      fmt::print(stderr, "tracebench sweep: {}\n", e.what());
+      code = kExitRunFailed;
     }
   } else {
     std::filesystem::remove_all(out_dir);

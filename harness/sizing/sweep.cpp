@@ -33,6 +33,28 @@ std::string level_text(SweepAxis axis, double level) {
   return axis == SweepAxis::kRate ? fmt::format("{:g} req/s", level) : fmt::format("{:g} connections", level);
 }
 
+bool round_complete(const json& r) {
+  return !(r.contains("complete") && r["complete"].is_boolean() && !r["complete"].get<bool>());
+}
+
+// The CPU a process spent per second of a round (CPU µs per request × requests per second),
+// the median over the level's complete rounds: a generator near a whole CPU competes with
+// the target, and a report says so for the level where it happened.
+std::optional<double> cpu_share(const json& result, const char* key) {
+  std::vector<double> v;
+  if (!result.contains("rounds") || !result["rounds"].is_array()) return std::nullopt;
+  for (const auto& r : result["rounds"]) {
+    if (!r.is_object() || !round_complete(r)) continue;
+    const auto us = number_at(r, {key});
+    const auto rps = number_at(r, {"throughput_rps"});
+    if (us && rps) v.push_back(*us * *rps / 1e6);
+  }
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 }  // namespace
 
 json summarize_level(const json& result, SweepAxis axis, double level, std::size_t index) {
@@ -50,7 +72,11 @@ json summarize_level(const json& result, SweepAxis axis, double level, std::size
             {"trace_events_per_s", nullptr},
             {"modes", json::object()},
             {"comparisons", json::array()},
-            {"fr_window_s", nullptr}};
+            {"fr_window_s", nullptr},
+            {"generator_cpu_share", nullptr},
+            {"target_cpu_share", nullptr},
+            {"errors", 0},
+            {"warnings", json::array()}};
   if (std::string bad = check_run_result(result); !bad.empty()) {
     s["status"] = "failed";
     s["reason"] = bad;
@@ -93,6 +119,15 @@ json summarize_level(const json& result, SweepAxis axis, double level, std::size
     s["trace_throughput_rps"] = opt(number_at(result, {"modes", rate->source, "throughput_rps", "median"}));
   }
   s["fr_window_s"] = opt(number_at(result, {"modes", "flightrecorder", "fr_window_s", "median"}));
+  s["generator_cpu_share"] = opt(cpu_share(result, "generator_cpu_us_per_request"));
+  s["target_cpu_share"] = opt(cpu_share(result, "target_cpu_us_per_request"));
+  double errors = 0;
+  if (result.contains("rounds") && result["rounds"].is_array())
+    for (const auto& r : result["rounds"]) errors += number_at(r, {"errors"}).value_or(0);
+  s["errors"] = errors;
+  if (result.contains("warnings") && result["warnings"].is_array())
+    for (const auto& w : result["warnings"])
+      if (w.is_string()) s["warnings"].push_back(w);
 
   const auto off_rps = number_at(result, {"modes", "off", "throughput_rps", "median"});
   if (result.contains("complete") && result["complete"].is_boolean() && !result["complete"].get<bool>()) {
@@ -370,6 +405,11 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
     }
     json l = summarize_level(result, config.axis, level, i);
     l["result"] = dir_name + "/result.json";
+    // The target's Go version is read off a trace header; the first level that read one
+    // gives it to the whole sweep, as a run result's context has it.
+    if (!doc["context"].is_object()) doc["context"] = json::object();
+    if (!run.target_go_version.empty() && !doc["context"].contains("target_go_version"))
+      doc["context"]["target_go_version"] = run.target_go_version;
     // A rate far beyond the target can starve a round of any answer, which stops the run as
     // if the target had gone; if it still answers, the level was simply not reached.
     bool overloaded = false;

@@ -122,12 +122,16 @@ struct BadInput {
 
 TEST(ReportCli, BadInputIsOneClearLineAndExitOne) {
   const std::vector<BadInput> cases = {
-      {{}, "tracebench report: expected one result file (result.json), got 0 (see tracebench report --help)"},
+      {{}, "tracebench report: expected one result (result.json, sweep.json or their directory), got 0 (see "
+           "tracebench report --help)"},
       {{kFixtures + "/missing.json"},
        "tracebench report: cannot read '" + kFixtures + "/missing.json': No such file or directory"},
       {{kFixtures + "/truncated.json"}, "truncated.json' is truncated: the JSON ends at byte 1500"},
       {{kFixtures + "/foreign.json"}, "foreign.json' is not a tracebench result: it has no \"schema\" key"},
-      {{kFixtures + "/sweep.json"}, "is a sweep result (tracebench.sweep/v1): sweep reports are not implemented yet"},
+      {{kFixtures + "/sweep_no_levels.json"}, "sweep_no_levels.json' is a sweep with no levels: nothing to report"},
+      {{kFixtures + "/sweep_no_levels.json", "--out-dir", "/tmp/tracebench-never-written"},
+       "sweep_no_levels.json' is a sweep with no levels: nothing to report"},
+      {{kFixtures}, "is a directory with neither result.json nor sweep.json in it"},
       {{kFull, "--format", "pdf"}, "tracebench report: --format 'pdf': expected text, json, md or html"},
       {{kFull, "--out-dir", "/tmp/x", "--format", "md"}, "--format does not apply to --out-dir"},
       {{kFull, "--out-dir", "/tmp/x", "--out", "/tmp/y"}, "--out and --out-dir do not go together"},
@@ -144,6 +148,42 @@ TEST(ReportCli, BadInputIsOneClearLineAndExitOne) {
   }
 }
 
+// A sweep result renders like a run result, in every format, from the file or its directory.
+TEST(ReportCli, SweepInEveryFormat) {
+  const std::string sweep = kFixtures + "/sweep_full.json";
+  auto t = run_process({kTracebench, "report", sweep});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_EQ(t.out.rfind("tracebench sweep: trace data and overhead against load, GET /api\n", 0), 0u) << t.out;
+  for (const char* heading : {"\nVerdict\n", "\nLevels\n", "\nTrace data against load\n", "\nOverhead against load\n",
+                              "\nAt the production rate\n", "\nContext\n"})
+    EXPECT_NE(t.out.find(heading), std::string::npos) << heading;
+
+  auto j = run_process({kTracebench, "report", sweep, "--format", "json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["kind"], "sweep");
+  EXPECT_EQ(doc["verdict"]["production"]["rate_rps"], 4000.0);
+
+  const std::string dir = fresh_dir("sweep");
+  auto h = run_process({kTracebench, "report", sweep, "--format", "html", "--out", dir + "/s.html"});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  const std::string html = read(dir + "/s.html");
+  EXPECT_NE(html.find("<figure class=\"plot\" id=\"plot-sweep_trace_rate\">"), std::string::npos);
+  EXPECT_NE(html.find("<figure class=\"plot\" id=\"plot-sweep_overhead\">"), std::string::npos);
+
+  // The directory sweep writes: sweep.json in it is the result; --out-dir writes what sweep writes.
+  const std::string sweep_dir = fresh_dir("sweep-dir");
+  fs::copy_file(sweep, sweep_dir + "/sweep.json");
+  const std::string again = fresh_dir("sweep-again");
+  auto d = run_process({kTracebench, "report", sweep_dir, "--out-dir", again});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  for (const char* f : {"report.html", "report.md", "plots/sweep_trace_rate.png", "plots/sweep_overhead.svg"})
+    EXPECT_TRUE(fs::exists(again + "/" + f)) << f;
+  auto md = run_process({kTracebench, "report", sweep_dir, "--format", "md"});
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_EQ(md.out.rfind("# tracebench sweep: trace data and overhead against load, GET /api\n", 0), 0u);
+}
+
 TEST(ReportCli, UnwritableOutputIsARunFailure) {
   auto r = run_process({kTracebench, "report", kFull, "--out", "/proc/tracebench/r.txt"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -155,6 +195,8 @@ TEST(ReportCli, Help) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("usage: tracebench report RESULT"), std::string::npos);
   EXPECT_NE(r.out.find("--out-dir"), std::string::npos);
+  EXPECT_NE(r.out.find("a sweep's sweep.json (tracebench.sweep/v1)"), std::string::npos);
+  EXPECT_NE(r.out.find("A sweep report:"), std::string::npos);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ std::string read(const std::string& path) {
 // Plots as the Markdown links them after `run` drew them, without running gnuplot.
 PlotSet linked_plots(const nlohmann::json& result) {
   PlotSet set;
-  for (const auto& spec : run_plot_specs(result)) set.images[spec.name] = PlotImage{"", "plots/" + spec.name + ".png"};
+  for (const auto& spec : plot_specs(result)) set.images[spec.name] = PlotImage{"", "plots/" + spec.name + ".png"};
   return set;
 }
 
@@ -58,6 +58,12 @@ TEST(GoldenText, PartialRun) { check("run_partial", Format::kText, "txt"); }
 TEST(GoldenMarkdown, FullRun) { check("run_full", Format::kMarkdown, "md"); }
 TEST(GoldenMarkdown, BareRun) { check("run_bare", Format::kMarkdown, "md"); }
 TEST(GoldenMarkdown, PartialRun) { check("run_partial", Format::kMarkdown, "md"); }
+TEST(GoldenText, FullSweep) { check("sweep_full", Format::kText, "txt"); }
+TEST(GoldenText, ClosedLoopSweep) { check("sweep_closed", Format::kText, "txt"); }
+TEST(GoldenText, PartialSweep) { check("sweep_partial", Format::kText, "txt"); }
+TEST(GoldenMarkdown, FullSweep) { check("sweep_full", Format::kMarkdown, "md"); }
+TEST(GoldenMarkdown, ClosedLoopSweep) { check("sweep_closed", Format::kMarkdown, "md"); }
+TEST(GoldenMarkdown, PartialSweep) { check("sweep_partial", Format::kMarkdown, "md"); }
 
 TEST(GoldenMatch, NumbersAreWildcardsAndEverythingElseIsLiteral) {
   EXPECT_EQ(testing::match_golden("p99 {{N}} ms [{{N}}%, {{N}}%]\n", "p99 8.66 ms [-18.0%, +48.9%]\n"), "");

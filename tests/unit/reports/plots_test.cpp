@@ -3,6 +3,7 @@
 
 #include "reports/plots.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -37,7 +38,7 @@ nlohmann::json fixture(const std::string& name) { return load_result(kFixtures +
 TEST(Plots, DrawsEveryPlotAsSvgAndPng) {
   ASSERT_FALSE(find_gnuplot("").empty()) << "gnuplot not found: scripts/setup.sh installs the Debian package gnuplot-nox";
   const std::string dir = fresh_dir("full");
-  const PlotOutcome out = draw_run_plots(fixture("run_full"), dir, PlotOptions{});
+  const PlotOutcome out = draw_plots(fixture("run_full"), dir, PlotOptions{});
   EXPECT_TRUE(out.warnings.empty()) << ::testing::PrintToString(out.warnings);
   ASSERT_EQ(out.plots.images.size(), 6u);
   for (const auto& [name, img] : out.plots.images) {
@@ -87,7 +88,7 @@ TEST(Plots, FailingGnuplotCostsThePlotsNotTheProcess) {
   ::chmod(fake.c_str(), 0755);
   PlotOptions options;
   options.gnuplot = fake;
-  const PlotOutcome out = draw_run_plots(fixture("run_full"), dir + "/plots", options);
+  const PlotOutcome out = draw_plots(fixture("run_full"), dir + "/plots", options);
   EXPECT_TRUE(out.plots.images.empty());
   ASSERT_EQ(out.warnings.size(), 6u);
   EXPECT_EQ(out.warnings[0], "plot latency_spectrum not drawn: gnuplot said: line 0: simulated failure");
@@ -116,6 +117,61 @@ TEST(Plots, WriteRunReportsWritesHtmlMarkdownAndPlots) {
     EXPECT_NE(md.find(std::string("](plots/") + name + ".png)"), std::string::npos) << name;
   }
   EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+// The flight-recorder plot carries the verified size: a diamond at the final MaxBytes and the
+// window the verifying snapshot held, labelled with the window wanted and held.
+TEST(Plots, FlightRecorderPlotMarksTheVerifiedPoint) {
+  ASSERT_FALSE(find_gnuplot("").empty());
+  const nlohmann::json run = fixture("run_full");
+  const auto& v = run["verification"];
+  ASSERT_EQ(v["status"], "verified");
+  const std::string dir = fresh_dir("verified");
+  const PlotOutcome out = draw_plots(run, dir, PlotOptions{});
+  const std::string svg = out.plots.images.at("flight_recorder").svg;
+  const std::string label = fmt::format("verified: {:g} s wanted, {:.3g} s held", v["window_s"].get<double>(),
+                                        v["achieved_window_s"].get<double>());
+  EXPECT_NE(svg.find(label), std::string::npos) << label;
+  EXPECT_NE(svg.find(">verified<"), std::string::npos) << "the key names the verified point";
+}
+
+TEST(Plots, DrawsTheSweepPlots) {
+  ASSERT_FALSE(find_gnuplot("").empty());
+  for (const char* name : {"sweep_full", "sweep_closed", "sweep_partial"}) {
+    SCOPED_TRACE(name);
+    const std::string dir = fresh_dir(name);
+    const PlotOutcome out = draw_plots(fixture(name), dir, PlotOptions{});
+    EXPECT_TRUE(out.warnings.empty()) << ::testing::PrintToString(out.warnings);
+    ASSERT_EQ(out.plots.images.size(), 2u);
+    for (const char* plot : {"sweep_trace_rate", "sweep_overhead"}) {
+      const std::string png = read(fs::path(dir) / (std::string(plot) + ".png"));
+      ASSERT_GT(png.size(), 2000u) << plot;
+      EXPECT_EQ(out.plots.images.at(plot).svg.rfind("<svg role=\"img\" aria-label=\"", 0), 0u) << plot;
+    }
+  }
+  // The production point is labelled with its rate; the model's extrapolated part is in the key.
+  const std::string dir = fresh_dir("sweep_labels");
+  const PlotOutcome out = draw_plots(fixture("sweep_full"), dir, PlotOptions{});
+  const std::string rate = out.plots.images.at("sweep_trace_rate").svg;
+  EXPECT_NE(rate.find(">4000 req/s<"), std::string::npos);
+  EXPECT_NE(rate.find(">model, extrapolated<"), std::string::npos);
+  EXPECT_NE(rate.find(">production rate (extrapolated)<"), std::string::npos);
+  EXPECT_NE(out.plots.images.at("sweep_overhead").svg.find(">trace CPU per request<"), std::string::npos);
+}
+
+TEST(Plots, WriteRunReportsWritesTheSweepReport) {
+  const std::string dir = fresh_dir("write-sweep");
+  const auto warnings = write_run_reports(fixture("sweep_full"), dir);
+  EXPECT_TRUE(warnings.empty()) << ::testing::PrintToString(warnings);
+  const std::string html = read(fs::path(dir) / "report.html");
+  const std::string md = read(fs::path(dir) / "report.md");
+  EXPECT_NE(html.find("<title>tracebench sweep: trace data and overhead against load, GET /api</title>"),
+            std::string::npos);
+  for (const char* name : {"sweep_trace_rate", "sweep_overhead"}) {
+    EXPECT_TRUE(fs::exists(fs::path(dir) / "plots" / (std::string(name) + ".svg"))) << name;
+    EXPECT_NE(html.find(std::string("<figure class=\"plot\" id=\"plot-") + name + "\">"), std::string::npos) << name;
+    EXPECT_NE(md.find(std::string("](plots/") + name + ".png)"), std::string::npos) << name;
+  }
 }
 
 TEST(Plots, UnwritableDirectoryIsAnError) {

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "reports/render.h"
 #include "reports/result_file.h"
@@ -36,9 +38,28 @@ TEST(ResultFile, MissingFileNamesThePathAndTheReason) {
   EXPECT_NE(e.find("No such file or directory"), std::string::npos) << e;
 }
 
-TEST(ResultFile, ADirectoryIsNotAResult) {
-  const std::string e = load_error(kFixtures);
-  EXPECT_NE(e.find(kFixtures), std::string::npos) << e;
+TEST(ResultFile, ADirectoryWithoutAResultSaysWhatItLookedFor) {
+  EXPECT_EQ(load_error(kFixtures), "'" + kFixtures +
+                                       "' is a directory with neither result.json nor sweep.json in it: expected a "
+                                       "tracebench result, or the --out directory of tracebench run or sweep");
+}
+
+// The --out directory of run (result.json) or sweep (sweep.json, and level-N/result.json
+// below it) stands for the result in it.
+TEST(ResultFile, ADirectoryStandsForTheResultInIt) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "tracebench-result-dir";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "level-1");
+  fs::copy_file(kFixtures + "/sweep_full.json", dir / "sweep.json");
+  fs::copy_file(kFixtures + "/run_bare.json", dir / "level-1" / "result.json");
+  EXPECT_EQ(classify_result(load_result(dir.string()), "dir"), ResultKind::kSweep);
+  EXPECT_EQ(classify_result(load_result((dir / "level-1").string()), "dir"), ResultKind::kRun);
+  // A truncated sweep.json in it is named by its own path.
+  std::ofstream(dir / "sweep.json", std::ios::trunc) << "{\"schema\": \"tracebench.sweep/v1\", \"levels\": [";
+  const std::string e = load_error(dir.string());
+  EXPECT_NE(e.find("'" + (dir / "sweep.json").string() + "' is truncated: the JSON ends at byte 45"), std::string::npos)
+      << e;
 }
 
 TEST(ResultFile, TruncatedFileSaysSoWithTheByteCount) {
@@ -50,12 +71,13 @@ TEST(ResultFile, ForeignJsonIsNotATracebenchResult) {
   const std::string path = kFixtures + "/foreign.json";
   const std::string e = error_of([&] { classify_result(load_result(path), "'" + path + "'"); });
   EXPECT_EQ(e, "'" + path +
-                   "' is not a tracebench result: it has no \"schema\" key (expected \"tracebench.run/v1\", as "
-                   "written by tracebench run)");
+                   "' is not a tracebench result: it has no \"schema\" key (expected \"tracebench.run/v1\" or "
+                   "\"tracebench.sweep/v1\", as written by tracebench run or sweep)");
 }
 
 TEST(ResultFile, EmptyInput) {
-  EXPECT_EQ(parse_error(""), "'x.json' is empty: expected a tracebench result (result.json written by tracebench run)");
+  EXPECT_EQ(parse_error(""), "'x.json' is empty: expected a tracebench result (result.json or sweep.json, written by "
+                             "tracebench run or sweep)");
   EXPECT_EQ(parse_error(" \n"), parse_error(""));
 }
 
@@ -67,23 +89,29 @@ TEST(ResultFile, NotJsonGivesTheOffset) {
 
 TEST(ResultFile, NotAnObject) {
   EXPECT_EQ(parse_error("[1, 2]"),
-            "'x.json' holds an array, not a tracebench result (expected an object with \"schema\": \"tracebench.run/v1\")");
+            "'x.json' holds an array, not a tracebench result (expected an object with \"schema\": "
+            "\"tracebench.run/v1\" or \"tracebench.sweep/v1\")");
 }
 
 TEST(ResultFile, SchemaOfTheWrongType) {
   EXPECT_EQ(parse_error(R"({"schema": 1})"),
-            "'x.json' is not a tracebench result: \"schema\" is a number, expected the string \"tracebench.run/v1\"");
+            "'x.json' is not a tracebench result: \"schema\" is a number, expected the string \"tracebench.run/v1\" or "
+            "\"tracebench.sweep/v1\"");
 }
 
 TEST(ResultFile, UnknownSchemas) {
   EXPECT_EQ(parse_error(R"({"schema": "acme.bench/v3"})"),
-            "'x.json' is not a tracebench result: its schema is \"acme.bench/v3\" (expected \"tracebench.run/v1\")");
+            "'x.json' is not a tracebench result: its schema is \"acme.bench/v3\" (expected \"tracebench.run/v1\" or "
+            "\"tracebench.sweep/v1\")");
   EXPECT_EQ(parse_error(R"({"schema": "tracebench.run/v2", "modes": {}})"),
             "'x.json' has schema \"tracebench.run/v2\", a version of the run result this tracebench does not read (it "
             "reads \"tracebench.run/v1\"); re-render it with the tracebench that wrote it");
   EXPECT_EQ(parse_error(R"({"schema": "tracebench.size/v1"})"),
             "'x.json' has schema \"tracebench.size/v1\": unsupported by tracebench report (it renders "
-            "\"tracebench.run/v1\")");
+            "\"tracebench.run/v1\" or \"tracebench.sweep/v1\")");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v2", "levels": []})"),
+            "'x.json' has schema \"tracebench.sweep/v2\", a version of the sweep result this tracebench does not read "
+            "(it reads \"tracebench.sweep/v1\"); re-render it with the tracebench that wrote it");
 }
 
 TEST(ResultFile, RunResultWithBrokenShape) {
@@ -98,21 +126,55 @@ TEST(ResultFile, RunResultWithBrokenShape) {
             "'x.json': \"modes\".\"off\" is a number, expected an object");
 }
 
-TEST(ResultFile, SweepIsRecognisedButHasNoReportYet) {
-  const auto sweep = load_result(kFixtures + "/sweep.json");
-  EXPECT_EQ(classify_result(sweep, "s"), ResultKind::kSweep);
-  EXPECT_EQ(error_of([&] { build_document(sweep, "'sweep.json'"); }),
-            "'sweep.json' is a sweep result (tracebench.sweep/v1): sweep reports are not implemented yet; this "
-            "version renders run results (tracebench.run/v1)");
-  const auto warnings = write_run_reports(sweep, ::testing::TempDir() + "/sweep-report");
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("sweep results (tracebench.sweep/v1) have no report yet"), std::string::npos);
+TEST(ResultFile, TruncatedSweep) {
+  std::ifstream in(kFixtures + "/sweep_full.json", std::ios::binary);
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  const std::string cut = whole.str().substr(0, 2000);
+  EXPECT_EQ(parse_error(cut).rfind("'x.json' is truncated: the JSON ends at byte 2000 in the middle of a value (", 0), 0u)
+      << parse_error(cut);
+}
+
+// A sweep document must hold levels; everything inside a level is read tolerantly.
+TEST(ResultFile, SweepWithoutLevelsOrOfTheWrongShape) {
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1"})"),
+            "'x.json': a tracebench.sweep/v1 result has no \"levels\" (expected an array of levels); the file is not a "
+            "complete result");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1", "levels": {}})"),
+            "'x.json': \"levels\" is an object, expected an array of levels");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1", "levels": [], "model": null})"),
+            "'x.json' is a sweep with no levels: nothing to report (tracebench sweep writes an entry for every level it "
+            "was asked for, run or not)");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1", "levels": [{"level": 1000}, 7]})"),
+            "'x.json': \"levels\"[1] is a number, expected an object");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1", "levels": [{}], "model": [1]})"),
+            "'x.json': \"model\" is an array, expected an object (or null)");
+  EXPECT_EQ(parse_error(R"({"schema": "tracebench.sweep/v1", "levels": [{}], "warnings": "none"})"),
+            "'x.json': \"warnings\" is a string, expected an array of lines");
+}
+
+// A sweep with no levels is refused before any file is written; one level renders.
+TEST(ResultFile, SweepWithZeroLevelsIsRefusedEverywhere) {
+  nlohmann::json sweep = load_result(kFixtures + "/sweep_full.json");
+  sweep["levels"] = nlohmann::json::array();
+  const std::string expected = "'s.json' is a sweep with no levels: nothing to report (tracebench sweep writes an "
+                               "entry for every level it was asked for, run or not)";
+  EXPECT_EQ(error_of([&] { build_document(sweep, "'s.json'"); }), expected);
+  EXPECT_EQ(error_of([&] { render(sweep, Format::kHtml, {}, "'s.json'"); }), expected);
+  const std::string dir = ::testing::TempDir() + "/tracebench-zero-levels";
+  std::filesystem::remove_all(dir);
+  EXPECT_THROW(write_run_reports(sweep, dir), ResultError);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/report.html"));
 }
 
 TEST(ResultFile, RealResultsLoad) {
   for (const char* name : {"run_full", "run_bare", "run_partial"}) {
     const auto r = load_result(kFixtures + "/" + name + ".json");
     EXPECT_EQ(classify_result(r, name), ResultKind::kRun) << name;
+  }
+  for (const char* name : {"sweep_full", "sweep_closed", "sweep_partial"}) {
+    const auto r = load_result(kFixtures + "/" + name + ".json");
+    EXPECT_EQ(classify_result(r, name), ResultKind::kSweep) << name;
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "run_result_fixture.h"
 #include "sizing/sweep.h"
 
@@ -61,6 +63,41 @@ TEST(SummarizeLevel, StoppedRunFailsInvalidRunIsKeptWithItsReasons) {
 
   l = summarize_level(json{{"schema", "tracebench.run/v9"}}, SweepAxis::kRate, 1000, 0);
   EXPECT_EQ(l["status"], "failed");
+}
+
+// What a sweep report needs of each level besides its rates: the CPU share of tracebench and
+// the target (CPU µs per request × req/s, median over complete rounds), failed requests and
+// the run's warnings.
+TEST(SummarizeLevel, CarriesCpuSharesErrorsAndWarnings) {
+  json r = level_result(1000, 1e5, 300, 1);
+  const double generator_us[] = {100, 400, 300, 200, 500, 600};  // with 2000 req/s: 0.2 .. 1.2 CPUs
+  std::size_t k = 0;
+  for (auto& round : r["rounds"]) {
+    round["throughput_rps"] = 2000.0;
+    round["generator_cpu_us_per_request"] = generator_us[k % 6];
+    round["target_cpu_us_per_request"] = 250.0;
+    round["errors"] = k == 4 ? 3 : 0;
+    ++k;
+  }
+  r["rounds"][1]["complete"] = false;  // left out of the shares, its errors still counted
+  r["rounds"][1]["generator_cpu_us_per_request"] = 1e6;
+  r["warnings"] = json::array({"CPU frequency scaling governor is 'powersave'"});
+  const json l = summarize_level(r, SweepAxis::kRate, 1000, 0);
+  std::vector<double> shares;
+  for (const auto& round : r["rounds"])
+    if (round["complete"].get<bool>())
+      shares.push_back(round["generator_cpu_us_per_request"].get<double>() * 2000 / 1e6);
+  std::sort(shares.begin(), shares.end());
+  const std::size_t n = shares.size();
+  const double median = n % 2 ? shares[n / 2] : (shares[n / 2 - 1] + shares[n / 2]) / 2;
+  EXPECT_DOUBLE_EQ(l["generator_cpu_share"].get<double>(), median);
+  EXPECT_DOUBLE_EQ(l["target_cpu_share"].get<double>(), 0.5);
+  EXPECT_EQ(l["errors"].get<double>(), 3);
+  EXPECT_EQ(l["warnings"], r["warnings"]);
+  // A result without per-round CPU leaves the shares null.
+  const json bare = summarize_level(level_result(1000, 1e5, 300, 1), SweepAxis::kRate, 1000, 0);
+  EXPECT_TRUE(bare["generator_cpu_share"].is_null());
+  EXPECT_EQ(bare["errors"].get<double>(), 0);
 }
 
 TEST(SummarizeLevel, ClosedLoopLevelsAreConnectionCounts) {

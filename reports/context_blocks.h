@@ -1,0 +1,30 @@
+#pragma once
+// The parts of a report's Context section that run and sweep reports share, read from the
+// result's "context", "config" and "schema" (both schemas write them alike). Never throw.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/document.h"
+
+namespace tracebench::reports {
+
+// A key-value table: host, CPUs, CPU model, kernel, tool and build, start time, target Go
+// version ("unknown (no trace was read)" when absent), schema. Rows without a value are left out.
+Table host_table(const nlohmann::json& result);
+
+// The command line as one shell-quoted line, or nullopt when the result does not record it.
+std::optional<CodeBlock> command_line_block(const nlohmann::json& result);
+
+// Every key of "config" with its value (arrays joined with ", "; nulls left out).
+Table config_table(const nlohmann::json& result);
+
+// argv as a shell would need it typed: plain words bare, the rest single-quoted.
+std::string shell_join(const std::vector<std::string>& argv);
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
+
+}  // namespace tracebench::reports

@@ -1,0 +1,296 @@
+// The sweep's plots: trace bytes/s and overhead against load, each with the levels as
+// measured (their 95% CIs as error bars), the fitted line over the measured range, its
+// extrapolation dashed, and the production point with its 95% prediction interval. Data
+// comes from the sweep document alone (levels[] and model).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "reports/json_access.h"
+#include "reports/plot_job.h"
+
+namespace tracebench::reports::detail {
+namespace {
+
+using nlohmann::json;
+
+struct Line {
+  double intercept = 0, slope = 0, x_min = 0, x_max = 0;
+  double at(double x) const { return intercept + slope * x; }
+};
+
+std::optional<Line> line_of(const json* fit) {
+  if (!fit || !fit->is_object()) return std::nullopt;
+  auto a = number(*fit, {"intercept"}), b = number(*fit, {"slope"});
+  auto lo = number(*fit, {"x_min"}), hi = number(*fit, {"x_max"});
+  if (!a || !b || !lo || !hi || *hi < *lo) return std::nullopt;
+  return Line{*a, *b, *lo, *hi};
+}
+
+struct Production {
+  double x = 0;
+  bool extrapolated = false;
+};
+
+std::optional<Production> production_of(const json& sweep) {
+  const json* p = object(sweep, {"model", "prediction"});
+  if (!p) return std::nullopt;
+  auto x = number(*p, {"production_rate_rps"});
+  if (!x || *x <= 0) return std::nullopt;
+  return Production{*x, boolean(*p, {"extrapolated"}).value_or(false)};
+}
+
+// The fitted line as data: solid over the measured range, and the stretch out to the
+// production rate (either side) as a separate, dashed, series.
+void add_line(PlotJob& job, const std::string& key, const Line& line, std::optional<double> production, double scale) {
+  job.data[key] = {{line.x_min, line.at(line.x_min) / scale}, {line.x_max, line.at(line.x_max) / scale}};
+  if (!production) return;
+  const double x = *production;
+  if (x > line.x_max) job.data[key + "_extrapolated"] = {{line.x_max, line.at(line.x_max) / scale}, {x, line.at(x) / scale}};
+  if (x < line.x_min) job.data[key + "_extrapolated"] = {{x, line.at(x) / scale}, {line.x_min, line.at(line.x_min) / scale}};
+}
+
+std::string level_name(const json& l) {
+  const double level = number(l, {"level"}).value_or(NAN);
+  return text(l, {"axis"}) == "connections" ? fmt::format("{:g} conns", level) : fmt::format("{:g} req/s", level);
+}
+
+// ---- trace bytes/s against load ----
+
+std::optional<PlotJob> trace_rate(const json& sweep) {
+  PlotJob job;
+  job.spec = {"sweep_trace_rate", "Trace data rate against load",
+              "each level's median trace bytes/s at the throughput it was measured at, with its 95% CI; the line is "
+              "the least-squares model (the intercept is the idle rate, the slope the bytes per request), solid over "
+              "the measured levels and dashed where it extrapolates; the diamond is the production rate with its 95% "
+              "prediction interval; hollow circles are levels that were measured but not fitted"};
+  Rows fitted, unfitted;
+  std::vector<std::string> labels;
+  double x_max = 0, y_max = 0;
+  for (const auto& l : array(sweep, {"levels"})) {
+    auto x = number(l, {"trace_throughput_rps"});
+    auto y = number(l, {"trace_bytes_per_s", "median"});
+    if (!x || !y) continue;
+    const double lo = number(l, {"trace_bytes_per_s", "ci_low"}).value_or(*y);
+    const double hi = number(l, {"trace_bytes_per_s", "ci_high"}).value_or(*y);
+    (text(l, {"status"}) == "measured" ? fitted : unfitted).push_back({*x, *y / kMiB, lo / kMiB, hi / kMiB});
+    labels.push_back(fmt::format("set label {} at {},{} offset 0.6,-0.9 font ',9' tc rgb '#555555'",
+                                 quote(level_name(l)), fmt_num(*x), fmt_num(*y / kMiB)));
+    x_max = std::max(x_max, *x);
+    y_max = std::max(y_max, hi / kMiB);
+  }
+  if (fitted.empty() && unfitted.empty()) return std::nullopt;
+  const auto production = production_of(sweep);
+  const auto line = line_of(at(sweep, {"model", "bytes_per_s"}));
+  std::vector<std::string> plot;
+  if (line) {
+    add_line(job, "model", *line, production ? std::optional(production->x) : std::nullopt, kMiB);
+    plot.push_back("DATA(model) using 1:2 with lines lw 2 lc rgb '#dd8452' title 'model (measured range)'");
+    if (job.data.count("model_extrapolated"))
+      plot.push_back("DATA(model_extrapolated) using 1:2 with lines lw 2 dt 2 lc rgb '#dd8452' title 'model, "
+                     "extrapolated'");
+  }
+  if (!fitted.empty()) {
+    job.data["fitted"] = fitted;
+    plot.push_back("DATA(fitted) using 1:2:3:4 with yerrorbars pt 7 ps 1.1 lw 1.5 lc rgb '#333333' title 'level "
+                   "(median, 95% CI)'");
+  }
+  if (!unfitted.empty()) {
+    job.data["unfitted"] = unfitted;
+    plot.push_back("DATA(unfitted) using 1:2:3:4 with yerrorbars pt 6 ps 1.1 lw 1.5 lc rgb '#999999' title 'level "
+                   "not fitted'");
+  }
+  if (production) {
+    const json* b = at(sweep, {"model", "prediction", "bytes_per_s"});
+    auto est = b ? number(*b, {"estimate"}) : std::nullopt;
+    if (est) {
+      const double lo = std::max(0.0, number(*b, {"pi_low"}).value_or(*est));
+      const double hi = number(*b, {"pi_high"}).value_or(*est);
+      job.data["production"] = {{production->x, *est / kMiB, lo / kMiB, hi / kMiB}};
+      plot.push_back(fmt::format("DATA(production) using 1:2:3:4 with yerrorbars pt 13 ps 2 lw 2 lc rgb '#8e44ad' "
+                                 "title {}",
+                                 quote(production->extrapolated ? "production rate (extrapolated)" : "production rate")));
+      labels.push_back(fmt::format("set label {} at {},{} right offset -1.5,0.9 font ',9' tc rgb '#8e44ad'",
+                                   quote(fmt::format("{:g} req/s", production->x)), fmt_num(production->x),
+                                   fmt_num(*est / kMiB)));
+      y_max = std::max(y_max, hi / kMiB);
+    }
+    x_max = std::max(x_max, production->x);
+  }
+  if (line) y_max = std::max(y_max, line->at(x_max) / kMiB);
+  job.script = fmt::format(
+      "set title {}\nset xlabel 'throughput (req/s)'\nset ylabel 'trace data (MiB/s)'\n"
+      "set xrange [0:{}]\nset yrange [0:{}]\nset grid xtics ytics lc rgb '#dddddd'\nset key top left\n{}\n"
+      "plot {}\n",
+      quote(job.spec.title), fmt_num(x_max * 1.1), fmt_num(std::max(y_max, 1e-6) * 1.15), fmt::join(labels, "\n"),
+      fmt::join(plot, ", \\\n  "));
+  return job;
+}
+
+// ---- overhead against load ----
+
+struct Series {
+  std::string mode, metric, title;
+  bool cost_is_negative_delta;  // throughput: a drop is the cost
+  int point_filled, point_hollow;
+};
+
+std::optional<PlotJob> overhead(const json& sweep) {
+  const bool open_loop = text(sweep, {"config", "axis"}) == "rate_rps" ||
+                         std::any_of(array(sweep, {"levels"}).begin(), array(sweep, {"levels"}).end(),
+                                     [](const json& l) { return text(l, {"axis"}) == "rate_rps"; });
+  PlotJob job;
+  job.spec = {"sweep_overhead", "Overhead against load", ""};
+  const auto production = production_of(sweep);
+  std::vector<std::string> modes;
+  for (const auto& l : array(sweep, {"levels"}))
+    for (const auto& c : array(l, {"comparisons"}))
+      if (auto m = text(c, {"mode"}); !m.empty() && std::find(modes.begin(), modes.end(), m) == modes.end())
+        modes.push_back(m);
+  std::sort(modes.begin(), modes.end(), [](const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& m) { return m == "trace" ? 0 : m == "flightrecorder" ? 1 : 2; };
+    return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+  });
+  // Target CPU per request, and a closed-loop sweep's throughput drop; a sweep that measured
+  // neither (no target CPU, open loop) shows its p99 latency instead.
+  auto has = [&](const std::string& metric) {
+    for (const auto& l : array(sweep, {"levels"}))
+      for (const auto& c : array(l, {"comparisons"}))
+        if (text(c, {"metric"}) == metric && number(c, {"delta_pct"})) return true;
+    return false;
+  };
+  std::vector<Series> series;
+  const bool cpu = has("target_cpu_us_per_request"), throughput = !open_loop && has("throughput_rps");
+  for (const auto& m : modes) {
+    if (cpu) series.push_back({m, "target_cpu_us_per_request", m + " CPU per request", false, 7, 6});
+    if (throughput) series.push_back({m, "throughput_rps", m + " throughput drop", true, 9, 8});
+    if (!cpu && !throughput) series.push_back({m, "latency_p99_ns", m + " p99 latency", false, 5, 4});
+  }
+  std::string what;
+  if (cpu && throughput) what = "the rise in target CPU per request and the drop in throughput";
+  else if (cpu) what = "the rise in target CPU per request (an open-loop sweep holds throughput at the rate asked, so its change is left out)";
+  else if (throughput) what = "the drop in throughput (target CPU per request was not measured)";
+  else what = "the rise in p99 latency, standing in because target CPU per request was not measured";
+  job.spec.caption = "each traced mode's cost against off at each level, in % of off's median, with its 95% CI: " +
+                     what +
+                     "; filled markers are significant after Holm's correction, hollow ones are not; lines are the "
+                     "fitted models, dashed where they extrapolate, and diamonds the prediction at the production "
+                     "rate with its 95% prediction interval";
+  // Series share the levels' x: each is nudged sideways a little so error bars do not hide
+  // each other (the lines stay at the true load).
+  double x_span = 0;
+  for (const auto& l : array(sweep, {"levels"}))
+    x_span = std::max(x_span, number(l, {"modes", "off", "throughput_rps"}).value_or(0));
+  if (production) x_span = std::max(x_span, production->x);
+  std::vector<std::string> plot = {"0 with lines lw 1 lc rgb '#888888' notitle"};
+  std::vector<std::string> keys;
+  double x_max = 0, y_min = 0, y_max = 0;
+  int drawn = 0;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const Series& s = series[k];
+    const double sign = s.cost_is_negative_delta ? -1 : 1;
+    Rows significant, not_significant;
+    for (const auto& l : array(sweep, {"levels"})) {
+      if (text(l, {"status"}) != "measured") continue;
+      auto x = number(l, {"modes", "off", "throughput_rps"});
+      if (!x) continue;
+      for (const auto& c : array(l, {"comparisons"})) {
+        if (text(c, {"mode"}) != s.mode || text(c, {"metric"}) != s.metric) continue;
+        auto d = number(c, {"delta_pct"});
+        if (!d) continue;
+        const double a = sign * number(c, {"ci_low_pct"}).value_or(*d), b = sign * number(c, {"ci_high_pct"}).value_or(*d);
+        const double lo = std::min(a, b), hi = std::max(a, b);
+        const double nudge = (static_cast<double>(k) - (static_cast<double>(series.size()) - 1) / 2) * 0.012 * x_span;
+        (boolean(c, {"significant"}).value_or(false) ? significant : not_significant)
+            .push_back({*x + nudge, sign * *d, lo, hi});
+        x_max = std::max(x_max, *x);
+        y_min = std::min(y_min, lo);
+        y_max = std::max(y_max, hi);
+      }
+    }
+    if (significant.empty() && not_significant.empty()) continue;
+    ++drawn;
+    const std::string color = quote(color_of(s.mode));
+    const std::string key = fmt::format("s{}", k);
+    const char* width = s.cost_is_negative_delta ? "1.5" : "2";
+    for (const auto& fit : array(sweep, {"model", "overhead"})) {
+      if (text(fit, {"mode"}) != s.mode || text(fit, {"metric"}) != s.metric) continue;
+      auto line = line_of(&fit);
+      if (!line) continue;
+      line->intercept *= sign;
+      line->slope *= sign;
+      add_line(job, key + "_model", *line, production ? std::optional(production->x) : std::nullopt, 1);
+      plot.push_back(fmt::format("DATA({}_model) using 1:2 with lines lw {} lc rgb {} notitle", key, width, color));
+      if (job.data.count(key + "_model_extrapolated"))
+        plot.push_back(fmt::format("DATA({}_model_extrapolated) using 1:2 with lines lw {} dt 2 lc rgb {} notitle", key,
+                                   width, color));
+    }
+    if (!significant.empty()) {
+      job.data[key + "_sig"] = significant;
+      plot.push_back(fmt::format("DATA({}_sig) using 1:2:3:4 with yerrorbars pt {} ps 1.2 lw 1.5 lc rgb {} notitle", key,
+                                 s.point_filled, color));
+    }
+    if (!not_significant.empty()) {
+      job.data[key + "_ns"] = not_significant;
+      plot.push_back(fmt::format("DATA({}_ns) using 1:2:3:4 with yerrorbars pt {} ps 1.2 lw 1.5 lc rgb {} notitle", key,
+                                 s.point_hollow, color));
+    }
+    keys.push_back(fmt::format("keyentry with linespoints pt {} ps 1.2 lw {} lc rgb {} title {}", s.point_filled, width,
+                               color, quote(s.title)));
+    if (production)
+      for (const auto& o : array(sweep, {"model", "prediction", "overhead"})) {
+        if (text(o, {"mode"}) != s.mode || text(o, {"metric"}) != s.metric) continue;
+        auto est = number(o, {"estimate"});
+        if (!est) continue;
+        const double a = sign * number(o, {"pi_low"}).value_or(*est), b = sign * number(o, {"pi_high"}).value_or(*est);
+        job.data[key + "_production"] = {{production->x, sign * *est, std::min(a, b), std::max(a, b)}};
+        plot.push_back(fmt::format("DATA({}_production) using 1:2:3:4 with yerrorbars pt 13 ps 1.8 lw 1.5 lc rgb {} "
+                                   "notitle",
+                                   key, color));
+        // A prediction interval from a handful of levels can be very wide: keep the axis on
+        // the measured figures and the estimate, and let a wide interval run off the edge.
+        y_min = std::min(y_min, sign * *est);
+        y_max = std::max(y_max, sign * *est);
+        x_max = std::max(x_max, production->x);
+      }
+  }
+  if (drawn == 0) return std::nullopt;
+  const auto any_data = [&](const std::string& suffix) {
+    return std::any_of(job.data.begin(), job.data.end(), [&](const auto& d) {
+      return d.first.size() >= suffix.size() && d.first.compare(d.first.size() - suffix.size(), suffix.size(), suffix) == 0;
+    });
+  };
+  if (any_data("_ns")) keys.push_back("keyentry with points pt 6 ps 1.2 lc rgb '#555555' title 'not significant'");
+  if (any_data("_extrapolated")) keys.push_back("keyentry with lines lw 2 dt 2 lc rgb '#555555' title 'extrapolated'");
+  if (any_data("_production"))
+    keys.push_back(fmt::format("keyentry with points pt 13 ps 1.8 lc rgb '#555555' title {}",
+                               quote(fmt::format("at {:g} req/s", production->x))));
+  const double pad = std::max(1.0, (y_max - y_min) * 0.12);
+  job.script = fmt::format(
+      "set title {}\nset xlabel 'throughput with tracing off (req/s)'\nset ylabel 'cost against off (%)'\n"
+      "set xrange [0:{}]\nset yrange [{}:{}]\nset grid xtics ytics lc rgb '#dddddd'\n"
+      "set key outside bottom center horizontal maxrows 3\n"
+      "plot {}, \\\n  {}\n",
+      quote(job.spec.title), fmt_num(x_max * 1.1), fmt_num(y_min - pad), fmt_num(y_max + pad),
+      fmt::join(plot, ", \\\n  "), fmt::join(keys, ", \\\n  "));
+  return job;
+}
+
+}  // namespace
+
+std::vector<PlotJob> sweep_plot_jobs(const json& sweep) {
+  std::vector<PlotJob> jobs;
+  for (auto make : {trace_rate, overhead}) {
+    try {
+      if (auto job = make(sweep)) jobs.push_back(std::move(*job));
+    } catch (const std::exception&) {
+      // A malformed corner of the document costs its plot, never the report.
+    }
+  }
+  return jobs;
+}
+
+}  // namespace tracebench::reports::detail
