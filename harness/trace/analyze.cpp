@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <thread>
 #include <limits>
 #include <memory>
 
 #include "trace/decoder.h"
 #include "trace/duration_histogram.h"
+#include "trace/handoff.h"
 #include "trace/source.h"
 #include "trace/tokenizer.h"
 
@@ -851,6 +855,71 @@ double TraceSummary::parse_mb_per_second() const {
   return parse_seconds > 0 ? static_cast<double>(file_bytes) / 1e6 / parse_seconds : 0;
 }
 
+namespace {
+
+using Dec = Decoder<SummaryBuilder>;
+
+// Event-batch bytes interpreted between two evictions from the source: large enough
+// that the page drops (and, with two threads, their TLB shootdowns) cost nothing.
+constexpr std::uint64_t kEvictBytes = 1 << 20;
+// Scanned batches that may wait between the two threads (about 1 MB of trace).
+constexpr std::size_t kHandoffSlots = 16;
+
+// One piece of work handed from the scanning thread to the interpreting one.
+struct Work {
+  enum class Kind : std::uint8_t { kBegin, kBatch, kEnd, kClose };
+  Kind kind = Kind::kClose;
+  Dec::Prepared* gen = nullptr;
+  Dec::BatchNotes notes;  // kBatch: the scanned batch
+};
+
+// The interpreting thread of a two-thread analysis: takes the generations' begins,
+// scanned batches and ends in file order until kClose. After an error it keeps
+// taking work without doing it (and still counts ended generations), so the scanning
+// thread never waits for it in vain; `failed` tells that thread to stop early.
+void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& handoff, std::exception_ptr& error,
+                           std::atomic<bool>& failed) {
+  std::uint64_t evicted = 0;
+  for (;;) {
+    Work& w = handoff.front();
+    const Work::Kind kind = w.kind;
+    if (error == nullptr) {
+      try {
+        switch (kind) {
+          case Work::Kind::kBegin:
+            decoder.begin(*w.gen);
+            evicted = w.gen->info.begin_offset;
+            break;
+          case Work::Kind::kBatch: {
+            decoder.interpret(*w.gen, w.notes);
+            const BatchRef& b = w.gen->batches[w.notes.batch];
+            const std::uint64_t done = b.payload_offset + b.payload_bytes;
+            if (done - evicted >= kEvictBytes) {
+              source.evict(evicted, done);
+              evicted = done;
+            }
+            break;
+          }
+          case Work::Kind::kEnd:
+            decoder.end(*w.gen);
+            source.release(w.gen->info.end_offset);
+            break;
+          case Work::Kind::kClose:
+            break;
+        }
+      } catch (...) {
+        error = std::current_exception();
+        failed.store(true, std::memory_order_relaxed);
+      }
+    }
+    if (kind == Work::Kind::kEnd) handoff.advance();
+    handoff.pop();  // w belongs to the producer from here on
+    if (kind == Work::Kind::kClose) return;
+  }
+}
+
+}  // namespace
+
 TraceSummary analyze_source(TraceSource& source, const std::string& path, const AnalyzeOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   TraceSummary s;
@@ -860,50 +929,79 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   // two threads never share a counter, and merged at the end.
   IssueCounts framing_issues, analysis_issues;
   SummaryBuilder builder(options, s, analysis_issues);
-  using Dec = Decoder<SummaryBuilder>;
   Dec decoder(s.version, options.strict, framing_issues, builder);
   Framer framer(source, s.version, options.strict, &framing_issues);
   const bool pipelined = options.threads > 1 && source.stable_pointers();
 
-  // Generation N is finished (interpreted) on a helper thread while this thread
-  // prepares generation N+1; bytes are released once their generation is finished.
-  Dec::Prepared* in_flight = nullptr;
-  std::future<void> finishing;
-  std::uint64_t finished_through = 0;  // release up to here after the in-flight finish
   std::string cut_before_any_batch;
   std::uint64_t cut_offset = 0;
-  auto wait_for_finish = [&] {
-    if (finishing.valid()) finishing.get();  // rethrows its error
-    if (finished_through != 0) source.release(finished_through);
-  };
   FramedGeneration frame;
-  try {
+  // Frames the next generation with batches; notes a cut before the first batch of one.
+  auto next_frame = [&] {
     while (framer.next(frame)) {
-      Dec::Prepared* next = nullptr;
-      if (!frame.batches.empty()) {
-        // One thread scans batch by batch inside finish() (less memory); two threads
-        // scan here, while the helper finishes the previous generation.
-        next = &decoder.prepare(source, frame, framer.exhausted(), /*scan_events=*/pipelined);
-      } else if (frame.truncated && cut_before_any_batch.empty()) {
+      if (!frame.batches.empty()) return true;
+      if (frame.truncated && cut_before_any_batch.empty()) {
         // Cut inside the first batch of a generation: nothing to decode, but say so.
         cut_before_any_batch = frame.truncation;
         cut_offset = frame.truncated_offset;
       }
-      wait_for_finish();
-      in_flight = next;
-      finished_through = frame.end_offset;
-      if (in_flight != nullptr) {
-        if (pipelined)
-          finishing = std::async(std::launch::async, [&decoder, g = in_flight] { decoder.finish(*g); });
-        else
-          decoder.finish(*in_flight);
-      }
+      source.release(frame.end_offset);
     }
-    wait_for_finish();
-  } catch (...) {
-    // An error of an earlier generation (still finishing) comes first in the file.
-    if (finishing.valid()) finishing.get();
-    throw;
+    return false;
+  };
+  if (!pipelined) {
+    // One thread: each event batch is scanned and interpreted in turn.
+    while (next_frame()) {
+      decoder.finish(decoder.prepare(source, frame, framer.exhausted()), kEvictBytes);
+      source.release(frame.end_offset);
+    }
+  } else {
+    // Two threads: this one frames, reads the tables and scans (counting every event
+    // and noting the special ones); the helper interprets the notes, batch by batch,
+    // a few batches behind. Memory holds the two generations' tables, the batches in
+    // the handoff and the helper's per-generation state, never a whole generation of
+    // notes.
+    Handoff<Work> handoff(kHandoffSlots);
+    std::exception_ptr interpret_error;
+    std::atomic<bool> interpret_failed{false};
+    std::thread helper(interpret_handed_over, std::ref(decoder), std::ref(source), std::ref(handoff),
+                       std::ref(interpret_error), std::ref(interpret_failed));
+    auto hand_over = [&](Work::Kind kind, Dec::Prepared* g) {
+      Work& w = handoff.reserve();
+      w.kind = kind;
+      w.gen = g;
+      handoff.publish();
+    };
+    auto close = [&] {
+      hand_over(Work::Kind::kClose, nullptr);
+      helper.join();
+    };
+    try {
+      std::uint64_t prepared = 0;
+      while (!interpret_failed.load(std::memory_order_relaxed) && next_frame()) {
+        // The decoder keeps two prepared generations: the one before last must be ended.
+        if (prepared >= 2) handoff.wait_for_progress(prepared - 1);
+        Dec::Prepared& g = decoder.prepare(source, frame, framer.exhausted());
+        ++prepared;
+        hand_over(Work::Kind::kBegin, &g);
+        for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
+          if (g.batches[i].kind != BatchKind::kEvents) continue;
+          Work& w = handoff.reserve();
+          w.kind = Work::Kind::kBatch;
+          w.gen = &g;
+          decoder.scan(g, i, w.notes);
+          handoff.publish();
+        }
+        hand_over(Work::Kind::kEnd, &g);
+      }
+    } catch (...) {
+      close();
+      // An error the helper found lies earlier in the file: it comes first.
+      if (interpret_error) std::rethrow_exception(interpret_error);
+      throw;
+    }
+    close();
+    if (interpret_error) std::rethrow_exception(interpret_error);
   }
   if (!cut_before_any_batch.empty() && !s.truncated) {
     s.truncated = true;

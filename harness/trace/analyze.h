@@ -11,7 +11,8 @@
 //
 // Memory: bounded by one generation (≈1 s of trace) plus tables whose size is capped
 // by options (names, open regions/tasks) or bounded by live goroutines — never by
-// the file: a mapped file's pages are released generation by generation.
+// the file: a mapped file's pages are dropped as soon as they are read (event
+// batches, every MiB) or their generation is done (tables).
 //
 // Thread safety: the functions are reentrant; a summary is a plain value. With
 // AnalyzeOptions::threads = 2 they use one helper thread besides the caller's.
@@ -44,9 +45,10 @@ struct AnalyzeOptions {
   std::size_t max_open_annotations = 1 << 20;  // open regions + tasks tracked at once
   std::size_t max_generation_stats = 100000;   // per-generation rows kept (the rest are summed)
   // 1: everything on the calling thread (the default: no hidden threads, e.g. beside
-  // a load test). 2: while a helper thread interprets generation N (goroutines,
-  // regions, ...), the caller frames and counts generation N+1 (files and memory; a
-  // stream is always read in one thread). Results are identical.
+  // a load test). 2: the caller frames, reads the tables and scans event batches
+  // (counting every event) while a helper thread interprets them (goroutines,
+  // regions, ...) a few batches behind (files and memory; a stream is always read in
+  // one thread). Results are identical.
   unsigned threads = 1;
 };
 

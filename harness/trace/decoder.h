@@ -243,28 +243,48 @@ class Decoder {
   //
   // One thread: event batches are scanned and interpreted one at a time, so the
   // notes on special events never hold more than one batch.
-  void decode(TraceSource& source, const FramedGeneration& frame, bool last) {
-    finish(prepare(source, frame, last, /*scan_events=*/false));
-  }
+  void decode(TraceSource& source, const FramedGeneration& frame, bool last) { finish(prepare(source, frame, last)); }
 
-  // decode() in two stages, so that one thread can prepare generation N+1 while
-  // another finishes generation N:
-  //  - prepare: reads the structure (sync, tables, CPU samples) and frames and counts
-  //    every event, noting the special ones. Uses the decoder's clock and tables and
-  //    the IssueCounts given to the constructor; never the sink.
-  //  - finish: interprets the noted events (goroutine attribution, sink calls) and
-  //    ends the generation. Uses the thread states and the sink only.
-  // Generations must be finished in the order they were prepared, each finish after its
-  // prepare; at most two generations may be between prepare and finish (the decoder
-  // keeps two of everything a prepared generation holds, reused so that their memory
-  // is not allocated again for every generation), and their bytes must stay
-  // addressable until finished. The returned reference is valid until the prepare
+  // decode() in stages, so that one thread can frame and scan while another
+  // interprets, batch by batch:
+  //  - prepare: reads a generation's structure (sync, tables, CPU samples).
+  //  - scan: frames and counts every event of one event batch, noting the special
+  //    ones in a BatchNotes.
+  //    prepare and scan use the decoder's clock and tables and the IssueCounts given
+  //    to the constructor; never the sink.
+  //  - begin, interpret (the noted events of one batch: goroutine attribution, sink
+  //    calls), end: use the thread states and the sink only.
+  //  - finish: begin, scan and interpret every event batch in turn, end (one thread).
+  // Per generation, in this order: prepare, begin, the event batches' interprets in
+  // file order (each after its scan), end. Generations are begun and ended in the
+  // order they were prepared; at most two generations may be between prepare and end
+  // (the decoder keeps two of everything a prepared generation holds, reused so that
+  // their memory is not allocated again for every generation), and their bytes must
+  // stay addressable until ended. The returned reference is valid until the prepare
   // after next.
   struct Prepared;
-  // scan_events: scan every event batch now (for a finish on another thread); false
-  // leaves them to finish(), batch by batch.
-  Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last, bool scan_events = true);
-  void finish(Prepared& g);
+  // One scanned event batch and its special events, reusable from batch to batch.
+  struct BatchNotes {
+    std::uint32_t batch = 0;             // index in the generation's batches
+    const std::uint8_t* base = nullptr;  // first payload byte
+    std::uint32_t end = 0;               // payload offset after the last framed event
+    std::uint32_t events = 0;            // events framed
+    detail::SpecialBuffer specials;
+  };
+  Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last);
+  void scan(Prepared& g, std::uint32_t batch, BatchNotes& out) {
+    out.specials.clear();
+    if (conv_.int_factor() != 0)
+      scan_batch<true>(*g.source, batch, g.batches[batch], g, out);
+    else
+      scan_batch<false>(*g.source, batch, g.batches[batch], g, out);
+  }
+  void begin(Prepared& g) { sink_.begin_generation(g.info, *g.tables); }
+  void interpret(const Prepared& g, const BatchNotes& notes);
+  void end(Prepared& g);
+  // evict_bytes: once this many bytes of event batches have been interpreted, they
+  // are evicted from the source (0: never).
+  void finish(Prepared& g, std::uint64_t evict_bytes = 0);
 
  private:
   struct MState {
@@ -313,15 +333,8 @@ class Decoder {
     st.slice_events = 0;
   }
 
-  void scan(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g) {
-    if (conv_.int_factor() != 0)
-      scan_batch<true>(source, index, b, g);
-    else
-      scan_batch<false>(source, index, b, g);
-  }
   template <bool kIntegralFactor>
-  void scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g);
-  void interpret_batch(const Prepared& g, std::size_t scanned);
+  void scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g, BatchNotes& out);
   [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
                                         std::uint8_t type, int nargs, std::uint64_t ts);
   [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
@@ -356,25 +369,13 @@ struct Decoder<Sink>::Prepared {
   std::vector<BatchRef> batches;  // the frame's
   GenerationTables* tables = nullptr;
   TraceSource* source = nullptr;
-  bool deferred = false;  // event batches are scanned by finish()
-  // One per scanned event batch, in file order, with its special events.
-  struct Scanned {
-    std::uint32_t batch = 0;           // index in batches
-    const std::uint8_t* base = nullptr;  // first payload byte
-    std::uint32_t end = 0;             // payload offset after the last framed event
-    std::uint32_t events = 0;          // events framed
-    std::size_t specials_end = 0;      // end of its SpecialRefs in specials
-  };
-  std::vector<Scanned> scanned;
-  detail::SpecialBuffer specials;
   std::vector<CpuSampleEvent> cpu_samples;
+  BatchNotes notes;  // finish()'s, one batch at a time
 
   // Empties it for the next generation, keeping the memory.
   void reset() {
     info = GenerationInfo{};
     batches.clear();
-    scanned.clear();
-    specials.clear();
     cpu_samples.clear();
   }
 };
@@ -383,7 +384,7 @@ struct Decoder<Sink>::Prepared {
 
 template <class Sink>
 typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, const FramedGeneration& frame,
-                                                         bool last, bool scan_events) {
+                                                         bool last) {
   if (build_actions_) {
     for (unsigned t = 0; t < 256; ++t)
       action_[t] = !special_[t]                ? std::uint8_t{kPlain}
@@ -396,7 +397,6 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
   Prepared* const g = slot.get();
   g->reset();
   g->source = &source;
-  g->deferred = !scan_events;
   GenerationInfo& info = g->info;
   g->batches = frame.batches;
   g->tables = &tables_[generation_index_ % 2];
@@ -464,33 +464,35 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
     }
     info.padding_bytes += padding;
     count(info, kEvEventBatch, 1, b.header_bytes);
-    switch (b.kind) {
-      case BatchKind::kEvents:
-        if (scan_events) scan(source, i, b, *g);
-        break;
-      case BatchKind::kCpuSamples: read_cpu_samples(source, b, *g); break;
-      default: break;  // sync and tables were read above (and counted there)
-    }
+    // Event batches are scanned by scan(); sync and tables were read above (and
+    // counted there).
+    if (b.kind == BatchKind::kCpuSamples) read_cpu_samples(source, b, *g);
   }
   if (frame.end_marker) count(info, kEvEndOfGeneration, 1, 1);
   return *g;
 }
 
 template <class Sink>
-void Decoder<Sink>::finish(Prepared& g) {
-  sink_.begin_generation(g.info, *g.tables);
-  if (g.deferred) {
-    // Scan and interpret one batch at a time, reusing one batch's worth of notes.
-    for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
-      if (g.batches[i].kind != BatchKind::kEvents) continue;
-      g.scanned.clear();
-      g.specials.clear();
-      scan(*g.source, i, g.batches[i], g);
-      interpret_batch(g, 0);
+void Decoder<Sink>::finish(Prepared& g, std::uint64_t evict_bytes) {
+  begin(g);
+  // Scan and interpret one batch at a time, reusing one batch's worth of notes.
+  std::uint64_t evicted = g.info.begin_offset;
+  for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
+    const BatchRef& b = g.batches[i];
+    if (b.kind != BatchKind::kEvents) continue;
+    scan(g, i, g.notes);
+    interpret(g, g.notes);
+    const std::uint64_t done = b.payload_offset + b.payload_bytes;
+    if (evict_bytes != 0 && done - evicted >= evict_bytes) {
+      g.source->evict(evicted, done);
+      evicted = done;
     }
-  } else {
-    for (std::size_t k = 0; k < g.scanned.size(); ++k) interpret_batch(g, k);
   }
+  end(g);
+}
+
+template <class Sink>
+void Decoder<Sink>::end(Prepared& g) {
   for (const CpuSampleEvent& c : g.cpu_samples) sink_.cpu_sample(c);
   sink_.end_generation(g.info);
 }
@@ -881,7 +883,8 @@ void Decoder<Sink>::bad_event(const BatchRef&, std::uint64_t at, std::uint8_t ty
 // ns-per-tick factors (every Linux trace) and for any factor.
 template <class Sink>
 template <bool kIntegralFactor>
-void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g) {
+void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g,
+                               BatchNotes& out) {
   GenerationInfo& info = g.info;
   const std::uint8_t* const base = source.at(b.payload_offset);
   const std::uint8_t* const end = base + b.payload_bytes;
@@ -901,7 +904,7 @@ void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const B
   if (b.payload_bytes > 1) read_uvarint(base + 1, end, first_dt);
   const std::uint64_t first_ts = ts + to_ns(first_dt);
 
-  detail::SpecialBuffer& specials = g.specials;
+  detail::SpecialBuffer& specials = out.specials;
   constexpr std::size_t kChunk = 256;  // room made for the scanner at a time
   const std::uint8_t* p = base;
   std::uint64_t n_events = 0;
@@ -940,14 +943,15 @@ void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const B
     ++n_events;
   }
   timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
-  g.scanned.push_back({index, base, static_cast<std::uint32_t>(p - base), static_cast<std::uint32_t>(n_events),
-                       specials.size()});
+  out.batch = index;
+  out.base = base;
+  out.end = static_cast<std::uint32_t>(p - base);
+  out.events = static_cast<std::uint32_t>(n_events);
 }
 
 // Stage B for one event batch: goroutine attribution and the special events, in order.
 template <class Sink>
-void Decoder<Sink>::interpret_batch(const Prepared& g, std::size_t k) {
-  const typename Prepared::Scanned& sb = g.scanned[k];
+void Decoder<Sink>::interpret(const Prepared& g, const BatchNotes& sb) {
   const BatchRef& b = g.batches[sb.batch];
   const std::uint8_t* const base = sb.base;
   const std::uint8_t* const action_of = action_.data();
@@ -959,8 +963,8 @@ void Decoder<Sink>::interpret_batch(const Prepared& g, std::size_t k) {
   st.slice_start = base;
   if (b.m != kNoThread && track_goroutines_) st.cur_g = ms_.try_emplace(b.m).first->g;
   std::uint64_t unattributed = 0;  // index of the first event not yet in a slice
-  const detail::SpecialRef* ref = g.specials.data() + (k == 0 ? 0 : g.scanned[k - 1].specials_end);
-  const detail::SpecialRef* const refs_end = g.specials.data() + sb.specials_end;
+  const detail::SpecialRef* ref = sb.specials.data();
+  const detail::SpecialRef* const refs_end = ref + sb.specials.size();
   for (; ref != refs_end; ++ref) {
     const std::uint8_t* const start = base + ref->start;
     const std::uint8_t* const stop = start + ref->size;

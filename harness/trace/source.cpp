@@ -54,15 +54,28 @@ MappedFileSource::~MappedFileSource() {
 
 std::uint64_t MappedFileSource::ensure(std::uint64_t end_offset) { return std::min(end_offset, size_); }
 
+namespace {
+const std::uint64_t kPageBytes = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}  // namespace
+
 void MappedFileSource::release(std::uint64_t offset) {
   // Drop whole pages below offset from this process's resident set, so RSS stays at
-  // about one generation however large the file. Reading them again would fault
+  // about what is being read however large the file. Reading them again would fault
   // them back in from page cache, but the reader never goes back.
-  static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-  std::uint64_t end = std::min(offset, size_) / page * page;
+  std::uint64_t end = std::min(offset, size_) / kPageBytes * kPageBytes;
   if (base_ == nullptr || end <= released_) return;
   ::madvise(const_cast<std::uint8_t*>(base_) + released_, end - released_, MADV_DONTNEED);
   released_ = end;
+}
+
+void MappedFileSource::evict(std::uint64_t begin, std::uint64_t end) {
+  // Only pages wholly inside the range: a page it shares with bytes still to be read
+  // stays. Dropping is only a hint; a page read again comes back from page cache.
+  begin = std::max(begin, released_);
+  begin = (begin + kPageBytes - 1) / kPageBytes * kPageBytes;
+  end = std::min(end, size_) / kPageBytes * kPageBytes;
+  if (base_ == nullptr || end <= begin) return;
+  ::madvise(const_cast<std::uint8_t*>(base_) + begin, end - begin, MADV_DONTNEED);
 }
 
 StreamSource::StreamSource(int fd, std::size_t read_chunk_bytes)

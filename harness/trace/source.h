@@ -2,18 +2,22 @@
 // Where trace bytes come from, addressed by file offset.
 //
 // The reader walks a trace one generation at a time: it asks for the bytes up to
-// some offset (ensure), reads them through at(), and releases everything before a
-// generation's end once that generation is done. So resident memory is bounded by
-// one generation, not by the file:
-//  - MappedFileSource maps a regular file (zero copy) and drops released pages from
-//    the process with madvise(MADV_DONTNEED); the kernel keeps them in page cache.
+// some offset (ensure), reads them through at(), says which bytes it has read for
+// good as it goes (evict), and releases everything before a generation's end once
+// that generation is done. So resident memory is bounded by what is being read,
+// not by the file:
+//  - MappedFileSource maps a regular file (zero copy) and drops evicted and released
+//    pages from the process with madvise(MADV_DONTNEED); the kernel keeps them in
+//    page cache, and a page read again is faulted back in from there.
 //  - StreamSource reads a pipe or other unmappable file into a buffer that holds
-//    only the bytes not yet released.
+//    only the bytes not yet released (a generation and what follows it).
 //  - MemorySource wraps bytes the caller owns (tests, fuzzing).
 //
 // Ownership: a source owns its mapping/buffer; pointers from at() stay valid until
 // the next ensure() or release() call (StreamSource may move its buffer).
-// Thread safety: one thread at a time. Errors: IoError (see errors.h).
+// Thread safety: one thread at a time, except that for a source with
+// stable_pointers() one thread may call evict() and release() while another calls
+// ensure() and at() for bytes after the released ones. Errors: IoError (errors.h).
 
 #include <cstdint>
 #include <memory>
@@ -37,6 +41,11 @@ class TraceSource {
 
   // The caller needs no byte before offset any more.
   virtual void release(std::uint64_t offset) = 0;
+
+  // A hint: the bytes in [begin, end) will most likely not be read again. Pointers
+  // stay valid and reading them again is allowed (a mapped file faults the pages
+  // back in); sources that cannot drop part of their buffer ignore it.
+  virtual void evict(std::uint64_t /*begin*/, std::uint64_t /*end*/) {}
 
   // Total size when known up front (regular files, memory); nullopt for streams.
   virtual std::optional<std::uint64_t> size() const = 0;
@@ -71,6 +80,7 @@ class MappedFileSource final : public TraceSource {
   std::uint64_t ensure(std::uint64_t end_offset) override;
   const std::uint8_t* at(std::uint64_t offset) const override { return base_ + offset; }
   void release(std::uint64_t offset) override;
+  void evict(std::uint64_t begin, std::uint64_t end) override;
   std::optional<std::uint64_t> size() const override { return size_; }
   bool stable_pointers() const override { return true; }
 
