@@ -28,7 +28,8 @@ std::vector<PlotSpec> run_plot_specs(const nlohmann::json& result);
 // sweep_trace_rate (trace bytes/s against load: the levels with their CIs, the fitted line,
 // its extrapolated part dashed, the production point), sweep_overhead (each traced mode's cost
 // against off by load: target CPU per request, and the throughput drop of a closed-loop
-// sweep, with fitted lines and the production point). Never throws.
+// sweep, or p99 latency when neither was measured; with fitted lines and the production
+// point). Never throws.
 std::vector<PlotSpec> sweep_plot_specs(const nlohmann::json& sweep);
 
 // run_plot_specs or sweep_plot_specs by the document's "schema"; empty for anything else.

@@ -60,8 +60,11 @@ std::string interval_cell(const json* o, const Formatter& f) {
   return fmt::format("{} [{}, {}]", f(*med), f(*lo), f(*hi));
 }
 
+// "~ +4.0% [-1.2%, +9.3%]" as the run report writes a change; in a list of levels the "~"
+// follows the figure ("+4.0%~"), as tracebench sweep prints it, so a line never breaks between them.
 std::string change_text(const json& c, bool with_ci) {
   const bool significant = boolean(c, {"significant"}).value_or(false);
+  if (!with_ci) return percent_text(number(c, {"delta_pct"}).value_or(NAN)) + (significant ? "" : "~");
   std::string s = (significant ? "" : "~ ") + percent_text(number(c, {"delta_pct"}).value_or(NAN));
   auto lo = number(c, {"ci_low_pct"}), hi = number(c, {"ci_high_pct"});
   if (with_ci && lo && hi) s += fmt::format(" [{}, {}]", percent_text(*lo), percent_text(*hi));

@@ -1,7 +1,7 @@
-// The HTML report of a real short run, rendered by headless Chromium (Debian package
-// chromium): the page is not blank, every section and every plot is in the DOM, it reads in a
-// narrow window and prints to PDF. The screenshots are kept in the test's temp dir and their
-// paths printed.
+// The HTML reports of a real short run and of a real short sweep, rendered by headless
+// Chromium (Debian package chromium): the page is not blank, every section and every plot is in
+// the DOM, it reads in a narrow window, and the run's prints to PDF. The screenshots are kept in
+// the test's temp dir and their paths printed.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,6 +14,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "subprocess.h"
 
@@ -240,6 +242,81 @@ TEST(ReportChromium, RealRunReportRendersWithSectionsAndPlots) {
   EXPECT_EQ(pdf_bytes.rfind("%PDF", 0), 0u);
   EXPECT_GT(pdf_bytes.size(), 20'000u);
   std::cout << "pdf: " << pdf << "\n";
+}
+
+// A real short sweep (three open-loop levels, all three modes, a production rate above them):
+// `sweep` writes report.html beside sweep.json, and Chromium renders every section and both
+// plots, in a wide and in a phone-width window.
+TEST(ReportChromium, RealSweepReportRendersWithSectionsAndPlots) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) {
+    std::cerr << "\n*** SKIPPED: Chromium is not installed, so the sweep's HTML report was NOT rendered. ***\n\n";
+    GTEST_SKIP() << "chromium is not installed (Debian package chromium; scripts/setup.sh installs it)";
+  }
+  auto server = std::make_unique<ChildProcess>(
+      std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
+  const std::string addr = server->wait_for_line("listening on ");
+  const std::string debug = server->wait_for_line("debug listening on ");
+  const fs::path out = fs::path(::testing::TempDir()) / "tracebench-report-chromium-sweep";
+  fs::remove_all(out);
+  auto sweep = run_process({kTracebench, "sweep", "--target", addr, "--pprof", debug, "--path", "/api", "--rates",
+                            "300,600,1200", "--production-rate", "2400", "--connections", "8", "--duration", "1.2s",
+                            "--rounds", "6", "--warmup", "300ms", "--settle", "100ms", "--out", out.string(),
+                            "--no-progress"},
+                           150);
+  server.reset();
+  ASSERT_TRUE(sweep.exit_code == 0 || sweep.exit_code == 3) << sweep.out << sweep.err;  // 3: a noisy machine's lag
+  EXPECT_NE(sweep.out.find("report: " + out.string() + "/report.html, " + out.string() + "/report.md"),
+            std::string::npos)
+      << sweep.out;
+  for (const char* f : {"sweep.json", "report.html", "report.md", "plots/sweep_trace_rate.png",
+                        "plots/sweep_trace_rate.svg", "plots/sweep_overhead.png", "level-1/result.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  const auto doc = nlohmann::json::parse(read((out / "sweep.json").string()));
+  EXPECT_EQ(doc["context"]["target_go_version"].get<std::string>().rfind("go 1.", 0), 0u) << doc["context"].dump();
+  const std::string md = read((out / "report.md").string());
+  EXPECT_NE(md.find("![Trace data rate against load](plots/sweep_trace_rate.png)"), std::string::npos);
+
+  const std::string url = "file://" + fs::absolute(out / "report.html").string();
+  Chromium browser(chromium);
+  auto dom = browser.run({"--dump-dom"}, url);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  for (const char* id : {"verdict", "levels", "trace-rate", "overhead", "prediction", "context"})
+    EXPECT_NE(dom.out.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  for (const char* plot : {"sweep_trace_rate", "sweep_overhead"}) {
+    const std::size_t at = dom.out.find(std::string("<figure class=\"plot\" id=\"plot-") + plot + "\">");
+    ASSERT_NE(at, std::string::npos) << plot;
+    EXPECT_EQ(dom.out.find("<svg", at), dom.out.find("<div class=\"svg\"><svg", at) + 17) << plot;
+  }
+  EXPECT_EQ(count(dom.out, "<figure class=\"plot missing\""), 0u);
+  EXPECT_NE(dom.out.find("<strong>Trace data:</strong>"), std::string::npos);
+  EXPECT_NE(dom.out.find("<strong>At 2400 req/s:</strong>"), std::string::npos);
+  EXPECT_NE(dom.out.find("<title>tracebench sweep: trace data and overhead against load, GET /api</title>"),
+            std::string::npos);
+  // The verdict's model figures are the sweep's own.
+  const auto& fit = doc["model"]["bytes_per_s"];
+  ASSERT_TRUE(fit.is_object()) << doc["model"].dump(2);
+  EXPECT_GT(fit["bytes_per_request"].get<double>(), 0) << "more load, more trace";
+
+  const std::string wide = (out / "report-wide.png").string();
+  auto shot = browser.run({"--window-size=1100,4200", "--screenshot=" + wide}, url);
+  ASSERT_EQ(shot.exit_code, 0) << shot.err;
+  const Image img = decode_png(read(wide));
+  EXPECT_EQ(img.width, 1100u);
+  const Ink page = ink(img, 0, img.height);
+  EXPECT_GT(page.non_white, 0.03) << "the page looks blank";
+  EXPECT_GT(page.colors, 40u) << "no colour: the plots did not render";
+  EXPECT_GT(ink(img, 0, 120).non_white, 0.01) << "no title at the top";
+  std::cout << "screenshot: " << wide << " (" << img.width << "x" << img.height << ", "
+            << static_cast<int>(page.non_white * 100) << "% ink, " << page.colors << " colours)\n";
+
+  const std::string narrow = (out / "report-narrow.png").string();
+  auto small = browser.run({"--window-size=420,1600", "--screenshot=" + narrow}, url);
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+  const Image nimg = decode_png(read(narrow));
+  EXPECT_EQ(nimg.width, 420u);
+  EXPECT_GT(ink(nimg, 0, nimg.height).non_white, 0.05);
+  std::cout << "screenshot: " << narrow << "\n";
 }
 
 }  // namespace

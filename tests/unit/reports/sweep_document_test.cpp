@@ -115,7 +115,7 @@ TEST(SweepDocument, VerdictHasTheModelTheOverheadAndTheProductionPoint) {
   for (const auto& l : sweep["levels"])
     for (const auto& c : l["comparisons"])
       if (c["mode"] == "trace" && c["metric"] == "target_cpu_us_per_request")
-        changes.push_back((c["significant"].get<bool>() ? "" : "~ ") + percent_text(c["delta_pct"].get<double>()));
+        changes.push_back(percent_text(c["delta_pct"].get<double>()) + (c["significant"].get<bool>() ? "" : "~"));
   EXPECT_EQ(t.rows[0][2].text, fmt::format("{}", fmt::join(changes, ", ")));
   // ... and the prediction there, flagged as extrapolated.
   for (const auto& o : sweep["model"]["prediction"]["overhead"])
