@@ -238,8 +238,11 @@ class SweepBuilder {
                                              levels_.size())});
     if (!not_reached.empty()) {
       std::vector<std::string> lines;
-      for (const json* l : not_reached)
-        lines.push_back(fmt::format("{}: {}", level_label(*l), text(*l, {"reason"}, "not reached")));
+      for (const json* l : not_reached) {
+        std::string reason = text(*l, {"reason"}, "no reason recorded");
+        if (reason.rfind("not reached: ", 0) == 0) reason.erase(0, 13);  // the callout's label says it
+        lines.push_back(fmt::format("{}: {}", level_label(*l), reason));
+      }
       s.blocks.push_back(Callout{Tone::kWarn, "Not reached", join(lines, "; ")});
     }
     if (!failed.empty()) {

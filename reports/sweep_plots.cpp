@@ -69,6 +69,11 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
               "prediction interval; hollow circles are levels that were measured but not fitted"};
   Rows fitted, unfitted;
   std::vector<std::string> labels;
+  struct LevelLabel {
+    std::string text;
+    double x, y;
+  };
+  std::vector<LevelLabel> level_labels;
   double x_max = 0, y_max = 0;
   for (const auto& l : array(sweep, {"levels"})) {
     auto x = number(l, {"trace_throughput_rps"});
@@ -77,8 +82,7 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
     const double lo = number(l, {"trace_bytes_per_s", "ci_low"}).value_or(*y);
     const double hi = number(l, {"trace_bytes_per_s", "ci_high"}).value_or(*y);
     (text(l, {"status"}) == "measured" ? fitted : unfitted).push_back({*x, *y / kMiB, lo / kMiB, hi / kMiB});
-    labels.push_back(fmt::format("set label {} at {},{} offset 0.6,-0.9 font ',9' tc rgb '#555555'",
-                                 quote(level_name(l)), fmt_num(*x), fmt_num(*y / kMiB)));
+    level_labels.push_back({level_name(l), *x, *y / kMiB});
     x_max = std::max(x_max, *x);
     y_max = std::max(y_max, hi / kMiB);
   }
@@ -121,6 +125,10 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
     x_max = std::max(x_max, production->x);
   }
   if (line) y_max = std::max(y_max, line->at(x_max) / kMiB);
+  // Below right of each point, or below left near the right edge, where it would be clipped.
+  for (const auto& ll : level_labels)
+    labels.push_back(fmt::format("set label {} at {},{} {} font ',9' tc rgb '#555555'", quote(ll.text), fmt_num(ll.x),
+                                 fmt_num(ll.y), ll.x > 0.8 * x_max ? "right offset -0.6,-0.9" : "offset 0.6,-0.9"));
   job.script = fmt::format(
       "set title {}\nset xlabel 'throughput (req/s)'\nset ylabel 'trace data (MiB/s)'\n"
       "set xrange [0:{}]\nset yrange [0:{}]\nset grid xtics ytics lc rgb '#dddddd'\nset key top left\n{}\n"
