@@ -984,13 +984,28 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
         Dec::Prepared& g = decoder.prepare(source, frame, framer.exhausted());
         ++prepared;
         hand_over(Work::Kind::kBegin, &g);
-        for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
-          if (g.batches[i].kind != BatchKind::kEvents) continue;
-          Work& w = handoff.reserve();
-          w.kind = Work::Kind::kBatch;
-          w.gen = &g;
-          decoder.scan(g, i, w.notes);
+        // Event batches two at a time (scanned together, handed over in order).
+        const auto count = static_cast<std::uint32_t>(g.batches.size());
+        auto next_event_batch = [&](std::uint32_t i) {
+          while (i < count && g.batches[i].kind != BatchKind::kEvents) ++i;
+          return i;
+        };
+        for (std::uint32_t i = next_event_batch(0); i < count;) {
+          const std::uint32_t j = next_event_batch(i + 1);
+          Work& first = handoff.reserve();
+          first.kind = Work::Kind::kBatch;
+          first.gen = &g;
+          if (j < count) {
+            Work& second = handoff.reserve(1);
+            second.kind = Work::Kind::kBatch;
+            second.gen = &g;
+            decoder.scan(g, i, first.notes, j, &second.notes);
+            handoff.publish();
+          } else {
+            decoder.scan(g, i, first.notes);
+          }
           handoff.publish();
+          i = j < count ? next_event_batch(j + 1) : count;
         }
         hand_over(Work::Kind::kEnd, &g);
       }

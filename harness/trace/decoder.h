@@ -167,6 +167,34 @@ struct CpuSampleEvent {
 namespace detail {
 struct SpecialRef;
 
+// kNthEnd.v[n + 1][m]: with m the end mask of 8 bytes, the byte count up to and
+// including the n-th varint end (1..8), or 0 when fewer than n varints end in those 8
+// bytes. Rows 0 and 1 (n = -1, a type not valid here, and n = 0) are all 0.
+struct NthEndTable {
+  std::uint8_t v[7][256]{};
+  constexpr NthEndTable() {
+    for (unsigned n = 1; n <= 5; ++n)
+      for (unsigned m = 0; m < 256; ++m) {
+        unsigned seen = 0;
+        for (unsigned i = 0; i < 8; ++i)
+          if (m >> i & 1u && ++seen == n) {
+            v[n + 1][m] = static_cast<std::uint8_t>(i + 1);
+            break;
+          }
+      }
+  }
+};
+inline constexpr NthEndTable kNthEnd{};
+
+// What the scanner needs to know about an event type: the row of kNthEnd for its
+// argument count (row 0, all zeros, for a type not valid in an event batch) and
+// whether it is noted for interpretation.
+struct ScanType {
+  const std::uint8_t* nth_end = kNthEnd.v[0];
+  std::uint64_t noted = 0;  // 1 or 0: how far a note written for it advances
+};
+
+
 // A growable array of SpecialRefs that, unlike std::vector::resize, does not
 // initialise the room it makes: the scanner writes it.
 class SpecialBuffer {
@@ -272,12 +300,14 @@ class Decoder {
     detail::SpecialBuffer specials;
   };
   Prepared& prepare(TraceSource& source, const FramedGeneration& frame, bool last);
-  void scan(Prepared& g, std::uint32_t batch, BatchNotes& out) {
-    out.specials.clear();
+  // Scans event batch `batch` of g into out; or two event batches at once (faster),
+  // `batch` and `second` (later in the file) into out and *second_out.
+  void scan(Prepared& g, std::uint32_t batch, BatchNotes& out, std::uint32_t second = 0,
+            BatchNotes* second_out = nullptr) {
     if (conv_.int_factor() != 0)
-      scan_batch<true>(*g.source, batch, g.batches[batch], g, out);
+      scan_batches<true>(g, batch, out, second, second_out);
     else
-      scan_batch<false>(*g.source, batch, g.batches[batch], g, out);
+      scan_batches<false>(g, batch, out, second, second_out);
   }
   void begin(Prepared& g) { sink_.begin_generation(g.info, *g.tables); }
   void interpret(const Prepared& g, const BatchNotes& notes);
@@ -334,7 +364,10 @@ class Decoder {
   }
 
   template <bool kIntegralFactor>
-  void scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g, BatchNotes& out);
+  struct Scanner;
+  template <bool kIntegralFactor>
+  void scan_batches(Prepared& g, std::uint32_t first, BatchNotes& first_notes, std::uint32_t second,
+                    BatchNotes* second_notes);
   [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
                                         std::uint8_t type, int nargs, std::uint64_t ts);
   [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
@@ -353,6 +386,7 @@ class Decoder {
   // one of the inline kinds, or handle_special.
   enum : std::uint8_t { kPlain, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy, kSpecial };
   std::array<std::uint8_t, 256> action_{};  // built from special_ and inline_kind_
+  std::array<detail::ScanType, 256> scan_types_{};  // built with action_
   std::array<std::uint8_t, 256> inline_kind_{};
   GenerationTables tables_[2];  // two generations may be in flight
   std::unique_ptr<Prepared> prepared_[2];
@@ -370,7 +404,7 @@ struct Decoder<Sink>::Prepared {
   GenerationTables* tables = nullptr;
   TraceSource* source = nullptr;
   std::vector<CpuSampleEvent> cpu_samples;
-  BatchNotes notes;  // finish()'s, one batch at a time
+  BatchNotes notes[2];  // finish()'s, two batches at a time
 
   // Empties it for the next generation, keeping the memory.
   void reset() {
@@ -390,6 +424,11 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
       action_[t] = !special_[t]                ? std::uint8_t{kPlain}
                    : inline_kind_[t] != kPlain ? inline_kind_[t]
                                                : std::uint8_t{kSpecial};
+    for (unsigned t = 0; t < 256; ++t) {
+      const int nargs = arg_counts_[t];
+      scan_types_[t].nth_end = detail::kNthEnd.v[nargs < 0 || nargs > 5 ? 0 : nargs + 1];
+      scan_types_[t].noted = action_[t] != kPlain ? 1 : 0;
+    }
     build_actions_ = false;
   }
   std::unique_ptr<Prepared>& slot = prepared_[generation_index_ % 2];
@@ -475,18 +514,28 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
 template <class Sink>
 void Decoder<Sink>::finish(Prepared& g, std::uint64_t evict_bytes) {
   begin(g);
-  // Scan and interpret one batch at a time, reusing one batch's worth of notes.
+  // Scan two batches and interpret them, reusing two batches' worth of notes.
   std::uint64_t evicted = g.info.begin_offset;
-  for (std::uint32_t i = 0; i < g.batches.size(); ++i) {
-    const BatchRef& b = g.batches[i];
-    if (b.kind != BatchKind::kEvents) continue;
-    scan(g, i, g.notes);
-    interpret(g, g.notes);
-    const std::uint64_t done = b.payload_offset + b.payload_bytes;
+  const auto count = static_cast<std::uint32_t>(g.batches.size());
+  auto next_event_batch = [&](std::uint32_t i) {
+    while (i < count && g.batches[i].kind != BatchKind::kEvents) ++i;
+    return i;
+  };
+  for (std::uint32_t i = next_event_batch(0); i < count;) {
+    const std::uint32_t j = next_event_batch(i + 1);
+    const std::uint32_t last = j < count ? j : i;
+    if (j < count)
+      scan(g, i, g.notes[0], j, &g.notes[1]);
+    else
+      scan(g, i, g.notes[0]);
+    interpret(g, g.notes[0]);
+    if (j < count) interpret(g, g.notes[1]);
+    const std::uint64_t done = g.batches[last].payload_offset + g.batches[last].payload_bytes;
     if (evict_bytes != 0 && done - evicted >= evict_bytes) {
       g.source->evict(evicted, done);
       evicted = done;
     }
+    i = j < count ? next_event_batch(j + 1) : count;
   }
   end(g);
 }
@@ -701,24 +750,6 @@ namespace detail {
 #endif
 }
 
-// kNthEnd.v[n + 1][m]: with m the end mask of 8 bytes, the byte count up to and
-// including the n-th varint end (1..8), or 0 when fewer than n varints end in those 8
-// bytes. Rows 0 and 1 (n = -1, a type not valid here, and n = 0) are all 0.
-struct NthEndTable {
-  std::uint8_t v[7][256]{};
-  constexpr NthEndTable() {
-    for (unsigned n = 1; n <= 5; ++n)
-      for (unsigned m = 0; m < 256; ++m) {
-        unsigned seen = 0;
-        for (unsigned i = 0; i < 8; ++i)
-          if (m >> i & 1u && ++seen == n) {
-            v[n + 1][m] = static_cast<std::uint8_t>(i + 1);
-            break;
-          }
-      }
-  }
-};
-inline constexpr NthEndTable kNthEnd{};
 
 // Decodes a varint the caller has validated (it ends before end); values of up to
 // three bytes (IDs below 2^21, nearly all of them) without a loop.
@@ -777,61 +808,90 @@ inline void SpecialBuffer::push_back(const SpecialRef& r) {
   commit(1);
 }
 
-struct ScanResult {
-  const std::uint8_t* p;  // where scanning stopped
-  std::uint64_t ts;
-  std::uint64_t events;   // events counted, special ones included
-  std::size_t specials;   // SpecialRefs written
+// Where the scan of one event batch stands.
+struct Lane {
+  const std::uint8_t* p;  // next event
+  std::uint64_t ts;       // time of the last event framed (ns)
+  std::uint64_t events;   // events framed
+  SpecialRef* out;        // next note; there is room for one more than will be kept
 };
 
-// The hot loop: frames and counts events from p while each has 16 readable bytes
-// after its type byte (p < fast_end). Per event: the type byte, its argument count,
-// the end of its last varint from a 16-byte terminator mask and one table lookup (the
-// critical path), dt from its one or two bytes, the time and the per-type counts.
-// Events whose action is not plain (0) are noted in out[] for the caller to
-// interpret. It returns when out[] is full, at fast_end, or before an event it cannot
-// frame alone (long varints, a bad type). A small function of its own, so that its
-// state stays in registers.
+// Frames and counts one event at l.p, which has 16 readable bytes after its type
+// byte; false, with nothing changed, for an event it cannot frame alone (an argument
+// longer than 8 bytes, dt above 2^14 ticks, a bad type). Per event: the type byte,
+// the end of its last varint from a 16-byte terminator mask and its type's kNthEnd
+// row (the critical path), dt from its one or two bytes, the time, the per-type count
+// (events << 32 | bytes) and a note, written always and kept by moving l.out only
+// when the type is noted (no branch on the type).
 template <bool kIntegralFactor, class Conv>
-[[gnu::noinline]] ScanResult scan_events(const std::uint8_t* p, const std::uint8_t* const fast_end, std::uint64_t ts,
-                                         const std::uint64_t factor, Counts* const counts,
-                                         const std::int8_t* const nargs_of, const std::uint8_t* const action_of,
-                                         const Conv& conv, SpecialRef* const out, const std::size_t capacity,
-                                         const std::uint64_t index_base, const std::uint8_t* const base) {
-  std::uint64_t events = 0;
-  std::size_t n = 0;
-  while (p < fast_end) {
-    const std::uint8_t* const start = p;
-    const std::uint8_t type = *p;
-    const int nargs = nargs_of[type];
-    const std::uint32_t all_ends = varint_ends16(p + 1);
-    // Row 0 (bad types) and arguments longer than 8 bytes give 0.
-    const unsigned args_len = kNthEnd.v[nargs + 1][all_ends & 0xffu];
-    const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
-    if (args_len == 0 || dt_len > 2) [[unlikely]]
-      break;
-    // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
-    const std::uint32_t x = (p[1] | (std::uint32_t{p[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
-    const std::uint64_t dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
-    p += 1 + args_len;
-    if constexpr (kIntegralFactor)
-      ts += dt * factor;
-    else
-      ts += conv(dt);
-    Counts& c = counts[type];
-    ++c.events;
-    c.bytes += 1 + args_len;
-    if (action_of[type] != 0) [[unlikely]] {
-      out[n] = {ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(index_base + events),
-                static_cast<std::uint8_t>(p - start), type};
-      if (++n == capacity) {
-        ++events;
-        break;
-      }
-    }
-    ++events;
+[[gnu::always_inline]] inline bool scan_one(Lane& l, const std::uint8_t* const base, const ScanType* const types,
+                                            std::uint64_t* const counts, const std::uint64_t factor,
+                                            const Conv& conv) noexcept {
+  const std::uint8_t* const start = l.p;
+  const std::uint8_t type = *start;
+  const ScanType& st = types[type];
+  const std::uint32_t all_ends = varint_ends16(start + 1);
+  const unsigned args_len = st.nth_end[all_ends & 0xffu];
+  const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
+  if (args_len == 0 || dt_len > 2) [[unlikely]]
+    return false;
+  // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
+  const std::uint32_t x = (start[1] | (std::uint32_t{start[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
+  const std::uint64_t dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
+  const unsigned size = 1 + args_len;
+  l.p = start + size;
+  if constexpr (kIntegralFactor)
+    l.ts += dt * factor;
+  else
+    l.ts += conv(dt);
+  counts[type] += (std::uint64_t{1} << 32) | size;
+  *l.out = {l.ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(l.events),
+            static_cast<std::uint8_t>(size), type};
+  l.out += st.noted;
+  ++l.events;
+  return true;
+}
+
+// The hot loop for one batch: scan_one while the lane is before fast_end (events
+// starting there have 16 readable bytes after their type byte). Returns where it
+// stopped. A small function of its own, so that its state stays in registers.
+template <bool kIntegralFactor, class Conv>
+[[gnu::noinline]] void scan_lane(Lane& lane, const std::uint8_t* const base, const std::uint8_t* const fast_end,
+                                 const ScanType* const types, std::uint64_t* const counts, const std::uint64_t factor,
+                                 const Conv& conv) noexcept {
+  Lane l = lane;
+  while (l.p < fast_end && scan_one<kIntegralFactor>(l, base, types, counts, factor, conv)) {
   }
-  return {p, ts, events, n};
+  lane = l;
+}
+
+// The hot loop for two batches at once: an event of each per turn. Framing is one
+// long chain of dependent loads per batch; two independent chains let the processor
+// overlap them, nearly doubling the events framed per cycle. Returns which lane
+// stopped (0 or 1): the other can go on.
+template <bool kIntegralFactor, class Conv>
+[[gnu::noinline]] int scan_lane_pair(Lane& lane_a, const std::uint8_t* const base_a,
+                                     const std::uint8_t* const fast_end_a, Lane& lane_b,
+                                     const std::uint8_t* const base_b, const std::uint8_t* const fast_end_b,
+                                     const ScanType* const types, std::uint64_t* const counts,
+                                     const std::uint64_t factor, const Conv& conv) noexcept {
+  Lane a = lane_a, b = lane_b;
+  int stopped = 0;
+  for (;;) {
+    if (!(a.p < fast_end_a)) break;
+    if (!(b.p < fast_end_b)) {
+      stopped = 1;
+      break;
+    }
+    if (!scan_one<kIntegralFactor>(a, base_a, types, counts, factor, conv)) break;
+    if (!scan_one<kIntegralFactor>(b, base_b, types, counts, factor, conv)) {
+      stopped = 1;
+      break;
+    }
+  }
+  lane_a = a;
+  lane_b = b;
+  return stopped;
 }
 
 // Frames one event with every read checked: its nargs uvarints (dt first, into dt)
@@ -844,19 +904,6 @@ template <bool kIntegralFactor, class Conv>
     next = read_uvarint(next, end, skip);
   }
   return next;
-}
-
-// Length of the longest varint among the first len bytes, given their end mask.
-inline unsigned longest_varint(std::uint32_t ends, unsigned len) noexcept {
-  unsigned longest = 0, run = 0;
-  for (unsigned i = 0; i < len; ++i) {
-    ++run;
-    if (ends >> i & 1u) {
-      longest = std::max(longest, run);
-      run = 0;
-    }
-  }
-  return longest;
 }
 
 }  // namespace detail
@@ -878,75 +925,156 @@ void Decoder<Sink>::bad_event(const BatchRef&, std::uint64_t at, std::uint8_t ty
   }
 }
 
-// Stage A for one event batch: frames and counts every event (scan_events does the
-// common ones), noting the special events for interpret_batch. Compiled for integral
-// ns-per-tick factors (every Linux trace) and for any factor.
+// Stage A: frames and counts every event of one or two event batches (scan_lane and
+// scan_lane_pair do the common ones), noting the special events for interpret.
+// Compiled for integral ns-per-tick factors (every Linux trace) and for any factor.
 template <class Sink>
 template <bool kIntegralFactor>
-void Decoder<Sink>::scan_batch(TraceSource& source, std::uint32_t index, const BatchRef& b, Prepared& g,
-                               BatchNotes& out) {
-  GenerationInfo& info = g.info;
-  const std::uint8_t* const base = source.at(b.payload_offset);
-  const std::uint8_t* const end = base + b.payload_bytes;
-  Counts* const counts = info.counts.data();
-  const std::int8_t* const nargs_of = arg_counts_.data();
-  const std::uint8_t* const action_of = action_.data();
-  const std::uint64_t factor = conv_.int_factor();
-  auto to_ns = [&](std::uint64_t ticks) {
+struct Decoder<Sink>::Scanner {
+  // One batch's scan.
+  struct Batch {
+    const BatchRef* b = nullptr;
+    BatchNotes* notes = nullptr;
+    const std::uint8_t* base = nullptr;
+    const std::uint8_t* end = nullptr;
+    const std::uint8_t* fast_end = nullptr;
+    detail::SpecialRef* room = nullptr;
+    std::uint64_t first_ts = 0;
+    detail::Lane lane{};
+    bool done = false;
+  };
+
+  Decoder& d;
+  Prepared& g;
+  std::uint64_t factor = d.conv_.int_factor();
+  std::array<std::uint64_t, 256> counts{};  // events << 32 | bytes, per type
+
+  std::uint64_t to_ns(std::uint64_t ticks) const {
     if constexpr (kIntegralFactor)
       return ticks * factor;
     else
-      return conv_(ticks);
-  };
-  std::uint64_t ts = conv_(b.time);
-  // The batch's first event time, decoded ahead so the loop need not watch for it.
-  std::uint64_t first_dt = 0;
-  if (b.payload_bytes > 1) read_uvarint(base + 1, end, first_dt);
-  const std::uint64_t first_ts = ts + to_ns(first_dt);
-
-  detail::SpecialBuffer& specials = out.specials;
-  constexpr std::size_t kChunk = 256;  // room made for the scanner at a time
-  const std::uint8_t* p = base;
-  std::uint64_t n_events = 0;
-  // Events starting before fast_end have 16 readable bytes after their type byte.
-  const std::uint8_t* const fast_end = b.payload_bytes >= 17 ? end - 16 : base;
-  while (p < end) {
-    if (p < fast_end) {
-      detail::SpecialRef* const room = specials.reserve_more(kChunk);
-      const detail::ScanResult r = detail::scan_events<kIntegralFactor>(
-          p, fast_end, ts, factor, counts, nargs_of, action_of, conv_, room, kChunk, n_events, base);
-      specials.commit(r.specials);
-      p = r.p;
-      ts = r.ts;
-      n_events += r.events;
-      if (r.specials == kChunk || p >= fast_end) continue;
-    }
-    // Near the batch end, long varints or a bad type: the checked path frames one.
-    const std::uint8_t* const start = p;
-    const std::uint8_t type = *p;
-    const int nargs = nargs_of[type];
-    std::uint64_t dt = 0;
-    const std::uint8_t* next = detail::frame_event_checked(p, end, nargs, dt);
-    if (next == nullptr) {
-      bad_event(b, b.payload_offset + static_cast<std::uint64_t>(start - base), type, nargs);
-      info.skipped_bytes += static_cast<std::uint64_t>(end - start);
-      break;
-    }
-    p = next;
-    ts += to_ns(dt);
-    Counts& c = counts[type];
-    ++c.events;
-    c.bytes += static_cast<std::uint64_t>(p - start);
-    if (action_of[type] != kPlain)
-      specials.push_back({ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(n_events),
-                          static_cast<std::uint8_t>(p - start), type});
-    ++n_events;
+      return d.conv_(ticks);
   }
-  timed(info, static_cast<std::int64_t>(first_ts), static_cast<std::int64_t>(ts), n_events);
-  out.batch = index;
-  out.base = base;
-  out.end = static_cast<std::uint32_t>(p - base);
-  out.events = static_cast<std::uint32_t>(n_events);
+
+  void start(Batch& s, std::uint32_t index, BatchNotes& notes) {
+    const BatchRef& b = g.batches[index];
+    s.b = &b;
+    s.notes = &notes;
+    s.base = g.source->at(b.payload_offset);
+    s.end = s.base + b.payload_bytes;
+    s.fast_end = b.payload_bytes >= 17 ? s.end - 16 : s.base;
+    notes.batch = index;
+    notes.base = s.base;
+    notes.specials.clear();
+    // Every event takes two bytes at least (type and dt); one more note is written
+    // than kept.
+    s.room = notes.specials.reserve_more(b.payload_bytes / 2 + 2);
+    const std::uint64_t ts = d.conv_(b.time);
+    // The batch's first event time, decoded ahead so the loop need not watch for it.
+    std::uint64_t first_dt = 0;
+    if (b.payload_bytes > 1) read_uvarint(s.base + 1, s.end, first_dt);
+    s.first_ts = ts + to_ns(first_dt);
+    s.lane = {s.base, ts, 0, s.room};
+    s.done = b.payload_bytes == 0;
+  }
+
+  // Frames one event with every read checked (near the batch end, long varints).
+  // False, with nothing changed, for an event that cannot be framed.
+  bool slow_step(Batch& s) {
+    const std::uint8_t* const start = s.lane.p;
+    const std::uint8_t type = *start;
+    std::uint64_t dt = 0;
+    const std::uint8_t* const next = detail::frame_event_checked(start, s.end, d.arg_counts_[type], dt);
+    if (next == nullptr) return false;
+    const auto size = static_cast<std::uint64_t>(next - start);
+    s.lane.p = next;
+    s.lane.ts += to_ns(dt);
+    counts[type] += (std::uint64_t{1} << 32) | size;
+    if (d.action_[type] != kPlain)
+      *s.lane.out++ = {s.lane.ts, static_cast<std::uint16_t>(start - s.base), static_cast<std::uint16_t>(s.lane.events),
+                       static_cast<std::uint8_t>(size), type};
+    ++s.lane.events;
+    s.done = s.lane.p >= s.end;
+    return true;
+  }
+
+  // Reports the event slow_step could not frame; the rest of the batch is skipped.
+  void fail(Batch& s) {
+    const std::uint8_t* const start = s.lane.p;
+    s.done = true;
+    d.bad_event(*s.b, s.b->payload_offset + static_cast<std::uint64_t>(start - s.base), *start,
+                d.arg_counts_[*start]);
+    g.info.skipped_bytes += static_cast<std::uint64_t>(s.end - start);
+  }
+
+  void run_alone(Batch& s) {
+    while (!s.done) {
+      detail::scan_lane<kIntegralFactor>(s.lane, s.base, s.fast_end, d.scan_types_.data(), counts.data(), factor,
+                                         d.conv_);
+      if (s.lane.p >= s.end)
+        s.done = true;
+      else if (!slow_step(s))
+        fail(s);
+    }
+  }
+
+  // Both batches, two events at a time. A bad event in the second waits until the
+  // first is done, so that errors and issues come in file order.
+  void run_pair(Batch& a, Batch& b) {
+    bool b_stuck = false;
+    while (!a.done && !b.done && !b_stuck) {
+      const int stopped = detail::scan_lane_pair<kIntegralFactor>(a.lane, a.base, a.fast_end, b.lane, b.base,
+                                                                  b.fast_end, d.scan_types_.data(), counts.data(),
+                                                                  factor, d.conv_);
+      Batch& s = stopped == 0 ? a : b;
+      if (s.lane.p >= s.end)
+        s.done = true;
+      else if (!slow_step(s)) {
+        if (stopped == 0)
+          fail(a);
+        else
+          b_stuck = true;
+      }
+    }
+    run_alone(a);
+    if (b_stuck) fail(b);
+    run_alone(b);
+  }
+
+  void finish(Batch& s) {
+    BatchNotes& n = *s.notes;
+    n.specials.commit(static_cast<std::size_t>(s.lane.out - s.room));
+    n.end = static_cast<std::uint32_t>(s.lane.p - s.base);
+    n.events = static_cast<std::uint32_t>(s.lane.events);
+    d.timed(g.info, static_cast<std::int64_t>(s.first_ts), static_cast<std::int64_t>(s.lane.ts), s.lane.events);
+  }
+
+  void flush_counts() {
+    for (unsigned t = 0; t < 256; ++t) {
+      if (counts[t] == 0) continue;
+      g.info.counts[t].events += counts[t] >> 32;
+      g.info.counts[t].bytes += counts[t] & 0xffffffffu;
+    }
+  }
+};
+
+template <class Sink>
+template <bool kIntegralFactor>
+void Decoder<Sink>::scan_batches(Prepared& g, std::uint32_t first, BatchNotes& first_notes, std::uint32_t second,
+                                 BatchNotes* second_notes) {
+  Scanner<kIntegralFactor> sc{*this, g};
+  typename Scanner<kIntegralFactor>::Batch a, b;
+  sc.start(a, first, first_notes);
+  if (second_notes != nullptr) {
+    sc.start(b, second, *second_notes);
+    sc.run_pair(a, b);
+    sc.finish(a);
+    sc.finish(b);
+  } else {
+    sc.run_alone(a);
+    sc.finish(a);
+  }
+  sc.flush_counts();
 }
 
 // Stage B for one event batch: goroutine attribution and the special events, in order.

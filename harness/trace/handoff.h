@@ -33,12 +33,14 @@ class Handoff {
   Handoff(const Handoff&) = delete;
   Handoff& operator=(const Handoff&) = delete;
 
-  // Producer: the next slot to fill, waiting while the ring is full.
-  T& reserve() {
-    const std::uint64_t h = head_.load(std::memory_order_relaxed);
+  // Producer: the next slot to fill (ahead = 0), or the one after it (ahead = 1, to
+  // fill two before publishing them in order), waiting while the ring is full.
+  // ahead must be below capacity / 2.
+  T& reserve(std::size_t ahead = 0) {
+    const std::uint64_t h = head_.load(std::memory_order_relaxed) + ahead;
     const std::uint64_t n = slots_.size();
     if (h - tail_.load(std::memory_order_acquire) >= n)
-      await(producer_waiting_, [&] { return h - tail_.load(std::memory_order_acquire) <= n / 2; });
+      await(producer_waiting_, [&] { return h - tail_.load(std::memory_order_acquire) < n / 2; });
     return slots_[h % n];
   }
   // Producer: hands the reserved slot over.
@@ -64,7 +66,7 @@ class Handoff {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed) + 1;
     tail_.store(t, std::memory_order_seq_cst);
     // Only when a producer waiting for room would go on (see reserve).
-    if (head_.load(std::memory_order_seq_cst) - t <= slots_.size() / 2) wake(producer_waiting_);
+    if (head_.load(std::memory_order_seq_cst) - t < slots_.size() / 2) wake(producer_waiting_);
   }
   // Consumer: advances the progress counter by one.
   void advance() {

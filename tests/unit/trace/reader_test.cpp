@@ -246,6 +246,47 @@ TEST(Analyze, TwoThreadsReportTheFirstErrorInTheFile) {
   }
 }
 
+TEST(Analyze, BadEventsOfBatchesScannedTogetherComeInFileOrder) {
+  // Event batches are scanned two at a time. The second batch's bad event is met
+  // first (it comes early in its batch), but the first batch's, earlier in the file,
+  // is the one reported (strict) or kept as the first occurrence (lenient).
+  std::string first_batch, second_batch = "ProcStatus dt=1 p=1 pstatus=1\n!raw 35 01 01 01\n";
+  for (int i = 0; i < 12; ++i) first_batch += "ProcStatus dt=1 p=0 pstatus=1\n";
+  first_batch += "!raw 35 01 01 01\n";
+  for (int i = 0; i < 12; ++i) second_batch += "ProcStatus dt=1 p=1 pstatus=1\n";
+  const std::string text = std::string("Trace Go1.26\nEventBatch gen=1 m=") + kNoThread +
+                           " time=1 size=auto\nSync\nFrequency freq=15625000\n"
+                           "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=1 m=3 time=5 size=auto\n" +
+                           first_batch + "EventBatch gen=1 m=4 time=5 size=auto\n" + second_batch +
+                           "EndOfGeneration\n";
+  const auto bytes = testing::assemble(text);
+  std::size_t first_bad = 0, seen = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    if (bytes[i] == 0x35 && bytes[i + 1] == 1 && ++seen == 1) first_bad = i;
+  ASSERT_NE(first_bad, 0u);
+  for (unsigned threads : {1u, 2u}) {
+    AnalyzeOptions o;
+    o.threads = threads;
+    try {
+      analyze_bytes(bytes, o);
+      ADD_FAILURE() << "no error with " << threads << " threads";
+    } catch (const FormatError& e) {
+      EXPECT_EQ(e.offset(), first_bad) << threads << " threads: " << e.what();
+    }
+    o.strict = false;
+    const TraceSummary s = analyze_bytes(bytes, o);
+    bool found = false;
+    for (const auto& i : s.issues) {
+      if (i.name != "corrupt_batch") continue;
+      found = true;
+      EXPECT_EQ(i.count, 2u);
+      EXPECT_EQ(i.first_offset, first_bad) << threads << " threads";
+    }
+    EXPECT_TRUE(found);
+    EXPECT_EQ(s.kinds[kEvProcStatus].events, 13u) << threads << " threads";  // 12 + 1 before the second bad event
+  }
+}
+
 TEST(Analyze, CountsOnlyModeCountsTheSame) {
   auto bytes = testing::assemble(two_generations_122());
   AnalyzeOptions fast;
