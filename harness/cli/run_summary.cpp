@@ -91,9 +91,13 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
       if (s.trace_events_per_s) fmt::format_to(it, ", {:.0f} events/s", s.trace_events_per_s->estimate);
       fmt::format_to(it, "\n");
     } else {
-      fmt::format_to(it, "  {:<16}snapshot {}, holds {:.2f}s of trace\n", experiment::to_string(s.mode),
+      fmt::format_to(it, "  {:<16}snapshot {}, holds {:.2f}s of trace", experiment::to_string(s.mode),
                      format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes->estimate)),
                      s.fr_window_s ? s.fr_window_s->estimate : 0.0);
+      if (s.trace_bytes_per_s)
+        fmt::format_to(it, ", {}/s", format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes_per_s->estimate)));
+      if (s.trace_events_per_s) fmt::format_to(it, ", {:.0f} events/s", s.trace_events_per_s->estimate);
+      fmt::format_to(it, "\n");
     }
   }
   if (!a.noise_floor.empty()) {

@@ -529,7 +529,7 @@ std::string format_sweep(const json& sweep) {
       const std::string metric = o.value("metric", "");
       if (metric != "target_cpu_us_per_request" && metric != "throughput_rps" && metric != "latency_p99_ns") continue;
       if (o.contains("error") || (open_loop && metric == "throughput_rps")) continue;
-      out << fmt::format("  model: {} {} change = {:+.2f}% {:+.2f}% per 1000 req/s   (R² {:.3f})\n",
+      out << fmt::format("  model: {} {} change = {:+.2f}% at no load, {:+.2f} points per 1000 req/s more   (R² {:.3f})\n",
                          o.value("mode", ""), metric_label(metric), num(o, {"intercept"}), 1000 * num(o, {"slope"}),
                          num(o, {"r2"}));
     }
