@@ -7,6 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <limits>
 #include <memory>
@@ -115,6 +116,19 @@ struct MergeCursor {
   const Annotation* chunk_end;
 };
 
+// One generation's annotations: collected by the thread that interprets the events,
+// matched once the generation has ended (on that thread, or with two threads by the
+// other one while the next generation is interpreted; the builder keeps two).
+struct AnnotationGeneration {
+  std::vector<AnnotationRun> runs;  // per thread
+  std::size_t runs_used = 0;
+  std::vector<std::unique_ptr<AnnotationRun::Chunk>> pool;  // chunks of finished runs
+  std::uint64_t begin_offset = 0;
+  std::vector<std::uint64_t> destroyed_goids;  // goroutines that ended in it
+  // With deferred matching: true from the generation's end until it is matched.
+  std::atomic<bool> ready{false};
+};
+
 struct OpenRegion {
   std::uint32_t name;
   std::int64_t begin_ns;
@@ -128,8 +142,10 @@ struct OpenTask {
 // The decoder's sink: everything tracebench computes from a trace, in one pass.
 class SummaryBuilder {
  public:
-  SummaryBuilder(const AnalyzeOptions& options, TraceSummary& out, IssueCounts& issues)
-      : opt_(options), out_(out), issues_(issues), names_(options.max_names) {
+  // issues: bad records found while interpreting; match_issues: those found while
+  // matching regions and tasks (kept apart, as matching may run on another thread).
+  SummaryBuilder(const AnalyzeOptions& options, TraceSummary& out, IssueCounts& issues, IssueCounts& match_issues)
+      : opt_(options), out_(out), issues_(issues), match_issues_(match_issues), names_(options.max_names) {
     // Which events this builder reads, and how many of their args (dt included).
     auto want = [&](std::initializer_list<std::uint8_t> types, std::uint8_t nargs) {
       for (std::uint8_t t : types) {
@@ -161,7 +177,7 @@ class SummaryBuilder {
   }
   void goroutine_destroyed(std::uint64_t goid, std::int64_t ts_ns) {
     if (goid != kNoGoroutine) on_destroy(goid, ts_ns);
-    if (opt_.annotations && region_stack_of_g_.size() != 0) destroyed_goids_.push_back(goid);
+    if (opt_.annotations) collecting_->destroyed_goids.push_back(goid);
   }
 
   // Tasks, regions and logs, straight from the decoder's loop.
@@ -191,9 +207,25 @@ class SummaryBuilder {
     }
   }
 
+  // Matching of each generation's regions and tasks is left to match_some(), which
+  // another thread calls (while match_pending()) as this one interprets the next
+  // generation. wait(ready) must return once ready() holds, which takes match_some()
+  // calls on that other thread; wake() is called when match_pending() may have
+  // become true (here) or a generation has been matched (there).
+  void defer_matching(std::function<void(const std::function<bool()>&)> wait, std::function<void()> wake) {
+    wait_for_matcher_ = std::move(wait);
+    wake_matcher_ = std::move(wake);
+  }
+
   void begin_generation(const GenerationInfo& info, const GenerationTables& tables) {
     tables_ = &tables;
-    gen_begin_offset_ = info.begin_offset;
+    if (opt_.annotations) {
+      collecting_ = &annotations_[collect_index_ % 2];
+      // Deferred: the generation before last must have been matched.
+      if (wait_for_matcher_ && collecting_->ready.load(std::memory_order_acquire))
+        wait_for_matcher_([g = collecting_] { return !g->ready.load(std::memory_order_acquire); });
+      collecting_->begin_offset = info.begin_offset;
+    }
     gen_truncated_ = info.truncated;
     string_names_.assign(std::min<std::size_t>(tables.strings.size() + 1, kMaxCachedId), kUncached);
     stack_start_names_.clear();
@@ -231,7 +263,7 @@ class SummaryBuilder {
       case kEvGoDestroySyscall:
       case kEvGoSwitchDestroy:
         if (opt_.goroutines && e.g != kNoGoroutine) on_destroy(e.g, e.ts_ns);
-        if (opt_.annotations && region_stack_of_g_.size() != 0) destroyed_goids_.push_back(e.g);
+        if (opt_.annotations) collecting_->destroyed_goids.push_back(e.g);
         break;
       case kEvGoStatusStack:
         // A goroutine's status at a generation start, with its stack: name it if new.
@@ -279,7 +311,17 @@ class SummaryBuilder {
   void cpu_sample(const CpuSampleEvent&) {}
 
   void end_generation(const GenerationInfo& info) {
-    if (opt_.annotations) match_annotations();
+    if (opt_.annotations) {
+      run_of_m_.clear();
+      run_ = nullptr;
+      ++collect_index_;
+      if (wait_for_matcher_) {
+        collecting_->ready.store(true, std::memory_order_seq_cst);
+        wake_matcher_();
+      } else {
+        match(*collecting_);
+      }
+    }
     if (opt_.goroutines) fold_destroyed();
     tables_ = nullptr;
 
@@ -371,10 +413,17 @@ class SummaryBuilder {
         bad(Issue::kUnknownStringId, offset, "a string ID of this generation's string table",
             fmt::format("string ID {}", id));
     } else {
+      std::lock_guard<std::mutex> lock(names_mutex_);
       name = names_.intern(*s);
     }
     if (id < string_names_.size()) string_names_[id] = name;
     return name;
+  }
+
+  // A copy of a name, for messages of the matching thread (see defer_matching).
+  std::string name_of(std::uint32_t id) {
+    std::lock_guard<std::mutex> lock(names_mutex_);
+    return names_.name(id);
   }
 
   // Function of a stack's innermost frame (GoCreate's new_stack holds just the
@@ -385,7 +434,9 @@ class SummaryBuilder {
     Frame f;
     if (!StackTable::frame(*s, outermost ? s->nframes - 1 : 0, f)) return 0;
     const std::string_view* name = tables_->strings.find(f.func_string);
-    return name == nullptr ? 0 : names_.intern(*name);
+    if (name == nullptr) return 0;
+    std::lock_guard<std::mutex> lock(names_mutex_);
+    return names_.intern(*name);
   }
   std::uint32_t cached_stack_function(std::vector<std::uint32_t>& cache, std::uint64_t stack_id, bool outermost) {
     if (stack_id >= kMaxCachedId) return stack_function(stack_id, outermost);
@@ -557,21 +608,22 @@ class SummaryBuilder {
     const std::uint32_t name = kind == AnnotKind::kTaskEnd ? 0 : string_name(name_string, offset);
     // One run per thread: a thread's events are in time order, so each run is sorted
     // and the generation's runs only need merging, not sorting.
+    AnnotationGeneration& gen = *collecting_;
     if (m != run_m_ || run_ == nullptr) [[unlikely]] {
       auto [idx, inserted] = run_of_m_.try_emplace(m);
       if (inserted) {
-        *idx = static_cast<std::uint32_t>(runs_used_++);
-        if (runs_.size() < runs_used_) runs_.emplace_back();
+        *idx = static_cast<std::uint32_t>(gen.runs_used++);
+        if (gen.runs.size() < gen.runs_used) gen.runs.emplace_back();
       }
       run_m_ = m;
-      run_ = &runs_[*idx];
+      run_ = &gen.runs[*idx];
     }
-    const std::uint64_t rel = std::min<std::uint64_t>(offset - gen_begin_offset_, (1u << 30) - 1);
+    const std::uint64_t rel = std::min<std::uint64_t>(offset - gen.begin_offset, (1u << 30) - 1);
     run_->push({ts_ns, region ? g : task, name, static_cast<std::uint32_t>(rel << 2) | static_cast<std::uint32_t>(kind)},
-               chunk_pool_);
+               gen.pool);
   }
 
-  std::uint64_t annotation_offset(const Annotation& a) const { return gen_begin_offset_ + (a.kind_rel >> 2); }
+  std::uint64_t annotation_offset(const Annotation& a) const { return matching_->begin_offset + (a.kind_rel >> 2); }
 
   std::vector<OpenRegion>& region_stack(std::uint64_t g) {
     auto [idx, inserted] = region_stack_of_g_.try_emplace(g);
@@ -588,18 +640,18 @@ class SummaryBuilder {
   }
 
   // Regions still open when their goroutine ended never finish.
-  void release_region_stacks() {
-    for (std::uint64_t g : destroyed_goids_) {
+  void release_region_stacks(AnnotationGeneration& gen) {
+    for (std::uint64_t g : gen.destroyed_goids) {
       std::uint32_t* idx = region_stack_of_g_.find(g);
       if (idx == nullptr) continue;
       std::vector<OpenRegion>& stack = region_stacks_[*idx];
-      if (!stack.empty()) issues_.add_n(Issue::kRegionUnfinished, stack.size());
+      if (!stack.empty()) match_issues_.add_n(Issue::kRegionUnfinished, stack.size());
       open_annotations_ -= stack.size();
       stack.clear();
       free_region_stacks_.push_back(*idx);
       region_stack_of_g_.erase(g);
     }
-    destroyed_goids_.clear();
+    gen.destroyed_goids.clear();
   }
 
   // The accumulator of a region or task name: a raw pointer table in front of the
@@ -624,63 +676,129 @@ class SummaryBuilder {
   // Matches the generation's annotations in time order: a k-way merge over the
   // per-thread runs (k = threads with annotations, a handful), processed as they come
   // off the merge, so nothing is copied or sorted.
-  void match_annotations() {
-    using Cursor = MergeCursor;
-    auto later = [](const Cursor& a, const Cursor& b) { return a.ts != b.ts ? a.ts > b.ts : a.run > b.run; };
-    std::vector<Cursor>& heap = merge_heap_;
+  // Matches a generation's annotations in time order (a k-way merge over the
+  // per-thread runs, k = threads with annotations, a handful, processed as they come
+  // off the merge, so nothing is copied or sorted) and gives its storage back for
+  // the generation after next. In steps: match_start, then match_step until it
+  // returns true (each takes about `budget` records), so that a thread can interleave
+  // the matching with other work.
+  void match(AnnotationGeneration& gen) {
+    match_start(gen);
+    while (!match_step(std::numeric_limits<std::size_t>::max())) {
+    }
+  }
+
+  void match_start(AnnotationGeneration& gen) {
+    matching_ = &gen;
+    std::vector<MergeCursor>& heap = merge_heap_;
     heap.clear();
     bool sorted = true;
-    for (std::uint32_t r = 0; r < runs_used_; ++r) {
-      const AnnotationRun& run = runs_[r];
+    for (std::uint32_t r = 0; r < gen.runs_used; ++r) {
+      const AnnotationRun& run = gen.runs[r];
       sorted = sorted && run.sorted();
       if (run.size() > 0) heap.push_back({run[0].ts_ns, r, 0, run.chunk(0), run.chunk(0) + run.chunk_size(0)});
     }
     if (!sorted) {
       // Only a corrupt trace has a thread going back in time: sort a copy instead.
+      heap.clear();
       std::vector<Annotation> all;
-      for (std::uint32_t r = 0; r < runs_used_; ++r)
-        for (std::size_t i = 0; i < runs_[r].size(); ++i) all.push_back(runs_[r][i]);
+      for (std::uint32_t r = 0; r < gen.runs_used; ++r)
+        for (std::size_t i = 0; i < gen.runs[r].size(); ++i) all.push_back(gen.runs[r][i]);
       std::stable_sort(all.begin(), all.end(), [](const Annotation& a, const Annotation& b) { return a.ts_ns < b.ts_ns; });
       for (const Annotation& a : all) match_one(a);
     } else {
-      std::make_heap(heap.begin(), heap.end(), later);
-      while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        Cursor& c = heap.back();
-        const AnnotationRun& run = runs_[c.run];
-        // Take every record of this run up to the next run's head in one go.
-        const bool alone = heap.size() == 1;
-        const std::int64_t limit = alone ? std::numeric_limits<std::int64_t>::max() : heap.front().ts;
-        const std::uint32_t limit_run = alone ? 0 : heap.front().run;
-        bool more = true;
-        for (;;) {
-          match_one(*c.at);
-          if (++c.at == c.chunk_end) {
-            if (++c.chunk * AnnotationRun::kChunk >= run.size()) {
-              more = false;
-              break;
-            }
-            c.at = run.chunk(c.chunk);
-            c.chunk_end = c.at + run.chunk_size(c.chunk);
+      std::make_heap(heap.begin(), heap.end(), merge_later);
+    }
+  }
+
+  // True once the generation is matched and its storage given back.
+  bool match_step(std::size_t budget) {
+    AnnotationGeneration& gen = *matching_;
+    std::vector<MergeCursor>& heap = merge_heap_;
+    while (!heap.empty() && budget != 0) {
+      std::pop_heap(heap.begin(), heap.end(), merge_later);
+      MergeCursor& c = heap.back();
+      const AnnotationRun& run = gen.runs[c.run];
+      // Take every record of this run up to the next run's head in one go.
+      const bool alone = heap.size() == 1;
+      const std::int64_t limit = alone ? std::numeric_limits<std::int64_t>::max() : heap.front().ts;
+      const std::uint32_t limit_run = alone ? 0 : heap.front().run;
+      bool more = true;
+      for (;;) {
+        match_one(*c.at);
+        --budget;
+        if (++c.at == c.chunk_end) {
+          if (++c.chunk * AnnotationRun::kChunk >= run.size()) {
+            more = false;
+            break;
           }
-          const std::int64_t t = c.at->ts_ns;
-          if (!(t < limit || (t == limit && c.run < limit_run))) break;
+          c.at = run.chunk(c.chunk);
+          c.chunk_end = c.at + run.chunk_size(c.chunk);
         }
-        if (more) {
-          c.ts = c.at->ts_ns;
-          std::push_heap(heap.begin(), heap.end(), later);
-        } else {
-          heap.pop_back();
-        }
+        const std::int64_t t = c.at->ts_ns;
+        if (!(t < limit || (t == limit && c.run < limit_run)) || budget == 0) break;
+      }
+      if (more) {
+        c.ts = c.at->ts_ns;
+        std::push_heap(heap.begin(), heap.end(), merge_later);
+      } else {
+        heap.pop_back();
       }
     }
-    for (std::uint32_t r = 0; r < runs_used_; ++r) runs_[r].release(chunk_pool_);
-    run_of_m_.clear();
-    runs_used_ = 0;
-    run_ = nullptr;
+    if (!heap.empty()) return false;
+    for (std::uint32_t r = 0; r < gen.runs_used; ++r) gen.runs[r].release(gen.pool);
+    gen.runs_used = 0;
     region_g_ = kNoGoroutine;
     region_stack_ = nullptr;
-    release_region_stacks();
+    release_region_stacks(gen);
+    return true;
+  }
+
+  static bool merge_later(const MergeCursor& a, const MergeCursor& b) {
+    return a.ts != b.ts ? a.ts > b.ts : a.run > b.run;
+  }
+
+ public:
+  // Deferred matching (defer_matching): whether an ended generation waits to be
+  // matched (or is being matched; any thread), and about `budget` records' worth of
+  // matching it (one thread at a time). After a match error (strict mode) later
+  // generations are given back unmatched.
+  bool match_pending() const {
+    return annotations_[0].ready.load(std::memory_order_acquire) ||
+           annotations_[1].ready.load(std::memory_order_acquire);
+  }
+  void match_some(std::size_t budget) {
+    AnnotationGeneration& gen = annotations_[match_index_ % 2];
+    bool done = true;
+    if (!match_failed_) {
+      try {
+        if (matching_ != &gen) match_start(gen);
+        done = match_step(budget);
+      } catch (...) {
+        match_failed_ = true;
+        give_back_unmatched(gen);
+        throw;
+      }
+    } else {
+      give_back_unmatched(gen);
+    }
+    if (done) {
+      matching_ = nullptr;
+      ++match_index_;
+      gen.ready.store(false, std::memory_order_seq_cst);
+      wake_matcher_();
+    }
+  }
+
+ private:
+  void give_back_unmatched(AnnotationGeneration& gen) {
+    matching_ = nullptr;
+    ++match_index_;
+    for (std::size_t r = 0; r < gen.runs_used; ++r) gen.runs[r].release(gen.pool);
+    gen.runs_used = 0;
+    gen.destroyed_goids.clear();
+    gen.ready.store(false, std::memory_order_seq_cst);
+    wake_matcher_();
   }
 
   void match_one(const Annotation& a) {
@@ -688,7 +806,7 @@ class SummaryBuilder {
       case AnnotKind::kRegionBegin: {
         ++duration_acc(regions_, region_accs_, a.name).begun;
         if (open_annotations_ >= opt_.max_open_annotations) {
-          issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+          match_issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
           break;
         }
         stack_of(a.key).push_back({a.name, a.ts_ns});
@@ -698,8 +816,8 @@ class SummaryBuilder {
       case AnnotKind::kRegionEnd: {
         std::vector<OpenRegion>& stack = stack_of(a.key);
         if (stack.empty()) {
-          issues_.add(Issue::kRegionEndWithoutBegin, annotation_offset(a),
-                      fmt::format("region '{}' of goroutine {} ended without a begin in the trace", names_.name(a.name),
+          match_issues_.add(Issue::kRegionEndWithoutBegin, annotation_offset(a),
+                      fmt::format("region '{}' of goroutine {} ended without a begin in the trace", name_of(a.name),
                                   a.key));
           break;
         }
@@ -707,9 +825,9 @@ class SummaryBuilder {
         while (i > 0 && stack[i - 1].name != a.name) --i;
         if (i != stack.size()) {
           std::string msg = fmt::format("region end '{}' of goroutine {} when the innermost open region is '{}'",
-                                        names_.name(a.name), a.key, names_.name(stack.back().name));
+                                        name_of(a.name), a.key, name_of(stack.back().name));
           if (opt_.strict) throw FormatError(annotation_offset(a), "the end of the innermost open region", msg);
-          issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
+          match_issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
         }
         if (i == 0) break;  // no matching begin at all: ignore the end
         duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
@@ -720,7 +838,7 @@ class SummaryBuilder {
       case AnnotKind::kTaskBegin: {
         ++duration_acc(tasks_, task_accs_, a.name).begun;
         if (open_annotations_ >= opt_.max_open_annotations) {
-          issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+          match_issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
           break;
         }
         auto [t, inserted] = open_tasks_.try_emplace(a.key);
@@ -731,7 +849,7 @@ class SummaryBuilder {
       case AnnotKind::kTaskEnd: {
         OpenTask* t = open_tasks_.find(a.key);
         if (t == nullptr) {
-          issues_.add(Issue::kTaskEndWithoutBegin, annotation_offset(a),
+          match_issues_.add(Issue::kTaskEndWithoutBegin, annotation_offset(a),
                       fmt::format("task {} ended without a begin in the trace", a.key));
           break;
         }
@@ -755,8 +873,8 @@ class SummaryBuilder {
   void finish_annotations() {
     std::uint64_t open_regions = 0;
     region_stack_of_g_.for_each([&](std::uint64_t, std::uint32_t& idx) { open_regions += region_stacks_[idx].size(); });
-    if (open_regions) issues_.add_n(Issue::kRegionUnfinished, open_regions);
-    if (open_tasks_.size() != 0) issues_.add_n(Issue::kTaskUnfinished, open_tasks_.size());
+    if (open_regions) match_issues_.add_n(Issue::kRegionUnfinished, open_regions);
+    if (open_tasks_.size() != 0) match_issues_.add_n(Issue::kTaskUnfinished, open_tasks_.size());
     auto collect = [&](std::vector<std::unique_ptr<DurationAcc>>& accs, std::vector<DurationStats>& out) {
       for (std::uint32_t i = 0; i < accs.size(); ++i) {
         if (!accs[i]) continue;
@@ -788,7 +906,9 @@ class SummaryBuilder {
   const AnalyzeOptions& opt_;
   TraceSummary& out_;
   IssueCounts& issues_;
+  IssueCounts& match_issues_;
   NameTable names_;
+  std::mutex names_mutex_;  // intern() here, name() from a deferred matcher
   const GenerationTables* tables_ = nullptr;
   std::array<Counts, 256> kinds_{};
 
@@ -819,26 +939,31 @@ class SummaryBuilder {
   // GC.
   IdMap<std::int64_t> gc_begins_, gc_ends_, stw_open_;
 
-  // Annotations.
-  std::vector<AnnotationRun> runs_;  // per thread, this generation
-  std::vector<std::unique_ptr<AnnotationRun::Chunk>> chunk_pool_;
-  std::size_t runs_used_ = 0;
+  // Annotations, collecting (the interpreting thread).
+  AnnotationGeneration annotations_[2];
+  AnnotationGeneration* collecting_ = &annotations_[0];
+  std::uint64_t collect_index_ = 0;  // generations collected
   IdMap<std::uint32_t> run_of_m_;
   std::uint64_t run_m_ = 0;
   AnnotationRun* run_ = nullptr;
+  std::vector<std::uint64_t> log_counts_;
+  std::function<void(const std::function<bool()>&)> wait_for_matcher_;  // set: matching is deferred
+  std::function<void()> wake_matcher_;
+
+  // Annotations, matching (the interpreting thread, or the matching one when deferred).
+  AnnotationGeneration* matching_ = nullptr;
+  std::uint64_t match_index_ = 0;  // generations matched
+  bool match_failed_ = false;
   std::vector<MergeCursor> merge_heap_;
-  std::uint64_t gen_begin_offset_ = 0;
   std::uint64_t region_g_ = kNoGoroutine;
   std::vector<OpenRegion>* region_stack_ = nullptr;
   IdMap<std::uint32_t> region_stack_of_g_;
   std::vector<std::vector<OpenRegion>> region_stacks_;
   std::vector<std::uint32_t> free_region_stacks_;
-  std::vector<std::uint64_t> destroyed_goids_;
   IdMap<OpenTask> open_tasks_;
   std::size_t open_annotations_ = 0;
   std::vector<std::unique_ptr<DurationAcc>> regions_, tasks_;
   std::vector<DurationAcc*> region_accs_, task_accs_;
-  std::vector<std::uint64_t> log_counts_;
 };
 
 }  // namespace
@@ -864,6 +989,8 @@ using Dec = Decoder<SummaryBuilder>;
 constexpr std::uint64_t kEvictBytes = 1 << 20;
 // Scanned batches that may wait between the two threads (about 1 MB of trace).
 constexpr std::size_t kHandoffSlots = 16;
+// Region and task records matched per turn of the scanning thread (tens of µs).
+constexpr std::size_t kMatchBudget = 16384;
 
 // One piece of work handed from the scanning thread to the interpreting one.
 struct Work {
@@ -873,15 +1000,45 @@ struct Work {
   Dec::BatchNotes notes;  // kBatch: the scanned batch
 };
 
+// Matching the regions and tasks of the generations the interpreting thread has
+// ended, done in pieces by whichever thread would otherwise wait for the other. A
+// match error (strict mode) is kept, and comes first: it lies in a generation before
+// any the threads are still reading.
+struct SharedMatcher {
+  SummaryBuilder& builder;
+  Handoff<Work>& handoff;
+  std::mutex mutex;
+  std::atomic<bool> busy{false};
+  std::exception_ptr error;  // guarded by mutex
+
+  bool pending() const { return !busy.load(std::memory_order_seq_cst) && builder.match_pending(); }
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    busy.store(true, std::memory_order_relaxed);
+    if (builder.match_pending()) {
+      try {
+        builder.match_some(kMatchBudget);
+      } catch (...) {
+        if (error == nullptr) error = std::current_exception();
+      }
+    }
+    busy.store(false, std::memory_order_seq_cst);
+    lock.unlock();
+    handoff.wake();  // the other thread may wait for this piece
+  }
+};
+
 // The interpreting thread of a two-thread analysis: takes the generations' begins,
-// scanned batches and ends in file order until kClose. After an error it keeps
+// scanned batches and ends in file order until kClose, matching regions and tasks
+// when it would wait. After an error it keeps
 // taking work without doing it (and still counts ended generations), so the scanning
 // thread never waits for it in vain; `failed` tells that thread to stop early.
-void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& handoff, std::exception_ptr& error,
-                           std::atomic<bool>& failed) {
+void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& handoff, SharedMatcher& matcher,
+                           std::exception_ptr& error, std::atomic<bool>& failed, std::atomic<bool>& done) {
   std::uint64_t evicted = 0;
   for (;;) {
-    Work& w = handoff.front();
+    Work& w = handoff.front(matcher);
     const Work::Kind kind = w.kind;
     if (error == nullptr) {
       try {
@@ -893,10 +1050,10 @@ void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& han
           case Work::Kind::kBatch: {
             decoder.interpret(*w.gen, w.notes);
             const BatchRef& b = w.gen->batches[w.notes.batch];
-            const std::uint64_t done = b.payload_offset + b.payload_bytes;
-            if (done - evicted >= kEvictBytes) {
-              source.evict(evicted, done);
-              evicted = done;
+            const std::uint64_t read = b.payload_offset + b.payload_bytes;
+            if (read - evicted >= kEvictBytes) {
+              source.evict(evicted, read);
+              evicted = read;
             }
             break;
           }
@@ -914,7 +1071,11 @@ void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& han
     }
     if (kind == Work::Kind::kEnd) handoff.advance();
     handoff.pop();  // w belongs to the producer from here on
-    if (kind == Work::Kind::kClose) return;
+    if (kind == Work::Kind::kClose) {
+      done.store(true, std::memory_order_seq_cst);
+      handoff.wake();
+      return;
+    }
   }
 }
 
@@ -927,8 +1088,8 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   s.version = read_header(source);
   // Bad records are counted per stage (framing and counting; interpretation), so the
   // two threads never share a counter, and merged at the end.
-  IssueCounts framing_issues, analysis_issues;
-  SummaryBuilder builder(options, s, analysis_issues);
+  IssueCounts framing_issues, analysis_issues, match_issues;
+  SummaryBuilder builder(options, s, analysis_issues, match_issues);
   Dec decoder(s.version, options.strict, framing_issues, builder);
   Framer framer(source, s.version, options.strict, &framing_issues);
   const bool pipelined = options.threads > 1 && source.stable_pointers();
@@ -958,29 +1119,42 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   } else {
     // Two threads: this one frames, reads the tables and scans (counting every event
     // and noting the special ones); the helper interprets the notes, batch by batch,
-    // a few batches behind. Memory holds the two generations' tables, the batches in
-    // the handoff and the helper's per-generation state, never a whole generation of
-    // notes.
+    // a few batches behind. Each generation's regions and tasks are matched once the
+    // helper has ended it, by whichever thread would otherwise wait for the other.
+    // Memory holds the two generations' tables, the batches in the handoff and the
+    // helper's per-generation state, never a whole generation of notes.
     Handoff<Work> handoff(kHandoffSlots);
     std::exception_ptr interpret_error;
-    std::atomic<bool> interpret_failed{false};
+    std::atomic<bool> interpret_failed{false}, helper_done{false};
+    SharedMatcher matcher{builder, handoff, {}, {}, nullptr};
+    builder.defer_matching([&](const std::function<bool()>& ready) { handoff.consumer_await(ready, matcher); },
+                           [&] { handoff.wake(); });
     std::thread helper(interpret_handed_over, std::ref(decoder), std::ref(source), std::ref(handoff),
-                       std::ref(interpret_error), std::ref(interpret_failed));
+                       std::ref(matcher), std::ref(interpret_error), std::ref(interpret_failed),
+                       std::ref(helper_done));
     auto hand_over = [&](Work::Kind kind, Dec::Prepared* g) {
-      Work& w = handoff.reserve();
+      Work& w = handoff.reserve(0, matcher);
       w.kind = kind;
       w.gen = g;
       handoff.publish();
     };
-    auto close = [&] {
+    // Ends the helper; then matches what it ended last. The first error in the file
+    // is rethrown: a match error, else the helper's, else this thread's own (scan).
+    auto close = [&](std::exception_ptr own) {
       hand_over(Work::Kind::kClose, nullptr);
+      handoff.producer_await([&] { return helper_done.load(std::memory_order_acquire); }, matcher);
       helper.join();
+      while (builder.match_pending()) matcher.run();
+      if (matcher.error) std::rethrow_exception(matcher.error);
+      if (interpret_error) std::rethrow_exception(interpret_error);
+      if (own) std::rethrow_exception(own);
     };
+    std::exception_ptr scan_error;
     try {
       std::uint64_t prepared = 0;
-      while (!interpret_failed.load(std::memory_order_relaxed) && next_frame()) {
+      while (!interpret_failed.load(std::memory_order_relaxed) && matcher.error == nullptr && next_frame()) {
         // The decoder keeps two prepared generations: the one before last must be ended.
-        if (prepared >= 2) handoff.wait_for_progress(prepared - 1);
+        if (prepared >= 2) handoff.wait_for_progress(prepared - 1, matcher);
         Dec::Prepared& g = decoder.prepare(source, frame, framer.exhausted());
         ++prepared;
         hand_over(Work::Kind::kBegin, &g);
@@ -992,11 +1166,11 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
         };
         for (std::uint32_t i = next_event_batch(0); i < count;) {
           const std::uint32_t j = next_event_batch(i + 1);
-          Work& first = handoff.reserve();
+          Work& first = handoff.reserve(0, matcher);
           first.kind = Work::Kind::kBatch;
           first.gen = &g;
           if (j < count) {
-            Work& second = handoff.reserve(1);
+            Work& second = handoff.reserve(1, matcher);
             second.kind = Work::Kind::kBatch;
             second.gen = &g;
             decoder.scan(g, i, first.notes, j, &second.notes);
@@ -1010,13 +1184,9 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
         hand_over(Work::Kind::kEnd, &g);
       }
     } catch (...) {
-      close();
-      // An error the helper found lies earlier in the file: it comes first.
-      if (interpret_error) std::rethrow_exception(interpret_error);
-      throw;
+      scan_error = std::current_exception();
     }
-    close();
-    if (interpret_error) std::rethrow_exception(interpret_error);
+    close(scan_error);
   }
   if (!cut_before_any_batch.empty() && !s.truncated) {
     s.truncated = true;
@@ -1028,6 +1198,7 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   s.bytes_read = framer.offset();
   s.file_bytes = source.size().value_or(framer.offset());
   IssueCounts& issues = analysis_issues;
+  issues.merge(match_issues);
   issues.merge(framing_issues);
   for (std::size_t i = 0; i < kIssueCount; ++i) {
     const auto issue = static_cast<Issue>(i);

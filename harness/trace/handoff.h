@@ -7,12 +7,18 @@
 // slot.
 //
 // Besides the ring, a counter the consumer advances (progress()) lets the producer wait
-// for the consumer to get somewhere (wait_for_progress()).
+// for the consumer to get somewhere (wait_for_progress()), and either side can wait
+// for a condition of its own that the other side makes true and then wake()s it
+// (producer_await, consumer_await). While it waits, either side can do other work
+// instead: every wait takes an `idle` object with `bool pending()` (true when there
+// is such work to take now; whoever makes it true calls wake()) and `void run()`
+// (does one piece of it, or nothing if the other side took it first).
 //
-// Thread safety: exactly one producer thread (reserve, publish, wait_for_progress)
-// and one consumer thread (front, pop, advance); a slot belongs to the producer from
-// reserve() to publish() and to the consumer from front() to pop(). No exceptions
-// besides std::bad_alloc and std::system_error from the constructor and locking.
+// Thread safety: exactly one producer thread (reserve, publish, wait_for_progress,
+// producer_await) and one consumer thread (front, pop, advance, consumer_await);
+// wake() from either; an idle object is used by both. A slot belongs to the producer from reserve() to publish() and
+// to the consumer from front() to pop(). No exceptions besides std::bad_alloc and
+// std::system_error from the constructor and locking, and what idle.run() throws.
 
 #include <atomic>
 #include <condition_variable>
@@ -25,6 +31,12 @@
 
 namespace tracebench::trace {
 
+// The producer's idle work when it has none.
+struct NoIdleWork {
+  bool pending() const { return false; }
+  void run() {}
+};
+
 template <class T>
 class Handoff {
  public:
@@ -36,11 +48,12 @@ class Handoff {
   // Producer: the next slot to fill (ahead = 0), or the one after it (ahead = 1, to
   // fill two before publishing them in order), waiting while the ring is full.
   // ahead must be below capacity / 2.
-  T& reserve(std::size_t ahead = 0) {
+  template <class Idle = NoIdleWork>
+  T& reserve(std::size_t ahead = 0, Idle&& idle = Idle{}) {
     const std::uint64_t h = head_.load(std::memory_order_relaxed) + ahead;
     const std::uint64_t n = slots_.size();
     if (h - tail_.load(std::memory_order_acquire) >= n)
-      await(producer_waiting_, [&] { return h - tail_.load(std::memory_order_acquire) < n / 2; });
+      producer_await([&] { return h - tail_.load(std::memory_order_acquire) < n / 2; }, idle);
     return slots_[h % n];
   }
   // Producer: hands the reserved slot over.
@@ -49,16 +62,22 @@ class Handoff {
     wake(consumer_waiting_);
   }
   // Producer: waits until the consumer's progress counter reaches at least value.
-  void wait_for_progress(std::uint64_t value) {
-    if (progress_.load(std::memory_order_acquire) < value)
-      await(producer_waiting_, [&] { return progress_.load(std::memory_order_acquire) >= value; });
+  template <class Idle = NoIdleWork>
+  void wait_for_progress(std::uint64_t value, Idle&& idle = Idle{}) {
+    producer_await([&] { return progress_.load(std::memory_order_acquire) >= value; }, idle);
+  }
+  // Producer: waits until ready() holds, doing idle work meanwhile.
+  template <class Ready, class Idle>
+  void producer_await(Ready ready, Idle& idle) {
+    await_idle(producer_waiting_, ready, idle);
   }
 
   // Consumer: the oldest published slot, waiting while there is none.
-  T& front() {
+  template <class Idle = NoIdleWork>
+  T& front(Idle&& idle = Idle{}) {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
     if (head_.load(std::memory_order_acquire) == t)
-      await(consumer_waiting_, [&] { return head_.load(std::memory_order_acquire) != t; });
+      await_idle(consumer_waiting_, [&] { return head_.load(std::memory_order_acquire) != t; }, idle);
     return slots_[t % slots_.size()];
   }
   // Consumer: gives the front slot back to the producer.
@@ -74,8 +93,32 @@ class Handoff {
     wake(producer_waiting_);
   }
   std::uint64_t progress() const { return progress_.load(std::memory_order_acquire); }
+  // Consumer: waits until ready() holds, doing idle work meanwhile.
+  template <class Ready, class Idle>
+  void consumer_await(Ready ready, Idle& idle) {
+    await_idle(consumer_waiting_, ready, idle);
+  }
+
+  // Either side: wakes the other if it waits, to check its condition again. Call it
+  // after a (sequentially consistent) store that may make that condition true.
+  void wake() {
+    wake(producer_waiting_);
+    wake(consumer_waiting_);
+  }
 
  private:
+  template <class Ready, class Idle>
+  void await_idle(std::atomic<bool>& waiting, Ready ready, Idle& idle) {
+    for (;;) {
+      if (ready()) return;
+      if (idle.pending()) {
+        idle.run();
+        continue;
+      }
+      await(waiting, [&] { return ready() || idle.pending(); });
+    }
+  }
+
   // Spins for about a microsecond, then sleeps until ready() holds. The waiting flag
   // is set before ready() is checked under the lock, and the other side reads it
   // after its (sequentially consistent) store, so a wake-up is never lost.

@@ -6,6 +6,7 @@
 //   go tool trace -d=wire        every wire event, line by line (small traces)
 //   go tool trace -d=parsed      regions, tasks, logs, goroutines created/destroyed,
 //                                first/last event time (the flight-recorder window)
+// and that two threads read every one of them exactly as one does.
 // Labelled "go;golden". Skipped when no Go 1.25+ is found (PATH, /usr/local/go/bin,
 // or $TRACEBENCH_GO).
 
@@ -27,6 +28,7 @@
 #include "trace/duration_histogram.h"
 #include "trace/source.h"
 #include "trace/wire_dump.h"
+#include "summary_diff.h"
 
 namespace tracebench::trace {
 namespace {
@@ -397,6 +399,14 @@ TEST_P(GoTrace, RegionsTasksLogsGoroutinesAndWindowMatchParsed) {
 
 // A trace cut anywhere is reported as truncated, never as an error, and what was read
 // before the cut is summarised.
+TEST_P(GoTrace, TwoThreadsGiveTheSameSummary) {
+  // The pipelined reader (scanning on one thread, interpreting on another, matching
+  // regions on whichever waits) against the one-thread reading above.
+  AnalyzeOptions two;
+  two.threads = 2;
+  EXPECT_EQ(testing::summary_diff(summary_, analyze_file(path_, two)), "");
+}
+
 TEST_P(GoTrace, CutAnywhereReadsWhatCameBefore) {
   if (GetParam() != "many_generations" && GetParam() != "server") GTEST_SKIP();
   const std::string bytes = read_all(path_);

@@ -13,6 +13,7 @@
 #include "trace/source.h"
 #include "trace/tokenizer.h"
 #include "trace/wire_dump.h"
+#include "summary_diff.h"
 #include "wire_text.h"
 
 namespace tracebench::trace {
@@ -206,6 +207,7 @@ TEST(Analyze, TwoThreadsGiveTheSameSummary) {
   AnalyzeOptions one, two;
   two.threads = 2;
   const TraceSummary a = analyze_bytes(bytes, one), b = analyze_bytes(bytes, two);
+  EXPECT_EQ(testing::summary_diff(a, b), "");
   EXPECT_EQ(a.generations, 30u);
   EXPECT_EQ(b.generations, a.generations);
   EXPECT_EQ(b.events, a.events);
