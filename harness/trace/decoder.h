@@ -191,8 +191,19 @@ inline constexpr NthEndTable kNthEnd{};
 // whether it is noted for interpretation.
 struct ScanType {
   const std::uint8_t* nth_end = kNthEnd.v[0];
-  std::uint64_t noted = 0;  // 1 or 0: how far a note written for it advances
+  std::uint32_t noted = 0;  // 1 or 0: how far a note written for it advances
+  std::int32_t nargs = 0;   // uvarint args (dt included); 0 for a type not valid here
 };
+
+// Set bits in a byte.
+struct PopcountTable {
+  std::uint8_t v[256]{};
+  constexpr PopcountTable() {
+    for (unsigned m = 0; m < 256; ++m)
+      for (unsigned i = 0; i < 8; ++i) v[m] += static_cast<std::uint8_t>(m >> i & 1u);
+  }
+};
+inline constexpr PopcountTable kPopcount8{};
 
 
 // A growable array of SpecialRefs that, unlike std::vector::resize, does not
@@ -254,12 +265,17 @@ class Decoder {
           inline_kind_[t] = kInlineDestroy;
         }
       }
-      if (sink.wants_user_events())
+      if (sink.wants_user_events()) {
         for (std::uint8_t t : {kEvUserRegionBegin, kEvUserRegionEnd, kEvUserTaskBegin, kEvUserTaskEnd, kEvUserLog}) {
           special_[t] = true;
           hand_over_[t] = false;
-          inline_kind_[t] = kInlineUser;
         }
+        inline_kind_[kEvUserRegionBegin] = kInlineRegionBegin;
+        inline_kind_[kEvUserRegionEnd] = kInlineRegionEnd;
+        inline_kind_[kEvUserTaskBegin] = kInlineTaskBegin;
+        inline_kind_[kEvUserTaskEnd] = kInlineTaskEnd;
+        inline_kind_[kEvUserLog] = kInlineLog;
+      }
       for (std::uint8_t t : {kEvGoStop, kEvGoBlock})
         if (!hand_over_[t]) inline_kind_[t] = kInlineLeave;
     }
@@ -368,6 +384,9 @@ class Decoder {
   template <bool kIntegralFactor>
   void scan_batches(Prepared& g, std::uint32_t first, BatchNotes& first_notes, std::uint32_t second,
                     BatchNotes* second_notes);
+  template <std::uint8_t kType, int kArgs>
+  [[gnu::always_inline]] inline void user_event(const BatchState& st, const std::uint8_t* start, const std::uint8_t* stop,
+                                         std::uint64_t ts);
   [[gnu::noinline]] void handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
                                         std::uint8_t type, int nargs, std::uint64_t ts);
   [[gnu::noinline]] void bad_event(const BatchRef& b, std::uint64_t at, std::uint8_t type, int nargs);
@@ -384,7 +403,21 @@ class Decoder {
   bool build_actions_ = true;
   // What the loop does with an event after counting it: nothing (the common case),
   // one of the inline kinds, or handle_special.
-  enum : std::uint8_t { kPlain, kInlineStart, kInlineLeave, kInlineUser, kInlineCreate, kInlineDestroy, kSpecial };
+  // The user annotation events have one action each, so that the one dispatch per
+  // event also selects the sink's handling of that type.
+  enum : std::uint8_t {
+    kPlain,
+    kInlineStart,
+    kInlineLeave,
+    kInlineRegionBegin,
+    kInlineRegionEnd,
+    kInlineTaskBegin,
+    kInlineTaskEnd,
+    kInlineLog,
+    kInlineCreate,
+    kInlineDestroy,
+    kSpecial
+  };
   std::array<std::uint8_t, 256> action_{};  // built from special_ and inline_kind_
   std::array<detail::ScanType, 256> scan_types_{};  // built with action_
   std::array<std::uint8_t, 256> inline_kind_{};
@@ -426,7 +459,9 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
                                                : std::uint8_t{kSpecial};
     for (unsigned t = 0; t < 256; ++t) {
       const int nargs = arg_counts_[t];
-      scan_types_[t].nth_end = detail::kNthEnd.v[nargs < 0 || nargs > 5 ? 0 : nargs + 1];
+      const bool valid = nargs > 0 && nargs <= 5;
+      scan_types_[t].nth_end = detail::kNthEnd.v[valid ? nargs + 1 : 0];
+      scan_types_[t].nargs = valid ? nargs : 0;
       scan_types_[t].noted = action_[t] != kPlain ? 1 : 0;
     }
     build_actions_ = false;
@@ -817,12 +852,13 @@ struct Lane {
 };
 
 // Frames and counts one event at l.p, which has 16 readable bytes after its type
-// byte; false, with nothing changed, for an event it cannot frame alone (an argument
-// longer than 8 bytes, dt above 2^14 ticks, a bad type). Per event: the type byte,
+// byte; false, with nothing changed, for an event it cannot frame alone (arguments
+// longer than 16 bytes, dt above 2^14 ticks, a bad type). Per event: the type byte,
 // the end of its last varint from a 16-byte terminator mask and its type's kNthEnd
-// row (the critical path), dt from its one or two bytes, the time, the per-type count
-// (events << 32 | bytes) and a note, written always and kept by moving l.out only
-// when the type is noted (no branch on the type).
+// row (the critical path; arguments past the first 8 bytes take a second lookup),
+// dt from its one or two bytes, the time, the per-type count (events << 32 | bytes)
+// and a note, written always and kept by moving l.out only when the type is noted
+// (no branch on the type).
 template <bool kIntegralFactor, class Conv>
 [[gnu::always_inline]] inline bool scan_one(Lane& l, const std::uint8_t* const base, const ScanType* const types,
                                             std::uint64_t* const counts, const std::uint64_t factor,
@@ -831,9 +867,18 @@ template <bool kIntegralFactor, class Conv>
   const std::uint8_t type = *start;
   const ScanType& st = types[type];
   const std::uint32_t all_ends = varint_ends16(start + 1);
-  const unsigned args_len = st.nth_end[all_ends & 0xffu];
+  unsigned args_len = st.nth_end[all_ends & 0xffu];
   const unsigned dt_len = static_cast<unsigned>(__builtin_ctz(all_ends | 0x10000u)) + 1;
-  if (args_len == 0 || dt_len > 2) [[unlikely]]
+  if (args_len == 0) [[unlikely]] {
+    // Arguments past the first 8 bytes (a UserLog with a large task ID): the rest of
+    // them end in the next 8.
+    const int rest = st.nargs - kPopcount8.v[all_ends & 0xffu];
+    if (rest <= 0) return false;  // a type not valid here
+    const unsigned high = kNthEnd.v[rest + 1][(all_ends >> 8) & 0xffu];
+    if (high == 0) return false;
+    args_len = 8 + high;
+  }
+  if (dt_len > 2) [[unlikely]]
     return false;
   // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
   const std::uint32_t x = (start[1] | (std::uint32_t{start[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
@@ -1077,6 +1122,20 @@ void Decoder<Sink>::scan_batches(Prepared& g, std::uint32_t first, BatchNotes& f
   sc.flush_counts();
 }
 
+// A user annotation event of type kType, with kArgs args after dt, to the sink.
+template <class Sink>
+template <std::uint8_t kType, int kArgs>
+inline void Decoder<Sink>::user_event(const BatchState& st, const std::uint8_t* start, const std::uint8_t* stop,
+                               std::uint64_t ts) {
+  std::uint64_t a[4] = {0, 0, 0, 0};
+  const std::uint8_t* q = start + 1;
+  while (*q >= 0x80) ++q;  // skip dt, known already
+  ++q;
+  for (int i = 1; i <= kArgs; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
+  sink_.user_event(kType, static_cast<std::int64_t>(ts), st.cur_g, st.b->m,
+                   st.b->payload_offset + static_cast<std::uint64_t>(start - st.base), a[1], a[2], a[3]);
+}
+
 // Stage B for one event batch: goroutine attribution and the special events, in order.
 template <class Sink>
 void Decoder<Sink>::interpret(const Prepared& g, const BatchNotes& sb) {
@@ -1122,17 +1181,22 @@ void Decoder<Sink>::interpret(const Prepared& g, const BatchNotes& sb) {
         cut(st, stop);
         st.cur_g = kNoGoroutine;
         break;
-      case kInlineUser: {  // tasks, regions, logs: up to three args after dt
-        std::uint64_t a[4] = {0, 0, 0, 0};
-        const std::uint8_t* q = start + 1;
-        while (*q >= 0x80) ++q;  // skip dt, known already
-        ++q;
-        const int n = type == kEvUserTaskBegin ? 3 : type == kEvUserTaskEnd ? 1 : 2;
-        for (int i = 1; i <= n; ++i) q = detail::decode_valid_uvarint(q, stop, a[i]);
-        sink_.user_event(type, static_cast<std::int64_t>(ref->ts), st.cur_g, b.m,
-                         b.payload_offset + static_cast<std::uint64_t>(start - base), a[1], a[2], a[3]);
+      // Tasks, regions, logs: up to three args after dt.
+      case kInlineRegionBegin:
+        user_event<kEvUserRegionBegin, 2>(st, start, stop, ref->ts);
         break;
-      }
+      case kInlineRegionEnd:
+        user_event<kEvUserRegionEnd, 2>(st, start, stop, ref->ts);
+        break;
+      case kInlineTaskBegin:
+        user_event<kEvUserTaskBegin, 3>(st, start, stop, ref->ts);
+        break;
+      case kInlineTaskEnd:
+        user_event<kEvUserTaskEnd, 1>(st, start, stop, ref->ts);
+        break;
+      case kInlineLog:
+        user_event<kEvUserLog, 2>(st, start, stop, ref->ts);
+        break;
       default:
         handle_special(st, start, stop, type, nargs_of[type], ref->ts);
     }

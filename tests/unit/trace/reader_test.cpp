@@ -289,6 +289,40 @@ TEST(Analyze, BadEventsOfBatchesScannedTogetherComeInFileOrder) {
   }
 }
 
+TEST(Analyze, FramesEventsWhoseArgumentsRunPastEightBytes) {
+  // The scanner frames arguments ending within 8 bytes after the type byte in one
+  // lookup, within 16 in two, and anything longer (or dt above 2 bytes) one checked
+  // read at a time: padded varints make GoUnblock's args 13, 16 and 17 bytes long.
+  std::string events;
+  for (int i = 0; i < 4; ++i) {
+    events += "GoStart dt=1 g=7 g_seq=1\n";
+    events += "GoUnblock dt=1 g=5~5 g_seq=1~4 stack=0~3\n";  // 1 + 5 + 4 + 3 = 13 bytes of args
+    events += "GoUnblock dt=2~2 g=5~5 g_seq=1~5 stack=0~4\n";  // 16
+    events += "GoUnblock dt=1 g=5~6 g_seq=1~6 stack=0~4\n";  // 17
+    events += "GoUnblock dt=1~3 g=5 g_seq=1 stack=0\n";  // dt of 3 bytes
+    events += "GoBlock dt=1 reason_string=0 stack=0\n";
+  }
+  const std::string text = std::string("Trace Go1.26\nEventBatch gen=1 m=") + kNoThread +
+                           " time=1 size=auto\nSync\nFrequency freq=15625000\n"
+                           "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=1 m=3 time=5 size=auto\n" + events +
+                           "EndOfGeneration\n";
+  const auto bytes = testing::assemble(text);
+  for (unsigned threads : {1u, 2u}) {
+    AnalyzeOptions o;
+    o.threads = threads;
+    const TraceSummary s = analyze_bytes(bytes, o);
+    EXPECT_EQ(s.kinds[kEvGoUnblock].events, 16u);
+    EXPECT_EQ(s.kinds[kEvGoUnblock].bytes, 4u * ((1 + 13) + (1 + 16) + (1 + 17) + (1 + 3 + 1 + 1 + 1)));
+    EXPECT_EQ(s.kinds[kEvGoStart].events, 4u);
+    EXPECT_EQ(s.kinds[kEvGoBlock].events, 4u);
+    // dt sums: 4 x (1 + 2 + 1 + 1 + 1 + 1) ticks of 64 ns after the first event.
+    EXPECT_EQ(s.span_ns, (4 * 7 - 1) * 64);
+    ASSERT_FALSE(s.goroutines.top.empty());
+    EXPECT_EQ(s.goroutines.top[0].goid, 7u);
+    EXPECT_EQ(s.goroutines.top[0].events, 24u);  // GoStart, four GoUnblocks and GoBlock, four times
+  }
+}
+
 TEST(Analyze, CountsOnlyModeCountsTheSame) {
   auto bytes = testing::assemble(two_generations_122());
   AnalyzeOptions fast;
