@@ -236,8 +236,8 @@ class SummaryBuilder {
     }
   }
 
-  [[gnu::always_inline]] void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes,
-                                    std::uint64_t leave_stack) {
+  template <class StackOf>
+  [[gnu::always_inline]] void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes, StackOf leave_stack) {
     if (!opt_.goroutines || g == kNoGoroutine) {
       out_.goroutines.events_without_goroutine += g == kNoGoroutine ? events : 0;
       out_.goroutines.bytes_without_goroutine += g == kNoGoroutine ? bytes : 0;
@@ -247,8 +247,9 @@ class SummaryBuilder {
     s.events += events;
     s.bytes += bytes;
     // Name goroutines that predate the capture from the root of a blocking stack.
-    if (s.name == 0 && leave_stack != 0) [[unlikely]]
-      s.name = root_function(leave_stack);
+    if (s.name == 0) [[unlikely]] {
+      if (const std::uint64_t stack = leave_stack(); stack != 0) s.name = root_function(stack);
+    }
   }
 
   void event(const DecodedEvent& e) {
@@ -801,12 +802,14 @@ class SummaryBuilder {
     wake_matcher_();
   }
 
-  void match_one(const Annotation& a) {
+  // One region or task record, in time order. The common cases stay inline in the
+  // merge loop; what reports an issue is out of line.
+  [[gnu::always_inline]] void match_one(const Annotation& a) {
     switch (a.kind()) {
       case AnnotKind::kRegionBegin: {
         ++duration_acc(regions_, region_accs_, a.name).begun;
-        if (open_annotations_ >= opt_.max_open_annotations) {
-          match_issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+        if (open_annotations_ >= opt_.max_open_annotations) [[unlikely]] {
+          too_many_open(a);
           break;
         }
         stack_of(a.key).push_back({a.name, a.ts_ns});
@@ -815,30 +818,19 @@ class SummaryBuilder {
       }
       case AnnotKind::kRegionEnd: {
         std::vector<OpenRegion>& stack = stack_of(a.key);
-        if (stack.empty()) {
-          match_issues_.add(Issue::kRegionEndWithoutBegin, annotation_offset(a),
-                      fmt::format("region '{}' of goroutine {} ended without a begin in the trace", name_of(a.name),
-                                  a.key));
-          break;
+        if (!stack.empty() && stack.back().name == a.name) [[likely]] {
+          duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack.back().begin_ns);
+          --open_annotations_;
+          stack.pop_back();
+        } else {
+          region_end_off_top(a, stack);
         }
-        std::size_t i = stack.size();
-        while (i > 0 && stack[i - 1].name != a.name) --i;
-        if (i != stack.size()) {
-          std::string msg = fmt::format("region end '{}' of goroutine {} when the innermost open region is '{}'",
-                                        name_of(a.name), a.key, name_of(stack.back().name));
-          if (opt_.strict) throw FormatError(annotation_offset(a), "the end of the innermost open region", msg);
-          match_issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
-        }
-        if (i == 0) break;  // no matching begin at all: ignore the end
-        duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
-        open_annotations_ -= stack.size() - (i - 1);
-        stack.resize(i - 1);
         break;
       }
       case AnnotKind::kTaskBegin: {
         ++duration_acc(tasks_, task_accs_, a.name).begun;
-        if (open_annotations_ >= opt_.max_open_annotations) {
-          match_issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+        if (open_annotations_ >= opt_.max_open_annotations) [[unlikely]] {
+          too_many_open(a);
           break;
         }
         auto [t, inserted] = open_tasks_.try_emplace(a.key);
@@ -848,9 +840,9 @@ class SummaryBuilder {
       }
       case AnnotKind::kTaskEnd: {
         OpenTask* t = open_tasks_.find(a.key);
-        if (t == nullptr) {
+        if (t == nullptr) [[unlikely]] {
           match_issues_.add(Issue::kTaskEndWithoutBegin, annotation_offset(a),
-                      fmt::format("task {} ended without a begin in the trace", a.key));
+                            fmt::format("task {} ended without a begin in the trace", a.key));
           break;
         }
         duration_acc(tasks_, task_accs_, t->name).hist.record(a.ts_ns - t->begin_ns);
@@ -859,6 +851,32 @@ class SummaryBuilder {
         break;
       }
     }
+  }
+
+  [[gnu::noinline]] void too_many_open(const Annotation& a) {
+    match_issues_.add(Issue::kOpenAnnotationsDropped, annotation_offset(a), "too many regions and tasks open at once");
+  }
+
+  // A region end that does not close the innermost open region of its goroutine: no
+  // region open, or a mismatch (the matching begin further down closes, with the
+  // regions above it; none matching: the end is ignored).
+  [[gnu::noinline]] void region_end_off_top(const Annotation& a, std::vector<OpenRegion>& stack) {
+    if (stack.empty()) {
+      match_issues_.add(Issue::kRegionEndWithoutBegin, annotation_offset(a),
+                        fmt::format("region '{}' of goroutine {} ended without a begin in the trace", name_of(a.name),
+                                    a.key));
+      return;
+    }
+    std::size_t i = stack.size();
+    while (i > 0 && stack[i - 1].name != a.name) --i;
+    std::string msg = fmt::format("region end '{}' of goroutine {} when the innermost open region is '{}'",
+                                  name_of(a.name), a.key, name_of(stack.back().name));
+    if (opt_.strict) throw FormatError(annotation_offset(a), "the end of the innermost open region", msg);
+    match_issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
+    if (i == 0) return;  // no matching begin at all: ignore the end
+    duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
+    open_annotations_ -= stack.size() - (i - 1);
+    stack.resize(i - 1);
   }
 
   // The open-region stack of goroutine g; consecutive records mostly share one.

@@ -37,12 +37,13 @@
 //   void goroutine_destroyed(std::uint64_t goid, std::int64_t ts_ns);
 //   void begin_generation(const GenerationInfo&, const GenerationTables&);
 //   void event(const DecodedEvent&);     // each timed event of a wanted type
-//   void slice(std::uint64_t g, std::uint64_t events, std::uint64_t bytes,
-//              std::uint64_t leave_stack);
+//   template <class StackOf> void slice(std::uint64_t g, std::uint64_t events,
+//                                       std::uint64_t bytes, StackOf leave_stack);
 //                                        // consecutive events of one thread that belong
 //                                        // to goroutine g (kNoGoroutine: to none);
-//                                        // leave_stack: the stack of the GoStop/GoBlock
-//                                        // that ended the run, or 0
+//                                        // leave_stack(): the stack of the GoStop/GoBlock
+//                                        // that ended the run, or 0 (decoded only if
+//                                        // called)
 //   void cpu_sample(const CpuSampleEvent&);
 //   void end_generation(const GenerationInfo&);   // info now complete (counts, times)
 //
@@ -372,7 +373,9 @@ class Decoder {
     const std::uint8_t* slice_start = nullptr;  // first byte of the current goroutine's run
     std::uint64_t slice_events = 0;
   };
-  [[gnu::always_inline]] void cut(BatchState& st, const std::uint8_t* at, std::uint64_t leave_stack = 0) {
+  static std::uint64_t no_stack() { return 0; }
+  template <class StackOf = decltype(&no_stack)>
+  [[gnu::always_inline]] void cut(BatchState& st, const std::uint8_t* at, StackOf leave_stack = &no_stack) {
     if (st.slice_events != 0)
       sink_.slice(st.cur_g, st.slice_events, static_cast<std::uint64_t>(at - st.slice_start), leave_stack);
     st.slice_start = at;
@@ -1166,7 +1169,7 @@ void Decoder<Sink>::interpret(const Prepared& g, const BatchNotes& sb) {
         st.cur_g = detail::nth_uvarint(start + 1, stop, 1);
         break;
       case kInlineLeave:  // GoStop, GoBlock: the event belongs to the goroutine leaving
-        cut(st, stop, detail::nth_uvarint(start + 1, stop, 2));
+        cut(st, stop, [start, stop] { return detail::nth_uvarint(start + 1, stop, 2); });
         st.cur_g = kNoGoroutine;
         break;
       case kInlineCreate: {  // GoCreate, GoCreateBlocked: new_g, new_stack
