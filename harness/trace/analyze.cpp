@@ -220,7 +220,8 @@ class SummaryBuilder {
   void begin_generation(const GenerationInfo& info, const GenerationTables& tables) {
     tables_ = &tables;
     if (opt_.annotations) {
-      collecting_ = &annotations_[collect_index_ % 2];
+      // Matched at once (one thread), a generation's storage serves the next one.
+      collecting_ = &annotations_[wait_for_matcher_ ? collect_index_ % 2 : 0];
       // Deferred: the generation before last must have been matched.
       if (wait_for_matcher_ && collecting_->ready.load(std::memory_order_acquire))
         wait_for_matcher_([g = collecting_] { return !g->ready.load(std::memory_order_acquire); });
