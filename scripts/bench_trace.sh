@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trace-reader throughput against Go's own tools, on the same large real trace.
 #
-#   scripts/bench_trace.sh [--shape mixed] [--size 110MB] [--runs 5] [--regen] [--no-parsed]
+#   scripts/bench_trace.sh [--shape mixed] [--size 110MB] [--runs 5] [--regen] [--no-parsed] [--no-memory]
 #
 # Builds tracebench (Release, in build-bench/) and workloads/cmd/trace-gen, writes a
 # trace of at least --size with the real Go runtime into $TMPDIR/tracebench-bench/
@@ -13,6 +13,9 @@
 #   go tool trace -d=parsed       every event through the full Go reader
 # with /usr/bin/time (wall, CPU, max RSS), and prints MB/s and the ratios side by side.
 # The machine's load is printed too: on a shared machine, compare CPU seconds.
+# Then (unless --no-memory) the memory bound: max RSS of tracebench inspect on that
+# trace and on one of twice its size (written once, like the first), beside each
+# file's largest generation: memory follows the generation, not the file.
 set -euo pipefail
 
 shape=mixed
@@ -20,6 +23,7 @@ size=110MB
 runs=5
 regen=0
 parsed=1
+memory=1
 while (($#)); do
   case "$1" in
     --shape) shape=$2; shift 2 ;;
@@ -27,7 +31,8 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --regen) regen=1; shift ;;
     --no-parsed) parsed=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --no-memory) memory=0; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench_trace: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -119,4 +124,28 @@ cratio() { awk -v a="${C[$1]}" -v b="${C[$2]}" 'BEGIN {printf "%.1fx", a / b}'; 
 echo "speed-up of tracebench inspect (wall / cpu):"
 echo "  vs go tool trace -d=footprint: $(ratio footprint inspect) / $(cratio footprint inspect)"
 [ "$parsed" = 1 ] && echo "  vs go tool trace -d=parsed:    $(ratio parsed inspect) / $(cratio parsed inspect)"
+
+if [ "$memory" = 1 ]; then
+  trace2="$work/$shape-2x.trace"
+  if [ "$regen" = 1 ] || [ ! -s "$trace2" ]; then
+    size2="$((bytes * 2 / 1000000))MB"
+    echo
+    echo "bench_trace: writing a $size2 '$shape' trace into $trace2"
+    "$work/trace-gen" -shape "$shape" -size "$size2" -max-duration 300s -o "$trace2"
+  fi
+  echo
+  echo "memory: max RSS of tracebench inspect (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  for t in "$trace" "$trace2"; do
+    largest=$("$tb" inspect --json --counts-only "$t" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print("%.1f MB, %d generations, largest %.1f MB" % (s["file_bytes"] / 1e6, s["generations"],
+      max(g["bytes"] for g in s["generation_stats"]) / 1e6))')
+    timed "$tb" inspect "$t"
+    two=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
+    timed "$tb" inspect --threads 1 "$t"
+    one=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
+    printf "  %-18s %-46s 2 threads %6s MiB, 1 thread %6s MiB\n" "$(basename "$t")" "$largest" "$two" "$one"
+  done
+fi
 exit 0

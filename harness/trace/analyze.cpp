@@ -224,7 +224,7 @@ class SummaryBuilder {
       collecting_ = &annotations_[wait_for_matcher_ ? collect_index_ % 2 : 0];
       // Deferred: the generation before last must have been matched.
       if (wait_for_matcher_ && collecting_->ready.load(std::memory_order_acquire))
-        wait_for_matcher_([g = collecting_] { return !g->ready.load(std::memory_order_acquire); });
+        wait_for_matcher_([g = collecting_] { return !g->ready.load(std::memory_order_seq_cst); });
       collecting_->begin_offset = info.begin_offset;
     }
     gen_truncated_ = info.truncated;
@@ -766,8 +766,8 @@ class SummaryBuilder {
   // matching it (one thread at a time). After a match error (strict mode) later
   // generations are given back unmatched.
   bool match_pending() const {
-    return annotations_[0].ready.load(std::memory_order_acquire) ||
-           annotations_[1].ready.load(std::memory_order_acquire);
+    return annotations_[0].ready.load(std::memory_order_seq_cst) ||
+           annotations_[1].ready.load(std::memory_order_seq_cst);
   }
   void match_some(std::size_t budget) {
     AnnotationGeneration& gen = annotations_[match_index_ % 2];
@@ -1155,13 +1155,14 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
       Work& w = handoff.reserve(0, matcher);
       w.kind = kind;
       w.gen = g;
-      handoff.publish();
+      // This thread waits for generations to end and for the helper to close.
+      handoff.publish(/*urgent=*/kind == Work::Kind::kEnd || kind == Work::Kind::kClose);
     };
     // Ends the helper; then matches what it ended last. The first error in the file
     // is rethrown: a match error, else the helper's, else this thread's own (scan).
     auto close = [&](std::exception_ptr own) {
       hand_over(Work::Kind::kClose, nullptr);
-      handoff.producer_await([&] { return helper_done.load(std::memory_order_acquire); }, matcher);
+      handoff.producer_await([&] { return helper_done.load(std::memory_order_seq_cst); }, matcher);
       helper.join();
       while (builder.match_pending()) matcher.run();
       if (matcher.error) std::rethrow_exception(matcher.error);

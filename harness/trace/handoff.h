@@ -2,9 +2,10 @@
 // Handoff<T>: a fixed ring of reusable slots through which one thread (the producer)
 // hands work to another (the consumer), in order. Slots are filled in place and keep
 // their storage, so a steady stream of work allocates nothing. A waiting side spins
-// briefly, then sleeps on a condition variable; a full ring lets its producer go on
-// only once half of it is free again, so a fast producer does not wake up for every
-// slot.
+// briefly, then sleeps on a condition variable. Neither side wakes up for every slot:
+// a full ring lets its producer go on only once half of it is free again, an empty
+// one its consumer once half of it is filled or an urgent slot (one that the
+// producer may wait on, see publish) was published.
 //
 // Besides the ring, a counter the consumer advances (progress()) lets the producer wait
 // for the consumer to get somewhere (wait_for_progress()), and either side can wait
@@ -53,18 +54,21 @@ class Handoff {
     const std::uint64_t h = head_.load(std::memory_order_relaxed) + ahead;
     const std::uint64_t n = slots_.size();
     if (h - tail_.load(std::memory_order_acquire) >= n)
-      producer_await([&] { return h - tail_.load(std::memory_order_acquire) < n / 2; }, idle);
+      producer_await([&] { return h - tail_.load(std::memory_order_seq_cst) < n / 2; }, idle);
     return slots_[h % n];
   }
-  // Producer: hands the reserved slot over.
-  void publish() {
-    head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);
-    wake(consumer_waiting_);
+  // Producer: hands the reserved slot over. urgent: the consumer should take it even
+  // if the ring is nearly empty (the producer may wait for what it leads to).
+  void publish(bool urgent = false) {
+    const std::uint64_t h = head_.load(std::memory_order_relaxed) + 1;
+    if (urgent) urgent_.store(h, std::memory_order_relaxed);
+    head_.store(h, std::memory_order_seq_cst);
+    if (urgent || h - tail_.load(std::memory_order_seq_cst) >= slots_.size() / 2) wake(consumer_waiting_);
   }
   // Producer: waits until the consumer's progress counter reaches at least value.
   template <class Idle = NoIdleWork>
   void wait_for_progress(std::uint64_t value, Idle&& idle = Idle{}) {
-    producer_await([&] { return progress_.load(std::memory_order_acquire) >= value; }, idle);
+    producer_await([&] { return progress_.load(std::memory_order_seq_cst) >= value; }, idle);
   }
   // Producer: waits until ready() holds, doing idle work meanwhile.
   template <class Ready, class Idle>
@@ -77,7 +81,10 @@ class Handoff {
   T& front(Idle&& idle = Idle{}) {
     const std::uint64_t t = tail_.load(std::memory_order_relaxed);
     if (head_.load(std::memory_order_acquire) == t)
-      await_idle(consumer_waiting_, [&] { return head_.load(std::memory_order_acquire) != t; }, idle);
+      await_idle(consumer_waiting_, [&] {
+        const std::uint64_t h = head_.load(std::memory_order_seq_cst);
+        return h - t >= slots_.size() / 2 || (h != t && urgent_.load(std::memory_order_relaxed) > t);
+      }, idle);
     return slots_[t % slots_.size()];
   }
   // Consumer: gives the front slot back to the producer.
@@ -121,7 +128,8 @@ class Handoff {
 
   // Spins for about a microsecond, then sleeps until ready() holds. The waiting flag
   // is set before ready() is checked under the lock, and the other side reads it
-  // after its (sequentially consistent) store, so a wake-up is never lost.
+  // after its store, all sequentially consistent (ready()'s loads too), so a wake-up
+  // is never lost.
   template <class Ready>
   void await(std::atomic<bool>& waiting, Ready ready) {
     for (int i = 0; i < 256; ++i) {
@@ -144,6 +152,7 @@ class Handoff {
 
   std::vector<T> slots_;
   alignas(64) std::atomic<std::uint64_t> head_{0};  // slots published
+  std::atomic<std::uint64_t> urgent_{0};  // head_ after the last urgent slot
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // slots given back
   alignas(64) std::atomic<std::uint64_t> progress_{0};
   std::atomic<bool> producer_waiting_{false};
