@@ -29,6 +29,14 @@ struct FdCloser {
 
 }  // namespace
 
+std::size_t TraceSource::peek(std::uint64_t offset, std::size_t n, std::uint8_t* out) {
+  const std::uint64_t avail = ensure(offset + n);
+  if (avail <= offset) return 0;
+  const auto got = static_cast<std::size_t>(std::min<std::uint64_t>(n, avail - offset));
+  std::memcpy(out, at(offset), got);
+  return got;
+}
+
 std::uint64_t MemorySource::ensure(std::uint64_t end_offset) {
   return std::min<std::uint64_t>(end_offset, bytes_.size());
 }
@@ -46,10 +54,27 @@ MappedFileSource::MappedFileSource(const std::string& path) {
   // The reader goes front to back once: ask for aggressive read-ahead.
   ::madvise(p, size_, MADV_SEQUENTIAL);
   base_ = static_cast<const std::uint8_t*>(p);
+  fd_ = fd;
+  closer.fd = -1;
 }
 
 MappedFileSource::~MappedFileSource() {
   if (base_ != nullptr) ::munmap(const_cast<std::uint8_t*>(base_), size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t MappedFileSource::peek(std::uint64_t offset, std::size_t n, std::uint8_t* out) {
+  if (offset >= size_) return 0;
+  n = static_cast<std::size_t>(std::min<std::uint64_t>(n, size_ - offset));
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;  // the mapping still serves what pread cannot
+    got += static_cast<std::size_t>(r);
+  }
+  if (got < n) std::memcpy(out + got, base_ + offset + got, n - got);
+  return n;
 }
 
 std::uint64_t MappedFileSource::ensure(std::uint64_t end_offset) { return std::min(end_offset, size_); }

@@ -39,6 +39,12 @@ class TraceSource {
   // Pointer to the byte at offset; offset must lie in [released, available).
   virtual const std::uint8_t* at(std::uint64_t offset) const = 0;
 
+  // Copies the bytes [offset, offset + n) that are available (ensure()d) into out and
+  // returns how many. For a few bytes (a batch header) that the caller reads once: a
+  // mapped file reads them without mapping their page, so that framing a generation
+  // does not bring it all into memory ahead of its reading.
+  virtual std::size_t peek(std::uint64_t offset, std::size_t n, std::uint8_t* out);
+
   // The caller needs no byte before offset any more.
   virtual void release(std::uint64_t offset) = 0;
 
@@ -79,12 +85,14 @@ class MappedFileSource final : public TraceSource {
 
   std::uint64_t ensure(std::uint64_t end_offset) override;
   const std::uint8_t* at(std::uint64_t offset) const override { return base_ + offset; }
+  std::size_t peek(std::uint64_t offset, std::size_t n, std::uint8_t* out) override;  // pread()
   void release(std::uint64_t offset) override;
   void evict(std::uint64_t begin, std::uint64_t end) override;
   std::optional<std::uint64_t> size() const override { return size_; }
   bool stable_pointers() const override { return true; }
 
  private:
+  int fd_ = -1;  // kept for peek()
   const std::uint8_t* base_ = nullptr;
   std::uint64_t size_ = 0;
   std::uint64_t released_ = 0;  // page-aligned offset below which pages were dropped

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "trace/varint.h"
@@ -62,9 +63,13 @@ void Framer::fail(std::uint64_t offset, std::string expected, std::string found)
 }
 
 Framer::HeaderStatus Framer::read_batch_header(std::uint64_t at, BatchRef& b, std::string& detail) {
-  const std::uint64_t avail = source_.ensure(at + kMaxBatchHeaderBytes);
-  if (avail <= at) return HeaderStatus::kEndOfInput;
-  const std::uint8_t* const start = source_.at(at);
+  // The header and the payload's first byte (its kind), copied: framing touches no
+  // more of the trace than that (see TraceSource::peek).
+  std::uint8_t header[kMaxBatchHeaderBytes + 1];
+  const std::size_t got = source_.peek(at, sizeof header, header);
+  if (got == 0) return HeaderStatus::kEndOfInput;
+  const std::uint64_t avail = at + std::min<std::size_t>(got, kMaxBatchHeaderBytes);
+  const std::uint8_t* const start = header;
   const std::uint8_t* const end = start + (avail - at);
   const std::uint8_t* p = start;
 
@@ -136,7 +141,12 @@ Framer::HeaderStatus Framer::read_batch_header(std::uint64_t at, BatchRef& b, st
     return HeaderStatus::kTruncated;
   }
   if (!experimental && size > 0) {
-    switch (*source_.at(b.payload_offset)) {
+    std::uint8_t first;
+    if (b.header_bytes < got)
+      first = header[b.header_bytes];
+    else
+      source_.peek(b.payload_offset, 1, &first);
+    switch (first) {
       case kEvStrings: b.kind = BatchKind::kStrings; break;
       case kEvStacks: b.kind = BatchKind::kStacks; break;
       case kEvCPUSamples: b.kind = BatchKind::kCpuSamples; break;

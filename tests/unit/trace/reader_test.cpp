@@ -152,6 +152,27 @@ TEST(WireDump, StopsAtAnInvalidTypeWithItsOffset) {
   }
 }
 
+TEST(Source, PeekCopiesWhatIsThereFromAnySource) {
+  std::vector<std::uint8_t> bytes(10000);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 7);
+  const std::string path = ::testing::TempDir() + "/tb_peek.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  MappedFileSource file(path);
+  MemorySource memory(bytes);
+  for (TraceSource* src : {static_cast<TraceSource*>(&file), static_cast<TraceSource*>(&memory)}) {
+    std::uint8_t buf[16] = {};
+    ASSERT_EQ(src->peek(4096 - 3, 16, buf), 16u);  // across a page boundary
+    for (std::size_t i = 0; i < 16; ++i) EXPECT_EQ(buf[i], bytes[4096 - 3 + i]) << i;
+    ASSERT_EQ(src->peek(bytes.size() - 5, 16, buf), 5u);  // cut by the end
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(buf[i], bytes[bytes.size() - 5 + i]) << i;
+    EXPECT_EQ(src->peek(bytes.size(), 16, buf), 0u);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Analyze, SameSummaryFromMemoryAFileAndAPipe) {
   auto bytes = testing::assemble(two_generations_122());
   const TraceSummary mem = analyze_bytes(bytes);
