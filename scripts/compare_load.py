@@ -5,7 +5,8 @@ side by side, requests/s and each generator's own CPU microseconds per request.
 Each generator is pinned to one CPU and the target to another (taskset), so they do not
 compete for a core. CPU is measured the same way for every tool: the user+system time of
 the child process (getrusage), divided by the requests the tool itself reports. Then an
-open-loop run of tracebench at --rate checks the generator's send lag.
+open-loop run of tracebench at --rate checks the generator's send lag, with --spin 100us
+(the default) and --spin 0 in interleaved rounds.
 
 Usage: scripts/compare_load.py [--duration 10s] [--connections 50] [--rounds 3] [--rate 20000]
 Needs: build/ (cmake --build build), wrk and hey (scripts/setup.sh installs them).
@@ -119,15 +120,30 @@ def main():
             cpu = statistics.median(c for _, c in s)
             print(f"{name:<12}{rps:>12.0f}{cpu:>14.2f}{cpu / wrk_cpu:>9.2f}x")
 
-        with tempfile.NamedTemporaryFile(suffix=".json") as f:
-            run_measured(["taskset", "-c", gen_cpu, TRACEBENCH, "load", "--target", addr, "--path", args.path,
-                          "--duration", args.duration, "--warmup", "1s", "--rate", str(args.rate),
-                          "--connections", str(args.connections), "--no-progress", "--json", f.name])
-            j = json.load(open(f.name))
-        lag = j["generator"]["lag_ns"]
-        print(f"\nopen loop at {args.rate} req/s: achieved {j['throughput_rps']:.0f} req/s, "
-              f"send lag p50 {lag['p50'] / 1e3:.1f} µs, p99 {lag['p99'] / 1e3:.1f} µs, max {lag['max'] / 1e3:.1f} µs, "
-              f"generator {j['generator']['cpu_us_per_request']:.2f} µs CPU/request")
+        # Open loop: tracebench's default (busy-poll the last 100 µs before a send) against
+        # --spin 0 (always sleep), interleaved, because a busy or throttled virtual CPU moves
+        # the send lag from round to round far more than either setting does.
+        lags = {"100us": [], "0": []}
+        for r in range(args.rounds):
+            for spin in lags:
+                with tempfile.NamedTemporaryFile(suffix=".json") as f:
+                    run_measured(["taskset", "-c", gen_cpu, TRACEBENCH, "load", "--target", addr, "--path", args.path,
+                                  "--duration", args.duration, "--warmup", "1s", "--rate", str(args.rate),
+                                  "--connections", str(args.connections), "--spin", spin, "--no-progress",
+                                  "--json", f.name])
+                    j = json.load(open(f.name))
+                lag = j["generator"]["lag_ns"]
+                lags[spin].append((j["throughput_rps"], lag["p50"], lag["p99"], lag["max"],
+                                   j["generator"]["cpu_us_per_request"]))
+                print(f"  round {r + 1} open loop --spin {spin:<6} {j['throughput_rps']:>8.0f} req/s  "
+                      f"lag p50 {lag['p50'] / 1e3:.1f} µs  p99 {lag['p99'] / 1e3:.1f} µs  max {lag['max'] / 1e3:.1f} µs",
+                      file=sys.stderr)
+        print(f"\nopen loop at {args.rate} req/s, tracebench, {args.duration} x {args.rounds} rounds (medians); "
+              f"load average {os.getloadavg()[0]:.2f}")
+        print(f"{'--spin':<12}{'req/s':>10}{'lag p50 µs':>12}{'lag p99 µs':>12}{'lag max µs':>12}{'CPU µs/req':>12}")
+        for spin, rows in lags.items():
+            med = [statistics.median(row[i] for row in rows) for i in range(5)]
+            print(f"{spin:<12}{med[0]:>10.0f}{med[1] / 1e3:>12.1f}{med[2] / 1e3:>12.1f}{med[3] / 1e3:>12.1f}{med[4]:>12.2f}")
     finally:
         target.terminate()
         target.wait()
