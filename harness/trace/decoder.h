@@ -167,6 +167,7 @@ struct CpuSampleEvent {
 
 namespace detail {
 struct SpecialRef;
+inline constexpr std::uint32_t kNoteBytes = 16;  // sizeof(SpecialRef)
 
 // kNthEnd.v[n + 1][m]: with m the end mask of 8 bytes, the byte count up to and
 // including the n-th varint end (1..8), or 0 when fewer than n varints end in those 8
@@ -192,8 +193,8 @@ inline constexpr NthEndTable kNthEnd{};
 // whether it is noted for interpretation.
 struct ScanType {
   const std::uint8_t* nth_end = kNthEnd.v[0];
-  std::uint32_t noted = 0;  // 1 or 0: how far a note written for it advances
-  std::int32_t nargs = 0;   // uvarint args (dt included); 0 for a type not valid here
+  std::uint32_t noted_bytes = 0;  // kNoteBytes or 0: how far a note written for it advances
+  std::int32_t nargs = 0;         // uvarint args (dt included); 0 for a type not valid here
 };
 
 // Set bits in a byte.
@@ -465,7 +466,7 @@ typename Decoder<Sink>::Prepared& Decoder<Sink>::prepare(TraceSource& source, co
       const bool valid = nargs > 0 && nargs <= 5;
       scan_types_[t].nth_end = detail::kNthEnd.v[valid ? nargs + 1 : 0];
       scan_types_[t].nargs = valid ? nargs : 0;
-      scan_types_[t].noted = action_[t] != kPlain ? 1 : 0;
+      scan_types_[t].noted_bytes = action_[t] != kPlain ? detail::kNoteBytes : 0;
     }
     build_actions_ = false;
   }
@@ -828,7 +829,7 @@ struct SpecialRef {
   std::uint8_t size;    // wire bytes (at most 52)
   std::uint8_t type;
 };
-static_assert(sizeof(SpecialRef) == 16);
+static_assert(sizeof(SpecialRef) == kNoteBytes);
 
 inline SpecialRef* SpecialBuffer::reserve_more(std::size_t n) {
   if (size_ + n > capacity_) {
@@ -847,11 +848,16 @@ inline void SpecialBuffer::push_back(const SpecialRef& r) {
 }
 
 // Where the scan of one event batch stands.
+// A note (SpecialRef) is written as two words: the time, and start | index << 16 |
+// size << 32 | type << 40 (little endian).
 struct Lane {
   const std::uint8_t* p;  // next event
   std::uint64_t ts;       // time of the last event framed (ns)
-  std::uint64_t events;   // events framed
-  SpecialRef* out;        // next note; there is room for one more than will be kept
+  std::uint64_t index;    // events framed << 16 (a note's index in place)
+  std::uint8_t* out;      // next note; there is room for one more than will be kept
+
+  std::uint64_t events() const { return index >> 16; }
+  SpecialRef* note() const { return reinterpret_cast<SpecialRef*>(out); }
 };
 
 // Frames and counts one event at l.p, which has 16 readable bytes after its type
@@ -883,20 +889,25 @@ template <bool kIntegralFactor, class Conv>
   }
   if (dt_len > 2) [[unlikely]]
     return false;
-  // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most.
-  const std::uint32_t x = (start[1] | (std::uint32_t{start[2]} << 8)) & (dt_len == 1 ? 0xffu : 0xffffu);
-  const std::uint64_t dt = (x & 0x7fu) | ((x >> 1) & 0x3f80u);
-  const unsigned size = 1 + args_len;
+  // Deltas are nearly always below 2^14 ticks (1 ms): two bytes at most; the second
+  // byte counts only when the first is not a terminator.
+  std::uint16_t w;
+  std::memcpy(&w, start + 1, 2);
+  const std::uint32_t high = (all_ends & 1u) - 1u;  // 0 (one byte) or all ones
+  const std::uint64_t dt = (w & 0x7fu) | ((std::uint32_t{w} >> 1) & high & 0x3f80u);
+  const std::uint64_t size = 1 + args_len;
   l.p = start + size;
   if constexpr (kIntegralFactor)
     l.ts += dt * factor;
   else
     l.ts += conv(dt);
-  counts[type] += (std::uint64_t{1} << 32) | size;
-  *l.out = {l.ts, static_cast<std::uint16_t>(start - base), static_cast<std::uint16_t>(l.events),
-            static_cast<std::uint8_t>(size), type};
-  l.out += st.noted;
-  ++l.events;
+  counts[type] += (std::uint64_t{1} << 32) + size;
+  const std::uint64_t word =
+      static_cast<std::uint64_t>(start - base) | l.index | (size << 32) | (std::uint64_t{type} << 40);
+  std::memcpy(l.out, &l.ts, 8);
+  std::memcpy(l.out + 8, &word, 8);
+  l.out += st.noted_bytes;
+  l.index += std::uint64_t{1} << 16;
   return true;
 }
 
@@ -1022,7 +1033,7 @@ struct Decoder<Sink>::Scanner {
     std::uint64_t first_dt = 0;
     if (b.payload_bytes > 1) read_uvarint(s.base + 1, s.end, first_dt);
     s.first_ts = ts + to_ns(first_dt);
-    s.lane = {s.base, ts, 0, s.room};
+    s.lane = {s.base, ts, 0, reinterpret_cast<std::uint8_t*>(s.room)};
     s.done = b.payload_bytes == 0;
   }
 
@@ -1038,10 +1049,12 @@ struct Decoder<Sink>::Scanner {
     s.lane.p = next;
     s.lane.ts += to_ns(dt);
     counts[type] += (std::uint64_t{1} << 32) | size;
-    if (d.action_[type] != kPlain)
-      *s.lane.out++ = {s.lane.ts, static_cast<std::uint16_t>(start - s.base), static_cast<std::uint16_t>(s.lane.events),
-                       static_cast<std::uint8_t>(size), type};
-    ++s.lane.events;
+    if (d.action_[type] != kPlain) {
+      *s.lane.note() = {s.lane.ts, static_cast<std::uint16_t>(start - s.base),
+                        static_cast<std::uint16_t>(s.lane.events()), static_cast<std::uint8_t>(size), type};
+      s.lane.out += sizeof(detail::SpecialRef);
+    }
+    s.lane.index += std::uint64_t{1} << 16;
     s.done = s.lane.p >= s.end;
     return true;
   }
@@ -1091,10 +1104,10 @@ struct Decoder<Sink>::Scanner {
 
   void finish(Batch& s) {
     BatchNotes& n = *s.notes;
-    n.specials.commit(static_cast<std::size_t>(s.lane.out - s.room));
+    n.specials.commit(static_cast<std::size_t>(s.lane.note() - s.room));
     n.end = static_cast<std::uint32_t>(s.lane.p - s.base);
-    n.events = static_cast<std::uint32_t>(s.lane.events);
-    d.timed(g.info, static_cast<std::int64_t>(s.first_ts), static_cast<std::int64_t>(s.lane.ts), s.lane.events);
+    n.events = static_cast<std::uint32_t>(s.lane.events());
+    d.timed(g.info, static_cast<std::int64_t>(s.first_ts), static_cast<std::int64_t>(s.lane.ts), s.lane.events());
   }
 
   void flush_counts() {
