@@ -14,8 +14,9 @@
 # with /usr/bin/time (wall, CPU, max RSS), and prints MB/s and the ratios side by side.
 # The machine's load is printed too: on a shared machine, compare CPU seconds.
 # Then (unless --no-memory) the memory bound: max RSS of tracebench inspect on that
-# trace and on one of twice its size (written once, like the first), beside each
-# file's largest generation: memory follows the generation, not the file.
+# trace, on one of twice its size (written once, like the first) and on each half of
+# that one (cut at a generation boundary), beside each file's largest generation:
+# memory follows the largest generations, not the file.
 set -euo pipefail
 
 shape=mixed
@@ -32,7 +33,7 @@ while (($#)); do
     --regen) regen=1; shift ;;
     --no-parsed) parsed=0; shift ;;
     --no-memory) memory=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench_trace: unknown option $1 (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -133,10 +134,21 @@ if [ "$memory" = 1 ]; then
     echo "bench_trace: writing a $size2 '$shape' trace into $trace2"
     "$work/trace-gen" -shape "$shape" -size "$size2" -max-duration 300s -o "$trace2"
   fi
+  # Its halves, cut at a generation boundary (the second one behind the 16-byte
+  # header, as a trace that starts at a later generation, like a flight-recorder
+  # snapshot): the same generations in half the file.
+  half_bytes=$("$tb" inspect --json --counts-only "$trace2" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(min((g["offset"] for g in s["generation_stats"][1:]), key=lambda o: abs(o - s["file_bytes"] / 2)))')
+  first="$work/$shape-2x-first-half.trace"
+  second="$work/$shape-2x-second-half.trace"
+  head -c "$half_bytes" "$trace2" > "$first"
+  { head -c 16 "$trace2"; tail -c +"$((half_bytes + 1))" "$trace2"; } > "$second"
   echo
   echo "memory: max RSS of tracebench inspect (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  for t in "$trace" "$trace2"; do
-    largest=$("$tb" inspect --json --counts-only "$t" | python3 -c '
+  for t in "$trace" "$trace2" "$first" "$second"; do
+    gens=$("$tb" inspect --json --counts-only "$t" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print("%.1f MB, %d generations, largest %.1f MB" % (s["file_bytes"] / 1e6, s["generations"],
@@ -145,7 +157,8 @@ print("%.1f MB, %d generations, largest %.1f MB" % (s["file_bytes"] / 1e6, s["ge
     two=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
     timed "$tb" inspect --threads 1 "$t"
     one=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
-    printf "  %-18s %-46s 2 threads %6s MiB, 1 thread %6s MiB\n" "$(basename "$t")" "$largest" "$two" "$one"
+    printf "  %-28s %-44s 2 threads %6s MiB, 1 thread %6s MiB\n" "$(basename "$t")" "$gens" "$two" "$one"
   done
+  rm -f "$first" "$second"
 fi
 exit 0

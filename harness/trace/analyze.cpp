@@ -60,15 +60,58 @@ struct Annotation {
   AnnotKind kind() const { return static_cast<AnnotKind>(kind_rel & 3u); }
 };
 
+constexpr std::size_t kAnnotationChunk = 2048;  // records: 48 KiB
+using AnnotationChunk = std::array<Annotation, kAnnotationChunk>;
+
+// The chunks of annotation records not in use, shared by the thread that collects
+// them and the one that matches them (a lock per chunk of 2048 records). After each
+// matched generation it keeps no more chunks than that generation used, so memory
+// follows the generations being read, not the largest one so far.
+class ChunkPool {
+ public:
+  std::unique_ptr<AnnotationChunk> take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        std::unique_ptr<AnnotationChunk> c = std::move(free_.back());
+        free_.pop_back();
+        return c;
+      }
+    }
+    return std::unique_ptr<AnnotationChunk>(new AnnotationChunk);  // not zero-filled
+  }
+  // Takes back a generation's chunks (emptying `chunks`).
+  void give_back(std::vector<std::unique_ptr<AnnotationChunk>>& chunks) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& c : chunks) free_.push_back(std::move(c));
+    chunks.clear();
+  }
+  // Frees chunks beyond `keep`.
+  void trim(std::size_t keep) {
+    std::vector<std::unique_ptr<AnnotationChunk>> spare;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      while (free_.size() > keep) {
+        spare.push_back(std::move(free_.back()));
+        free_.pop_back();
+      }
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<AnnotationChunk>> free_;
+};
+
 // Append-only storage for one thread's annotations of a generation, in fixed-size
-// chunks taken from a shared pool: appending never copies, and a generation's
-// chunks go back to the pool when it is done.
+// chunks taken from the pool: appending never copies, and a generation's chunks go
+// back to the pool when it is done.
 class AnnotationRun {
  public:
-  static constexpr std::size_t kChunk = 2048;  // 48 KiB
-  using Chunk = std::array<Annotation, kChunk>;
+  static constexpr std::size_t kChunk = kAnnotationChunk;
+  using Chunk = AnnotationChunk;
 
-  [[gnu::always_inline]] void push(const Annotation& a, std::vector<std::unique_ptr<Chunk>>& pool) {
+  [[gnu::always_inline]] void push(const Annotation& a, ChunkPool& pool) {
     if (write_ == write_end_) [[unlikely]]
       new_chunk(pool);
     sorted_ = sorted_ && a.ts_ns >= last_ts_;
@@ -82,9 +125,9 @@ class AnnotationRun {
   // The records of chunk c, and how many of them are used.
   const Annotation* chunk(std::size_t c) const { return chunks_[c]->data(); }
   std::size_t chunk_size(std::size_t c) const { return std::min(kChunk, size_ - c * kChunk); }
-  void release(std::vector<std::unique_ptr<Chunk>>& pool) {
-    for (auto& c : chunks_) pool.push_back(std::move(c));
-    chunks_.clear();
+  std::size_t chunks() const { return chunks_.size(); }
+  void release(ChunkPool& pool) {
+    pool.give_back(chunks_);
     write_ = write_end_ = nullptr;
     size_ = 0;
     sorted_ = true;
@@ -92,10 +135,8 @@ class AnnotationRun {
   }
 
  private:
-  [[gnu::noinline]] void new_chunk(std::vector<std::unique_ptr<Chunk>>& pool) {
-    if (pool.empty()) pool.push_back(std::unique_ptr<Chunk>(new Chunk));  // not zero-filled
-    chunks_.push_back(std::move(pool.back()));
-    pool.pop_back();
+  [[gnu::noinline]] void new_chunk(ChunkPool& pool) {
+    chunks_.push_back(pool.take());
     write_ = chunks_.back()->data();
     write_end_ = write_ + kChunk;
   }
@@ -122,7 +163,6 @@ struct MergeCursor {
 struct AnnotationGeneration {
   std::vector<AnnotationRun> runs;  // per thread
   std::size_t runs_used = 0;
-  std::vector<std::unique_ptr<AnnotationRun::Chunk>> pool;  // chunks of finished runs
   std::uint64_t begin_offset = 0;
   std::vector<std::uint64_t> destroyed_goids;  // goroutines that ended in it
   // With deferred matching: true from the generation's end until it is matched.
@@ -622,7 +662,7 @@ class SummaryBuilder {
     }
     const std::uint64_t rel = std::min<std::uint64_t>(offset - gen.begin_offset, (1u << 30) - 1);
     run_->push({ts_ns, region ? g : task, name, static_cast<std::uint32_t>(rel << 2) | static_cast<std::uint32_t>(kind)},
-               gen.pool);
+               chunk_pool_);
   }
 
   std::uint64_t annotation_offset(const Annotation& a) const { return matching_->begin_offset + (a.kind_rel >> 2); }
@@ -748,7 +788,12 @@ class SummaryBuilder {
       }
     }
     if (!heap.empty()) return false;
-    for (std::uint32_t r = 0; r < gen.runs_used; ++r) gen.runs[r].release(gen.pool);
+    std::size_t used = 0;
+    for (std::uint32_t r = 0; r < gen.runs_used; ++r) {
+      used += gen.runs[r].chunks();
+      gen.runs[r].release(chunk_pool_);
+    }
+    chunk_pool_.trim(used);
     gen.runs_used = 0;
     region_g_ = kNoGoroutine;
     region_stack_ = nullptr;
@@ -796,7 +841,7 @@ class SummaryBuilder {
   void give_back_unmatched(AnnotationGeneration& gen) {
     matching_ = nullptr;
     ++match_index_;
-    for (std::size_t r = 0; r < gen.runs_used; ++r) gen.runs[r].release(gen.pool);
+    for (std::size_t r = 0; r < gen.runs_used; ++r) gen.runs[r].release(chunk_pool_);
     gen.runs_used = 0;
     gen.destroyed_goids.clear();
     gen.ready.store(false, std::memory_order_seq_cst);
@@ -959,6 +1004,7 @@ class SummaryBuilder {
   IdMap<std::int64_t> gc_begins_, gc_ends_, stw_open_;
 
   // Annotations, collecting (the interpreting thread).
+  ChunkPool chunk_pool_;  // shared with the matching
   AnnotationGeneration annotations_[2];
   AnnotationGeneration* collecting_ = &annotations_[0];
   std::uint64_t collect_index_ = 0;  // generations collected
