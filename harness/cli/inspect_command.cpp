@@ -256,7 +256,7 @@ int inspect_command(const std::vector<std::string>& args) {
       "top", po::value(&top)->default_value(10), "goroutines and start functions to list")(
       "kinds", po::value(&kinds)->default_value(15), "event kinds to list (by bytes)")(
       "threads", po::value(&threads)->default_value(2),
-      "1: read on one thread; 2: interpret one generation while the next is framed")(
+      "1: read on one thread; 2: scan on this thread while a second one interprets, a few batches behind")(
       "counts-only", po::bool_switch(&counts_only),
       "skip the goroutine and region/task/log analyses (faster; counts, span and rates only)")(
       "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit");
