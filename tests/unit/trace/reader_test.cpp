@@ -211,7 +211,8 @@ TEST(Analyze, SameSummaryFromMemoryAFileAndAPipe) {
 }
 
 TEST(Analyze, TwoThreadsGiveTheSameSummary) {
-  // Many generations, so that one is interpreted while the next is framed.
+  // Many generations, so that one is interpreted (and its regions matched) while the
+  // next is scanned.
   std::string text = "Trace Go1.26\n";
   for (int gen = 1; gen <= 30; ++gen) {
     text += "EventBatch gen=" + std::to_string(gen) + " m=" + kNoThread + " time=" + std::to_string(gen * 100) +
