@@ -5,8 +5,8 @@ side by side, requests/s and each generator's own CPU microseconds per request.
 Each generator is pinned to one CPU and the target to another (taskset), so they do not
 compete for a core. CPU is measured the same way for every tool: the user+system time of
 the child process (getrusage), divided by the requests the tool itself reports. Then an
-open-loop run of tracebench at --rate checks the generator's send lag, with --spin 100us
-(the default) and --spin 0 in interleaved rounds.
+open-loop run of tracebench at --rate checks the generator's send lag, with --spin 0
+(the default) and --spin 100us in interleaved rounds.
 
 Usage: scripts/compare_load.py [--duration 10s] [--connections 50] [--rounds 3] [--rate 20000]
 Needs: build/ (cmake --build build), wrk and hey (scripts/setup.sh installs them).
@@ -120,10 +120,10 @@ def main():
             cpu = statistics.median(c for _, c in s)
             print(f"{name:<12}{rps:>12.0f}{cpu:>14.2f}{cpu / wrk_cpu:>9.2f}x")
 
-        # Open loop: tracebench's default (busy-poll the last 100 µs before a send) against
-        # --spin 0 (always sleep), interleaved, because a busy or throttled virtual CPU moves
+        # Open loop: tracebench's default (sleep until a send is due) against --spin 100us
+        # (busy-poll the last 100 µs), interleaved, because a busy or throttled virtual CPU moves
         # the send lag from round to round far more than either setting does.
-        lags = {"100us": [], "0": []}
+        lags = {"0": [], "100us": []}
         for r in range(args.rounds):
             for spin in lags:
                 with tempfile.NamedTemporaryFile(suffix=".json") as f:

@@ -25,11 +25,7 @@ po::options_description output_flag_descriptions() {
 
 }  // namespace
 
-po::options_description load_flag_descriptions(LoadFlagUse use) {
-  // Spinning keeps the open-loop schedule to a few µs, but in an experiment the generator
-  // usually shares the machine's CPUs with the target, and a spinning generator takes one
-  // away from it: there the default is to sleep.
-  const bool alone = use == LoadFlagUse::kLoadTest;
+po::options_description load_flag_descriptions() {
   po::options_description d("Load");
   d.add_options()
       ("target", po::value<std::string>(), "HOST:PORT of the HTTP/1.1 server (required)")
@@ -43,11 +39,9 @@ po::options_description load_flag_descriptions(LoadFlagUse use) {
       ("threads,t", po::value<std::string>()->default_value("1"), "worker threads, each with its own event loop")
       ("rate,R", po::value<std::string>(), "open loop: requests per second for the whole run (e.g. 20k); "
                                             "omit for closed loop")
-      ("spin", po::value<std::string>()->default_value(alone ? "100us" : "0"),
-       alone ? "open loop: busy-poll instead of sleeping when a send is due within this time, because timer "
-               "wake-ups come tens of µs late; 0 always sleeps (less generator CPU, more send lag)"
-             : "open loop: busy-poll instead of sleeping when a send is due within this time (e.g. 100us: "
-               "less send lag, but the generator takes CPU the target may need); 0 always sleeps")
+      ("spin", po::value<std::string>()->default_value("0"),
+       "open loop: busy-poll instead of sleeping when a send is due within this time (e.g. 100us), for "
+       "a generator with a CPU of its own on bare metal; 0 always sleeps")
       ("duration,d", po::value<std::string>()->default_value("10s"), "measured time (500ms, 30s, 1m)")
       ("warmup", po::value<std::string>()->default_value("1s"), "load before measuring, excluded from all figures")
       ("timeout", po::value<std::string>()->default_value("10s"), "per-request timeout, counted as an error")
@@ -110,13 +104,13 @@ std::string load_usage() {
   out << "usage: tracebench load --target HOST:PORT [options]\n\n"
          "A plain HTTP/1.1 load test (what wrk and hey do): closed loop with --connections,\n"
          "or open loop at a fixed --rate with latency measured from the intended send time.\n\n";
-  out << load_flag_descriptions(LoadFlagUse::kLoadTest) << "\n" << output_flag_descriptions();
+  out << load_flag_descriptions() << "\n" << output_flag_descriptions();
   return out.str();
 }
 
 LoadOptions parse_load_options(const std::vector<std::string>& args) {
   po::options_description all;
-  all.add(load_flag_descriptions(LoadFlagUse::kLoadTest)).add(output_flag_descriptions());
+  all.add(load_flag_descriptions()).add(output_flag_descriptions());
   const po::variables_map vm = parse_flags(args, all);
   LoadOptions opts;
   if (vm.count("help")) {

@@ -20,12 +20,8 @@ struct LoadOptions {
   bool help = false;
 };
 
-// Who drives load: `load` alone, or an experiment (run, sweep) whose target usually shares
-// the CPUs. Only some defaults differ.
-enum class LoadFlagUse { kLoadTest, kExperiment };
-
 // The flags shared by every command that drives load (load, run, sweep).
-boost::program_options::options_description load_flag_descriptions(LoadFlagUse use);
+boost::program_options::options_description load_flag_descriptions();
 
 // Parses the arguments after "load". Throws UsageError (one line naming the flag, the
 // value and what was expected) on any bad input. A body file is read here.

@@ -56,13 +56,13 @@ std::string run_usage() {
          "What Go's execution tracer costs the target: load with tracing off, with a full\n"
          "runtime/trace capture, and with the flight recorder on, in interleaved rounds, then\n"
          "each mode against off with confidence intervals. --duration is measured time per mode.\n\n";
-  out << load_flag_descriptions(LoadFlagUse::kExperiment) << "\n" << run_flag_descriptions() << "\n" << output_flag_descriptions();
+  out << load_flag_descriptions() << "\n" << run_flag_descriptions() << "\n" << output_flag_descriptions();
   return out.str();
 }
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   po::options_description all;
-  all.add(load_flag_descriptions(LoadFlagUse::kExperiment)).add(run_flag_descriptions()).add(output_flag_descriptions());
+  all.add(load_flag_descriptions()).add(run_flag_descriptions()).add(output_flag_descriptions());
   const po::variables_map vm = parse_flags(args, all);
   RunOptions o;
   if (vm.count("help")) {

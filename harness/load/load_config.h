@@ -49,9 +49,10 @@ struct LoadConfig {
   std::int64_t connect_timeout_ns = 2'000'000'000;
   // Open loop: busy-poll instead of sleeping when the next send is due within this time.
   // A kernel timer wake-up arrives tens of µs late on a virtual machine (p50 37 µs, p99
-  // 105 µs measured here), more than the whole gap between sends at 20k req/s; spinning
-  // the last stretch keeps the schedule at the price of generator CPU. 0 always sleeps.
-  std::int64_t spin_ns = 100'000;
+  // 105 µs measured here), about the whole gap between sends at 20k req/s, and spinning
+  // the last stretch avoids that; but a busy virtual CPU is the one the host preempts, and
+  // on the development VM spinning made the lag worse more often than better. 0 sleeps.
+  std::int64_t spin_ns = 0;
 };
 
 // Returns an empty string when cfg is usable, else a one-line reason naming the value.

@@ -165,6 +165,23 @@ TEST(LoadEngine, OpenLoopKeepsItsRate) {
   EXPECT_EQ(r.send_lag.count(), r.requests + r.errors.failed_requests());
 }
 
+TEST(LoadEngine, OpenLoopSpinningKeepsTheRateAndBusyPolls) {
+  // --spin longer than the gap between sends: the worker never sleeps, so it uses about a
+  // whole CPU while sending at the same rate. (Sleeping, 2000 req/s costs a few per cent.)
+  ScriptedServer server([](int fd, int) {
+    ScriptedServer::write_all(fd, ScriptedServer::ok_response());
+    return Next::kKeepAlive;
+  });
+  auto cfg = config_for(server, 1000);
+  cfg.open_loop = OpenLoop{2000};
+  cfg.connections = 8;
+  cfg.spin_ns = 1'000'000;
+  LoadResult r = run_load(cfg);
+  EXPECT_NEAR(static_cast<double>(r.requests), 2000.0, 20.0);
+  EXPECT_EQ(r.unsent, 0u);
+  EXPECT_GT(r.generator_cpu_s, 0.3 * r.measured_s);
+}
+
 TEST(LoadEngine, OpenLoopChargesAStallToEveryRequestItHeldUp) {
   // The whole server stops for 300 ms once; requests due meanwhile queue for a connection.
   // Latency from the intended send time must show the stall; service time (from the actual
