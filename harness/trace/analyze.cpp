@@ -574,6 +574,19 @@ class SummaryBuilder {
     free_slots_.insert(free_slots_.end(), destroyed_this_gen_.begin(), destroyed_this_gen_.end());
     destroyed_this_gen_.clear();
     for (auto& e : slot_cache_) e.slot = kNoSlot;  // cached slots may have been freed
+    // After a generation that churned through many goroutines, give the room back: the
+    // live ones move to a table of their own size.
+    if (slots_.size() > 4096 && free_slots_.size() * 2 > slots_.size()) {
+      std::vector<GoroutineSlot> live;
+      live.reserve(slot_index_.size() + slot_index_.size() / 2 + 16);
+      slot_index_.for_each([&](std::uint64_t, std::uint32_t& idx) {
+        const auto moved = static_cast<std::uint32_t>(live.size());
+        live.push_back(slots_[idx]);
+        idx = moved;
+      });
+      slots_.swap(live);
+      std::vector<std::uint32_t>().swap(free_slots_);
+    }
   }
 
   void finish_goroutines() {

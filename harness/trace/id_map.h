@@ -82,9 +82,10 @@ class IdMap {
     }
     std::size_t capacity = 16;
     while (capacity < 2 * keys.size() + 2) capacity *= 2;
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, V{});
-    used_.assign(capacity, 0);
+    // New vectors, so that a table that shrank gives its room back.
+    std::vector<std::uint64_t>(capacity, 0).swap(keys_);
+    std::vector<V>(capacity, V{}).swap(values_);
+    std::vector<std::uint8_t>(capacity, 0).swap(used_);
     mask_ = capacity - 1;
     shift_ = 64;
     for (std::size_t c = capacity >> 4; c > 1; c >>= 1) --shift_;

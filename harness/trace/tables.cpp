@@ -1,12 +1,33 @@
 #include "trace/tables.h"
 
+#include <algorithm>
+
 #include "trace/varint.h"
 
 namespace tracebench::trace {
 
+namespace {
+
+// Empties a dense table for the next generation: the room this one used is kept (the
+// next has about as many entries), room far beyond it is given back, so that memory
+// follows the current generation rather than the largest so far.
+template <class T>
+void clear_dense(std::vector<T>& dense, std::vector<std::uint8_t>& present, std::size_t& extent,
+                 std::size_t slack) {
+  if (dense.size() > 2 * extent + slack) {
+    const std::size_t keep = extent + extent / 2;
+    std::vector<T>(keep).swap(dense);
+    std::vector<std::uint8_t>(keep, 0).swap(present);
+  } else {
+    std::fill(present.begin(), present.end(), 0);
+  }
+  extent = 0;
+}
+
+}  // namespace
+
 void StringTable::clear() {
-  // Keep the capacity: the next generation has about as many strings.
-  std::fill(dense_present_.begin(), dense_present_.end(), 0);
+  clear_dense(dense_, dense_present_, extent_, kDenseSlack);
   sparse_.clear();
   count_ = 0;
 }
@@ -20,6 +41,7 @@ bool StringTable::insert(std::uint64_t id, std::string_view s) {
     if (dense_present_[id]) return false;
     dense_present_[id] = 1;
     dense_[id] = s;
+    extent_ = std::max<std::size_t>(extent_, id + 1);
   } else if (!sparse_.emplace(id, s).second) {
     return false;
   }
@@ -38,7 +60,7 @@ const std::string_view* StringTable::find(std::uint64_t id) const {
 }
 
 void StackTable::clear() {
-  std::fill(dense_present_.begin(), dense_present_.end(), 0);
+  clear_dense(dense_, dense_present_, extent_, kDenseSlack);
   sparse_.clear();
   count_ = 0;
 }
@@ -52,6 +74,7 @@ bool StackTable::insert(std::uint64_t id, StackRef s) {
     if (dense_present_[id]) return false;
     dense_present_[id] = 1;
     dense_[id] = s;
+    extent_ = std::max<std::size_t>(extent_, id + 1);
   } else if (!sparse_.emplace(id, s).second) {
     return false;
   }

@@ -23,6 +23,7 @@ namespace tracebench::trace {
 
 class StringTable {
  public:
+  // Empties it for the next generation, keeping about as much room as this one used.
   void clear();
   // False if the ID is already present.
   bool insert(std::uint64_t id, std::string_view s);
@@ -36,6 +37,7 @@ class StringTable {
   std::vector<std::uint8_t> dense_present_;
   std::unordered_map<std::uint64_t, std::string_view> sparse_;
   std::size_t count_ = 0;
+  std::size_t extent_ = 0;  // highest dense ID inserted + 1
 };
 
 // A stack table entry: its frames still encoded (nframes x {pc, func, file, line}).
@@ -54,6 +56,7 @@ struct Frame {
 
 class StackTable {
  public:
+  // Empties it for the next generation, keeping about as much room as this one used.
   void clear();
   bool insert(std::uint64_t id, StackRef s);
   const StackRef* find(std::uint64_t id) const;
@@ -68,6 +71,7 @@ class StackTable {
   std::vector<std::uint8_t> dense_present_;
   std::unordered_map<std::uint64_t, StackRef> sparse_;
   std::size_t count_ = 0;
+  std::size_t extent_ = 0;  // highest dense ID inserted + 1
 };
 
 // Interns names for the whole trace. ID 0 is "" (unknown). At most `capacity` distinct
