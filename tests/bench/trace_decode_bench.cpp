@@ -65,8 +65,13 @@ std::vector<std::uint8_t> synthetic_trace(int generations, int batches) {
     for (int b = 0; b < batches; ++b) {
       Writer p;
       std::uint64_t g = 1 + rng() % 50;
+      std::uint64_t span = 0;  // ticks the batch covers
       while (p.out.size() < 64000) {
-        auto dt = [&] { p.uvarint(1 + rng() % 300); };
+        auto dt = [&] {
+          const std::uint64_t d = 1 + rng() % 300;
+          span += d;
+          p.uvarint(d);
+        };
         switch (rng() % 16) {
           case 0: case 1: case 2:  // GoStart / GoBlock pairs dominate real traces
             p.byte(tr::kEvGoStart); dt(); p.uvarint(g); p.uvarint(rng() % 200);
@@ -107,8 +112,10 @@ std::vector<std::uint8_t> synthetic_trace(int generations, int batches) {
             break;
         }
       }
-      ts += 100'000;
       batch(1000 + static_cast<std::uint64_t>(b % 8), p.out);
+      // The next batch starts after this one ends, so that a goroutine's events (and
+      // its regions) stay in time order from batch to batch, as in a real trace.
+      ts += span + 100;
     }
     Writer strings;
     strings.byte(tr::kEvStrings);
