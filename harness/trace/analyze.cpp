@@ -421,7 +421,11 @@ class SummaryBuilder {
       c.events += k.events;
       c.bytes += k.bytes;
     }
-    out_.span_ns = have_events_ ? out_.last_event_ns - out_.first_event_ns : 0;
+    // Subtracted as unsigned: times at the ends of the range (a corrupt trace) wrap
+    // instead of overflowing.
+    out_.span_ns = have_events_ ? static_cast<std::int64_t>(static_cast<std::uint64_t>(out_.last_event_ns) -
+                                                            static_cast<std::uint64_t>(out_.first_event_ns))
+                                : 0;
     // From the per-type counts, so counts-only mode has them too.
     out_.goroutines.created =
         kinds_[kEvGoCreate].events + kinds_[kEvGoCreateBlocked].events + kinds_[kEvGoCreateSyscall].events;

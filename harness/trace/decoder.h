@@ -862,7 +862,8 @@ struct Lane {
 
 // Frames and counts one event at l.p, which has 16 readable bytes after its type
 // byte; false, with nothing changed, for an event it cannot frame alone (arguments
-// longer than 16 bytes, dt above 2^14 ticks, a bad type). Per event: the type byte,
+// longer than 16 bytes, a varint of 10 bytes or more, dt above 2^14 ticks, a bad
+// type). Per event: the type byte,
 // the end of its last varint from a 16-byte terminator mask and its type's kNthEnd
 // row (the critical path; arguments past the first 8 bytes take a second lookup),
 // dt from its one or two bytes, the time, the per-type count (events << 32 | bytes)
@@ -886,6 +887,13 @@ template <bool kIntegralFactor, class Conv>
     const unsigned high = kNthEnd.v[rest + 1][(all_ends >> 8) & 0xffu];
     if (high == 0) return false;
     args_len = 8 + high;
+    // A varint of 10 bytes or more may be malformed (too long, or over 64 bits): the
+    // checked path decides. (Within 8 bytes every varint is valid.)
+    const std::uint32_t cont = ~all_ends & ((1u << args_len) - 1);
+    std::uint32_t runs = cont & (cont >> 1);
+    runs &= runs >> 2;
+    runs &= runs >> 4;  // bit i: bytes i..i+7 continue
+    if ((runs & (cont >> 8)) != 0) return false;
   }
   if (dt_len > 2) [[unlikely]]
     return false;

@@ -345,6 +345,35 @@ TEST(Analyze, FramesEventsWhoseArgumentsRunPastEightBytes) {
   }
 }
 
+TEST(Analyze, LongMalformedVarintsAreReportedWhereverTheyAre) {
+  // Arguments running past 8 bytes are framed in the fast loop, but a varint of more
+  // than 10 bytes is malformed (found by the fuzzer: the fast loop took it) and a
+  // 10-byte one may be valid (a "none" value): both go through the checked reading.
+  std::string head = std::string("Trace Go1.26\nEventBatch gen=1 m=") + kNoThread +
+                     " time=1 size=auto\nSync\nFrequency freq=15625000\n"
+                     "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=1 m=3 time=5 size=auto\n"
+                     "GoStart dt=1 g=7 g_seq=1\n";
+  std::string tail;
+  for (int i = 0; i < 4; ++i) tail += "GoBlock dt=1 reason_string=0 stack=0\nGoStart dt=1 g=7 g_seq=1\n";
+  tail += "EndOfGeneration\n";
+  const auto bad = testing::assemble(head + "GoUnblock dt=1 g=5~12 g_seq=1 stack=0\n" + tail);
+  const auto none = testing::assemble(head + "GoUnblock dt=1 g=18446744073709551615 g_seq=1 stack=0\n" + tail);
+  for (unsigned threads : {1u, 2u}) {
+    AnalyzeOptions o;
+    o.threads = threads;
+    try {
+      analyze_bytes(bad, o);
+      ADD_FAILURE() << "no error with " << threads << " threads";
+    } catch (const FormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("4 uvarint args of GoUnblock"), std::string::npos) << e.what();
+    }
+    const TraceSummary s = analyze_bytes(none, o);
+    EXPECT_EQ(s.kinds[kEvGoUnblock].events, 1u);
+    EXPECT_EQ(s.kinds[kEvGoUnblock].bytes, 1u + 1 + 10 + 1 + 1);
+    EXPECT_EQ(s.kinds[kEvGoStart].events, 5u);
+  }
+}
+
 TEST(Analyze, CountsOnlyModeCountsTheSame) {
   auto bytes = testing::assemble(two_generations_122());
   AnalyzeOptions fast;
