@@ -78,4 +78,16 @@ Table config_table(const json& r) {
   return cfg;
 }
 
+std::vector<Block> warnings_and_gaps_blocks(const std::vector<std::string>& warnings,
+                                            const std::vector<std::string>& missing) {
+  std::vector<Block> blocks;
+  blocks.push_back(Heading{"Warnings"});
+  if (warnings.empty()) blocks.push_back(Paragraph{"", "None."});
+  else blocks.push_back(BulletList{warnings});
+  blocks.push_back(Heading{"Not in this result"});
+  if (missing.empty()) blocks.push_back(Paragraph{"", "Nothing: every part of the report had its data."});
+  else blocks.push_back(BulletList{missing});
+  return blocks;
+}
+
 }  // namespace tracebench::reports

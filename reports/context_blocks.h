@@ -22,6 +22,11 @@ std::optional<CodeBlock> command_line_block(const nlohmann::json& result);
 // Every key of "config" with its value (arrays joined with ", "; nulls left out).
 Table config_table(const nlohmann::json& result);
 
+// The closing "Warnings" and "Not in this result" blocks: the result's own warnings and the
+// ones the report derived, then what the report had no data for ("None." / "Nothing" when empty).
+std::vector<Block> warnings_and_gaps_blocks(const std::vector<std::string>& warnings,
+                                            const std::vector<std::string>& missing);
+
 // argv as a shell would need it typed: plain words bare, the rest single-quoted.
 std::string shell_join(const std::vector<std::string>& argv);
 

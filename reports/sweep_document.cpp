@@ -842,21 +842,11 @@ class SweepBuilder {
     s.blocks.push_back(Heading{"Configuration"});
     s.blocks.push_back(config_table(s_));
 
-    s.blocks.push_back(Heading{"Warnings"});
     for (const auto& w : array(s_, {"warnings"}))
       if (w.is_string()) warnings_.push_back(w.get<std::string>());
     for (const auto& w : level_warnings()) warnings_.push_back(w);
     for (const auto& w : derived_warnings()) warnings_.push_back(w);
-    if (warnings_.empty())
-      s.blocks.push_back(Paragraph{"", "None."});
-    else
-      s.blocks.push_back(BulletList{warnings_});
-
-    s.blocks.push_back(Heading{"Not in this result"});
-    if (missing_.empty())
-      s.blocks.push_back(Paragraph{"", "Nothing: every part of the report had its data."});
-    else
-      s.blocks.push_back(BulletList{missing_});
+    for (auto& b : warnings_and_gaps_blocks(warnings_, missing_)) s.blocks.push_back(std::move(b));
     return s;
   }
 };

@@ -19,15 +19,16 @@ std::optional<pid_t> find_listening_pid(std::uint16_t port);
 
 struct ProcessSample {
   bool alive = false;            // false when the pid is gone or a zombie
-  double cpu_s = 0;              // utime + stime of all its threads, seconds
-  double user_s = 0;             // utime alone
-  double system_s = 0;           // stime alone
+  double cpu_s = 0;              // CPU time of all its threads, seconds (ns resolution)
+  double user_s = 0;             // utime alone (clock ticks)
+  double system_s = 0;           // stime alone (clock ticks)
   std::uint64_t rss_bytes = 0;   // VmRSS
   std::int64_t threads = 0;      // threads now
   std::int64_t taken_ns = 0;     // monotonic time of the reading
 };
-// CPU times come in clock ticks (sysconf(_SC_CLK_TCK), 100 per second on Linux): resolution
-// 10 ms, so a CPU-per-request figure needs intervals of seconds.
+// cpu_s comes from the process's CPU-time clock (clock_getcpuclockid), nanosecond
+// resolution; when that clock cannot be read, from utime + stime. user_s and system_s come
+// in clock ticks (sysconf(_SC_CLK_TCK), 100 per second on Linux): 10 ms resolution.
 
 // One reading of /proc/<pid>/stat and /proc/<pid>/status. alive=false if the pid is gone.
 ProcessSample sample_process(pid_t pid);

@@ -1243,12 +1243,8 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
         hand_over(Work::Kind::kBegin, &g);
         // Event batches two at a time (scanned together, handed over in order).
         const auto count = static_cast<std::uint32_t>(g.batches.size());
-        auto next_event_batch = [&](std::uint32_t i) {
-          while (i < count && g.batches[i].kind != BatchKind::kEvents) ++i;
-          return i;
-        };
-        for (std::uint32_t i = next_event_batch(0); i < count;) {
-          const std::uint32_t j = next_event_batch(i + 1);
+        for (std::uint32_t i = g.next_event_batch(0); i < count;) {
+          const std::uint32_t j = g.next_event_batch(i + 1);
           Work& first = handoff.reserve(0, matcher);
           first.kind = Work::Kind::kBatch;
           first.gen = &g;
@@ -1262,7 +1258,7 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
             decoder.scan(g, i, first.notes);
           }
           handoff.publish();
-          i = j < count ? next_event_batch(j + 1) : count;
+          i = j < count ? g.next_event_batch(j + 1) : count;
         }
         hand_over(Work::Kind::kEnd, &g);
       }

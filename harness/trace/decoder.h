@@ -443,6 +443,13 @@ struct Decoder<Sink>::Prepared {
   std::vector<CpuSampleEvent> cpu_samples;
   BatchNotes notes[2];  // finish()'s, two batches at a time
 
+  // The index of the first event batch at or after i (batches.size() when none is left).
+  std::uint32_t next_event_batch(std::uint32_t i) const {
+    const auto count = static_cast<std::uint32_t>(batches.size());
+    while (i < count && batches[i].kind != BatchKind::kEvents) ++i;
+    return i;
+  }
+
   // Empties it for the next generation, keeping the memory.
   void reset() {
     info = GenerationInfo{};
@@ -556,12 +563,8 @@ void Decoder<Sink>::finish(Prepared& g, std::uint64_t evict_bytes) {
   // Scan two batches and interpret them, reusing two batches' worth of notes.
   std::uint64_t evicted = g.info.begin_offset;
   const auto count = static_cast<std::uint32_t>(g.batches.size());
-  auto next_event_batch = [&](std::uint32_t i) {
-    while (i < count && g.batches[i].kind != BatchKind::kEvents) ++i;
-    return i;
-  };
-  for (std::uint32_t i = next_event_batch(0); i < count;) {
-    const std::uint32_t j = next_event_batch(i + 1);
+  for (std::uint32_t i = g.next_event_batch(0); i < count;) {
+    const std::uint32_t j = g.next_event_batch(i + 1);
     const std::uint32_t last = j < count ? j : i;
     if (j < count)
       scan(g, i, g.notes[0], j, &g.notes[1]);
@@ -574,7 +577,7 @@ void Decoder<Sink>::finish(Prepared& g, std::uint64_t evict_bytes) {
       g.source->evict(evicted, done);
       evicted = done;
     }
-    i = j < count ? next_event_batch(j + 1) : count;
+    i = j < count ? g.next_event_batch(j + 1) : count;
   }
   end(g);
 }

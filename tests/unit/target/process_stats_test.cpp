@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -89,11 +90,31 @@ TEST(SampleProcess, CpuTimeRisesWhileThisProcessSpins) {
     after = sample_process(::getpid());
   }
   EXPECT_GE(after.cpu_s, before.cpu_s + 0.2);
-  EXPECT_NEAR(after.cpu_s, after.user_s + after.system_s, 1e-9);
+  // The precise clock and the 10 ms ticks tell the same total, to a few ticks.
+  EXPECT_NEAR(after.cpu_s, after.user_s + after.system_s, 0.05);
   EXPECT_GT(after.user_s, before.user_s);
   EXPECT_GT(after.taken_ns, before.taken_ns);
   EXPECT_GT(after.rss_bytes, 1u << 20);  // a gtest binary is at least a MiB resident
   EXPECT_GE(after.threads, 1);
+}
+
+TEST(SampleProcess, CpuTimeResolvesLessThanAClockTick) {
+  // About 1 ms of CPU between two readings: ticks alone would show 0 or 10 ms.
+  const ProcessSample before = sample_process(::getpid());
+  timespec own{};
+  volatile std::uint64_t sink = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  ProcessSample after = before;
+  while (after.cpu_s - before.cpu_s < 0.001 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) {
+    for (int i = 0; i < 10'000; ++i) sink = sink + static_cast<std::uint64_t>(i);
+    after = sample_process(::getpid());
+  }
+  ASSERT_EQ(::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &own), 0);
+  const double own_s = static_cast<double>(own.tv_sec) + static_cast<double>(own.tv_nsec) * 1e-9;
+  EXPECT_GE(after.cpu_s - before.cpu_s, 0.001);
+  EXPECT_LT(after.cpu_s - before.cpu_s, 0.009);
+  EXPECT_GE(own_s, after.cpu_s);
+  EXPECT_LT(own_s - after.cpu_s, 0.005);
 }
 
 TEST(SampleProcess, ZombieAndReapedChildAreNotAlive) {
