@@ -1,10 +1,12 @@
 package agent
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -40,6 +42,15 @@ func TestParseBytes(t *testing.T) {
 		{"0", 0, "at least 1 byte"},
 		{"0.1", 0, "at least 1 byte"},
 		{"1.2.3MiB", 0, "want a size"},
+		// A fraction is fine when the size is whole; a fractional byte count is an error,
+		// never rounded down.
+		{"0.5KiB", 512, ""},
+		{"1.001KB", 1001, ""},
+		{"4.00GiB", 4 << 30, ""},
+		{"1.5", 0, "1.5 is 1.5 bytes, not a whole number"},
+		{"1.1KiB", 0, "1.1KiB is 1126.4 bytes, not a whole number"},
+		{"0.0001KB", 0, "at least 1 byte"},
+		{"1.0001KB", 0, "1.0001KB is 1000.1 bytes, not a whole number"},
 	} {
 		got, err := ParseBytes(tc.in)
 		if tc.wantErr != "" {
@@ -117,7 +128,14 @@ type response struct {
 
 func do(t *testing.T, srv *httptest.Server, method, path string, hdr ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, nil)
+	return doBody(t, srv, method, path, nil, hdr...)
+}
+
+// doBody sends body (nil for none). A body that is not a *strings.Reader or similar
+// of known length goes out chunked.
+func doBody(t *testing.T, srv *httptest.Server, method, path string, body io.Reader, hdr ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,11 +147,11 @@ func do(t *testing.T, srv *httptest.Server, method, path string, hdr ...string) 
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	got, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
-	return response{resp.StatusCode, resp.Header, body}
+	return response{resp.StatusCode, resp.Header, got}
 }
 
 func decodeStatus(t *testing.T, r response) Status {
@@ -219,17 +237,31 @@ func TestHTTPLifecycle(t *testing.T) {
 func TestHTTPErrors(t *testing.T) {
 	_, srv := newTestServer(t, Options{})
 	p := Prefix
-	for _, tc := range []struct {
+	type errCase struct {
 		method, path string
 		status       int
 		errContains  string
 		param        string
-	}{
+	}
+	check := func(tc errCase, r response) {
+		t.Helper()
+		var body errorBody
+		if err := json.Unmarshal(r.body, &body); err != nil || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s: body %q is not a JSON error (%v)", tc.method, tc.path, r.body, err)
+			return
+		}
+		if r.status != tc.status || !strings.Contains(body.Error, tc.errContains) || body.Param != tc.param {
+			t.Errorf("%s %s = %d %s; want %d containing %q, param %q", tc.method, tc.path, r.status, r.body,
+				tc.status, tc.errContains, tc.param)
+		}
+	}
+	for _, tc := range []errCase{
 		{"POST", p + "start?min_age=ten", 400, `bad min_age "ten": want a Go duration`, "min_age"},
 		{"POST", p + "start?min_age=-1s", 400, "must be positive", "min_age"},
 		{"POST", p + "start?max_bytes=lots", 400, `bad max_bytes "lots"`, "max_bytes"},
 		{"POST", p + "start?max_bytes=16M", 400, `unknown unit "M"`, "max_bytes"},
 		{"POST", p + "start?max_bytes=0", 400, "at least 1 byte", "max_bytes"},
+		{"POST", p + "start?max_bytes=1.5", 400, `bad max_bytes "1.5": 1.5 is 1.5 bytes, not a whole number`, "max_bytes"},
 		{"POST", p + "start?max_bytes=1TiB", 400, "at most 4GiB", "max_bytes"},
 		{"POST", p + "start?maxbytes=1MiB", 400, `unknown parameter "maxbytes"`, "maxbytes"},
 		{"POST", p + "start?min_age=1s&min_age=2s", 400, "more than once", "min_age"},
@@ -243,20 +275,60 @@ func TestHTTPErrors(t *testing.T) {
 		{"POST", p + "stop", 409, "flight recorder not running", ""},
 		{"GET", p + "snapshot", 409, "flight recorder not running", ""},
 	} {
-		r := do(t, srv, tc.method, tc.path)
-		var body errorBody
-		if err := json.Unmarshal(r.body, &body); err != nil || r.header.Get("Content-Type") != "application/json" {
-			t.Errorf("%s %s: body %q is not a JSON error (%v)", tc.method, tc.path, r.body, err)
-			continue
-		}
-		if r.status != tc.status || !strings.Contains(body.Error, tc.errContains) || body.Param != tc.param {
-			t.Errorf("%s %s = %d %s; want %d containing %q, param %q", tc.method, tc.path, r.status, r.body,
-				tc.status, tc.errContains, tc.param)
-		}
+		check(tc, do(t, srv, tc.method, tc.path))
+	}
+
+	// Parameters sent in the body (curl -d, a JSON client) must not silently start the
+	// recorder with the defaults: any non-empty body is a 400, with or without a length.
+	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
+	for _, tc := range []struct {
+		path string
+		body io.Reader
+		hdr  []string
+	}{
+		{p + "start", strings.NewReader("max_bytes=16MiB"), form},
+		{p + "start?min_age=2s", strings.NewReader(`{"max_bytes":"16MiB"}`), []string{"Content-Type", "application/json"}},
+		{p + "start", io.MultiReader(strings.NewReader("min_age=2s")), form}, // unknown length: sent chunked
+	} {
+		r := doBody(t, srv, "POST", tc.path, tc.body, tc.hdr...)
+		check(errCase{"POST", tc.path, 400, "start takes no request body: put min_age and max_bytes in the query string, " +
+			"e.g. POST " + p + "start?min_age=10s&max_bytes=16MiB", "body"}, r)
 	}
 	// A failed start must leave the recorder stopped.
 	if s := decodeStatus(t, do(t, srv, "GET", p+"status")); s.Enabled {
 		t.Errorf("recorder running after only bad starts: %+v", s)
+	}
+}
+
+// An empty body is no body: start works and reads the query, whether the request says
+// Content-Length: 0 or sends an empty chunked body.
+func TestHTTPStartEmptyBody(t *testing.T) {
+	_, srv := newTestServer(t, Options{})
+	for _, framing := range []string{"Content-Length: 0\r\n", "Transfer-Encoding: chunked\r\n"} {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := "POST " + Prefix + "start?min_age=3s HTTP/1.1\r\nHost: x\r\n" + framing + "Connection: close\r\n\r\n"
+		if strings.HasPrefix(framing, "Transfer") {
+			req += "0\r\n\r\n"
+		}
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		r := response{resp.StatusCode, resp.Header, body}
+		if s := decodeStatus(t, r); r.status != 200 || !s.Enabled || s.MinAgeNs != int64(3*time.Second) {
+			t.Errorf("start with an empty body (%q): %d %s", framing, r.status, r.body)
+		}
+		if r := do(t, srv, "POST", Prefix+"stop"); r.status != 200 {
+			t.Fatalf("stop: %d %s", r.status, r.body)
+		}
 	}
 }
 
@@ -272,6 +344,13 @@ func TestHTTPToken(t *testing.T) {
 		{"not bearer", []string{"Authorization", "Basic s3cret"}, 401},
 		{"prefix of token", []string{"Authorization", "Bearer s3cre"}, 401},
 		{"right", []string{"Authorization", "Bearer s3cret"}, 200},
+		// The scheme is case-insensitive (RFC 7235 §2.1); the token is not.
+		{"lower-case scheme", []string{"Authorization", "bearer s3cret"}, 200},
+		{"upper-case scheme", []string{"Authorization", "BEARER s3cret"}, 200},
+		{"two spaces", []string{"Authorization", "Bearer  s3cret"}, 200},
+		{"token in other case", []string{"Authorization", "Bearer S3CRET"}, 401},
+		{"no space", []string{"Authorization", "Bearers3cret"}, 401},
+		{"scheme only", []string{"Authorization", "Bearer"}, 401},
 	} {
 		r := do(t, srv, "GET", Prefix+"status", tc.hdr...)
 		if r.status != tc.status {

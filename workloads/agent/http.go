@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 
 // Prefix is the path under which Register mounts the agent's endpoints:
 //
-//	POST Prefix+"start"    ?min_age=10s&max_bytes=16MiB (both optional)
+//	POST Prefix+"start"    ?min_age=10s&max_bytes=16MiB (both optional; in the query, empty body)
 //	POST Prefix+"stop"
 //	GET  Prefix+"snapshot" streams a Go trace file
 //	GET  Prefix+"status"   JSON Status
@@ -42,7 +43,8 @@ func (a *Agent) Handler() http.Handler {
 // errorBody is the body of every error response.
 type errorBody struct {
 	Error string `json:"error"`
-	// Param names the offending query parameter on 400 responses.
+	// Param names the offending query parameter on 400 responses, or "body" when the
+	// request carried a body that the endpoint does not take.
 	Param string `json:"param,omitempty"`
 }
 
@@ -76,12 +78,17 @@ func (a *Agent) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	serve(w, r)
 }
 
+// authorized checks "Authorization: Bearer TOKEN". The scheme is case-insensitive
+// (RFC 7235 §2.1), so "bearer TOKEN" from a client that lower-cases it is accepted;
+// the token itself is compared exactly, in constant time.
 func (a *Agent) authorized(r *http.Request) bool {
 	if a.opts.Token == "" {
 		return true
 	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) == 1
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	got = strings.TrimLeft(got, " ") // RFC 6750: "Bearer" 1*SP token
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) == 1
 }
 
 func (a *Agent) serveStart(w http.ResponseWriter, r *http.Request) {
@@ -97,10 +104,16 @@ func (a *Agent) serveStart(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.Status())
 }
 
-// parseStartQuery reads min_age and max_bytes; unknown or repeated parameters are
-// errors, so a typo is not silently ignored in favour of a default.
+// parseStartQuery reads min_age and max_bytes from the query string; unknown or
+// repeated parameters are errors, and so is a request body (a form such as
+// `curl -d max_bytes=16MiB` would otherwise start the recorder with the defaults), so
+// a typo or a misplaced parameter never silently becomes a default.
 func parseStartQuery(r *http.Request) (Config, *errorBody) {
 	var cfg Config
+	if hasBody(r) {
+		return cfg, &errorBody{Error: "start takes no request body: put min_age and max_bytes in the query string, " +
+			"e.g. POST " + Prefix + "start?min_age=10s&max_bytes=16MiB", Param: "body"}
+	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return cfg, &errorBody{Error: "bad query string: " + err.Error()}
@@ -128,6 +141,21 @@ func parseStartQuery(r *http.Request) (Config, *errorBody) {
 		cfg.MaxBytes = n
 	}
 	return cfg, nil
+}
+
+// hasBody reports whether r carries at least one byte of body. A chunked body of
+// unknown length is probed by reading one byte; the request is answered with an
+// error in that case, so the byte is not needed afterwards.
+func hasBody(r *http.Request) bool {
+	switch {
+	case r.ContentLength > 0:
+		return true
+	case r.ContentLength == 0:
+		return false
+	}
+	var b [1]byte
+	n, _ := io.ReadFull(r.Body, b[:])
+	return n > 0
 }
 
 func (a *Agent) serveStop(w http.ResponseWriter, r *http.Request) {

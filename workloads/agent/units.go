@@ -2,7 +2,7 @@ package agent
 
 import (
 	"fmt"
-	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +11,7 @@ import (
 // byteUnits maps a lower-cased suffix to its multiplier. Binary (KiB) and decimal (KB)
 // units are both accepted because people write both; single letters (K, M) are not,
 // because nobody agrees which of the two they mean.
-var byteUnits = map[string]float64{
+var byteUnits = map[string]uint64{
 	"":    1,
 	"b":   1,
 	"kib": 1 << 10,
@@ -26,8 +26,10 @@ var byteUnits = map[string]float64{
 
 // ParseBytes parses a size such as "16MiB", "500KB", "1.5GiB" or "1048576" (bytes).
 // Units are case-insensitive: B, KiB, MiB, GiB, TiB (powers of 1024) and KB, MB, GB, TB
-// (powers of 1000). The result is rounded down to a whole number of bytes and must be
-// at least 1; zero, negative and fractional-byte results are errors.
+// (powers of 1000). The number may have a fraction, but the size it gives must be a
+// whole number of bytes from 1 to MaxMaxBytes: "1.5GiB" is fine, while "1.5" (1.5
+// bytes) and "1.1KiB" (1126.4 bytes) are errors naming the value, not rounded. The
+// arithmetic is exact (decimal, not floating point).
 func ParseBytes(s string) (uint64, error) {
 	i := 0
 	for i < len(s) && (s[i] == '.' || (s[i] >= '0' && s[i] <= '9')) {
@@ -41,18 +43,27 @@ func ParseBytes(s string) (uint64, error) {
 	if !ok {
 		return 0, fmt.Errorf("unknown unit %q: want B, KiB, MiB, GiB, TiB, KB, MB, GB or TB", s[i:])
 	}
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
+	v, ok := new(big.Rat).SetString(num)
+	if !ok {
 		return 0, fmt.Errorf("want a size such as 16MiB, 500KB or 1048576")
 	}
-	bytes := math.Floor(v * mult)
-	if bytes < 1 {
+	v.Mul(v, new(big.Rat).SetUint64(mult))
+	switch {
+	case v.Cmp(big.NewRat(1, 1)) < 0:
 		return 0, fmt.Errorf("must be at least 1 byte")
-	}
-	if bytes > MaxMaxBytes {
+	case v.Cmp(new(big.Rat).SetUint64(MaxMaxBytes)) > 0:
 		return 0, fmt.Errorf("must be at most %s", FormatBytes(MaxMaxBytes))
+	case !v.IsInt():
+		// num has fracDigits digits after the point and mult is whole, so the size is
+		// exact with that many decimals.
+		fracDigits := 0
+		if _, frac, ok := strings.Cut(num, "."); ok {
+			fracDigits = len(frac)
+		}
+		exact := strings.TrimRight(v.FloatString(fracDigits), "0")
+		return 0, fmt.Errorf("%s is %s bytes, not a whole number", s, exact)
 	}
-	return uint64(bytes), nil
+	return v.Num().Uint64(), nil
 }
 
 // FormatBytes renders n in the largest binary unit that divides it exactly, else in bytes
