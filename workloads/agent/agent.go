@@ -96,6 +96,11 @@ type Agent struct {
 	// fileMu serialises snapshot files from all of this agent's file sinks, so names
 	// and retention are decided by one writer at a time.
 	fileMu sync.Mutex
+
+	// limiters holds one rate limit per snapshot Dir and Prefix, shared by the sinks
+	// (middleware, watchdog) that write there.
+	limitersMu sync.Mutex
+	limiters   map[limiterKey]*fileLimiter
 }
 
 // New returns an Agent whose recorder is not running.

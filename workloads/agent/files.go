@@ -19,10 +19,13 @@ import (
 type FilePolicy struct {
 	// Dir receives the files; it is created if missing. Required.
 	Dir string
-	// MinInterval is the least time between two snapshot attempts of one trigger (a
-	// SlowRequestSnapshotter or a Watchdog): triggers inside it are counted as
-	// suppressed and write nothing, so a storm of slow requests writes one file.
-	// Zero means 1 minute.
+	// MinInterval is the least time between two snapshot attempts in Dir with this
+	// Prefix: triggers inside it are counted as suppressed and write nothing, so a storm
+	// of slow requests writes one file. The limit is shared by every trigger of one
+	// Agent (SlowRequestSnapshotter, Watchdog) writing to the same Dir and Prefix, so a
+	// storm that trips the middleware and the watchdog together still writes one file;
+	// each trigger measures the time since the last attempt of any of them against its
+	// own MinInterval. Zero means 1 minute.
 	MinInterval time.Duration
 	// MaxFiles is how many snapshot files with this Prefix are kept in Dir; after each
 	// write the oldest beyond it are deleted. Zero means 10.
@@ -70,20 +73,55 @@ type SnapshotStats struct {
 	Triggered  int64 // times the condition held (a slow request, a breached SLO)
 	Written    int64 // files written
 	Failed     int64 // attempts that wrote no file (the error is logged and kept in LastError)
-	Suppressed int64 // triggers dropped by the rate limit or because a write was in progress
+	Suppressed int64 // triggers dropped by the rate limit (shared per Dir and Prefix) or because a write was in progress
 	NotRunning int64 // triggers ignored because the flight recorder was not running
 	LastFile   string
 	LastError  string
 }
 
-// fileSink turns triggers into rate-limited snapshot files.
-type fileSink struct {
-	a *Agent
-	p FilePolicy
-
+// fileLimiter is the rate limit of one Dir and Prefix, shared by all of an agent's
+// sinks that write there.
+type fileLimiter struct {
 	mu       sync.Mutex
 	last     time.Time // start of the last attempt (monotonic)
 	inFlight bool
+}
+
+// limiterKey names a snapshot destination: the directory (absolute, symlinks resolved
+// when possible, so "d" and "./d" are one) and the file-name prefix.
+type limiterKey struct{ dir, prefix string }
+
+// limiter returns the rate limiter shared by every sink of a writing to p.Dir with
+// p.Prefix. p.Dir must exist.
+func (a *Agent) limiter(p FilePolicy) *fileLimiter {
+	dir, err := filepath.Abs(p.Dir)
+	if err != nil {
+		dir = filepath.Clean(p.Dir)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	key := limiterKey{dir, p.Prefix}
+	a.limitersMu.Lock()
+	defer a.limitersMu.Unlock()
+	if a.limiters == nil {
+		a.limiters = map[limiterKey]*fileLimiter{}
+	}
+	l := a.limiters[key]
+	if l == nil {
+		l = &fileLimiter{}
+		a.limiters[key] = l
+	}
+	return l
+}
+
+// fileSink turns triggers into rate-limited snapshot files.
+type fileSink struct {
+	a   *Agent
+	p   FilePolicy
+	lim *fileLimiter // shared with the agent's other sinks on p.Dir and p.Prefix
+
+	mu       sync.Mutex // guards lastFile and lastErr
 	lastFile string
 	lastErr  string
 
@@ -96,11 +134,12 @@ func newFileSink(a *Agent, p FilePolicy) (*fileSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fileSink{a: a, p: p}, nil
+	return &fileSink{a: a, p: p, lim: a.limiter(p)}, nil
 }
 
-// trigger starts writing a snapshot file in the background unless the rate limit or a
-// stopped recorder says no. It returns whether a write was started. It never blocks on
+// trigger starts writing a snapshot file in the background unless the rate limit
+// (shared with the agent's other sinks on the same Dir and Prefix) or a stopped
+// recorder says no. It returns whether a write was started. It never blocks on
 // the write, so the request that triggered it is not delayed by disk I/O.
 func (s *fileSink) trigger() bool {
 	s.triggered.Add(1)
@@ -109,21 +148,24 @@ func (s *fileSink) trigger() bool {
 		return false
 	}
 	now := time.Now()
-	s.mu.Lock()
-	if s.inFlight || (!s.last.IsZero() && now.Sub(s.last) < s.p.MinInterval) {
-		s.mu.Unlock()
+	l := s.lim
+	l.mu.Lock()
+	if l.inFlight || (!l.last.IsZero() && now.Sub(l.last) < s.p.MinInterval) {
+		l.mu.Unlock()
 		s.suppressed.Add(1)
 		return false
 	}
-	s.last, s.inFlight = now, true
-	s.mu.Unlock()
+	l.last, l.inFlight = now, true
+	l.mu.Unlock()
 
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		path, err := s.write(now)
+		l.mu.Lock()
+		l.inFlight = false
+		l.mu.Unlock()
 		s.mu.Lock()
-		s.inFlight = false
 		if err != nil {
 			s.lastErr = err.Error()
 		} else {

@@ -173,6 +173,74 @@ func TestFileRetentionAndRateLimit(t *testing.T) {
 	}
 }
 
+// With the middleware and the watchdog on one directory, a storm that trips both
+// writes one file: they share the rate limit of that Dir and Prefix. Another prefix
+// has a limit of its own.
+func TestRateLimitSharedPerDirAndPrefix(t *testing.T) {
+	a := startedAgent(t)
+	dir := t.TempDir()
+	slow, err := a.NewSlowRequestSnapshotter(SlowRequestConfig{
+		Threshold: 20 * time.Millisecond,
+		Files:     FilePolicy{Dir: dir, MinInterval: time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same directory spelled differently is the same destination.
+	wd, err := a.NewWatchdog(WatchdogConfig{
+		SLO:        50 * time.Millisecond,
+		MinSamples: 100,
+		Files:      FilePolicy{Dir: filepath.Join(dir, "sub", ".."), MinInterval: time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := a.NewSlowRequestSnapshotter(SlowRequestConfig{
+		Threshold: 20 * time.Millisecond,
+		Files:     FilePolicy{Dir: dir, MinInterval: time.Hour, Prefix: "other"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The storm: every request is slow, so both the middleware and the p99 trip.
+	for range 200 {
+		slow.Observe(100 * time.Millisecond)
+		wd.Observe(100 * time.Millisecond)
+	}
+	q, n, started := wd.Check()
+	if q < 50*time.Millisecond || n != 200 {
+		t.Fatalf("watchdog saw no breach: q=%v n=%d", q, n)
+	}
+	if started {
+		t.Error("the watchdog wrote a second file for the storm the middleware already captured")
+	}
+	slow.Wait()
+	wd.Wait()
+	files, _ := filepath.Glob(filepath.Join(dir, "flightrecorder-*.trace"))
+	if len(files) != 1 {
+		t.Errorf("files %v after one storm; want exactly one", files)
+	}
+	if st := slow.Stats(); st.Written != 1 || st.Suppressed != 199 {
+		t.Errorf("middleware stats %+v; want 1 written, 199 suppressed", st)
+	}
+	if st := wd.Stats(); st.Breaches != 1 || st.Written != 0 || st.Suppressed != 1 {
+		t.Errorf("watchdog stats %+v; want 1 breach, suppressed", st)
+	}
+
+	// A different prefix is a different destination with its own limit.
+	if !other.Observe(time.Second) {
+		t.Error("a sink with another prefix was suppressed by the flightrecorder limit")
+	}
+	other.Wait()
+	if files, _ := filepath.Glob(filepath.Join(dir, "other-*.trace")); len(files) != 1 {
+		t.Errorf("other-prefix files %v; want one", files)
+	}
+	if s := a.Status(); s.FilesWritten != 2 {
+		t.Errorf("agent files_written = %d; want 2", s.FilesWritten)
+	}
+}
+
 func TestFilePolicyErrors(t *testing.T) {
 	a := New(Options{})
 	for _, tc := range []struct {
