@@ -6,7 +6,8 @@
 //
 // On start it prints one line per listener to stdout ("listening on HOST:PORT", then
 // "debug listening on HOST:PORT"); either address may use port 0. Bad flags print one
-// line to stderr and exit 2; SIGINT or SIGTERM shuts down gracefully and exits 0.
+// line to stderr and exit 1; a listener that cannot be opened (or another failure to
+// run) exits 2; SIGINT or SIGTERM shuts down gracefully and exits 0.
 // See docs/workloads.md for the endpoints and every flag.
 package main
 
@@ -50,7 +51,13 @@ type options struct {
 	recorder            agent.Config
 }
 
-// usageError is a bad command line: one line on stderr, exit code 2.
+// Exit codes, as for every tracebench command.
+const (
+	exitUsage  = 1 // bad flags
+	exitFailed = 2 // cannot listen, cannot start the recorder or write snapshots, serving failed
+)
+
+// usageError is a bad command line: one line on stderr, exit code exitUsage.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
@@ -59,23 +66,122 @@ func badValue(name, value, why string) error {
 	return usageError{fmt.Sprintf("invalid value %q for flag --%s: %s", value, name, why)}
 }
 
+// typedFlags defines int, duration and bool flags whose bad values are reported as
+// what was expected ("want an integer"): the flag package's own say only "parse error".
+// The first bad value is kept in err with its flag name, in the badValue format.
+type typedFlags struct {
+	fs  *flag.FlagSet
+	err error
+}
+
+func (t *typedFlags) fail(name, value, why string) error {
+	if t.err == nil {
+		t.err = badValue(name, value, why)
+	}
+	return t.err
+}
+
+func (t *typedFlags) Int(p *int, name string, value int, usage string) {
+	*p = value
+	t.fs.Var(&intFlag{p, name, t}, name, usage)
+}
+
+func (t *typedFlags) Duration(p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	t.fs.Var(&durationFlag{p, name, t}, name, usage)
+}
+
+func (t *typedFlags) Bool(p *bool, name string, value bool, usage string) {
+	*p = value
+	t.fs.Var(&boolFlag{p, name, t}, name, usage)
+}
+
+// The flag types' String methods are also called on zero values (nil p) by
+// flag.PrintDefaults.
+type intFlag struct {
+	p    *int
+	name string
+	t    *typedFlags
+}
+
+func (f *intFlag) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if errors.Is(err, strconv.ErrRange) {
+		return f.t.fail(f.name, s, "integer out of range")
+	}
+	if err != nil {
+		return f.t.fail(f.name, s, "want an integer")
+	}
+	*f.p = n
+	return nil
+}
+
+func (f *intFlag) String() string {
+	if f.p == nil {
+		return "0"
+	}
+	return strconv.Itoa(*f.p)
+}
+
+type durationFlag struct {
+	p    *time.Duration
+	name string
+	t    *typedFlags
+}
+
+func (f *durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return f.t.fail(f.name, s, "want a Go duration such as 10s or 200ms")
+	}
+	*f.p = d
+	return nil
+}
+
+func (f *durationFlag) String() string {
+	if f.p == nil {
+		return time.Duration(0).String()
+	}
+	return f.p.String()
+}
+
+type boolFlag struct {
+	p    *bool
+	name string
+	t    *typedFlags
+}
+
+func (f *boolFlag) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return f.t.fail(f.name, s, "want true or false")
+	}
+	*f.p = b
+	return nil
+}
+
+func (f *boolFlag) String() string   { return strconv.FormatBool(f.p != nil && *f.p) }
+func (f *boolFlag) IsBoolFlag() bool { return true } // --no-agent needs no value
+
 func parseFlags(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("demo-server", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by run
+	typed := &typedFlags{fs: fs}
+	var injectUs int
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` of the main (load) listener; port 0 picks a free port")
 	fs.StringVar(&o.debugAddr, "debug-addr", "127.0.0.1:6060", "`host:port` of the debug listener (pprof and the agent); empty disables it. Keep it on loopback")
-	injectUs := fs.Int("inject-cpu-us", 0, "TEST KNOB: add `N` µs of CPU work to every request while tracing is on (trace.IsEnabled), a known tracing overhead")
-	fs.DurationVar(&o.demo.StallEvery, "stall-every", 0, "TEST KNOB: every `DURATION`, hold a global lock for --stall-for so arriving requests wait (0 = off)")
-	fs.DurationVar(&o.demo.StallFor, "stall-for", 0, "TEST KNOB: how long each stall lasts (`DURATION`)")
-	fs.BoolVar(&o.noAgent, "no-agent", false, "serve pprof but not the flight-recorder agent on the debug listener")
-	fs.BoolVar(&o.noPprof, "no-pprof", false, "serve neither pprof nor the agent on the debug listener")
+	typed.Int(&injectUs, "inject-cpu-us", 0, "TEST KNOB: add `N` µs of CPU work to every request while tracing is on (trace.IsEnabled), a known tracing overhead")
+	typed.Duration(&o.demo.StallEvery, "stall-every", 0, "TEST KNOB: every `DURATION`, hold a global lock for --stall-for so arriving requests wait (0 = off)")
+	typed.Duration(&o.demo.StallFor, "stall-for", 0, "TEST KNOB: how long each stall lasts (`DURATION`)")
+	typed.Bool(&o.noAgent, "no-agent", false, "serve pprof but not the flight-recorder agent on the debug listener")
+	typed.Bool(&o.noPprof, "no-pprof", false, "serve neither pprof nor the agent on the debug listener")
 	fs.StringVar(&o.agentToken, "agent-token", "", "require `TOKEN` as \"Authorization: Bearer TOKEN\" on agent requests")
 	fs.StringVar(&o.snapshotDir, "snapshot-dir", "", "anomaly capture: start the flight recorder at boot and write snapshots of slow requests (and SLO breaches) to `DIR`")
-	fs.DurationVar(&o.slowThreshold, "slow-threshold", 100*time.Millisecond, "with --snapshot-dir: a request slower than `DURATION` triggers a snapshot")
-	fs.DurationVar(&o.sloP99, "slo-p99", 0, "with --snapshot-dir: a rolling 10s p99 above `DURATION` triggers a snapshot (0 = no watchdog)")
-	fs.DurationVar(&o.snapshotMinInterval, "snapshot-min-interval", 10*time.Second, "with --snapshot-dir: least time between two snapshot files of one trigger (`DURATION`)")
-	fs.IntVar(&o.snapshotKeep, "snapshot-keep", 5, "with --snapshot-dir: keep at most `N` snapshot files")
+	typed.Duration(&o.slowThreshold, "slow-threshold", 100*time.Millisecond, "with --snapshot-dir: a request slower than `DURATION` triggers a snapshot")
+	typed.Duration(&o.sloP99, "slo-p99", 0, "with --snapshot-dir: a rolling 10s p99 above `DURATION` triggers a snapshot (0 = no watchdog)")
+	typed.Duration(&o.snapshotMinInterval, "snapshot-min-interval", 10*time.Second, "with --snapshot-dir: least time between two snapshot files in DIR, whichever trigger writes them (`DURATION`)")
+	typed.Int(&o.snapshotKeep, "snapshot-keep", 5, "with --snapshot-dir: keep at most `N` snapshot files")
 	minAge := fs.String("fr-min-age", "", "with --snapshot-dir: flight-recorder MinAge (`DURATION`, default Go's 10s)")
 	maxBytes := fs.String("fr-max-bytes", "", "with --snapshot-dir: flight-recorder MaxBytes (`SIZE` such as 16MiB, default Go's 10MiB)")
 
@@ -85,6 +191,9 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return o, err
+		}
+		if typed.err != nil {
+			return o, typed.err
 		}
 		// The flag package writes "-name"; the documented spelling is "--name".
 		msg := err.Error()
@@ -106,10 +215,10 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	if err := checkAddr("debug-addr", o.debugAddr, true); err != nil {
 		return o, err
 	}
-	if *injectUs < 0 || *injectUs > 10_000_000 {
-		return o, badValue("inject-cpu-us", strconv.Itoa(*injectUs), "want microseconds in [0, 10000000]")
+	if injectUs < 0 || injectUs > 10_000_000 {
+		return o, badValue("inject-cpu-us", strconv.Itoa(injectUs), "want microseconds in [0, 10000000]")
 	}
-	o.demo.InjectCPU = time.Duration(*injectUs) * time.Microsecond
+	o.demo.InjectCPU = time.Duration(injectUs) * time.Microsecond
 	switch s := o.demo; {
 	case s.StallEvery < 0:
 		return o, badValue("stall-every", val("stall-every"), "must not be negative")
@@ -191,7 +300,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "demo-server: %v\n", err)
-		return 2
+		return exitUsage
 	}
 
 	app := demo.New(o.demo)
@@ -204,14 +313,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.snapshotDir != "" {
 		if err := fr.Start(o.recorder); err != nil {
 			fmt.Fprintf(stderr, "demo-server: --snapshot-dir: %v\n", err)
-			return 1
+			return exitFailed
 		}
 		files := agent.FilePolicy{Dir: o.snapshotDir, MinInterval: o.snapshotMinInterval, MaxFiles: o.snapshotKeep}
 		if o.sloP99 > 0 {
 			watchdog, err = fr.NewWatchdog(agent.WatchdogConfig{SLO: o.sloP99, Files: files})
 			if err != nil {
 				fmt.Fprintf(stderr, "demo-server: --snapshot-dir: %v\n", err)
-				return 1
+				return exitFailed
 			}
 			handler = watchdog.Wrap(handler)
 			go watchdog.Run(watchCtx)
@@ -219,7 +328,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		slow, err = fr.NewSlowRequestSnapshotter(agent.SlowRequestConfig{Threshold: o.slowThreshold, Files: files})
 		if err != nil {
 			fmt.Fprintf(stderr, "demo-server: --snapshot-dir: %v\n", err)
-			return 1
+			return exitFailed
 		}
 		handler = slow.Wrap(handler)
 	}
@@ -227,7 +336,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mainLn, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo-server: --addr %s: %v\n", o.addr, err)
-		return 1
+		return exitFailed
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", mainLn.Addr())
 	mainSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -255,7 +364,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "demo-server: --debug-addr %s: %v\n", o.debugAddr, err)
 			mainSrv.Close()
-			return 1
+			return exitFailed
 		}
 		if !isLoopback(o.debugAddr) {
 			fmt.Fprintf(stderr, "demo-server: warning: debug listener %s is not loopback; pprof and the agent expose stacks and trace data\n", o.debugAddr)
@@ -271,7 +380,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case <-ctx.Done():
 	case err := <-errc:
 		fmt.Fprintf(stderr, "demo-server: serve: %v\n", err)
-		code = 1
+		code = exitFailed
 	}
 
 	stopWatch()

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -177,9 +178,18 @@ var client = &http.Client{Timeout: 20 * time.Second}
 
 func call(t *testing.T, method, url string, hdr ...string) reply {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
+	r, err := fetch(method, url, hdr...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// fetch is call for goroutines other than the test's, which must not call t.Fatal.
+func fetch(method, url string, hdr ...string) (reply, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return reply{}, err
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
@@ -187,14 +197,14 @@ func call(t *testing.T, method, url string, hdr ...string) reply {
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
+		return reply{}, fmt.Errorf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
+		return reply{}, fmt.Errorf("%s %s: reading body: %v", method, url, err)
 	}
-	return reply{resp.StatusCode, resp.Header, body, time.Since(start)}
+	return reply{resp.StatusCode, resp.Header, body, time.Since(start)}, nil
 }
 
 var traceHeader = regexp.MustCompile(`^go 1\.2\d trace\x00`)
@@ -207,9 +217,16 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want string // the whole stderr line after "demo-server: "
 	}{
-		{[]string{"--inject-cpu-us", "abc"}, `invalid value "abc" for flag --inject-cpu-us: parse error`},
+		{[]string{"--inject-cpu-us", "abc"}, `invalid value "abc" for flag --inject-cpu-us: want an integer`},
+		{[]string{"--inject-cpu-us", "1.5"}, `invalid value "1.5" for flag --inject-cpu-us: want an integer`},
+		{[]string{"--inject-cpu-us=99999999999999999999"}, `invalid value "99999999999999999999" for flag --inject-cpu-us: integer out of range`},
 		{[]string{"--inject-cpu-us", "-5"}, `invalid value "-5" for flag --inject-cpu-us: want microseconds in [0, 10000000]`},
-		{[]string{"--stall-every", "often"}, `invalid value "often" for flag --stall-every: parse error`},
+		{[]string{"--stall-every", "often"}, `invalid value "often" for flag --stall-every: want a Go duration such as 10s or 200ms`},
+		{[]string{"--stall-for", "10"}, `invalid value "10" for flag --stall-for: want a Go duration such as 10s or 200ms`},
+		{[]string{"--snapshot-dir", "d", "--slo-p99", "20"}, `invalid value "20" for flag --slo-p99: want a Go duration such as 10s or 200ms`},
+		{[]string{"--snapshot-dir", "d", "--snapshot-keep", "few"}, `invalid value "few" for flag --snapshot-keep: want an integer`},
+		// The first bad flag is the one reported.
+		{[]string{"--stall-every", "x", "--inject-cpu-us", "y"}, `invalid value "x" for flag --stall-every: want a Go duration such as 10s or 200ms`},
 		{[]string{"--stall-every", "1s"}, `invalid value "1s" for flag --stall-every: needs --stall-for too`},
 		{[]string{"--stall-for", "1s"}, `invalid value "1s" for flag --stall-for: needs --stall-every too`},
 		{[]string{"--stall-every", "1s", "--stall-for", "2s"}, `invalid value "2s" for flag --stall-for: must be shorter than --stall-every 1s`},
@@ -218,7 +235,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--debug-addr", "127.0.0.1:99999"}, `invalid value "127.0.0.1:99999" for flag --debug-addr: port must be a number in [0, 65535]`},
 		{[]string{"--addr"}, `flag needs an argument: --addr`},
 		{[]string{"--bogus"}, `flag provided but not defined: --bogus`},
-		{[]string{"--no-agent=maybe"}, `invalid boolean value "maybe" for --no-agent: parse error`},
+		{[]string{"--no-agent=maybe"}, `invalid value "maybe" for flag --no-agent: want true or false`},
+		{[]string{"--no-pprof=2"}, `invalid value "2" for flag --no-pprof: want true or false`},
 		{[]string{"serve"}, `unexpected argument "serve": demo-server takes only flags`},
 		{[]string{"--no-agent", "--agent-token", "x"}, `invalid value "(hidden)" for flag --agent-token: the agent is not served (--no-agent, --no-pprof or empty --debug-addr)`},
 		{[]string{"--slow-threshold", "1s"}, `invalid value "1s" for flag --slow-threshold: only applies with --snapshot-dir`},
@@ -234,8 +252,8 @@ func TestBadFlags(t *testing.T) {
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()
 		}
-		if want := "demo-server: " + tc.want + "\n"; code != 2 || stderr.String() != want || stdout.Len() != 0 {
-			t.Errorf("demo-server %q: exit %d, stderr %q, stdout %q; want exit 2, stderr %q", tc.args, code,
+		if want := "demo-server: " + tc.want + "\n"; code != 1 || stderr.String() != want || stdout.Len() != 0 {
+			t.Errorf("demo-server %q: exit %d, stderr %q, stdout %q; want exit 1 (bad usage), stderr %q", tc.args, code,
 				stderr.String(), stdout.String(), want)
 		}
 	}
@@ -249,16 +267,35 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestListenFailure(t *testing.T) {
+// A server that cannot run (a port in use, a snapshot directory that cannot be
+// created) exits 2, as a run failure, with one line naming the flag.
+func TestRunFailures(t *testing.T) {
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	out, err := exec.Command(binary(t), "--addr", ln.Addr().String(), "--debug-addr", "").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "--addr "+ln.Addr().String()) {
-		t.Errorf("port in use: %v %q; want exit 1 naming --addr", err, out)
+	for _, tc := range []struct {
+		args []string
+		want string // a prefix of the stderr line
+	}{
+		{[]string{"--addr", ln.Addr().String(), "--debug-addr", ""}, "demo-server: --addr " + ln.Addr().String() + ": "},
+		{[]string{"--addr", "127.0.0.1:0", "--debug-addr", ln.Addr().String()}, "demo-server: --debug-addr " + ln.Addr().String() + ": "},
+		{[]string{"--addr", "127.0.0.1:0", "--snapshot-dir", "/dev/null/traces"}, "demo-server: --snapshot-dir: "},
+	} {
+		cmd := exec.Command(binary(t), tc.args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		line := stderr.String()
+		if code != 2 || !strings.HasPrefix(line, tc.want) || strings.Count(line, "\n") != 1 {
+			t.Errorf("demo-server %q: exit %d, stderr %q; want exit 2 (run failed), one line starting %q", tc.args, code, line, tc.want)
+		}
 	}
 }
 
@@ -441,5 +478,136 @@ func TestStallsAreCaptured(t *testing.T) {
 	data, err := os.ReadFile(files[0])
 	if err != nil || !traceHeader.Match(data) {
 		t.Errorf("%s: %v, header %q", files[0], err, data[:min(16, len(data))])
+	}
+}
+
+// SIGTERM with a slow request and a pprof trace capture in flight: the request still
+// gets its 200, the capture ends early with a complete Go trace, and the exit code is 0.
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0")
+	type result struct {
+		r    reply
+		err  error
+		done time.Time
+	}
+	get := func(url string) <-chan result {
+		c := make(chan result, 1)
+		go func() {
+			r, err := fetch("GET", url)
+			c <- result{r, err, time.Now()}
+		}()
+		return c
+	}
+	slow := get(s.main + "/block?waits=1&us=800000")
+	capture := get(s.debug + "/debug/pprof/trace?seconds=30")
+
+	// The capture is running once the agent's status says tracing is on.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		r := call(t, "GET", s.debug+fr+"status")
+		if bytes.Contains(r.body, []byte(`"tracing_active":true`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pprof capture not running after 5s: %s", r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the slow request's 800ms sleep is well under way
+	signalled := time.Now()
+	code := s.stop(t, syscall.SIGTERM)
+
+	wait := func(c <-chan result, what string) result {
+		select {
+		case res := <-c:
+			if res.err != nil {
+				t.Fatalf("%s: %v", what, res.err)
+			}
+			return res
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no answer 10s after the server exited", what)
+			return result{}
+		}
+	}
+	if res := wait(slow, "slow request"); res.r.status != 200 || !json.Valid(res.r.body) ||
+		res.r.took < 800*time.Millisecond || !res.done.After(signalled) {
+		t.Errorf("slow request: %d %s after %v, done %v after SIGTERM; want 200 after at least 800ms, finished after the signal",
+			res.r.status, res.r.body, res.r.took, res.done.Sub(signalled))
+	}
+	if res := wait(capture, "pprof capture"); res.r.status != 200 || !traceHeader.Match(res.r.body) || res.r.took > 10*time.Second {
+		t.Errorf("pprof capture: %d %q after %v; want 200 and a Go trace, ended early by the shutdown",
+			res.r.status, res.r.body[:min(len(res.r.body), 40)], res.r.took)
+	}
+	if code != 0 {
+		t.Errorf("exit code after SIGTERM = %d; stderr %q", code, s.stderr)
+	}
+	if e := s.stderr.String(); e != "" {
+		t.Errorf("stderr not empty: %q", e)
+	}
+}
+
+// --slo-p99: the watchdog is wired in and its ticker (Watchdog.Run, a check every
+// second) finds a p99 above the SLO under real load and writes one file. With the
+// slow-request middleware tripping on every request as well, the two share one rate
+// limit, so the storm still writes one file.
+func TestWatchdogCapture(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, slowThreshold string
+	}{
+		{"watchdog alone", "10s"},       // no request is that slow: only the watchdog can write
+		{"with the middleware", "25ms"}, // every 30ms request trips the middleware too
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0",
+				"--snapshot-dir", dir, "--slo-p99", "20ms", "--snapshot-min-interval", "1h",
+				"--slow-threshold", tc.slowThreshold, "--fr-min-age", "1s", "--fr-max-bytes", "4MiB")
+
+			// 8 clients of 30ms requests for 2.5s: ~250 samples a second, so the checks at
+			// 1s and 2s both see more than the watchdog's 100 samples and a p99 over 20ms;
+			// the second breach falls inside --snapshot-min-interval.
+			const clients = 8
+			var wg sync.WaitGroup
+			var done, failed atomic.Int64
+			deadline := time.Now().Add(2500 * time.Millisecond)
+			for range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for time.Now().Before(deadline) {
+						r, err := fetch("GET", s.main+"/block?waits=1&us=30000")
+						if err != nil || r.status != 200 {
+							failed.Add(1)
+							return
+						}
+						done.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			if failed.Load() != 0 || done.Load() < 250 {
+				t.Fatalf("%d requests done, %d failed in 2.5s; want at least 250 and no failure", done.Load(), failed.Load())
+			}
+			r := call(t, "GET", s.debug+fr+"status")
+			var st struct {
+				FilesWritten *int `json:"files_written"`
+			}
+			if err := json.Unmarshal(r.body, &st); err != nil || st.FilesWritten == nil || *st.FilesWritten != 1 {
+				t.Errorf("status after the storm: %s; want files_written 1", r.body)
+			}
+			if code := s.stop(t, syscall.SIGTERM); code != 0 {
+				t.Errorf("exit %d; stderr %q", code, s.stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "flightrecorder-*.trace"))
+			if len(files) != 1 {
+				t.Fatalf("snapshot files %v after %d requests over the SLO; want exactly one", files, done.Load())
+			}
+			data, err := os.ReadFile(files[0])
+			if err != nil || !traceHeader.Match(data) {
+				t.Errorf("%s: %v, header %q", files[0], err, data[:min(16, len(data))])
+			}
+		})
 	}
 }
