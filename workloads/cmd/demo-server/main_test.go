@@ -513,7 +513,7 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(100 * time.Millisecond) // the slow request's 800ms sleep is well under way
+	time.Sleep(300 * time.Millisecond) // the slow request's 800ms sleep is well under way
 	signalled := time.Now()
 	code := s.stop(t, syscall.SIGTERM)
 
