@@ -334,7 +334,7 @@ TEST(LaunchedTargetDemo, StartsTheServerPinnedAndStopsItGracefully) {
     // count as the second one's.
     LaunchedTarget clash(cmd, {}, temp_path("clash.log"));
     const std::string why = clash.wait_until_listening("127.0.0.1", port, 10 * kSecondNs);
-    EXPECT_NE(why.find("exited with code 1 before listening on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+    EXPECT_NE(why.find("exited with code 2 before listening on 127.0.0.1:" + std::to_string(port)), std::string::npos)
         << why;
     EXPECT_NE(why.find("--addr"), std::string::npos) << why;
 
