@@ -26,6 +26,7 @@ std::optional<double> metric_value(const RoundRecord& r, Metric m);
 struct MetricSummary {
   Metric metric;
   stats::Interval median;  // n = 0 when no round had the metric
+  double ci_coverage = 0;  // what the interval really covers (median_ci_achieved_confidence)
 };
 
 struct ModeSummary {
@@ -39,6 +40,12 @@ struct ModeSummary {
   std::optional<stats::Interval> trace_events_per_s;
   std::optional<stats::Interval> trace_bytes;
   std::optional<stats::Interval> fr_window_s;         // flightrecorder: span a snapshot holds
+  // Resources per complete round, beside the compared metrics: the target's RSS at the
+  // window's end (absent without a target pid) and tracebench's own CPU per request.
+  std::optional<stats::Interval> target_rss_bytes;
+  std::optional<stats::Interval> generator_cpu_us_per_request;
+  // The generator's CPU as a share of one core (CPU s / measured s), median round.
+  std::optional<double> generator_core_share;
 };
 
 struct ComparisonRow {
@@ -47,6 +54,7 @@ struct ComparisonRow {
   stats::Change change;
   double p_adjusted = 1;
   bool significant = false;  // p_adjusted < alpha
+  double ci_coverage = 0;    // what the change interval really covers (hodges_lehmann_achieved_confidence)
 };
 
 struct Analysis {
@@ -55,7 +63,18 @@ struct Analysis {
   std::vector<ComparisonRow> comparisons;
   std::vector<ComparisonRow> noise_floor;  // off (odd rounds) vs off (even rounds); mode = off
   std::vector<std::string> invalid_reasons;  // too few rounds, generator lag too high
+  // Valid but to be read with care: intervals covering less than 95%, a noise floor too
+  // small to ever flag anything, a generator using a large share of a core.
+  std::vector<std::string> warnings;
 };
+
+// Above this share of one core (median round) the generator is said to compete with the
+// target for CPU.
+inline constexpr double kGeneratorCoreShareWarn = 0.5;
+
+// The smallest two-sided Mann-Whitney p-value samples of these sizes can give (no ties):
+// 2 / C(n_a + n_b, n_a), at most 1.
+double min_mann_whitney_p(std::size_t n_a, std::size_t n_b);
 
 Analysis analyse(const RunResult& run, double alpha = 0.05);
 

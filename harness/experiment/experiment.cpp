@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -80,15 +81,15 @@ RunResult prepare_run(const RunConfig& config) {
       continue;
     }
     if (m == Mode::kFlightRecorder && !config.agent) {
-      run.skipped.push_back({m, "no flight-recorder agent found: " + agent_hint()});
+      run.skipped.push_back({m, config.agent_skip_reason.empty() ? "no flight-recorder agent found: " + agent_hint()
+                                                                 : config.agent_skip_reason});
       continue;
     }
     modes.push_back(m);
   }
   run.plan = make_plan(modes, config.rounds_per_mode, config.seed);
   run.target_pid = config.target_pid;
-  if (!run.target_pid && (config.load.target.host == "127.0.0.1" || config.load.target.host == "localhost" ||
-                          config.load.target.host == "::1")) {
+  if (!run.target_pid && target::is_this_machine(config.load.target.host)) {
     if (auto pid = target::find_listening_pid(config.load.target.port)) run.target_pid = *pid;
   }
   if (!run.target_pid)
@@ -193,7 +194,12 @@ class RoundRunner {
       if (cap.ok || cap.bytes > 0)
         rec.trace = read_trace_facts(trace_path, cap.bytes,
                                      static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9);
-      if (!cap.ok && r.complete) throw_after(rec, fmt::format("the trace capture failed: {}", cap.error));
+      // A round whose capture or snapshot failed did not measure what its mode stands for (the
+    // tracer may have stopped part-way): it is kept for the record but not counted.
+    if (!cap.ok && r.complete) {
+      rec.complete = false;
+      throw_after(rec, fmt::format("the trace capture failed: {}", cap.error));
+    }
     } else if (mode == Mode::kFlightRecorder) {
       const std::string snap_path = fmt::format("{}/round{:03}-flightrecorder.trace", c.out_dir, index);
       try {
@@ -201,7 +207,10 @@ class RoundRunner {
         rec.snapshot = read_trace_facts(snap_path, s.bytes, 0.0);
       } catch (const target::AgentError& e) {
         stop_mode(mode, nullptr);
-        if (r.complete) throw_after(rec, fmt::format("the flight-recorder snapshot failed: {}", e.what()));
+        if (r.complete) {
+          rec.complete = false;
+          throw_after(rec, fmt::format("the flight-recorder snapshot failed: {}", e.what()));
+        }
       }
       stop_mode(mode, nullptr);
     }
@@ -212,18 +221,24 @@ class RoundRunner {
         facts->file.clear();
       }
     }
-    if (!r.complete) throw_after(rec, r.stop_reason);
+    if (!r.complete) {
+      rec.complete = false;
+      throw_after(rec, r.stop_reason);
+    }
     if (run_.target_pid && !target::sample_process(*run_.target_pid).alive) {
       rec.complete = false;
       throw_after(rec, fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
     }
-    if (r.requests == 0)
+    if (r.requests == 0) {
+      rec.complete = false;
       throw_after(rec, fmt::format("the target stopped answering during round {} ({} errors)", index + 1,
                                    r.errors.total()));
+    }
     return rec;
   }
 
-  // A round that measured something but must stop the run: keep the round, then stop.
+  // A round that measured something but must stop the run: keep the round, then stop. The
+  // caller marks the round incomplete first when what it measured cannot be trusted.
   [[noreturn]] void throw_after(const RoundRecord& rec, const std::string& why) {
     pending_ = rec;
     throw RunStopped(why);
@@ -282,6 +297,22 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
       if (facts && !facts->go_version.empty()) run.target_go_version = facts->go_version;
     }
   }
+  if (std::string w = idle_target_warning(run); !w.empty()) run.warnings.push_back(w);
+}
+
+std::string idle_target_warning(const RunResult& run) {
+  if (!run.target_pid) return {};
+  std::vector<double> cpu;
+  for (const auto& r : run.rounds)
+    if (r.complete && r.target_cpu_us_per_request) cpu.push_back(*r.target_cpu_us_per_request);
+  if (cpu.empty()) return {};
+  std::sort(cpu.begin(), cpu.end());
+  const double median = cpu[cpu.size() / 2];
+  if (median >= kIdleTargetCpuUsPerRequest) return {};
+  const std::string name = target::process_name(*run.target_pid);
+  return fmt::format("the target's CPU per request measured {:.3f} µs: pid {}{} hardly ran while it was loaded, so it is "
+                     "probably not the process serving {} (a shell or wrapper that started it?); pass --target-pid",
+                     median, *run.target_pid, name.empty() ? "" : " (" + name + ")", run.config.load.target.display());
 }
 
 }  // namespace tracebench::experiment

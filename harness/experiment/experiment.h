@@ -54,7 +54,14 @@ struct ExperimentHooks {
 // load::TargetUnreachable when the target itself does not answer.
 RunResult prepare_run(const RunConfig& config);
 
-// Runs a prepared plan.
+// Runs a prepared plan. Adds idle_target_warning() to run.warnings when it applies.
 void execute_run(RunResult& run, const ExperimentHooks& hooks);
+
+// Below this, CPU per request cannot be a server's: even a Go "hello" handler spends
+// several µs per request. Measuring it means the pid watched is not the one serving.
+inline constexpr double kIdleTargetCpuUsPerRequest = 0.5;
+// A warning when the complete rounds' median target CPU per request is under
+// kIdleTargetCpuUsPerRequest (the pid watched is not the one serving), else "".
+std::string idle_target_warning(const RunResult& run);
 
 }  // namespace tracebench::experiment

@@ -23,6 +23,9 @@ struct RunConfig {
   std::optional<load::Endpoint> pprof;  // where /debug/pprof/trace is served
   std::optional<load::Endpoint> agent;  // where the flight-recorder agent is served
   std::string agent_token;
+  // Why the flightrecorder mode cannot run when discovery found no agent: what was tried at
+  // each address and how to fix it, one line (the cli fills it). Empty: a generic hint.
+  std::string agent_skip_reason;
   std::int64_t fr_min_age_ns = 0;       // 0: Go's default (10 s)
   std::uint64_t fr_max_bytes = 0;       // 0: Go's default (10 MiB)
 

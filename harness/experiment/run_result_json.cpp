@@ -12,9 +12,15 @@ using nlohmann::json;
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
+// A median with its interval, and what that interval really covers (below 0.95 with fewer
+// than 6 values: min to max).
 json interval_json(const stats::Interval& i) {
   if (i.n == 0) return nullptr;
-  return {{"median", i.estimate}, {"ci_low", number_or_null(i.low)}, {"ci_high", number_or_null(i.high)}, {"n", i.n}};
+  return {{"median", i.estimate},
+          {"ci_low", number_or_null(i.low)},
+          {"ci_high", number_or_null(i.high)},
+          {"n", i.n},
+          {"ci_coverage", stats::median_ci_achieved_confidence(i.n)}};
 }
 
 json optional_interval(const std::optional<stats::Interval>& i) { return i ? interval_json(*i) : json(nullptr); }
@@ -61,7 +67,8 @@ json comparison_json(const ComparisonRow& c) {
           {"p_adjusted", number_or_null(c.p_adjusted)},
           {"significant", c.significant},
           {"n_base", c.change.n_base},
-          {"n_mode", c.change.n_treatment}};
+          {"n_mode", c.change.n_treatment},
+          {"ci_coverage", c.ci_coverage}};
 }
 
 }  // namespace
@@ -88,6 +95,8 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
     m["trace_bytes_per_s"] = optional_interval(s.trace_bytes_per_s);
     m["trace_events_per_s"] = optional_interval(s.trace_events_per_s);
     if (s.mode == Mode::kFlightRecorder) m["fr_window_s"] = optional_interval(s.fr_window_s);
+    m["target_rss_bytes"] = optional_interval(s.target_rss_bytes);
+    m["generator_cpu_us_per_request"] = optional_interval(s.generator_cpu_us_per_request);
     json spectrum = json::array();
     if (auto it = run.latency_by_mode.find(s.mode); it != run.latency_by_mode.end()) {
       for (const auto& p : it->second->percentile_spectrum(5)) spectrum.push_back({p.percentile, p.value_ns});
@@ -124,6 +133,8 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
   for (const auto& s : run.skipped) skipped.push_back({{"mode", to_string(s.mode)}, {"reason", s.reason}});
   json plan_modes = json::array();
   for (Mode m : run.plan) plan_modes.push_back(to_string(m));
+  json warnings = run.warnings;
+  for (const auto& w : a.warnings) warnings.push_back(w);
   json config_modes = json::array();
   for (Mode m : c.modes) config_modes.push_back(to_string(m));
 
@@ -160,7 +171,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       {"noise_floor", noise},
       {"alpha", a.alpha},
       {"rounds", rounds},
-      {"warnings", run.warnings},
+      {"warnings", warnings},
       {"invalid_reasons", a.invalid_reasons},
   };
 }

@@ -273,6 +273,12 @@ std::string LaunchedTarget::last_log_line() const {
   return one_line(nl == std::string::npos ? tail : tail.substr(nl + 1));
 }
 
+std::optional<pid_t> LaunchedTarget::listening_pid(std::uint16_t port) const {
+  const std::optional<pid_t> owner = find_listening_pid(port);
+  if (!owner || pid_ <= 0 || ::getpgid(*owner) != pid_) return std::nullopt;
+  return owner;
+}
+
 std::string LaunchedTarget::wait_until_listening(const std::string& host, std::uint16_t port,
                                                  std::int64_t timeout_ns) {
   const std::string where = host_port(host, port);

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ class LaunchedTarget {
   // A listener that /proc shows belongs to a process outside the child's process group (the
   // port was taken already) does not count: "(another process, pid 123 (nginx), listens there)".
   std::string wait_until_listening(const std::string& host, std::uint16_t port, std::int64_t timeout_ns);
+
+  // The process of this command's process group that listens on `port` (find_listening_pid),
+  // which for a compound command ("cd /srv && ./srv") is not pid() but the shell's child.
+  // nullopt when /proc shows no listener, or one outside the group.
+  std::optional<pid_t> listening_pid(std::uint16_t port) const;
 
   // SIGTERM to the process group; once the child has exited (or after grace_ns, whichever
   // comes first) SIGKILL to whatever is left of the group, then reaps the child. Blocks at

@@ -1,11 +1,17 @@
 #include "target/process_stats.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -90,7 +96,56 @@ bool holds_socket(pid_t pid, const std::set<unsigned long>& inodes) {
   return found;
 }
 
+// The address bytes of an IPv4 or IPv6 sockaddr; an IPv4-mapped IPv6 address as IPv4.
+std::string address_bytes(const sockaddr* sa) {
+  if (sa == nullptr) return {};
+  if (sa->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    return std::string(reinterpret_cast<const char*>(&in->sin_addr), sizeof in->sin_addr);
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+      return std::string(reinterpret_cast<const char*>(&in6->sin6_addr) + 12, 4);
+    return std::string(reinterpret_cast<const char*>(&in6->sin6_addr), sizeof in6->sin6_addr);
+  }
+  return {};
+}
+
+bool is_loopback_or_any(const std::string& bytes) {
+  if (bytes.size() == 4) return bytes[0] == 127 || bytes == std::string(4, '\0');
+  if (bytes.size() == 16) {
+    const std::string zeros(15, '\0');
+    return bytes.compare(0, 15, zeros) == 0 && (bytes[15] == 1 || bytes[15] == 0);
+  }
+  return false;
+}
+
 }  // namespace
+
+bool is_this_machine(const std::string& host) {
+  if (host == "localhost") return true;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;
+  std::vector<std::string> wanted;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) wanted.push_back(address_bytes(a->ai_addr));
+  ::freeaddrinfo(found);
+  for (const auto& w : wanted)
+    if (is_loopback_or_any(w)) return true;
+  ifaddrs* ifs = nullptr;
+  if (::getifaddrs(&ifs) != 0) return false;
+  bool local = false;
+  for (const ifaddrs* i = ifs; i != nullptr && !local; i = i->ifa_next) {
+    const std::string mine = address_bytes(i->ifa_addr);
+    if (mine.empty()) continue;
+    local = std::find(wanted.begin(), wanted.end(), mine) != wanted.end();
+  }
+  ::freeifaddrs(ifs);
+  return local;
+}
 
 std::optional<pid_t> find_listening_pid(std::uint16_t port) {
   std::set<unsigned long> inodes;

@@ -17,6 +17,11 @@ namespace tracebench::target {
 // fds: milliseconds, not for a hot loop.
 std::optional<pid_t> find_listening_pid(std::uint16_t port);
 
+// Whether `host` (a name or a numeric address) is this machine: a loopback or unspecified
+// address, or an address of one of its interfaces (getifaddrs). A name that does not
+// resolve is not. May block on DNS for a name.
+bool is_this_machine(const std::string& host);
+
 struct ProcessSample {
   bool alive = false;            // false when the pid is gone or a zombie
   double cpu_s = 0;              // CPU time of all its threads, seconds (ns resolution)

@@ -172,5 +172,75 @@ TEST(Analysis, FlightRecorderRateIsReadOffItsSnapshots) {
   EXPECT_DOUBLE_EQ(tr->trace_bytes_per_s->estimate, 4'000'000);
 }
 
+
+bool has_warning(const Analysis& a, const std::string& text) {
+  for (const auto& w : a.warnings)
+    if (w.find(text) != std::string::npos) return true;
+  return false;
+}
+
+// 8 rounds a mode split the off rounds 4 + 4: the smallest Mann-Whitney p is 2/70 = 0.029,
+// 0.14 after Holm over 5 metrics, so the noise floor can never flag anything; 10 rounds
+// (5 + 5: 2/252 x 5 = 0.040) can.
+TEST(Analysis, WarnsWhenTheNoiseFloorCanNeverFlagAChange) {
+  EXPECT_NEAR(min_mann_whitney_p(4, 4), 2.0 / 70, 1e-12);
+  EXPECT_NEAR(min_mann_whitney_p(5, 5), 2.0 / 252, 1e-12);
+  EXPECT_DOUBLE_EQ(min_mann_whitney_p(1, 1), 1.0);
+  const Analysis eight = analyse(synthetic_run(8, 0.0));
+  EXPECT_TRUE(has_warning(eight, "the noise floor splits 8 off rounds into 4 and 4: the smallest p-value that gives "
+                                 "is 0.029, 0.143 after Holm over 5 metrics, so it can never flag a change; it "
+                                 "needs 10 off rounds (--rounds 10)"))
+      << ::testing::PrintToString(eight.warnings);
+  const Analysis ten = analyse(synthetic_run(10, 0.0));
+  EXPECT_FALSE(has_warning(ten, "noise floor splits")) << ::testing::PrintToString(ten.warnings);
+}
+
+TEST(Analysis, ReportsWhatEachIntervalReallyCovers) {
+  const Analysis a = analyse(synthetic_run(6, 0.0));
+  for (const auto& s : a.modes)
+    for (const auto& m : s.metrics) EXPECT_NEAR(m.ci_coverage, 1 - 2.0 / 64, 1e-9);  // n = 6: x(1) to x(6)
+  for (const auto& c : a.comparisons) EXPECT_GE(c.ci_coverage, 0.95);
+  // The noise floor of 6 off rounds is 3 + 3: its widest interval covers 1 - 2/20 = 90%.
+  ASSERT_FALSE(a.noise_floor.empty());
+  for (const auto& c : a.noise_floor) EXPECT_NEAR(c.ci_coverage, 0.9, 1e-9);
+  EXPECT_TRUE(has_warning(a, "the noise floor (off vs off) with 3+3 rounds: the \"95%\" change intervals cover only 90.0%"))
+      << ::testing::PrintToString(a.warnings);
+}
+
+TEST(Analysis, GeneratorLagIsReportedEvenAfterAnotherInvalidReason) {
+  RunResult run = synthetic_run(6, 0.0);
+  run.rounds.front().complete = false;  // off: 5 complete rounds, invalid on its own
+  for (auto& r : run.rounds)
+    if (r.mode == Mode::kTrace) r.send_lag_p99_ns = 3'000'000;
+  const Analysis a = analyse(run);
+  ASSERT_EQ(a.invalid_reasons.size(), 2u) << ::testing::PrintToString(a.invalid_reasons);
+  EXPECT_NE(a.invalid_reasons[0].find("mode off has 5 complete rounds"), std::string::npos);
+  EXPECT_NE(a.invalid_reasons[1].find("generator send lag p99 reached 3.00 ms in round 2"), std::string::npos);
+}
+
+TEST(Analysis, ResourcesPerModeAndABusyGeneratorIsWarnedAbout) {
+  RunResult run = synthetic_run(6, 0.0);
+  std::uint64_t rss = 10'000'000;
+  for (auto& r : run.rounds) {
+    r.target_rss_bytes = rss += 1'000'000;
+    // 40000 req/s at 20 µs each: 80% of a core.
+    r.generator_cpu_us_per_request = 20.0;
+  }
+  const Analysis a = analyse(run);
+  for (const auto& s : a.modes) {
+    ASSERT_TRUE(s.target_rss_bytes.has_value());
+    EXPECT_EQ(s.target_rss_bytes->n, 6u);
+    ASSERT_TRUE(s.generator_cpu_us_per_request.has_value());
+    EXPECT_DOUBLE_EQ(s.generator_cpu_us_per_request->estimate, 20.0);
+    ASSERT_TRUE(s.generator_core_share.has_value());
+    EXPECT_NEAR(*s.generator_core_share, 0.8, 0.03);
+  }
+  EXPECT_TRUE(has_warning(a, "tracebench's load generator used 80% of a CPU core in mode off (20.0 µs per request)"))
+      << ::testing::PrintToString(a.warnings);
+
+  for (auto& r : run.rounds) r.generator_cpu_us_per_request = 2.0;  // 8%
+  EXPECT_FALSE(has_warning(analyse(run), "load generator used"));
+}
+
 }  // namespace
 }  // namespace tracebench::experiment

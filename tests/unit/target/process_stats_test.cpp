@@ -3,6 +3,8 @@
 #include "target/process_stats.h"
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -131,6 +133,23 @@ TEST(SampleProcess, ZombieAndReapedChildAreNotAlive) {
 
 TEST(ProcessName, IsThisTestsCommand) {
   EXPECT_EQ(process_name(::getpid()), std::string("process_stats_test").substr(0, 15));
+}
+
+TEST(IsThisMachine, LoopbackAndThisMachinesOwnAddressesAreLocal) {
+  for (const char* host : {"127.0.0.1", "localhost", "::1", "127.0.1.1", "0.0.0.0"}) EXPECT_TRUE(is_this_machine(host)) << host;
+  // Every address of an interface of this machine, not only loopback.
+  ifaddrs* ifs = nullptr;
+  ASSERT_EQ(::getifaddrs(&ifs), 0);
+  for (const ifaddrs* i = ifs; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr, text, sizeof text);
+    EXPECT_TRUE(is_this_machine(text)) << text << " on " << i->ifa_name;
+  }
+  ::freeifaddrs(ifs);
+  // TEST-NET-1 (RFC 5737) is never assigned; a name that does not resolve is not local.
+  EXPECT_FALSE(is_this_machine("192.0.2.1"));
+  EXPECT_FALSE(is_this_machine("no-such-host.invalid"));
 }
 
 }  // namespace
