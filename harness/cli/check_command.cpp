@@ -36,13 +36,15 @@ constexpr std::string_view kUsage =
     "change against `off`, never on the point estimate:\n"
     "  pass          the whole interval is within the budget\n"
     "  fail          even the most favourable bound is over it\n"
-    "  inconclusive  the interval straddles the budget (more rounds narrow it), or the\n"
-    "                metric was not measured\n"
+    "  inconclusive  the interval straddles the budget (more rounds narrow it)\n"
+    "  not measured  the result has no interval for the metric (e.g. target CPU when the\n"
+    "                target ran elsewhere): bad input, whatever --inconclusive says\n"
     "PCT is a percentage of the off median: 2% or 2.\n"
     "\n"
     "exit: 0 every budget passes; 4 a budget fails; 3 a budget is inconclusive (see\n"
     "--inconclusive) or the measurement is invalid (run incomplete, too few rounds,\n"
-    "generator lag); 1 bad usage or input; 2 the JUnit file cannot be written.\n";
+    "generator lag); 1 bad usage or input, a budget not measured; 2 the JUnit file\n"
+    "cannot be written.\n";
 
 struct Args {
   std::string result_path;
@@ -110,7 +112,14 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argv).options(all).positional(pos).run(), vm);
+    // No guessing: a prefix such as --max-throughput or --max-cpu must not silently stand
+    // for a budget the user did not name.
+    po::store(po::command_line_parser(argv)
+                  .options(all)
+                  .positional(pos)
+                  .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     if (e.get_option_name().starts_with("--max-"))
@@ -215,6 +224,11 @@ gt::JunitSuite junit_suite(const gt::CheckReport& r, gt::InconclusivePolicy poli
         c.type = "inconclusive";
         c.message = j.reason;
         break;
+      case gt::Verdict::kNotMeasured:
+        c.status = gt::JunitCase::Status::kError;
+        c.type = "not_measured";
+        c.message = gt::not_measured_message(j);
+        break;
     }
     suite.cases.push_back(std::move(c));
   }
@@ -247,10 +261,11 @@ int check_command(const std::vector<std::string>& argv) {
   print_report(args.result_path, report, args.policy);
   const gt::Outcome outcome = gt::overall(report, args.policy);
   const std::size_t total = report.judgements.size();
-  std::size_t over = 0, inconclusive = 0;
+  std::size_t over = 0, inconclusive = 0, not_measured = 0;
   for (const auto& j : report.judgements) {
     over += j.verdict == gt::Verdict::kFail;
     inconclusive += j.verdict == gt::Verdict::kInconclusive;
+    not_measured += j.verdict == gt::Verdict::kNotMeasured;
   }
   const std::string counted =
       inconclusive == 0 || args.policy == gt::InconclusivePolicy::kInconclusive
@@ -276,6 +291,15 @@ int check_command(const std::vector<std::string>& argv) {
     case gt::Outcome::kInvalid:
       fmt::print("\nresult: INVALID MEASUREMENT, no verdict\n");
       code = kExitInvalid;
+      break;
+    case gt::Outcome::kNotMeasured:
+      fmt::print("\nresult: NOT MEASURED, {} of {} budgets have no measurement in this result, no verdict\n",
+                 not_measured, total);
+      std::fflush(stdout);
+      for (const auto& j : report.judgements)
+        if (j.verdict == gt::Verdict::kNotMeasured)
+          fmt::print(stderr, "tracebench check: {}: {}\n", args.result_path, gt::not_measured_message(j));
+      code = kExitUsage;
       break;
   }
 

@@ -107,10 +107,28 @@ std::string missing_reason(const json& modes, const std::string& mode, const Bud
                           !modes[mode][kind.metric].is_null() && modes["off"].is_object() &&
                           modes["off"].contains(kind.metric) && !modes["off"][kind.metric].is_null();
     if (!measured)
-      return "target CPU per request was not measured (the target must run on this machine; "
-             "tracebench run finds it by its port, or give --target-pid)";
+      return fmt::format("{} was not measured: the target must run on this machine (tracebench run finds it by "
+                         "its port, or give --target-pid)",
+                         kind.metric);
   }
   return fmt::format("the result has no {} vs off comparison of {}", mode, kind.metric);
+}
+
+// The first complete round whose send lag p99 is over kMaxSendLagP99Ns, in the words
+// `run` uses (experiment/analysis.cpp), or "" when there is none.
+std::string send_lag_reason(const json& result) {
+  auto it = result.find("rounds");
+  if (it == result.end() || !it->is_array()) return {};
+  for (const auto& r : *it) {
+    if (!r.is_object() || !r.value("complete", false)) continue;
+    const auto lag_ns = number_at(r, "send_lag_p99_ns");
+    if (!lag_ns || *lag_ns <= static_cast<double>(kMaxSendLagP99Ns)) continue;
+    const auto index = number_at(r, "index");
+    return fmt::format(
+        "generator send lag p99 reached {:.2f} ms in round {}: the generator could not keep its schedule",
+        *lag_ns / 1e6, index ? fmt::format("{}", static_cast<std::int64_t>(*index) + 1) : std::string("?"));
+  }
+  return {};
 }
 
 std::string decide_reason(const BudgetKind& kind, double limit, double low, double high, Verdict v) {
@@ -126,6 +144,7 @@ std::string decide_reason(const BudgetKind& kind, double limit, double low, doub
                  ? fmt::format("{}: even the high bound is below {}, over budget", interval, format_pct(edge))
                  : fmt::format("{}: even the low bound is above {}, over budget", interval, format_pct(edge));
     case Verdict::kInconclusive:
+    case Verdict::kNotMeasured:
       break;
   }
   return fmt::format("{} straddles {}: these rounds cannot tell; more rounds narrow the interval", interval,
@@ -139,6 +158,7 @@ std::string_view verdict_name(Verdict v) {
     case Verdict::kPass: return "pass";
     case Verdict::kFail: return "fail";
     case Verdict::kInconclusive: return "inconclusive";
+    case Verdict::kNotMeasured: return "not measured";
   }
   return "?";
 }
@@ -213,6 +233,12 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
     if (n < kMinRounds)
       add_once(report.invalid_reasons,
                fmt::format("mode {} has {} complete rounds; at least {} are needed for a 95% CI", mode, n, kMinRounds));
+  // One lag line is enough, as in run; a result run already marked keeps its own.
+  if (const std::string lag = send_lag_reason(result); !lag.empty()) {
+    const bool told = std::any_of(report.invalid_reasons.begin(), report.invalid_reasons.end(),
+                                  [](const std::string& line) { return line.starts_with("generator send lag p99"); });
+    if (!told) report.invalid_reasons.push_back(lag);
+  }
 
   for (const Budget& b : options.budgets) {
     if (b.kind == nullptr) throw GateInputError("a budget names no metric");
@@ -220,6 +246,7 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
     j.budget = b;
     const json* c = find_comparison(result, report.mode, b.kind->metric);
     if (c == nullptr) {
+      j.verdict = Verdict::kNotMeasured;
       j.reason = missing_reason(modes, report.mode, *b.kind);
       report.judgements.push_back(std::move(j));
       continue;
@@ -228,8 +255,10 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
     j.ci_low_pct = number_at(*c, "ci_low_pct");
     j.ci_high_pct = number_at(*c, "ci_high_pct");
     if (!j.ci_low_pct || !j.ci_high_pct) {
-      j.reason = fmt::format("the change has no confidence interval ({}+{} rounds)",
-                             number_at(*c, "n_base").value_or(0), number_at(*c, "n_mode").value_or(0));
+      j.verdict = Verdict::kNotMeasured;
+      j.reason = fmt::format("the {} vs off comparison of {} has no confidence interval ({}+{} rounds)",
+                             report.mode, b.kind->metric, number_at(*c, "n_base").value_or(0),
+                             number_at(*c, "n_mode").value_or(0));
       report.judgements.push_back(std::move(j));
       continue;
     }
@@ -249,7 +278,7 @@ InconclusivePolicy parse_inconclusive_policy(std::string_view text) {
 }
 
 Verdict effective_verdict(Verdict v, InconclusivePolicy policy) {
-  if (v != Verdict::kInconclusive) return v;
+  if (v != Verdict::kInconclusive) return v;  // a missing measurement is never a pass
   switch (policy) {
     case InconclusivePolicy::kPass: return Verdict::kPass;
     case InconclusivePolicy::kFail: return Verdict::kFail;
@@ -259,6 +288,10 @@ Verdict effective_verdict(Verdict v, InconclusivePolicy policy) {
 }
 
 Outcome overall(const CheckReport& report, InconclusivePolicy policy) {
+  // Bad input first, as for a result without the chosen mode: the gate as asked cannot be
+  // evaluated on this result, whatever its other verdicts say.
+  for (const auto& j : report.judgements)
+    if (j.verdict == Verdict::kNotMeasured) return Outcome::kNotMeasured;
   if (!report.invalid_reasons.empty()) return Outcome::kInvalid;
   bool inconclusive = false;
   for (const auto& j : report.judgements) {
@@ -269,8 +302,13 @@ Outcome overall(const CheckReport& report, InconclusivePolicy policy) {
   return inconclusive ? Outcome::kInconclusive : Outcome::kPass;
 }
 
+std::string not_measured_message(const Judgement& j) {
+  return fmt::format("--{} cannot be judged: {}", j.budget.kind->flag, j.reason);
+}
+
 std::string format_pct(double pct) {
-  if (pct == 0) return "0%";
+  // A bound of -1e-13 (float noise around no change, as real results hold) is 0%, not -0.00%.
+  if (std::abs(pct) < 0.005) return "0%";
   return fmt::format("{:+.2f}%", pct);
 }
 

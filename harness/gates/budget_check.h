@@ -14,7 +14,13 @@
 //   otherwise the interval straddles the budget: inconclusive (more rounds narrow it).
 //
 // A budget whose comparison is missing or has no interval (target CPU not measured, too
-// few rounds) is inconclusive, with the reason.
+// few rounds) is not measured, with the reason: the result lacks the data the budget
+// needs, which no --inconclusive policy turns into a pass or a fail (the command exits 1).
+//
+// The measurement is invalid when the run stopped early, when the result lists
+// invalid_reasons, when the judged mode or off has fewer than kMinRounds complete rounds,
+// or when a complete round's generator send lag p99 is above kMaxSendLagP99Ns: check
+// finds the last two itself, so a result `run` did not mark is still caught.
 //
 // Errors: GateInputError when the input cannot be judged at all (not a run result, the
 // chosen mode or `off` absent, a malformed percentage). A readable result whose
@@ -35,9 +41,19 @@ namespace tracebench::gates {
 
 inline constexpr std::string_view kRunSchema = "tracebench.run/v1";
 inline constexpr std::uint64_t kMinRounds = 6;  // fewer cannot give a 95% CI on a median
+// The send lag p99 above which an open-loop round's latencies are blurred by the generator
+// itself. The same threshold as `run`'s kMaxSendLagP99Ns (harness/experiment/analysis.cpp,
+// private to that file, and gates does not link experiment): change both together.
+inline constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
 
-enum class Verdict : std::uint8_t { kPass, kFail, kInconclusive };
-std::string_view verdict_name(Verdict v);  // "pass", "fail", "inconclusive"
+enum class Verdict : std::uint8_t {
+  kPass,
+  kFail,
+  kInconclusive,
+  kNotMeasured,  // the result has no comparison, or one without an interval
+};
+// "pass", "fail", "inconclusive", "not measured"
+std::string_view verdict_name(Verdict v);
 
 enum class Cost : std::uint8_t {
   kIncrease,  // a higher value is the cost (latency, CPU per request)
@@ -76,7 +92,7 @@ struct Judgement {
   std::optional<double> delta_pct;    // Hodges-Lehmann change vs off, as in the result
   std::optional<double> ci_low_pct;   // its 95% CI
   std::optional<double> ci_high_pct;
-  Verdict verdict = Verdict::kInconclusive;
+  Verdict verdict = Verdict::kNotMeasured;
   std::string reason;  // one line: the bound that decided, or why there is none
 };
 
@@ -105,13 +121,19 @@ enum class InconclusivePolicy : std::uint8_t { kPass, kFail, kInconclusive };
 // "pass", "fail", "inconclusive"; throws GateInputError otherwise.
 InconclusivePolicy parse_inconclusive_policy(std::string_view text);
 
-// A judgement's verdict once the policy is applied (pass and fail are unchanged).
+// A judgement's verdict once the policy is applied: only inconclusive changes; pass, fail
+// and not measured are kept.
 Verdict effective_verdict(Verdict v, InconclusivePolicy policy);
 
-enum class Outcome : std::uint8_t { kPass, kFail, kInconclusive, kInvalid };
-// Invalid when the measurement is; else fail when any effective verdict fails; else
+enum class Outcome : std::uint8_t { kPass, kFail, kInconclusive, kInvalid, kNotMeasured };
+// Not measured when any budget is (the input lacks what was asked for, whatever else holds);
+// else invalid when the measurement is; else fail when any effective verdict fails; else
 // inconclusive when any is; else pass.
 Outcome overall(const CheckReport& report, InconclusivePolicy policy);
+
+// One line for a budget that is not measured, naming its flag and why:
+// "--max-cpu-increase cannot be judged: target_cpu_us_per_request was not measured: ...".
+std::string not_measured_message(const Judgement& j);
 
 // "+1.5%" style text for a change in percent.
 std::string format_pct(double pct);

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "subprocess.h"
 
 namespace tracebench {
@@ -102,7 +104,7 @@ TEST(Check, AFailingBudgetOutranksAnInconclusiveOne) {
 }
 
 TEST(Check, InvalidMeasurementExitsThreeWhateverTheVerdicts) {
-  for (const char* name : {"too_few_rounds.json", "send_lag.json", "incomplete.json"}) {
+  for (const char* name : {"too_few_rounds.json", "send_lag.json", "send_lag_rounds.json", "incomplete.json"}) {
     auto args = ci_budgets(fixture(name));
     args.insert(args.end(), {"--inconclusive", "pass"});
     auto r = check(args);
@@ -116,6 +118,14 @@ TEST(Check, InvalidMeasurementExitsThreeWhateverTheVerdicts) {
   EXPECT_TRUE(has(r.out, "  - generator send lag p99 reached 3.20 ms in round 7")) << r.out;
   r = check(ci_budgets(fixture("incomplete.json")));
   EXPECT_TRUE(has(r.out, "  - the run stopped early: the target stopped answering after round 22")) << r.out;
+  // Lag that run did not mark (invalid_reasons empty) is found in rounds[].send_lag_p99_ns.
+  r = check({fixture("send_lag_rounds.json"), "--max-throughput-drop", "2%", "--inconclusive", "pass"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "\n  - generator send lag p99 reached 1.96 ms in round 2: the generator could not keep its "
+                         "schedule\n"))
+      << r.out;
+  EXPECT_TRUE(has(r.out, "result: INVALID MEASUREMENT, no verdict")) << r.out;
+  EXPECT_EQ(r.err, "");
   // Over budget on an invalid measurement is still "invalid", not "fail".
   r = check({fixture("send_lag.json"), "--max-p99-increase", "0.1"});
   EXPECT_EQ(r.exit_code, 3) << r.out;
@@ -143,13 +153,47 @@ TEST(Check, ModeDefaultsAndChoice) {
                        "result: off, trace)\n");
 }
 
-TEST(Check, UnmeasuredTargetCpuIsInconclusiveOnlyWhenAskedFor) {
-  auto r = check(ci_budgets(fixture("no_target_cpu.json")));
-  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_TRUE(has(r.out, "target CPU per request was not measured")) << r.out;
-  EXPECT_TRUE(has(r.out, "warnings from the run")) << r.out;
-  r = check({fixture("no_target_cpu.json"), "--max-throughput-drop", "2", "--max-p99-increase", "5"});
+TEST(Check, UnmeasuredTargetCpuIsBadInputOnlyWhenAskedFor) {
+  const std::string path = fixture("no_target_cpu.json");
+  const std::string err = "tracebench check: " + path +
+                          ": --max-cpu-increase cannot be judged: target_cpu_us_per_request was not measured: the "
+                          "target must run on this machine (tracebench run finds it by its port, or give "
+                          "--target-pid)\n";
+  for (const char* policy : {"inconclusive", "pass", "fail"}) {
+    SCOPED_TRACE(policy);
+    auto args = ci_budgets(path);
+    args.insert(args.end(), {"--inconclusive", policy});
+    auto r = check(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(r.err, err);
+    EXPECT_TRUE(has(r.out, "target CPU per request increase         3%         -  -                     not measured"))
+        << r.out;
+    EXPECT_TRUE(has(r.out, "warnings from the run")) << r.out;
+    EXPECT_TRUE(has(r.out, "result: NOT MEASURED, 1 of 3 budgets have no measurement in this result, no verdict"))
+        << r.out;
+    EXPECT_FALSE(has(r.out, "PASS")) << r.out;
+  }
+  auto r = check({path, "--max-throughput-drop", "2", "--max-p99-increase", "5"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(Check, AComparisonTheResultLacksIsNotMeasuredWhateverThePolicy) {
+  // The audit's case: with --inconclusive pass a budget never measured read "PASS, 0 of 1 budgets met".
+  const std::string dir = fresh_dir("nocomparison");
+  std::ifstream in(fixture("within_budget.json"));
+  auto result = nlohmann::json::parse(in);
+  result["comparisons"] = nlohmann::json::array();
+  std::ofstream(dir + "/result.json") << result.dump(2);
+  auto r = check({dir, "--max-p99-increase", "5%", "--inconclusive", "pass", "--junit", dir + "/check.xml"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err, "tracebench check: " + dir +
+                       "/result.json: --max-p99-increase cannot be judged: the result has no flightrecorder vs off "
+                       "comparison of latency_p99_ns\n");
+  EXPECT_FALSE(has(r.out, "PASS")) << r.out;
+  EXPECT_TRUE(has(r.out, "result: NOT MEASURED, 1 of 1 budgets")) << r.out;
+  const std::string xml = read_file(dir + "/check.xml");
+  EXPECT_TRUE(has(xml, R"(tests="1" failures="0" errors="1" skipped="0")")) << xml;
+  EXPECT_TRUE(has(xml, R"(type="not_measured"/>)")) << xml;
 }
 
 TEST(Check, ResultDirectoryIsReadLikeItsResultJson) {
@@ -171,6 +215,16 @@ TEST(Check, BadInputExitsOneWithAClearMessage) {
   const BadInput cases[] = {
       {{ok, "--max-thruput-drop", "2%"},
        "tracebench check: unknown budget '--max-thruput-drop': expected one of --max-throughput-drop, "
+       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+      // Prefixes are not guessed: each would have been taken silently for a longer budget.
+      {{ok, "--max-throughput", "2%"},
+       "tracebench check: unknown budget '--max-throughput': expected one of --max-throughput-drop, "
+       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+      {{ok, "--max-p9", "5%"},
+       "tracebench check: unknown budget '--max-p9': expected one of --max-throughput-drop, "
+       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+      {{ok, "--max-cpu", "3%"},
+       "tracebench check: unknown budget '--max-cpu': expected one of --max-throughput-drop, "
        "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
       {{ok, "--max-p99-increase", "5%%"},
        "tracebench check: --max-p99-increase: bad percentage '5%%': expected a non-negative number with an optional "
