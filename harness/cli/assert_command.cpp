@@ -37,8 +37,8 @@ constexpr std::string_view kUsage =
     "last event).\n"
     "\n"
     "exit: 0 no violation; 4 any violation; 3 a rate was asked of a trace that spans no\n"
-    "time; 1 bad usage, or TRACE unreadable or not a Go trace; 2 the JUnit file cannot be\n"
-    "written.\n";
+    "time; 1 bad usage, TRACE unreadable or not a Go trace, or with --strict-regions a\n"
+    "region the trace does not hold; 2 the JUnit file cannot be written.\n";
 
 constexpr std::string_view kAssertionFlags =
     "--max-region, --max-goroutine-creates-per-s, --max-bytes-per-s, --max-events-per-s";
@@ -69,7 +69,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
       "max-events-per-s", po::value<std::string>()->value_name("N"),
       "ceiling on trace events per second, e.g. 200k");
   po::options_description options("options");
-  options.add_options()("strict-regions", "a region that never occurs is a violation (exit 4), not a warning")(
+  options.add_options()("strict-regions", "a region that never occurs is an error (exit 1), not a warning")(
       "keep-going", "read past bad records (counted) instead of stopping at the first")(
       "junit", po::value<std::string>()->value_name("FILE"), "also write the assertions as JUnit XML to FILE")(
       "help,h", "print this help");
@@ -83,7 +83,14 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argv).options(all).positional(pos).run(), vm);
+    // No guessing: --max-bytes, --max-reg or --strict must not silently stand for a flag
+    // the user did not name.
+    po::store(po::command_line_parser(argv)
+                  .options(all)
+                  .positional(pos)
+                  .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     if (e.get_option_name().starts_with("--max-"))
@@ -160,7 +167,7 @@ std::string status_text(const gt::AssertionResult& r) {
   switch (r.status) {
     case gt::AssertionResult::Status::kOk: return "ok";
     case gt::AssertionResult::Status::kOver: return "VIOLATED";
-    case gt::AssertionResult::Status::kMissing: return r.violation ? "VIOLATED (missing)" : "missing (warning)";
+    case gt::AssertionResult::Status::kMissing: return "missing (warning)";
     case gt::AssertionResult::Status::kUnmeasurable: return "unmeasurable";
   }
   return "?";
@@ -193,7 +200,7 @@ gt::JunitSuite junit_suite(const gt::AssertReport& report, double span_s, double
     const std::string detail = fmt::format("seen {} ({})", seen_text(r), context_text(r, span_s));
     if (r.violation) {
       c.status = gt::JunitCase::Status::kFailure;
-      c.type = r.status == gt::AssertionResult::Status::kMissing ? "missing_region" : "over_limit";
+      c.type = "over_limit";
       c.message = detail;
     } else if (r.status == gt::AssertionResult::Status::kUnmeasurable) {
       c.status = gt::JunitCase::Status::kError;
@@ -239,6 +246,10 @@ int assert_command(const std::vector<std::string>& argv) {
 
   const gt::AssertReport report = gt::assert_trace(summary, args.limits);
   for (const auto& w : report.warnings) fmt::print(stderr, "tracebench assert: warning: {}\n", w);
+  if (!report.errors.empty()) {
+    for (const auto& e : report.errors) fmt::print(stderr, "tracebench assert: {}: {}\n", args.trace_path, e);
+    return kExitUsage;
+  }
 
   fmt::print("trace     {} (go {}, {}, span {})\n\n", args.trace_path, tr::version_name(summary.version),
              format_size_bytes(summary.file_bytes), format_duration_ns(summary.span_ns));
@@ -252,11 +263,8 @@ int assert_command(const std::vector<std::string>& argv) {
     fmt::print("\nviolations\n");
     for (const auto& r : report.results) {
       if (!r.violation) continue;
-      if (r.status == gt::AssertionResult::Status::kMissing)
-        fmt::print("  {}: {} (--strict-regions)\n", r.subject, r.note);
-      else
-        fmt::print("  {}: {} > {} ({})\n", r.subject, seen_text(r), value_text(r.quantity, r.limit),
-                   context_text(r, report.span_s));
+      fmt::print("  {}: {} > {} ({})\n", r.subject, seen_text(r), value_text(r.quantity, r.limit),
+                 context_text(r, report.span_s));
     }
     fmt::print("\nresult: FAIL, {} of {} assertions violated\n", violations, report.results.size());
     code = kExitBudgetFailed;

@@ -127,12 +127,14 @@ AssertReport assert_trace(const tr::TraceSummary& s, const TraceLimits& limits) 
     r.region.name = limit.name;
     if (r.region.count == 0) {
       r.status = AssertionResult::Status::kMissing;
-      r.violation = limits.strict_regions;
       r.note = r.region.begun > 0
-                   ? fmt::format("region '{}' began {} times but never ended within the trace", limit.name,
-                                 r.region.begun)
+                   ? fmt::format("region '{}' began {} times but never ended within the trace ({})", limit.name,
+                                 r.region.begun, names_seen(s))
                    : fmt::format("region '{}' does not occur in the trace ({})", limit.name, names_seen(s));
-      if (!limits.strict_regions) report.warnings.push_back(r.note + "; --strict-regions makes this a violation");
+      if (limits.strict_regions)
+        report.errors.push_back("--strict-regions: " + r.note);
+      else
+        report.warnings.push_back(r.note + "; --strict-regions makes this an error");
     } else {
       r.observed = static_cast<double>(region_value(r.region, limit.stat));
       if (region_value(r.region, limit.stat) > limit.max_ns) {

@@ -9,6 +9,10 @@
 //
 // A limit is a ceiling: violated when the value seen is strictly greater.
 //
+// A region with no completed occurrence is a warning, or with strict_regions an input
+// error (AssertReport::errors): the limit names something the trace does not hold, which
+// is bad input (exit 1), not a value over a ceiling.
+//
 // Errors: split_region_spec throws GateInputError for a malformed NAME[:STAT]=DURATION.
 // assert_trace does not throw. Thread safety: pure functions over values.
 
@@ -50,7 +54,7 @@ struct TraceLimits {
   std::optional<double> max_goroutine_creates_per_s;  // GoCreate* events per second of span
   std::optional<double> max_bytes_per_s;              // file bytes per second of span
   std::optional<double> max_events_per_s;             // timed events per second of span
-  bool strict_regions = false;  // a region that never completes in the trace is a violation
+  bool strict_regions = false;  // a region that never completes in the trace is an error
 };
 
 enum class Quantity : std::uint8_t { kDurationNs, kBytesPerSecond, kPerSecond };
@@ -59,7 +63,7 @@ struct AssertionResult {
   enum class Status : std::uint8_t {
     kOk,
     kOver,          // the value seen is above the limit
-    kMissing,       // a region with no completed occurrence in the trace
+    kMissing,       // a region with no completed occurrence in the trace (never a violation)
     kUnmeasurable,  // a rate of a trace that spans no time (fewer than two timed events)
   };
   std::string subject;  // "region encode max", "goroutine creates/s", "bytes/s", "events/s"
@@ -67,7 +71,7 @@ struct AssertionResult {
   Status status = Status::kOk;
   double observed = 0;  // in the quantity's unit (ns, bytes/s, 1/s); 0 unless kOk or kOver
   double limit = 0;
-  bool violation = false;  // kOver, or kMissing with strict_regions
+  bool violation = false;  // kOver
   // Regions: the stats seen (count 0 when missing). Rates: count is the numerator.
   trace::DurationStats region;
   std::string note;  // one line of context in words ("" when none)
@@ -76,6 +80,9 @@ struct AssertionResult {
 struct AssertReport {
   std::vector<AssertionResult> results;  // regions in order, then creates/s, bytes/s, events/s
   std::vector<std::string> warnings;     // missing regions (not strict), truncation, data loss
+  // With strict_regions, one line per region that does not occur, naming it and the
+  // regions the trace holds. Non-empty: the assertions cannot be judged as asked.
+  std::vector<std::string> errors;
   double span_s = 0;
 
   std::size_t violations() const;

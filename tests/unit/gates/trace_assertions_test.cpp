@@ -151,7 +151,7 @@ TEST(AssertTrace, RatesPerSecondOfSpan) {
   EXPECT_TRUE(assert_trace(annotated_summary(), limits).results[0].violation);
 }
 
-TEST(AssertTrace, MissingRegionWarnsUnlessStrict) {
+TEST(AssertTrace, MissingRegionWarnsOrWithStrictRegionsIsAnError) {
   TraceLimits limits;
   limits.regions = {{"decode", RegionStat::kMax, 1'000'000}, {"hash", RegionStat::kMax, 1'000'000}};
   const AssertReport lax = assert_trace(annotated_summary(), limits);
@@ -161,15 +161,23 @@ TEST(AssertTrace, MissingRegionWarnsUnlessStrict) {
   ASSERT_EQ(lax.warnings.size(), 1u);
   EXPECT_EQ(lax.warnings[0],
             "region 'decode' does not occur in the trace (regions in the trace: encode, hash); --strict-regions "
-            "makes this a violation");
+            "makes this an error");
+  EXPECT_TRUE(lax.errors.empty());
   EXPECT_EQ(lax.violations(), 0u);
 
+  // Strict: bad input (the command exits 1), not a violation of a ceiling (exit 4).
   limits.strict_regions = true;
+  limits.regions.push_back({"flush", RegionStat::kP99, 1'000'000});
   const AssertReport strict = assert_trace(annotated_summary(), limits);
   EXPECT_EQ(strict.results[0].status, Status::kMissing);
-  EXPECT_TRUE(strict.results[0].violation);
+  EXPECT_FALSE(strict.results[0].violation);
   EXPECT_TRUE(strict.warnings.empty());
-  EXPECT_EQ(strict.violations(), 1u);
+  EXPECT_EQ(strict.violations(), 0u);
+  EXPECT_EQ(strict.errors,
+            (std::vector<std::string>{"--strict-regions: region 'decode' does not occur in the trace (regions in the "
+                                      "trace: encode, hash)",
+                                      "--strict-regions: region 'flush' does not occur in the trace (regions in the "
+                                      "trace: encode, hash)"}));
 }
 
 TEST(AssertTrace, RegionThatNeverEndsCountsAsMissing) {
@@ -180,7 +188,9 @@ TEST(AssertTrace, RegionThatNeverEndsCountsAsMissing) {
   limits.regions = {{"flush", RegionStat::kMax, 1'000'000}};
   const AssertReport r = assert_trace(s, limits);
   EXPECT_EQ(r.results[0].status, Status::kMissing);
-  EXPECT_EQ(r.results[0].note, "region 'flush' began 3 times but never ended within the trace");
+  EXPECT_EQ(r.results[0].note,
+            "region 'flush' began 3 times but never ended within the trace (regions in the trace: encode, hash, "
+            "flush)");
 
   s.regions.clear();
   EXPECT_EQ(assert_trace(s, limits).results[0].note,
