@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "cli/flag_parsing.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
+#include "sizing/flight_recorder_size.h"
 #include "sizing/parse_speed.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
@@ -91,8 +93,10 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
     const double rate = static_cast<double>(parse_flag("--bytes-per-sec", text, [](const std::string& s) {
       return parse_size_bytes(s);
     }));
-    if (rate <= 0 || rate > 10e9)
-      throw UsageError(fmt::format("--bytes-per-sec {} is out of range: expected above 0 and at most 10GB/s",
+    // parse_size_bytes rounds to whole bytes, so 0.4 arrives as 0: the range is said in
+    // whole bytes per second.
+    if (rate < 1 || rate > sizing::kMaxBytesPerSec)
+      throw UsageError(fmt::format("--bytes-per-sec {} is out of range: expected 1B/s to 10GB/s",
                                    vm["bytes-per-sec"].as<std::string>()));
     o.bytes_per_s = rate;
   }
@@ -121,19 +125,9 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
     }
   }
   if (vm.count("budget")) {
-    const std::string given = vm["budget"].as<std::string>();
-    std::string text = given;
-    if (!text.empty() && text.back() == '%') text.pop_back();
     double pct = 0;
-    try {
-      std::size_t used = 0;
-      pct = std::stod(text, &used);
-      if (used != text.size()) throw std::invalid_argument("trailing text");
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("--budget: bad budget '{}': expected a percentage, e.g. 2%", given));
-    }
-    if (!(pct > 0 && pct < 100))
-      throw UsageError(fmt::format("--budget {} is out of range: expected a percentage above 0 and below 100", given));
+    if (std::string bad = sizing::parse_budget_pct("--budget", vm["budget"].as<std::string>(), &pct); !bad.empty())
+      throw UsageError(bad);
     o.sizing.budget_pct = pct;
   }
   if (vm.count("trace")) o.trace_path = vm["trace"].as<std::string>();
@@ -145,6 +139,10 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
 
 // Reads and checks a run result; throws UsageError naming the file and what is wrong.
 nlohmann::json read_result(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw UsageError(fmt::format("'{}' is a directory: expected a run result file (e.g. '{}/result.json')", path,
+                                 path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path));
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("cannot read '{}': no such file or not readable", path));
   nlohmann::json j;
@@ -152,8 +150,11 @@ nlohmann::json read_result(const std::string& path) {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw UsageError(fmt::format("'{}' is not JSON (byte {}): not a tracebench result", path, e.byte));
+  } catch (const std::exception& e) {  // a stream error, or a number JSON cannot hold
+    throw UsageError(fmt::format("cannot read '{}': {}", path, e.what()));
   }
   if (std::string bad = sizing::check_run_result(j); !bad.empty()) throw UsageError(fmt::format("'{}': {}", path, bad));
+  if (std::string bad = sizing::check_result_rates(j); !bad.empty()) throw UsageError(fmt::format("'{}': {}", path, bad));
   return j;
 }
 
@@ -164,6 +165,7 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
   } catch (const std::exception& e) {
     if (file_was_given) throw UsageError(fmt::format("--trace '{}': {}", file, e.what()));
     s.parse_speed_notes.push_back(fmt::format("tracebench's reader could not read '{}': {}", file, e.what()));
+    s.parse_speed_notes.push_back("go tool trace not timed: the trace file could not be read");
     return;
   }
   if (!o.go_tool) {
@@ -177,6 +179,15 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
     s.parse_speeds.push_back(*speed);
   else
     s.parse_speed_notes.push_back("go tool trace not timed: " + why);
+}
+
+// Why go tool trace was not timed when there is no trace file to time it on.
+std::string go_tool_not_timed(const SizeOptions& o, bool given_rate) {
+  if (!o.go_tool) return "go tool trace not timed (--no-go-tool)";
+  const std::string go = o.go_binary.empty() ? sizing::find_go_binary() : o.go_binary;
+  if (go.empty()) return "go tool trace not timed: go not found (not on $PATH nor at /usr/local/go/bin/go; --go PATH)";
+  return given_rate ? "go tool trace not timed: no trace file (pass --trace FILE)"
+                    : "go tool trace not timed: no trace file kept: run with --keep-traces, or pass --trace FILE";
 }
 
 }  // namespace
@@ -199,10 +210,14 @@ int size_command(const std::vector<std::string>& args) {
     }
     if (!file.empty()) {
       measure_speeds(file, o, o.sizing, !o.trace_path.empty());
-    } else if (result.is_null() || !sizing::result_parse_mb_per_s(result)) {
-      o.sizing.parse_speed_notes.push_back(
-          "no trace file to time the readers on: pass --trace FILE (e.g. curl -o demo.trace "
-          "'http://DEBUG_ADDR/debug/pprof/trace?seconds=5'), or run with --keep-traces");
+    } else {
+      // Nothing to time on: say so, and why go tool trace in particular was not timed.
+      const bool reader_known = !result.is_null() && sizing::result_parse_mb_per_s(result);
+      if (!reader_known)
+        o.sizing.parse_speed_notes.push_back(
+            "no trace file to time the readers on: pass --trace FILE (e.g. curl -o demo.trace "
+            "'http://DEBUG_ADDR/debug/pprof/trace?seconds=5'), or run with --keep-traces");
+      o.sizing.parse_speed_notes.push_back(go_tool_not_timed(o, result.is_null()));
     }
   } catch (const UsageError& e) {
     fmt::print(stderr, "tracebench size: {}\n", e.what());
@@ -211,7 +226,8 @@ int size_command(const std::vector<std::string>& args) {
 
   nlohmann::json rec = o.bytes_per_s ? sizing::recommend_for_rate(*o.bytes_per_s, o.sizing)
                                      : sizing::recommend(result, o.sizing);
-  fmt::print("{}", sizing::format_recommendations(rec));
+  // With --json - stdout is the JSON document alone, so it parses; the text is left out.
+  if (o.json_path != "-") fmt::print("{}", sizing::format_recommendations(rec));
   if (!o.json_path.empty()) {
     const std::string text = rec.dump(2) + "\n";
     if (o.json_path == "-") {
@@ -225,6 +241,8 @@ int size_command(const std::vector<std::string>& args) {
       }
     }
   }
+  if (o.json_path == "-")
+    for (const auto& w : rec["warnings"]) fmt::print(stderr, "tracebench size: warning: {}\n", w.get<std::string>());
   if (rec["rate"].is_null()) {
     fmt::print(stderr, "tracebench size: '{}' has no measured trace rate to size from\n", o.result_path);
     return kExitUsage;

@@ -24,6 +24,7 @@
 #include "load/load_runner.h"
 #include "reports/render.h"
 #include "sizing/quantity_text.h"
+#include "sizing/sizing.h"
 #include "sizing/sweep.h"
 #include "target/agent_client.h"
 #include "target/launched_target.h"
@@ -35,6 +36,9 @@ namespace {
 using experiment::Mode;
 
 constexpr std::size_t kMaxLevels = 20;
+// A production rate beyond this is a typo (a billion requests a second from one service).
+constexpr double kMaxProductionRateRps = 1e9;
+constexpr const char* kProductionRateRange = "a rate above 0 and at most 1G req/s";
 
 struct SweepOptions {
   RunOptions run;  // every run flag, for each level
@@ -109,6 +113,7 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
   SweepOptions o;
   std::vector<std::string> run_args;
   std::optional<std::string> rates, connections;
+  std::optional<double> budget_pct;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -120,9 +125,22 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     } else if (auto c = take_value(args, i, {"--connections", "-c"})) {
       connections = *c;
     } else if (auto p = take_value(args, i, {"--production-rate"})) {
-      const double r = parse_flag("--production-rate", *p, [](const std::string& s) { return parse_count(s); });
-      if (!(r > 0)) throw UsageError(fmt::format("--production-rate {}: expected a rate above 0 req/s", *p));
+      double r = 0;
+      try {
+        r = parse_count(*p);
+      } catch (const BadValue&) {
+        throw UsageError(fmt::format("--production-rate: bad rate '{}': expected {}, e.g. 6000, 20k, 1.5M", *p,
+                                     kProductionRateRange));
+      }
+      if (!(r > 0 && r <= kMaxProductionRateRps))
+        throw UsageError(fmt::format("--production-rate {} is out of range: expected {}", *p, kProductionRateRange));
       o.production_rate_rps = r;
+    } else if (auto b = take_value(args, i, {"--budget"})) {
+      // Parsed here, with size's parser, so size and sweep accept the same budgets and say
+      // the same about the ones they refuse (run's own --budget is not passed this value).
+      double pct = 0;
+      if (std::string bad = sizing::parse_budget_pct("--budget", *b, &pct); !bad.empty()) throw UsageError(bad);
+      budget_pct = pct;
     } else if (a == "--rate" || a == "-R" || a.rfind("--rate=", 0) == 0) {
       throw UsageError("--rate: a sweep takes its rates as levels: --rates 1000,2000,4000");
     } else if (a == "--verify-window" || a.rfind("--verify-window=", 0) == 0) {
@@ -149,6 +167,7 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
                      "(closed loop)");
   }
   o.run = parse_run_options(run_args);
+  if (budget_pct) o.run.budget_pct = budget_pct;
   if (o.run.help) o.help = true;
   return o;
 }

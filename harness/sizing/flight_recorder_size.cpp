@@ -5,27 +5,50 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 #include "sizing/quantity_text.h"
 
 namespace tracebench::sizing {
 
 std::uint64_t friendly_size_up(double bytes) {
-  assert(std::isfinite(bytes) && bytes >= 0);
+  if (!std::isfinite(bytes) || bytes < 0 || bytes > static_cast<double>(kMaxFriendlySize))
+    throw std::out_of_range(fmt::format("size {:g} bytes is out of range: expected 0 to {:g} bytes", bytes,
+                                        static_cast<double>(kMaxFriendlySize)));
   if (bytes <= static_cast<double>(kMinMaxBytes)) return kMinMaxBytes;
-  // Steps of a quarter octave: 4, 5, 6, 7 × 2^(k-2).
-  std::uint64_t base = kMinMaxBytes;
-  for (;;) {
+  // Steps of a quarter octave: 4, 5, 6, 7 × 2^(k-2). The loop ends by 2^62 (7 << 60 is the
+  // last step, and bytes is at most that), so base never overflows.
+  for (std::uint64_t base = kMinMaxBytes; base <= (1ull << 62); base *= 2) {
     for (std::uint64_t quarters : {4u, 5u, 6u, 7u}) {
       const std::uint64_t candidate = base / 4 * quarters;
       if (static_cast<double>(candidate) >= bytes) return candidate;
     }
-    base *= 2;
   }
+  return kMaxFriendlySize;  // not reached: bytes <= kMaxFriendlySize
 }
+
+std::uint64_t expected_live_bytes(std::uint64_t max_bytes, double upper_bytes_per_s) {
+  const double generation_s = static_cast<double>(kGenerationNs) / 1e9;
+  return max_bytes + static_cast<std::uint64_t>(std::ceil(2 * upper_bytes_per_s * generation_s));
+}
+
+namespace {
+
+void check_rate(double bytes_per_s) {
+  if (!(bytes_per_s >= 0 && bytes_per_s <= kMaxSizableBytesPerSec))
+    throw std::out_of_range(fmt::format("trace rate {:g} B/s is out of range for the sizing arithmetic: expected 0 "
+                                        "to {:g} B/s",
+                                        bytes_per_s, kMaxSizableBytesPerSec));
+}
+
+}  // namespace
 
 FlightRecorderSize size_flight_recorder(const RateBasis& rate, std::int64_t window_ns) {
   assert(window_ns > 0 && rate.median_bytes_per_s > 0 && rate.upper_bytes_per_s >= rate.median_bytes_per_s);
+  check_rate(rate.upper_bytes_per_s);
+  if (window_ns > 3'600'000'000'000)
+    throw std::out_of_range(fmt::format("window {} ns is out of range: expected 1s to 1h", window_ns));
   FlightRecorderSize s;
   s.window_ns = window_ns;
   s.min_age_ns = 2 * window_ns;
@@ -36,10 +59,25 @@ FlightRecorderSize size_flight_recorder(const RateBasis& rate, std::int64_t wind
   s.headroom = static_cast<double>(s.max_bytes) / (rate.median_bytes_per_s * window_s);
   s.window_at_median_s =
       std::min(static_cast<double>(s.max_bytes) / rate.median_bytes_per_s, static_cast<double>(s.min_age_ns) / 1e9);
-  const double generation_bytes = rate.upper_bytes_per_s * generation_s;
-  s.expected_live_bytes = s.max_bytes + static_cast<std::uint64_t>(std::ceil(2 * generation_bytes));
+  s.expected_live_bytes = expected_live_bytes(s.max_bytes, rate.upper_bytes_per_s);
   s.expected_rss_high_bytes = 2 * s.expected_live_bytes;
   return s;
+}
+
+FlightRecorderSize restate_for_rate(const RateBasis& basis, double rate_seen_bytes_per_s, std::int64_t window_ns) {
+  return size_flight_recorder({rate_seen_bytes_per_s, rate_seen_bytes_per_s * basis.spread_factor()}, window_ns);
+}
+
+std::uint64_t next_max_bytes_after_short(std::int64_t window_ns, std::uint64_t max_bytes, double achieved_s,
+                                         double rate_bytes_per_s) {
+  check_rate(rate_bytes_per_s);
+  const double window_s = static_cast<double>(window_ns) / 1e9;
+  const double generation_s = static_cast<double>(kGenerationNs) / 1e9;
+  // The snapshot's own rate already covers what the run's rounds missed (it is the rate at
+  // which this size fell short), so the same rule as size_flight_recorder applies to it.
+  const double from_rate = achieved_s > 0 && rate_bytes_per_s > 0 ? rate_bytes_per_s * (window_s + generation_s)
+                                                                  : 2.0 * static_cast<double>(max_bytes);
+  return friendly_size_up(std::max(from_rate, 1.25 * static_cast<double>(max_bytes)));
 }
 
 std::string go_duration_expr(std::int64_t ns) {

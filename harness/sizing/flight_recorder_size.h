@@ -28,6 +28,18 @@ namespace tracebench::sizing {
 inline constexpr std::int64_t kGenerationNs = 1'000'000'000;
 // The smallest MaxBytes worth recommending: one trace batch (tracev2.MaxBatchSize).
 inline constexpr std::uint64_t kMinMaxBytes = 64u << 10;
+// The highest trace rate sizing accepts, given (--bytes-per-sec) or read from a result:
+// the Go team's "busy service" writes about 10 MB/s, so 10 GB/s is already a thousand
+// times that; anything above is a corrupt result or a typo, and would overflow the sizes.
+inline constexpr double kMaxBytesPerSec = 10e9;
+// What the arithmetic accepts as an upper rate: room for a spread factor over
+// kMaxBytesPerSec, and far from overflowing a std::uint64_t over an hour's window.
+inline constexpr double kMaxSizableBytesPerSec = 100 * kMaxBytesPerSec;
+// Above this a MaxBytes (or the RSS to expect) is not a plausible amount of memory for one
+// process's flight recorder: the output warns (a capture, not a ring, is the tool then).
+inline constexpr std::uint64_t kPlausibleMemoryBytes = 64ull << 30;
+// The largest friendly size a std::uint64_t holds: 1.75 × 2^63 does not fit, 1.75 × 2^62 does.
+inline constexpr std::uint64_t kMaxFriendlySize = 7ull << 60;
 
 // The rate a recommendation rests on, bytes of trace per second.
 struct RateBasis {
@@ -38,8 +50,13 @@ struct RateBasis {
 
 // The smallest "friendly" size >= bytes: {1, 1.25, 1.5, 1.75} × 2^k bytes (… 640 KiB,
 // 1 MiB, 1.25 MiB, …, 8, 10, 12, 14, 16, 20 MiB …), never below kMinMaxBytes. Rounding
-// adds at most 25%. bytes must be finite and >= 0.
+// adds at most 25%. bytes must be finite and >= 0; above kMaxFriendlySize it throws
+// std::out_of_range naming the value (no friendly size fits in 64 bits).
 std::uint64_t friendly_size_up(double bytes);
+
+// Memory the recorder holds for a MaxBytes at an upper rate (see FlightRecorderSize):
+// live = max_bytes + 2 generations at upper_bytes_per_s; RSS high = 2 × live.
+std::uint64_t expected_live_bytes(std::uint64_t max_bytes, double upper_bytes_per_s);
 
 struct FlightRecorderSize {
   std::int64_t window_ns = 0;     // wanted: the time a snapshot must hold
@@ -59,8 +76,26 @@ struct FlightRecorderSize {
   std::uint64_t expected_rss_high_bytes = 0;
 };
 
-// window_ns > 0; rate.median > 0 and rate.upper >= rate.median.
+// window_ns > 0; rate.median > 0 and rate.upper >= rate.median. Throws std::out_of_range
+// when rate.upper exceeds kMaxSizableBytesPerSec or the window is over an hour (callers check
+// their input first: this keeps the arithmetic from overflowing whatever reaches it).
 FlightRecorderSize size_flight_recorder(const RateBasis& rate, std::int64_t window_ns);
+
+// The size a recommendation would have had at a rate seen later (a verification's snapshot
+// rate above the basis' upper rate): that rate as the median, times the basis' spread
+// (upper / median) as the upper rate, for the same window. Throws as size_flight_recorder
+// when rate_seen × spread exceeds kMaxSizableBytesPerSec; rate_seen > 0.
+FlightRecorderSize restate_for_rate(const RateBasis& basis, double rate_seen_bytes_per_s, std::int64_t window_ns);
+
+// The verification's correction after a short snapshot: the MaxBytes to try next, given the
+// window wanted, the MaxBytes that fell short, the window its snapshot held and the trace
+// rate that snapshot shows (its bytes / its span). Sized from that rate as a recommendation
+// is, rate × (window + one generation), rounded up to a friendly size; at least a quarter
+// more than the size that fell short, so each retry makes progress whatever the readings.
+// A rate of 0 (a snapshot without a span) doubles the size. Pure; throws std::out_of_range
+// when rate exceeds kMaxSizableBytesPerSec.
+std::uint64_t next_max_bytes_after_short(std::int64_t window_ns, std::uint64_t max_bytes, double achieved_s,
+                                         double rate_bytes_per_s);
 
 // Go source text: "20 * time.Second", "1500 * time.Millisecond", "250 * time.Microsecond".
 std::string go_duration_expr(std::int64_t ns);

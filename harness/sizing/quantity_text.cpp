@@ -45,6 +45,13 @@ std::string rate_text(double bytes_per_s) {
   return binary_size_text(static_cast<std::uint64_t>(std::llround(std::max(0.0, bytes_per_s)))) + "/s";
 }
 
+std::string signed_size_text(double bytes) {
+  const std::string magnitude = binary_size_text(static_cast<std::uint64_t>(std::llround(std::fabs(bytes))));
+  return bytes < 0 && magnitude != "0 B" ? "-" + magnitude : magnitude;
+}
+
+std::string signed_rate_text(double bytes_per_s) { return signed_size_text(bytes_per_s) + "/s"; }
+
 std::string seconds_text(double seconds) {
   if (seconds < 1.0) return fmt::format("{} ms", three_digits(seconds * 1e3));
   if (seconds >= 120.0) return fmt::format("{} min", three_digits(seconds / 60.0));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "sizing/flight_recorder_size.h"
@@ -29,9 +30,27 @@ std::string validate(const SizingOptions& o) {
     if (b < kMinFileBudgetBytes || b > kMaxFileBudgetBytes)
       return fmt::format("file budget {} is out of range: expected 64KiB to 100GB", b == 0 ? "0" : decimal_size_text(static_cast<double>(b)));
   }
-  if (o.budget_pct && (!std::isfinite(*o.budget_pct) || *o.budget_pct <= 0 || *o.budget_pct >= 100))
-    return fmt::format("overhead budget {}% is out of range: expected a percentage above 0 and below 100",
-                       *o.budget_pct);
+  if (o.budget_pct && !(*o.budget_pct >= kMinBudgetPct && *o.budget_pct <= kMaxBudgetPct))
+    return fmt::format("overhead budget {:g}% is out of range: expected 0.01% to 100%", *o.budget_pct);
+  return {};
+}
+
+std::string parse_budget_pct(const std::string& flag, const std::string& given, double* pct) {
+  std::string text = given;
+  if (!text.empty() && text.back() == '%') text.pop_back();
+  // A decimal number (sign and exponent allowed, so "-5%" and "1e-300%" are called out of
+  // range rather than malformed); no "inf", "nan" or hex, which std::stod would take.
+  double v = 0;
+  bool number = !text.empty() && text.find_first_not_of("0123456789.eE+-") == std::string::npos;
+  if (number) {
+    char* end = nullptr;
+    v = std::strtod(text.c_str(), &end);  // 1e999 gives HUGE_VAL, 1e-999 gives 0: both out of range
+    number = end == text.c_str() + text.size();
+  }
+  if (!number) return fmt::format("{}: bad budget '{}': expected a percentage, e.g. 2%", flag, given);
+  if (!(v >= kMinBudgetPct && v <= kMaxBudgetPct))
+    return fmt::format("{} {} is out of range: expected 0.01% to 100%", flag, given);
+  *pct = v;
   return {};
 }
 
@@ -50,7 +69,12 @@ json rate_json(const MeasuredRate& m) {
             {"upper_bytes_per_s", m.basis.upper_bytes_per_s},
             {"upper_basis", m.upper_basis},
             {"spread_factor", m.basis.spread_factor()},
-            {"events_per_s", opt(m.events_per_s_median)}};
+            {"events_per_s", opt(m.events_per_s_median)},
+            {"other", nullptr}};
+  if (m.other_source)
+    j["other"] = {{"source", *m.other_source},
+                  {"median_bytes_per_s", opt(m.other_median_bytes_per_s)},
+                  {"upper_bytes_per_s", opt(m.other_upper_bytes_per_s)}};
   if (!m.round_bytes_per_s.empty()) {
     j["round_min_bytes_per_s"] = *std::min_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());
     j["round_max_bytes_per_s"] = *std::max_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());
@@ -98,6 +122,19 @@ std::optional<double> rss_median(const json& result, const std::string& mode, st
   std::sort(v.begin(), v.end());
   const std::size_t k = v.size();
   return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
+// A warning when a window's MaxBytes or RSS to expect is beyond one process's plausible
+// memory (kPlausibleMemoryBytes), else "".
+std::string implausible_memory(const json& f) {
+  const auto max_bytes = f["max_bytes"].get<std::uint64_t>();
+  const auto rss = f["expected_rss_high_bytes"].get<std::uint64_t>();
+  if (max_bytes <= kPlausibleMemoryBytes && rss <= kPlausibleMemoryBytes) return {};
+  return fmt::format("the {} window needs MaxBytes {} (RSS up to {}): over {}, more memory than a flight recorder "
+                     "can plausibly hold in one process; check the rate, shorten the window, or take a capture "
+                     "(/debug/pprof/trace?seconds=N) instead",
+                     seconds_text(f["window_s"].get<double>()), binary_size_text(max_bytes), binary_size_text(rss),
+                     binary_size_text(kPlausibleMemoryBytes));
 }
 
 json memory_json(const json* result, const MeasuredRate& m) {
@@ -199,7 +236,8 @@ json build(const json* result, const std::optional<MeasuredRate>& rate, const st
               {"parse_speeds", json::array()},
               {"overhead", nullptr},
               {"missing", json::array()},
-              {"notes", json::array()}};
+              {"notes", json::array()},
+              {"warnings", json::array()}};
   if (result) rec["overhead"] = overhead_verdict(*result, o.budget_pct);
   std::vector<ParseSpeed> speeds = parse_speeds_for(result, o, rec["notes"]);
   for (const auto& s : speeds) rec["parse_speeds"].push_back(to_json(s));
@@ -215,20 +253,43 @@ json build(const json* result, const std::optional<MeasuredRate>& rate, const st
        "MaxBytes = upper rate × (window + one ~1 s generation), rounded up to a friendly size (at most +25%); "
        "MinAge = 2 × window. The upper rate covers the rate's spread; the extra generation covers the partial "
        "newest generation a snapshot closes early"}};
-  for (std::int64_t w : o.windows_ns) rec["flight_recorder"].push_back(flight_recorder_json(*rate, w));
+  for (std::int64_t w : o.windows_ns) {
+    rec["flight_recorder"].push_back(flight_recorder_json(*rate, w));
+    if (auto warning = implausible_memory(rec["flight_recorder"].back()); !warning.empty())
+      rec["warnings"].push_back(warning);
+  }
   rec["memory"] = memory_json(result, *rate);
   for (std::uint64_t b : o.file_budgets_bytes) rec["capture_windows"].push_back(capture_json(*rate, b, speeds));
+  // Why go tool trace was not timed is always said: a caller that tried says why it could
+  // not; one that did not try (run never does: it would start go tool trace on every run)
+  // gets the general reason.
+  std::vector<std::string> speed_notes = o.parse_speed_notes;
+  const bool go_timed = std::any_of(speeds.begin(), speeds.end(), [](const ParseSpeed& s) { return s.tool == "go tool trace"; });
+  const bool go_said = std::any_of(speed_notes.begin(), speed_notes.end(),
+                                   [](const std::string& n) { return n.find("go tool trace") != std::string::npos; });
+  if (!go_timed && !go_said)
+    speed_notes.push_back("go tool trace not timed: tracebench size RESULT --trace FILE (or on a result run with "
+                          "--keep-traces) times it on a real trace");
   if (speeds.empty()) {
     std::string why = "no parse speed measured: the time to open a capture is unknown (tracebench size --trace FILE "
                       "times tracebench's reader and go tool trace on a real trace)";
-    for (const auto& n : o.parse_speed_notes) why += "; " + n;
+    for (const auto& n : speed_notes) why += "; " + n;
     rec["missing"].push_back(why);
   } else {
-    for (const auto& n : o.parse_speed_notes) rec["notes"].push_back(n);
+    for (const auto& n : speed_notes) rec["notes"].push_back(n);
   }
   if (rate->source == "flightrecorder")
-    rec["notes"].push_back("the rate comes from the flight-recorder snapshots (the run had no trace mode); each "
-                           "snapshot starts with the recorder's first generation, so it errs high");
+    rec["notes"].push_back(
+        rate->other_source
+            ? "sized from the flight recorder's own rate (its snapshots), the higher of the run's two rates: MaxBytes "
+              "bounds the recorder's bytes, and a recorder writes more per second than a pprof capture of the same "
+              "load; each run round's snapshot also starts with the recorder's first generation, so it errs high"
+            : "the rate comes from the flight-recorder snapshots (the run had no trace mode); each snapshot starts "
+              "with the recorder's first generation, so it errs high");
+  else if (rate->source == "trace" && !rate->other_source && result)
+    rec["notes"].push_back("sized from the pprof captures' rate (the run had no flight-recorder snapshots): a flight "
+                           "recorder may write more bytes per second than a capture of the same load (1.6-1.8× on "
+                           "the demo), so run the flightrecorder mode too, or verify with --verify-window");
   return rec;
 }
 
@@ -303,11 +364,15 @@ void format_verification(std::ostringstream& out, const json& v) {
                          binary_size_text(static_cast<std::uint64_t>(d(a, "snapshot_bytes"))),
                          a.value("generations", 0), a.value("bound_text", std::string("?")),
                          a.value("reached", false) ? "" : "  SHORT");
+      if (a.value("basis_exceeded", false) && field(a, "snapshot_bytes_per_s").is_number())
+        out << fmt::format("    BASIS EXCEEDED: {} here, above the {} the size rests on\n",
+                           rate_text(d(a, "snapshot_bytes_per_s")), rate_text(d(v, "upper_bytes_per_s")));
       if (a.contains("rss_growth_bytes") && field(a, "rss_growth_bytes").is_number())
-        out << fmt::format("    target RSS grew {} (expected live {}, up to {})\n",
-                           binary_size_text(static_cast<std::uint64_t>(std::max(0.0, d(a, "rss_growth_bytes")))),
+        out << fmt::format("    target RSS grew {} (expected live {}, up to {}){}\n",
+                           signed_size_text(d(a, "rss_growth_bytes")),
                            binary_size_text(static_cast<std::uint64_t>(d(a, "expected_live_bytes"))),
-                           binary_size_text(static_cast<std::uint64_t>(d(a, "expected_rss_high_bytes"))));
+                           binary_size_text(static_cast<std::uint64_t>(d(a, "expected_rss_high_bytes"))),
+                           a.value("rss_exceeded", false) ? "  RSS EXCEEDED" : "");
     }
   }
   if (v.contains("reason") && field(v, "reason").is_string()) out << "  " << field(v, "reason").get<std::string>() << "\n";
@@ -332,6 +397,8 @@ std::string format_recommendations(const json& rec, const json& verification) {
                          rate.value("rounds", 0), source_text(source), rate_text(d(rate, "upper_bytes_per_s")));
       if (field(rate, "events_per_s").is_number()) out << fmt::format(", {:.0f}k events/s", d(rate, "events_per_s") / 1e3);
       out << "\n";
+      // Which rate the sizes rest on, and the other one when the run had both.
+      out << fmt::format("  sized for {}: {}\n", rate_text(d(rate, "upper_bytes_per_s")), rate.value("upper_basis", ""));
     }
   }
   const json& frs = field(rec, "flight_recorder");
@@ -433,6 +500,8 @@ std::string format_recommendations(const json& rec, const json& verification) {
     for (const auto& m : field(rec, "missing")) out << "  not computed: " << m.get<std::string>() << "\n";
   if (rec.contains("notes"))
     for (const auto& n : field(rec, "notes")) out << "  note: " << n.get<std::string>() << "\n";
+  for (const auto& w : field(rec, "warnings"))
+    if (w.is_string()) out << "  warning: " << w.get<std::string>() << "\n";
   format_verification(out, verification);
   return out.str();
 }

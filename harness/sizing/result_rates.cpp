@@ -62,39 +62,100 @@ double median_of(std::vector<double> v) {
 
 }  // namespace
 
-std::optional<MeasuredRate> measured_rate(const json& result, std::string* why_missing) {
-  struct Source {
-    const char* mode;
-    const char* facts;
+std::string check_result_rates(const json& result) {
+  auto bad = [](double v, const std::string& where) {
+    return !(v >= 0 && v <= kMaxBytesPerSec)
+               ? fmt::format("{} = {:g} is out of range: expected a trace rate from 0 to 10 GB/s (bytes per second)",
+                             where, v)
+               : std::string();
   };
-  for (const Source src : {Source{"trace", "trace"}, Source{"flightrecorder", "snapshot"}}) {
-    MeasuredRate m;
-    m.source = src.mode;
-    m.round_bytes_per_s = round_rates(result, src.mode, src.facts);
-    const auto median = number_at(result, {"modes", src.mode, "trace_bytes_per_s", "median"});
-    if (median && *median > 0) {
-      m.median_bytes_per_s = *median;
-    } else if (!m.round_bytes_per_s.empty()) {
-      m.median_bytes_per_s = median_of(m.round_bytes_per_s);
-    } else {
-      continue;
+  for (const char* mode : {"trace", "flightrecorder"}) {
+    for (const char* key : {"median", "ci_low", "ci_high"}) {
+      if (auto v = number_at(result, {"modes", mode, "trace_bytes_per_s", key}))
+        if (auto why = bad(*v, fmt::format("modes.{}.trace_bytes_per_s.{}", mode, key)); !why.empty()) return why;
     }
-    m.ci_low = number_at(result, {"modes", src.mode, "trace_bytes_per_s", "ci_low"});
-    m.ci_high = number_at(result, {"modes", src.mode, "trace_bytes_per_s", "ci_high"});
-    m.events_per_s_median = number_at(result, {"modes", src.mode, "trace_events_per_s", "median"});
-    m.basis.median_bytes_per_s = m.median_bytes_per_s;
-    if (m.round_bytes_per_s.size() >= 2) {
-      m.basis.upper_bytes_per_s = *std::max_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());
-      m.upper_basis = fmt::format("the highest of {} rounds", m.round_bytes_per_s.size());
-    } else if (m.ci_high && *m.ci_high > m.median_bytes_per_s) {
-      m.basis.upper_bytes_per_s = *m.ci_high;
-      m.upper_basis = "the 95% CI high of the median";
-    } else {
-      m.basis.upper_bytes_per_s = m.median_bytes_per_s * kAssumedSpread;
-      m.upper_basis = fmt::format("the median × {} (spread not measured: fewer than 2 rounds)", kAssumedSpread);
-    }
-    m.basis.upper_bytes_per_s = std::max(m.basis.upper_bytes_per_s, m.median_bytes_per_s);
-    return m;
+  }
+  auto it = result.find("rounds");
+  if (it == result.end() || !it->is_array()) return {};
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& r = (*it)[i];
+    for (const char* facts : {"trace", "snapshot"})
+      if (auto v = number_at(r, {facts, "bytes_per_s"}))
+        if (auto why = bad(*v, fmt::format("rounds[{}].{}.bytes_per_s", i, facts)); !why.empty()) return why;
+  }
+  return {};
+}
+
+namespace {
+
+// One source's rate, as measured_rate describes; nullopt when it has none.
+std::optional<MeasuredRate> rate_of(const json& result, const char* mode, const char* facts) {
+  MeasuredRate m;
+  m.source = mode;
+  m.round_bytes_per_s = round_rates(result, mode, facts);
+  const auto median = number_at(result, {"modes", mode, "trace_bytes_per_s", "median"});
+  if (median && *median > 0) {
+    m.median_bytes_per_s = *median;
+  } else if (!m.round_bytes_per_s.empty()) {
+    m.median_bytes_per_s = median_of(m.round_bytes_per_s);
+  } else {
+    return std::nullopt;
+  }
+  m.ci_low = number_at(result, {"modes", mode, "trace_bytes_per_s", "ci_low"});
+  m.ci_high = number_at(result, {"modes", mode, "trace_bytes_per_s", "ci_high"});
+  m.events_per_s_median = number_at(result, {"modes", mode, "trace_events_per_s", "median"});
+  m.basis.median_bytes_per_s = m.median_bytes_per_s;
+  const std::string what = std::string(mode) == "trace" ? "pprof capture" : "flight-recorder snapshot";
+  if (m.round_bytes_per_s.size() >= 2) {
+    m.basis.upper_bytes_per_s = *std::max_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());
+    m.upper_basis = fmt::format("the highest of {} {} rounds", m.round_bytes_per_s.size(), what);
+  } else if (m.ci_high && *m.ci_high > m.median_bytes_per_s) {
+    m.basis.upper_bytes_per_s = *m.ci_high;
+    m.upper_basis = fmt::format("the 95% CI high of the {} rounds' median", what);
+  } else {
+    m.basis.upper_bytes_per_s = m.median_bytes_per_s * kAssumedSpread;
+    m.upper_basis = fmt::format("the {} rounds' median × {} (spread not measured: fewer than 2 rounds)", what,
+                                kAssumedSpread);
+  }
+  m.basis.upper_bytes_per_s = std::max(m.basis.upper_bytes_per_s, m.median_bytes_per_s);
+  return m;
+}
+
+std::string rate_words(double bytes_per_s) { return fmt::format("{:.2f} MiB/s", bytes_per_s / (1 << 20)); }
+
+}  // namespace
+
+std::optional<MeasuredRate> measured_rate(const json& result, std::string* why_missing) {
+  if (std::string bad = check_result_rates(result); !bad.empty()) {
+    if (why_missing) *why_missing = bad;
+    return std::nullopt;
+  }
+  auto trace = rate_of(result, "trace", "trace");
+  auto fr = rate_of(result, "flightrecorder", "snapshot");
+  if (trace && fr) {
+    // MaxBytes bounds the recorder's bytes, so its own rate is the one to size from; the
+    // capture's is used instead only when it is the higher (never size below either).
+    const bool use_fr = fr->basis.upper_bytes_per_s >= trace->basis.upper_bytes_per_s;
+    MeasuredRate& chosen = use_fr ? *fr : *trace;
+    const MeasuredRate& other = use_fr ? *trace : *fr;
+    chosen.other_source = other.source;
+    chosen.other_median_bytes_per_s = other.median_bytes_per_s;
+    chosen.other_upper_bytes_per_s = other.basis.upper_bytes_per_s;
+    chosen.upper_basis += use_fr ? fmt::format(": the flight recorder's own rate, the higher of the two (the pprof "
+                                               "captures' highest was {})",
+                                               rate_words(other.basis.upper_bytes_per_s))
+                                 : fmt::format(": the pprof captures' rate, the higher of the two (the flight "
+                                               "recorder's snapshots' highest was {})",
+                                               rate_words(other.basis.upper_bytes_per_s));
+    return chosen;
+  }
+  if (fr) {
+    fr->upper_basis += ": the flight recorder's own rate (the run had no pprof capture rate)";
+    return fr;
+  }
+  if (trace) {
+    trace->upper_basis += ": the pprof captures' rate (the run had no flight-recorder snapshot rate)";
+    return trace;
   }
   if (why_missing) {
     const bool ran_trace = result.contains("modes") && result["modes"].is_object() &&

@@ -27,21 +27,35 @@ inline constexpr double kAssumedSpread = 1.25;
 
 struct MeasuredRate {
   // "trace": the pprof captures (bytes over each capture's own span); "flightrecorder":
-  // the run's snapshots, used when the run had no trace mode; "given": --bytes-per-sec.
+  // the run's flight-recorder snapshots; "given": --bytes-per-sec.
   std::string source;
   double median_bytes_per_s = 0;
   std::optional<double> ci_low, ci_high;  // 95% CI of the median, when the result has one
   std::vector<double> round_bytes_per_s;  // complete rounds, in run order
   std::optional<double> events_per_s_median;
   RateBasis basis;
-  std::string upper_basis;  // how basis.upper was chosen, in words
+  std::string upper_basis;  // how basis.upper was chosen, and from which rate, in words
+  // The other source's rate when the result had both and this one was chosen over it
+  // ("trace" when the flight recorder's was higher, and the reverse).
+  std::optional<std::string> other_source;
+  std::optional<double> other_median_bytes_per_s, other_upper_bytes_per_s;
 };
 
-// The rate from the result's trace rounds (else its flight-recorder snapshots). nullopt
-// with *why_missing set when neither has a usable rate. The upper rate is the highest
-// complete round's (with fewer than 2 rounds: the CI high of the median, else the median
-// × kAssumedSpread).
+// The rate to size the flight recorder from. A result may hold two: the pprof captures'
+// (trace rounds) and the flight recorder's own (its snapshots, flightrecorder rounds). The
+// recorder is what MaxBytes bounds, and on the demo it writes 1.6-1.8× the bytes per second
+// of a capture of the same load (4.2 vs 2.4 MB/s), so when both are there the one with the
+// higher upper rate is used and upper_basis says which (and other_* holds the other).
+// nullopt with *why_missing set when neither has a usable rate. The upper rate is the
+// highest complete round's (with fewer than 2 rounds: the CI high of the median, else the
+// median × kAssumedSpread). Rates are checked with check_result_rates first: an
+// implausible one gives nullopt with that message.
 std::optional<MeasuredRate> measured_rate(const nlohmann::json& result, std::string* why_missing);
+
+// "" when every trace rate the result holds (the modes' medians and CI bounds, each
+// complete round's) is a number from 1 B/s to kMaxBytesPerSec; else one line naming the
+// first that is not, where it is and what was expected.
+std::string check_result_rates(const nlohmann::json& result);
 
 // A rate given by hand: no spread measured, so upper = rate × kAssumedSpread.
 MeasuredRate given_rate(double bytes_per_s);

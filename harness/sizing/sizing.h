@@ -30,13 +30,22 @@ struct SizingOptions {
 };
 
 // Limits on what options make sense: windows 1 s to 1 h (the recorder keeps whole ~1 s
-// generations), file budgets 64 KiB to 100 GB, a budget above 0% and below 100%.
+// generations), file budgets 64 KiB to 100 GB, an overhead budget from 0.01% (finer than
+// any run resolves) to 100% (a throughput drop cannot be larger).
 inline constexpr std::int64_t kMinWindowNs = 1'000'000'000;
 inline constexpr std::int64_t kMaxWindowNs = 3'600'000'000'000;
 inline constexpr std::uint64_t kMinFileBudgetBytes = 64u << 10;
 inline constexpr std::uint64_t kMaxFileBudgetBytes = 100'000'000'000;
+inline constexpr double kMinBudgetPct = 0.01;
+inline constexpr double kMaxBudgetPct = 100.0;
 // "" when usable; else one line naming the value and the range expected.
 std::string validate(const SizingOptions& options);
+
+// The --budget flag of size and sweep (one parser, so both say the same): "2%", "0.5%" or
+// "2" (percent). Returns "" and sets *pct, or one line starting with `flag`:
+//   "--budget: bad budget 'lots': expected a percentage, e.g. 2%"
+//   "--budget 0% is out of range: expected 0.01% to 100%"
+std::string parse_budget_pct(const std::string& flag, const std::string& text, double* pct);
 
 // The "recommendations" object for a run result (schema tracebench.run/v1), computed only
 // from what the result holds (modes.trace.trace_bytes_per_s, rounds[], comparisons[], ...).

@@ -251,6 +251,14 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
         "levels {} were marked invalid (see their invalid_reasons): their trace rates and CPU per request are "
         "fitted, but their latency changes are blurred by it",
         marked));
+  std::vector<std::string> sources;
+  for (const json* l : used)
+    if (const json& t = (*l)["trace_bytes_per_s"]; t.is_object() && t.contains("source") && t["source"].is_string() &&
+                                                  std::find(sources.begin(), sources.end(), t["source"]) == sources.end())
+      sources.push_back(t["source"].get<std::string>());
+  if (sources.size() > 1)
+    model["notes"].push_back("the levels' rates come from different sources (pprof captures at some, flight-recorder "
+                             "snapshots at others: each level uses the higher of its two): the line mixes them");
   if (used.size() == 2)
     model["notes"].push_back("two levels: a line through two points fits exactly, so R² = 1 says nothing; run three "
                              "or more levels");
@@ -269,8 +277,33 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
             "{:g} req/s is {} the measured range ({:.0f} to {:.0f} req/s): the linear model is an assumption there",
             r, r > rate_fit->x_max ? "above" : "below", rate_fit->x_min, rate_fit->x_max);
       }
-      if (pr.estimate > 0) {
-        RateBasis basis{pr.estimate, pr.estimate * spread};
+      // Beyond the measured range the line is an assumption, so sizes rest on the upper end
+      // of its 95% prediction interval when that is higher than the estimate × spread.
+      double upper = pr.estimate * spread;
+      std::string upper_words = fmt::format("the predicted rate × {:.2f}, the largest spread of a fitted level "
+                                            "(highest round over median)",
+                                            spread);
+      if (pr.extrapolated) {
+        if (pr.high && *pr.high > upper) {
+          upper = *pr.high;
+          upper_words = fmt::format("the upper end of the 95% prediction interval ({}), because {:g} req/s is "
+                                    "extrapolated (it is above the predicted rate × the largest level spread, {:.2f})",
+                                    rate_text(*pr.high), r, spread);
+        } else if (pr.high) {
+          upper_words += fmt::format(" (extrapolated: this is above the upper end of the 95% prediction interval, {})",
+                                     rate_text(*pr.high));
+        } else {
+          upper_words += " (extrapolated, and with two levels there is no prediction interval to size from: run "
+                         "three or more levels, up to the production rate)";
+        }
+      }
+      p["sized_from_bytes_per_s"] = upper;
+      if (pr.estimate > 0 && upper > kMaxBytesPerSec) {
+        p["notes"].push_back(fmt::format("the rate to size for, {:.3g} B/s, is above the 10 GB/s any trace could "
+                                         "plausibly reach: no sizes at {:g} req/s (the model is far outside its range)",
+                                         upper, r));
+      } else if (pr.estimate > 0) {
+        RateBasis basis{pr.estimate, std::max(upper, pr.estimate)};
         for (std::int64_t w : sizing.windows_ns) {
           const FlightRecorderSize s = size_flight_recorder(basis, w);
           p["flight_recorder"].push_back({{"window_s", static_cast<double>(w) / 1e9},
@@ -284,16 +317,23 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
                                                s, fmt::format("{} window at a predicted {} for {:g} req/s{}",
                                                               seconds_text(static_cast<double>(w) / 1e9),
                                                               rate_text(pr.estimate), r,
-                                                              pr.extrapolated ? " (extrapolated)" : ""))}});
+                                                              pr.extrapolated
+                                                                  ? fmt::format(" (extrapolated; sized for {})",
+                                                                                rate_text(basis.upper_bytes_per_s))
+                                                                  : std::string()))}});
+          if (s.max_bytes > kPlausibleMemoryBytes || s.expected_rss_high_bytes > kPlausibleMemoryBytes)
+            p["notes"].push_back(fmt::format("warning: the {} window needs MaxBytes {} (RSS up to {}), over {}: more "
+                                             "than a flight recorder can plausibly hold in one process",
+                                             seconds_text(static_cast<double>(w) / 1e9), binary_size_text(s.max_bytes),
+                                             binary_size_text(s.expected_rss_high_bytes),
+                                             binary_size_text(kPlausibleMemoryBytes)));
         }
         for (std::uint64_t b : sizing.file_budgets_bytes) {
           const CaptureWindow c = capture_window_for_budget(basis, b);
           p["capture_windows"].push_back({{"budget_bytes", b}, {"seconds", c.seconds},
                                           {"expected_bytes", c.expected_bytes}, {"upper_bytes", c.upper_bytes}});
         }
-        p["notes"].push_back(fmt::format("sizes use the predicted rate × {:.2f}, the largest spread of a fitted level "
-                                         "(highest round over median)",
-                                         spread));
+        p["notes"].push_back("sizes use " + upper_words);
       } else {
         p["notes"].push_back("the predicted bytes/s is not positive: no sizes at this rate");
       }
@@ -518,10 +558,10 @@ std::string format_sweep(const json& sweep) {
       const json& f = field(m, "bytes_per_s");
       out << fmt::format("\n  model: trace bytes/s = {} + {:.0f} B × req/s   (R² {:.3f}, {} levels, {:.0f} to {:.0f} "
                          "req/s)\n",
-                         rate_text(num(f, {"intercept"})), num(f, {"slope"}), num(f, {"r2"}),
+                         signed_rate_text(num(f, {"intercept"})), num(f, {"slope"}), num(f, {"r2"}),
                          f.value("n", 0), num(f, {"x_min"}), num(f, {"x_max"}));
       out << fmt::format("         idle rate (intercept) {}, {:.0f} bytes of trace per request\n",
-                         rate_text(num(f, {"intercept"})), num(f, {"slope"}));
+                         signed_rate_text(num(f, {"intercept"})), num(f, {"slope"}));
     }
     // An open-loop sweep fixes throughput at the rate: its "change" says nothing there.
     const bool open_loop = field(sweep, "config").value("axis", "") == "rate_rps";

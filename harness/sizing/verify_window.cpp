@@ -5,9 +5,11 @@
 // load still runs, and reads the window the snapshot holds off its own first and last
 // event timestamps. MinAge then cannot cut the window short, so the window is what
 // MaxBytes holds (or, when the ring never reached MaxBytes, everything since the start,
-// which proves the size holds at least that). A short window raises MaxBytes in
-// proportion, at least by a quarter, and tries again: at most kMaxAttempts, each about
-// the window + 3 s.
+// which proves the size holds at least that). A short window raises MaxBytes to what the
+// snapshot's own rate needs (next_max_bytes_after_short), and tries again: at most
+// kMaxAttempts, each about the window + 3 s. A snapshot whose rate is above the upper
+// rate the size rests on is marked "basis exceeded", and the final size is restated from
+// that rate; an RSS growth above the RSS to expect is marked too.
 
 #include <fmt/core.h>
 #include <unistd.h>
@@ -91,6 +93,10 @@ std::string snapshot_path(const experiment::RunConfig& config, std::int64_t wind
     return fmt::format("{}/tracebench-verify-{}-{}s-attempt{}.trace", dir, ::getpid(), window_ns / 1'000'000'000,
                        attempt);
   return fmt::format("{}/verify-{}s-attempt{}-flightrecorder.trace", dir, window_ns / 1'000'000'000, attempt);
+}
+
+bool rss_exceeded(const json& attempt) {
+  return attempt.contains("rss_exceeded") && attempt["rss_exceeded"].get<bool>();
 }
 
 json skipped(double window_s, const std::string& why) {
@@ -191,8 +197,11 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
     }
     const double filled_s = static_cast<double>(snapped - started) / 1e9;
     a["filled_s"] = filled_s;
-    if (rss_before && rss_at && rss_before->alive && rss_at->alive)
-      a["rss_growth_bytes"] = static_cast<double>(rss_at->rss_bytes) - static_cast<double>(rss_before->rss_bytes);
+    if (rss_before && rss_at && rss_before->alive && rss_at->alive) {
+      const double growth = static_cast<double>(rss_at->rss_bytes) - static_cast<double>(rss_before->rss_bytes);
+      a["rss_growth_bytes"] = growth;
+      a["rss_exceeded"] = growth > static_cast<double>(size.expected_rss_high_bytes);
+    }
 
     trace::TraceSummary summary;
     try {
@@ -235,6 +244,8 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
     a["bound_text"] = bound_text;
     const bool reached = achieved_s + kToleranceS >= window_s;
     a["reached"] = reached;
+    const double verify_rate = achieved_s > 0 ? bytes / achieved_s : 0;
+    a["basis_exceeded"] = verify_rate > rate->basis.upper_bytes_per_s;
     out["attempts"].push_back(a);
     say(fmt::format("verify {}: attempt {}: the snapshot holds {:.2f} s ({}, {} generations; {})",
                     seconds_text(window_s), attempt, achieved_s, binary_size_text(summary.file_bytes), summary.generations,
@@ -242,7 +253,9 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
     if (reached) {
       out["status"] = "verified";
       out["achieved_window_s"] = achieved_s;
+      out["verified_max_bytes"] = size.max_bytes;
       out["final_max_bytes"] = size.max_bytes;
+      const FlightRecorderSize verified = size;
       const std::string held =
           bound == "max_bytes"
               ? fmt::format("the ring reached MaxBytes and held {:.2f} s at {}: the window is what {} holds at this "
@@ -253,42 +266,78 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
                             "at least that at this load",
                             achieved_s, binary_size_text(summary.file_bytes), binary_size_text(size.max_bytes),
                             binary_size_text(size.max_bytes));
-      const double verify_rate = achieved_s > 0 ? bytes / achieved_s : 0;
-      const std::string rate_note =
-          verify_rate > rate->basis.upper_bytes_per_s
-              ? fmt::format("; the rate here, {}, was above the run's highest round ({}), which is what the "
-                            "headroom is for",
-                            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s))
-              : std::string();
-      out["reason"] = fmt::format("recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
-                                  binary_size_text(size.max_bytes), held, seconds_text(window_s),
-                                  size.max_bytes != initial
-                                      ? fmt::format("; raised from the computed {} after a short window",
-                                                    binary_size_text(initial))
-                                      : std::string()) +
-                      rate_note;
+      std::string reason = fmt::format(
+          "recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
+          binary_size_text(size.max_bytes), held, seconds_text(window_s),
+          size.max_bytes != initial
+              ? fmt::format("; raised from the computed {} after a short window", binary_size_text(initial))
+              : std::string());
+      // A rate above the basis' upper bound means the size held the window with less margin
+      // than the arithmetic assumed (a generation's worth, or the 50 ms tolerance), not
+      // because of it: the size to recommend is the one this rate needs. A larger MaxBytes
+      // only lengthens the window (MinAge still caps it), so the verified size's result
+      // stands for it too.
+      if (verify_rate > rate->basis.upper_bytes_per_s) {
+        const FlightRecorderSize restated = restate_for_rate(
+            rate->basis, std::min(verify_rate, kMaxBytesPerSec / rate->basis.spread_factor()), window_ns);
+        out["basis_exceeded"] = true;
+        out["verify_rate_bytes_per_s"] = verify_rate;
+        out["restated_max_bytes"] = restated.max_bytes;
+        reason += fmt::format(
+            "; BASIS EXCEEDED: the rate here, {}, was above the {} the size rests on ({}), so the headroom did "
+            "not cover it: the window held thanks to the rounding up, the crossing generation or the 50 ms "
+            "tolerance; sized from this "
+            "rate × the run's spread {:.2f} × (window + 1 generation): MaxBytes {}{}",
+            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s), rate->upper_basis,
+            rate->basis.spread_factor(), binary_size_text(restated.max_bytes),
+            restated.max_bytes > size.max_bytes ? " (larger than the size verified here, so it holds at least "
+                                                       "the window verified)"
+                                                     : " (the size verified here already covers it)");
+        if (restated.max_bytes > size.max_bytes) {
+          size = restated;
+          out["final_max_bytes"] = size.max_bytes;
+        }
+      }
+      if (rss_exceeded(a)) {
+        out["rss_exceeded"] = true;
+        reason += fmt::format("; RSS EXCEEDED: the target's RSS grew {}, above the {} expected at most (2 × live)",
+                              binary_size_text(static_cast<std::uint64_t>(a["rss_growth_bytes"].get<double>())),
+                              binary_size_text(a["expected_rss_high_bytes"].get<std::uint64_t>()));
+      }
+      out["reason"] = reason;
       out["go_runtime_trace"] = go_runtime_trace_snippet(
-          size, fmt::format("{} window, verified: a snapshot held {:.2f} s", seconds_text(window_s), achieved_s));
+          size, size.max_bytes == verified.max_bytes
+                    ? fmt::format("{} window, verified: a snapshot held {:.2f} s", seconds_text(window_s), achieved_s)
+                    : fmt::format("{} window: sized from the {} seen in verification, where {} held {:.2f} s",
+                                  seconds_text(window_s), rate_text(verify_rate), binary_size_text(verified.max_bytes),
+                                  achieved_s));
       say(fmt::format("verify {}: {}", seconds_text(window_s), out["reason"].get<std::string>()));
       return out;
     }
-    // Short: scale MaxBytes by what was missing, plus a generation, by at least a quarter.
-    const double scale = achieved_s > 0 ? (window_s + static_cast<double>(kGenerationNs) / 1e9) / achieved_s : 2.0;
-    const std::uint64_t next = friendly_size_up(static_cast<double>(size.max_bytes) * std::max(1.25, scale));
+    // Short: size from the rate this snapshot shows, at least a quarter more.
+    const std::uint64_t next = next_max_bytes_after_short(window_ns, size.max_bytes, achieved_s,
+                                                          std::min(verify_rate, kMaxBytesPerSec));
     say(fmt::format("verify {}: short by {}; raising MaxBytes {} -> {}", seconds_text(window_s),
                     seconds_text(window_s - achieved_s), binary_size_text(size.max_bytes), binary_size_text(next)));
+    if (verify_rate > rate->basis.upper_bytes_per_s) {
+      out["basis_exceeded"] = true;
+      out["verify_rate_bytes_per_s"] = verify_rate;
+    }
+    if (rss_exceeded(a)) out["rss_exceeded"] = true;
     size.max_bytes = next;
-    size.expected_live_bytes = next + static_cast<std::uint64_t>(2 * rate->basis.upper_bytes_per_s);
+    size.expected_live_bytes = expected_live_bytes(next, std::max(rate->basis.upper_bytes_per_s, verify_rate));
     size.expected_rss_high_bytes = 2 * size.expected_live_bytes;
   }
   out["status"] = "short";
   out["achieved_window_s"] = out["attempts"].back()["achieved_window_s"];
   out["final_max_bytes"] = size.max_bytes;
   out["reason"] = fmt::format("still short after {} attempts (last: {:.2f} s of the wanted {}); the next size, {}, "
-                              "is untested: the rate at this load is above what the run measured, so run "
-                              "--verify-window again or size from a longer run",
-                              kMaxAttempts, out["achieved_window_s"].get<double>(),
-                              seconds_text(window_s), binary_size_text(size.max_bytes));
+                              "is untested: {}, so run --verify-window again or size from a longer run",
+                              kMaxAttempts, out["achieved_window_s"].get<double>(), seconds_text(window_s),
+                              binary_size_text(size.max_bytes),
+                              out.value("basis_exceeded", false)
+                                  ? "BASIS EXCEEDED: the rate at this load was above what the run measured"
+                                  : "the snapshots held less than their rate explains");
   say(fmt::format("verify {}: {}", seconds_text(window_s), out["reason"].get<std::string>()));
   return out;
 }

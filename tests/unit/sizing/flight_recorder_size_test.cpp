@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "ring_simulation.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/quantity_text.h"
 
@@ -15,6 +16,8 @@ namespace tracebench::sizing {
 namespace {
 
 constexpr std::uint64_t kKiB = 1024, kMiB = 1024 * 1024;
+using testing::simulate_snapshot;
+using testing::snapshot_window;
 
 TEST(FriendlySize, IsTheSmallestQuarterOctaveStepAtOrAbove) {
   EXPECT_EQ(friendly_size_up(0), 64 * kKiB);
@@ -35,6 +38,33 @@ TEST(FriendlySize, NeverBelowAndAtMostAQuarterAbove) {
     ASSERT_GE(s, b);
     ASSERT_LE(s, b * 1.25 + 1) << b;
   }
+}
+
+TEST(FriendlySize, AbsurdSizesThrowInsteadOfLooping) {
+  // Doubling a 64-bit base until it passes 1e300 used to wrap to 0 and loop forever.
+  EXPECT_THROW(friendly_size_up(1e300), std::out_of_range);
+  EXPECT_THROW(friendly_size_up(1.7e19), std::out_of_range);
+  EXPECT_THROW(friendly_size_up(std::nan("")), std::out_of_range);
+  EXPECT_THROW(friendly_size_up(-1), std::out_of_range);
+  try {
+    friendly_size_up(1e300);
+  } catch (const std::out_of_range& e) {
+    EXPECT_STREQ(e.what(), "size 1e+300 bytes is out of range: expected 0 to 8.07045e+18 bytes");
+  }
+  EXPECT_EQ(friendly_size_up(static_cast<double>(kMaxFriendlySize)), kMaxFriendlySize);
+  EXPECT_EQ(friendly_size_up(static_cast<double>(6ull << 60) + 1e6), kMaxFriendlySize);
+  EXPECT_EQ(friendly_size_up(48e12), 48ull << 40);  // 10 GB/s for an hour and a generation: 48 TiB... and no hang
+}
+
+TEST(FlightRecorderSize, RatesAboveTheLimitThrowInsteadOfOverflowing) {
+  EXPECT_THROW(size_flight_recorder({1e18, 1e18}, 10'000'000'000), std::out_of_range);
+  EXPECT_THROW(size_flight_recorder({1e300, 1e300}, 10'000'000'000), std::out_of_range);
+  EXPECT_THROW(size_flight_recorder({1e6, 1e6}, 7'200'000'000'000), std::out_of_range);
+  // The largest accepted rate and window still fit: no wrapped expected_rss_high_bytes.
+  const FlightRecorderSize s = size_flight_recorder({kMaxBytesPerSec, kMaxBytesPerSec}, 3'600'000'000'000);
+  EXPECT_GE(static_cast<double>(s.max_bytes), kMaxBytesPerSec * 3601);
+  EXPECT_GT(s.expected_rss_high_bytes, s.expected_live_bytes);
+  EXPECT_GT(s.expected_live_bytes, s.max_bytes);
 }
 
 TEST(FlightRecorderSize, UpperRateTimesWindowPlusOneGeneration) {
@@ -107,37 +137,11 @@ TEST(QuantityText, Units) {
   EXPECT_EQ(seconds_text(10), "10 s");
   EXPECT_EQ(seconds_text(0.25), "250 ms");
   EXPECT_EQ(seconds_text(120), "2 min");
-}
-
-// The ring of runtime/trace's recorder, generation by generation: after each generation the
-// ring is rebuilt from the newest back, adding an older one while the total so far is
-// <= MaxBytes and the oldest kept is no older than MinAge (recorder.go endGeneration). A
-// snapshot first closes the generation being written (WriteTo's traceAdvance).
-struct Generation {
-  double start_s, bytes;
-};
-
-double snapshot_window(double rate, double fixed_fraction, double phase_s, std::uint64_t max_bytes, double min_age_s) {
-  const double gen_bytes = rate * 1.0;               // 1 s generations at this rate
-  const double fixed = fixed_fraction * gen_bytes;   // statuses and tables, per generation
-  const double variable_per_s = gen_bytes - fixed;
-  std::vector<Generation> ring;
-  auto end_generation = [&](Generation active, double now) {
-    std::vector<Generation> next = {active};
-    double size = active.bytes;
-    for (auto it = ring.rbegin(); it != ring.rend(); ++it) {
-      if (size > static_cast<double>(max_bytes) || now - next.back().start_s > min_age_s) break;
-      size += it->bytes;
-      next.push_back(*it);
-    }
-    std::reverse(next.begin(), next.end());
-    ring = next;
-  };
-  const int full = static_cast<int>(min_age_s) + 40;  // long past filling
-  for (int g = 0; g < full; ++g) end_generation({double(g), fixed + variable_per_s}, g + 1.0);
-  const double now = full + phase_s;
-  end_generation({double(full), fixed + variable_per_s * phase_s}, now);
-  return now - ring.front().start_s;
+  EXPECT_EQ(rate_text(-120 * 1024.0), "0 B/s");
+  EXPECT_EQ(signed_rate_text(-120 * 1024.0), "-120 KiB/s");
+  EXPECT_EQ(signed_rate_text(2.5 * kMiB), "2.5 MiB/s");
+  EXPECT_EQ(signed_size_text(-3.0 * kMiB), "-3 MiB");
+  EXPECT_EQ(signed_size_text(-0.2), "0 B");
 }
 
 TEST(RingSimulation, RecommendedMaxBytesHoldsTheWindowAtRatesUpToTheUpperRate) {
@@ -155,6 +159,66 @@ TEST(RingSimulation, RecommendedMaxBytesHoldsTheWindowAtRatesUpToTheUpperRate) {
       }
     }
   }
+}
+
+TEST(ExpectedMemory, MaxBytesPlusTwoGenerationsAtTheUpperRate) {
+  EXPECT_EQ(expected_live_bytes(28 * kMiB, 2.5e6), 28 * kMiB + 5'000'000);
+  EXPECT_EQ(expected_live_bytes(28 * kMiB, 2.5e6 + 0.25), 28 * kMiB + 5'000'001);  // rounded up
+}
+
+TEST(RestateForRate, SizesTheSeenRateWithTheBasisSpread) {
+  const RateBasis basis{2e6, 2.5e6};  // spread 1.25
+  const FlightRecorderSize s = restate_for_rate(basis, 4e6, 10'000'000'000);
+  const FlightRecorderSize want = size_flight_recorder({4e6, 5e6}, 10'000'000'000);
+  EXPECT_EQ(s.max_bytes, want.max_bytes);
+  EXPECT_EQ(s.max_bytes, 56 * kMiB);  // 5 MB/s × 11 s = 55 MB
+  EXPECT_EQ(s.expected_rss_high_bytes, want.expected_rss_high_bytes);
+  // At the rate seen, the restated size holds the window in the ring.
+  for (double fixed : {0.0, 0.3, 1.0})
+    for (double phase : {0.001, 0.5, 0.999}) EXPECT_GE(snapshot_window(4e6, fixed, phase, s.max_bytes, 20), 10.0);
+}
+
+TEST(NextMaxBytesAfterShort, AtLeastAQuarterMoreAndDoubleWithoutARate) {
+  EXPECT_EQ(next_max_bytes_after_short(10'000'000'000, 32 * kMiB, 9.9, 1e3), 40 * kMiB);  // tiny rate: +25%
+  EXPECT_EQ(next_max_bytes_after_short(10'000'000'000, 32 * kMiB, 0, 0), 64 * kMiB);     // no span: ×2
+  EXPECT_EQ(next_max_bytes_after_short(10'000'000'000, 32 * kMiB, 6.0, 5e6), 56 * kMiB);  // 5 MB/s × 11 s
+  EXPECT_THROW(next_max_bytes_after_short(10'000'000'000, 32 * kMiB, 6.0, 1e300), std::out_of_range);
+}
+
+// The verification's loop on the simulated ring: a size computed from a basis the real
+// rate exceeds falls short; one correction from the short snapshot's own window and rate
+// must then hold the wanted window, and never more than MinAge or MaxBytes at the rate seen
+// allow plus one generation (what the integration test asserts on the real runtime).
+TEST(NextMaxBytesAfterShort, OneCorrectionHoldsTheWindowInTheRing) {
+  int corrected = 0;
+  for (double window_s : {1.0, 3.0, 10.0, 30.0}) {
+    const auto window_ns = static_cast<std::int64_t>(window_s * 1e9);
+    const RateBasis basis{2e6, 2.4e6};
+    const FlightRecorderSize s = size_flight_recorder(basis, window_ns);
+    for (double rate : {3e6, 4.2e6, 6e6, 12e6}) {
+      for (double fixed : {0.0, 0.3, 1.0}) {
+        for (double phase : {0.001, 0.25, 0.5, 0.999}) {
+          const auto first = simulate_snapshot(rate, fixed, phase, s.max_bytes, 2 * window_s);
+          if (first.window_s >= window_s) continue;  // held anyway: nothing to correct
+          ++corrected;
+          const std::uint64_t next =
+              next_max_bytes_after_short(window_ns, s.max_bytes, first.window_s, first.rate_bytes_per_s());
+          EXPECT_GE(static_cast<double>(next), 1.25 * static_cast<double>(s.max_bytes));
+          // The phase of the next snapshot is not the phase of this one.
+          for (double next_phase : {0.001, 0.5, 0.999}) {
+            const auto second = simulate_snapshot(rate, fixed, next_phase, next, 2 * window_s);
+            EXPECT_GE(second.window_s, window_s) << "window " << window_s << " rate " << rate << " fixed " << fixed
+                                                 << " phase " << phase << " next " << next;
+            const double bound =
+                std::max(window_s, static_cast<double>(next) / second.rate_bytes_per_s()) + 1.0;
+            EXPECT_LE(second.window_s, bound + 1e-9)
+                << "window " << window_s << " rate " << rate << " fixed " << fixed << " next " << next;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(corrected, 50);  // the test exercised the correction, not only sizes that held
 }
 
 TEST(RingSimulation, AboveTheUpperRateTheWindowShrinksInProportion) {

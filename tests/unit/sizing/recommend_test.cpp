@@ -1,7 +1,10 @@
 // recommend(): what it reads from a run result, what it computes, what it says is missing,
 // and bad input (other schemas, absurd options).
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "run_result_fixture.h"
 #include "sizing/flight_recorder_size.h"
@@ -35,7 +38,89 @@ TEST(MeasuredRate, MedianFromTheResultUpperFromTheHighestRound) {
   EXPECT_DOUBLE_EQ(m->median_bytes_per_s, 2.05e6);
   EXPECT_DOUBLE_EQ(m->basis.upper_bytes_per_s, 2.6e6);
   EXPECT_EQ(m->round_bytes_per_s.size(), 6u);
-  EXPECT_EQ(m->upper_basis, "the highest of 6 rounds");
+  EXPECT_EQ(m->upper_basis,
+            "the highest of 6 pprof capture rounds: the pprof captures' rate (the run had no flight-recorder "
+            "snapshot rate)");
+  EXPECT_FALSE(m->other_source);
+}
+
+// Adds flight-recorder snapshot rates to a result: rounds and the mode's median.
+json with_snapshots(json r, const std::vector<double>& rates) {
+  std::vector<double> sorted = rates;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  r["modes"]["flightrecorder"] = {{"rounds", n},
+                                  {"trace_bytes_per_s", {{"median", n % 2 ? sorted[n / 2]
+                                                                          : (sorted[n / 2 - 1] + sorted[n / 2]) / 2}}}};
+  for (double v : rates)
+    r["rounds"].push_back({{"mode", "flightrecorder"}, {"complete", true}, {"snapshot", {{"bytes_per_s", v}}}});
+  return r;
+}
+
+TEST(MeasuredRate, TheFlightRecordersOwnRateWhenItIsTheHigher) {
+  // As on the demo: the recorder writes ~1.7× the bytes/s of a pprof capture.
+  const json r = with_snapshots(run_result({2.3e6, 2.4e6, 2.5e6}), {4.0e6, 4.2e6, 4.1e6});
+  auto m = measured_rate(r, nullptr);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->source, "flightrecorder");
+  EXPECT_DOUBLE_EQ(m->median_bytes_per_s, 4.1e6);
+  EXPECT_DOUBLE_EQ(m->basis.upper_bytes_per_s, 4.2e6);
+  EXPECT_EQ(m->upper_basis,
+            "the highest of 3 flight-recorder snapshot rounds: the flight recorder's own rate, the higher of the two "
+            "(the pprof captures' highest was 2.38 MiB/s)");
+  ASSERT_TRUE(m->other_source);
+  EXPECT_EQ(*m->other_source, "trace");
+  EXPECT_DOUBLE_EQ(*m->other_upper_bytes_per_s, 2.5e6);
+  // The sizes follow: 4.2 MB/s × 11 s = 46.2 MB → 48 MiB, where the capture rate gave 28 MiB.
+  SizingOptions o;
+  o.windows_ns = {10'000'000'000};
+  const json rec = recommend(r, o);
+  EXPECT_EQ(rec["rate"]["source"], "flightrecorder");
+  EXPECT_EQ(rec["rate"]["other"]["source"], "trace");
+  EXPECT_EQ(rec["flight_recorder"][0]["max_bytes"].get<std::uint64_t>(), 48u << 20);
+  const std::string text = format_recommendations(rec);
+  EXPECT_NE(text.find("sized for 4.01 MiB/s: the highest of 3 flight-recorder snapshot rounds: the flight recorder's "
+                      "own rate"),
+            std::string::npos)
+      << text;
+}
+
+TEST(MeasuredRate, TheCaptureRateWhenItIsTheHigher) {
+  const json r = with_snapshots(run_result({2.3e6, 2.4e6, 2.9e6}), {2.0e6, 2.2e6});
+  auto m = measured_rate(r, nullptr);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->source, "trace");
+  EXPECT_DOUBLE_EQ(m->basis.upper_bytes_per_s, 2.9e6);
+  EXPECT_NE(m->upper_basis.find("the pprof captures' rate, the higher of the two (the flight recorder's snapshots' "
+                                "highest was 2.10 MiB/s)"),
+            std::string::npos)
+      << m->upper_basis;
+}
+
+TEST(MeasuredRate, ImplausibleRatesAreRefusedByName) {
+  json r = run_result({2e6, 1e300, 2e6});
+  EXPECT_EQ(check_result_rates(r),
+            "modes.trace.trace_bytes_per_s.ci_high = 1e+300 is out of range: expected a trace rate from 0 to 10 GB/s "
+            "(bytes per second)");
+  std::string why;
+  EXPECT_FALSE(measured_rate(r, &why));
+  EXPECT_EQ(why, check_result_rates(r));
+  // recommend() returns at once (friendly_size_up used to loop forever on it) and says why.
+  const json rec = recommend(r, SizingOptions{});
+  EXPECT_TRUE(rec["rate"].is_null());
+  EXPECT_NE(rec["missing"][0].get<std::string>().find("1e+300 is out of range"), std::string::npos);
+
+  json median = run_result({2e6, 2e6});
+  median["modes"]["trace"]["trace_bytes_per_s"]["median"] = 1e18;
+  EXPECT_EQ(check_result_rates(median),
+            "modes.trace.trace_bytes_per_s.median = 1e+18 is out of range: expected a trace rate from 0 to 10 GB/s "
+            "(bytes per second)");
+  json round = run_result({2e6, 2e6});
+  round["rounds"][1]["trace"]["bytes_per_s"] = -5;
+  EXPECT_EQ(check_result_rates(round),
+            "rounds[1].trace.bytes_per_s = -5 is out of range: expected a trace rate from 0 to 10 GB/s (bytes per "
+            "second)");
+  EXPECT_EQ(check_result_rates(run_result({2e6, 1e10})), "");  // 10 GB/s is the limit, included
 }
 
 TEST(MeasuredRate, IncompleteRoundsAreLeftOut) {
@@ -148,6 +233,64 @@ TEST(RecommendForRate, UsesTheAssumedSpreadAndHasNoVerdict) {
   EXPECT_TRUE(rec["memory"]["measured"].is_null());
 }
 
+TEST(RecommendForRate, WarnsWhenTheMemoryIsNotPlausible) {
+  SizingOptions o;
+  o.windows_ns = {3'600'000'000'000, 10'000'000'000};
+  const json rec = recommend_for_rate(10e9, o);  // --bytes-per-sec 10GB --window 1h
+  ASSERT_EQ(rec["flight_recorder"].size(), 2u);
+  EXPECT_EQ(rec["flight_recorder"][0]["max_bytes"].get<std::uint64_t>(), 48ull << 40);
+  ASSERT_EQ(rec["warnings"].size(), 2u) << rec["warnings"].dump(2);  // 1 h: 48 TiB; 10 s: 160 GiB
+  EXPECT_EQ(rec["warnings"][0],
+            "the 60 min window needs MaxBytes 48 TiB (RSS up to 96 TiB): over 64 GiB, more memory than a flight "
+            "recorder can plausibly hold in one process; check the rate, shorten the window, or take a capture "
+            "(/debug/pprof/trace?seconds=N) instead");
+  EXPECT_NE(format_recommendations(rec).find("  warning: the 60 min window needs MaxBytes 48 TiB"), std::string::npos);
+  o.windows_ns = {10'000'000'000};
+  EXPECT_TRUE(recommend_for_rate(3e6, o)["warnings"].empty());
+}
+
+TEST(Recommend, SaysWhyGoToolTraceWasNotTimed) {
+  // run never times go tool trace: the result's recommendations say so.
+  const json rec = recommend(run_result({2e6, 2.2e6}), SizingOptions{});
+  EXPECT_NE(rec["missing"][0].get<std::string>().find("go tool trace not timed: tracebench size RESULT --trace FILE"),
+            std::string::npos)
+      << rec["missing"].dump(2);
+  // A caller's own reason is kept, not doubled.
+  SizingOptions o;
+  o.parse_speed_notes = {"go tool trace not timed: go not found"};
+  const json told = recommend(run_result({2e6, 2.2e6}), o);
+  EXPECT_NE(told["missing"][0].get<std::string>().find("go not found"), std::string::npos);
+  EXPECT_EQ(told["missing"][0].get<std::string>().find("tracebench size RESULT --trace FILE) times it on"),
+            std::string::npos);
+  // With a reader speed but no go tool trace speed, the reason is a note.
+  json r = run_result({2e6, 2.2e6});
+  r["modes"]["trace"]["parse_mb_per_s"] = 100.0;
+  const json with_reader = recommend(r, SizingOptions{});
+  bool said = false;
+  for (const auto& n : with_reader["notes"])
+    said = said || n.get<std::string>().rfind("go tool trace not timed", 0) == 0;
+  EXPECT_TRUE(said);
+}
+
+TEST(ParseBudget, OneRangeAndOneWordingForSizeAndSweep) {
+  double pct = 0;
+  EXPECT_EQ(parse_budget_pct("--budget", "2%", &pct), "");
+  EXPECT_DOUBLE_EQ(pct, 2.0);
+  EXPECT_EQ(parse_budget_pct("--budget", "0.5", &pct), "");
+  EXPECT_DOUBLE_EQ(pct, 0.5);
+  EXPECT_EQ(parse_budget_pct("--budget", "0.01%", &pct), "");
+  EXPECT_EQ(parse_budget_pct("--budget", "100%", &pct), "");
+  EXPECT_EQ(parse_budget_pct("--budget", "1e-300%", &pct), "--budget 1e-300% is out of range: expected 0.01% to 100%");
+  EXPECT_EQ(parse_budget_pct("--budget", "0%", &pct), "--budget 0% is out of range: expected 0.01% to 100%");
+  EXPECT_EQ(parse_budget_pct("--budget", "0.001%", &pct), "--budget 0.001% is out of range: expected 0.01% to 100%");
+  EXPECT_EQ(parse_budget_pct("--budget", "100.5%", &pct), "--budget 100.5% is out of range: expected 0.01% to 100%");
+  EXPECT_EQ(parse_budget_pct("--budget", "-5%", &pct), "--budget -5% is out of range: expected 0.01% to 100%");
+  EXPECT_EQ(parse_budget_pct("--budget", "1e999%", &pct), "--budget 1e999% is out of range: expected 0.01% to 100%");
+  for (const char* bad : {"lots", "", "%", "2%%", "inf", "nan", "0x10", "2 %", "1..2"})
+    EXPECT_EQ(parse_budget_pct("--budget", bad, &pct),
+              fmt::format("--budget: bad budget '{}': expected a percentage, e.g. 2%", bad));
+}
+
 TEST(Validate, RejectsZeroNegativeAndAbsurdValues) {
   SizingOptions o;
   EXPECT_EQ(validate(o), "");
@@ -168,7 +311,11 @@ TEST(Validate, RejectsZeroNegativeAndAbsurdValues) {
   o.budget_pct = 0;
   EXPECT_NE(validate(o).find("overhead budget 0% is out of range"), std::string::npos);
   o.budget_pct = 150;
-  EXPECT_NE(validate(o).find("out of range"), std::string::npos);
+  EXPECT_EQ(validate(o), "overhead budget 150% is out of range: expected 0.01% to 100%");
+  o.budget_pct = 1e-300;
+  EXPECT_EQ(validate(o), "overhead budget 1e-300% is out of range: expected 0.01% to 100%");
+  o.budget_pct = 100;
+  EXPECT_EQ(validate(o), "");
 }
 
 TEST(Format, ShowsTheTableTheGoCodeAndWhatIsMissing) {
@@ -194,6 +341,29 @@ TEST(Format, VerificationSection) {
   const std::string text = format_recommendations(rec, v);
   EXPECT_NE(text.find("verification of the 10 s window on the real runtime: verified"), std::string::npos) << text;
   EXPECT_NE(text.find("holds 10.42 s"), std::string::npos) << text;
+  EXPECT_EQ(text.find("EXCEEDED"), std::string::npos) << text;
+}
+
+TEST(Format, VerificationMarksAnExceededBasisAndRss) {
+  const json rec = recommend(run_result({2e6, 2.5e6}), SizingOptions{});
+  const json v = {{"window_s", 10.0},
+                  {"status", "verified"},
+                  {"upper_bytes_per_s", 2.5e6},
+                  {"attempts", json::array({{{"attempt", 1}, {"min_age_s", 20.0}, {"max_bytes", 28 << 20},
+                                             {"filled_s", 12.0}, {"achieved_window_s", 10.02},
+                                             {"snapshot_bytes", 30 << 20}, {"snapshot_bytes_per_s", 4.2e6},
+                                             {"basis_exceeded", true}, {"generations", 11},
+                                             {"bound_text", "MaxBytes reached"}, {"reached", true},
+                                             {"rss_growth_bytes", 90.0 * (1 << 20)}, {"expected_live_bytes", 33 << 20},
+                                             {"expected_rss_high_bytes", 66 << 20}, {"rss_exceeded", true}}})},
+                  {"reason", "recommend ..."}};
+  const std::string text = format_recommendations(rec, v);
+  EXPECT_NE(text.find("    BASIS EXCEEDED: 4.01 MiB/s here, above the 2.38 MiB/s the size rests on\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    target RSS grew 90 MiB (expected live 33 MiB, up to 66 MiB)  RSS EXCEEDED\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -140,6 +140,67 @@ TEST(FitModel, RecoversIdleRateAndBytesPerRequest) {
     }
 }
 
+// Three levels off a straight line: a wide prediction interval (t with 1 df).
+json noisy_levels() {
+  return levels_of({level_result(1000, 2e5, 350, 1), level_result(2000, 2e5, 250, 2), level_result(4000, 2e5, 350, 4)},
+                   {1000, 2000, 4000});
+}
+
+TEST(FitModel, ExtrapolatedSizesRestOnTheUpperEndOfThePredictionInterval) {
+  const json m = fit_model(noisy_levels(), 8000.0, SizingOptions{});
+  const json& p = m["prediction"];
+  ASSERT_TRUE(p["extrapolated"].get<bool>());
+  const double estimate = p["bytes_per_s"]["estimate"].get<double>();
+  const double pi_high = p["bytes_per_s"]["pi_high"].get<double>();
+  ASSERT_GT(pi_high, estimate * 1.1);  // wider than the level spread: the interval binds
+  EXPECT_DOUBLE_EQ(p["sized_from_bytes_per_s"].get<double>(), pi_high);
+  // 10 s window: the interval's upper end × 11 s, not the estimate × spread × 11 s.
+  EXPECT_GE(p["flight_recorder"][2]["max_bytes"].get<double>(), pi_high * 11);
+  EXPECT_NE(p["flight_recorder"][2]["go_runtime_trace"].get<std::string>().find("(extrapolated; sized for "),
+            std::string::npos);
+  bool said = false;
+  for (const auto& n : p["notes"])
+    said = said || n.get<std::string>().rfind("sizes use the upper end of the 95% prediction interval", 0) == 0;
+  EXPECT_TRUE(said) << p["notes"].dump(2);
+  // Capture windows too stay under the budget at that rate.
+  for (const auto& c : p["capture_windows"]) EXPECT_LE(c["upper_bytes"].get<double>(), c["budget_bytes"].get<double>());
+  EXPECT_NEAR(p["capture_windows"][0]["upper_bytes"].get<double>(), p["capture_windows"][0]["seconds"].get<double>() * pi_high,
+              1e-3);
+}
+
+TEST(FitModel, InsideTheRangeSizesFromTheEstimateTimesTheSpread) {
+  const json m = fit_model(noisy_levels(), 3000.0, SizingOptions{});
+  const json& p = m["prediction"];
+  ASSERT_FALSE(p["extrapolated"].get<bool>());
+  EXPECT_NEAR(p["sized_from_bytes_per_s"].get<double>(), p["bytes_per_s"]["estimate"].get<double>() * 1.1, 1e-6);
+}
+
+TEST(FitModel, APredictionBeyondAnyPlausibleRateIsNotSized) {
+  const json levels = levels_of({level_result(1000, 2e5, 350, 1), level_result(2000, 2e5, 350, 2),
+                                 level_result(4000, 2e5, 350, 4)},
+                                {1000, 2000, 4000});
+  const json m = fit_model(levels, 1e9, SizingOptions{});  // 350 B × 1e9 req/s = 350 GB/s
+  const json& p = m["prediction"];
+  EXPECT_TRUE(p["flight_recorder"].empty());
+  EXPECT_TRUE(p["capture_windows"].empty());
+  ASSERT_FALSE(p["notes"].empty());
+  EXPECT_NE(p["notes"][0].get<std::string>().find("is above the 10 GB/s any trace could plausibly reach: no sizes at "
+                                                  "1e+09 req/s"),
+            std::string::npos)
+      << p["notes"].dump(2);
+}
+
+TEST(FormatSweep, ANegativeIdleRateKeepsItsSign) {
+  json sweep = {{"schema", kSweepSchema}, {"config", {{"axis", "rate_rps"}}}, {"stop_reason", nullptr}};
+  sweep["levels"] = levels_of({level_result(1000, -1e5, 350, 1), level_result(2000, -1e5, 350, 2),
+                               level_result(4000, -1e5, 350, 4)},
+                              {1000, 2000, 4000});
+  sweep["model"] = fit_model(sweep["levels"], std::nullopt, SizingOptions{});
+  const std::string text = format_sweep(sweep);
+  EXPECT_NE(text.find("model: trace bytes/s = -97.7 KiB/s + 350 B × req/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("idle rate (intercept) -97.7 KiB/s, 350 bytes"), std::string::npos) << text;
+}
+
 TEST(FitModel, InsideTheRangeIsNotExtrapolated) {
   const json levels = levels_of({level_result(1000, 2e5, 350, 1), level_result(2000, 2e5, 350, 2),
                                  level_result(4000, 2e5, 350, 4)},
