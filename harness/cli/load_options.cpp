@@ -25,7 +25,8 @@ po::options_description output_flag_descriptions() {
 
 }  // namespace
 
-po::options_description load_flag_descriptions() {
+po::options_description load_flag_descriptions(LoadFlagsFor command) {
+  const bool run = command == LoadFlagsFor::kRun;
   po::options_description d("Load");
   d.add_options()
       ("target", po::value<std::string>(), "HOST:PORT of the HTTP/1.1 server (required)")
@@ -42,8 +43,11 @@ po::options_description load_flag_descriptions() {
       ("spin", po::value<std::string>()->default_value("0"),
        "open loop: busy-poll instead of sleeping when a send is due within this time (e.g. 100us), for "
        "a generator with a CPU of its own on bare metal; 0 always sleeps")
-      ("duration,d", po::value<std::string>()->default_value("10s"), "measured time (500ms, 30s, 1m)")
-      ("warmup", po::value<std::string>()->default_value("1s"), "load before measuring, excluded from all figures")
+      ("duration,d", po::value<std::string>()->default_value("10s"),
+       run ? "measured time per mode, split into --rounds rounds (500ms, 30s, 1m)" : "measured time (500ms, 30s, 1m)")
+      ("warmup", po::value<std::string>()->default_value(run ? "5s" : "1s"),
+       run ? "load with tracing off before the first round, excluded from all figures"
+           : "load before measuring, excluded from all figures")
       ("timeout", po::value<std::string>()->default_value("10s"), "per-request timeout, counted as an error")
       ("max-response", po::value<std::string>()->default_value("64MiB"),
        "largest response body accepted; larger is an error");

@@ -20,8 +20,14 @@ struct LoadOptions {
   bool help = false;
 };
 
-// The flags shared by every command that drives load (load, run, sweep).
-boost::program_options::options_description load_flag_descriptions();
+// Which command's --help the shared load flags appear in: `run` measures --duration per
+// mode and warms up for 5 s before its first round; `load` measures --duration once, after
+// a 1 s warm-up.
+enum class LoadFlagsFor { kLoad, kRun };
+
+// The flags shared by every command that drives load (load, run), with that command's
+// words and defaults for --duration and --warmup.
+boost::program_options::options_description load_flag_descriptions(LoadFlagsFor command = LoadFlagsFor::kLoad);
 
 // Parses the arguments after "load". Throws UsageError (one line naming the flag, the
 // value and what was expected) on any bad input. A body file is read here.

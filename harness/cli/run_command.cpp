@@ -21,6 +21,7 @@
 #include "experiment/experiment.h"
 #include "experiment/run_result_json.h"
 #include "load/load_runner.h"
+#include "load/socket_address.h"
 #include "reports/render.h"
 #include "sizing/sizing.h"
 #include "target/agent_client.h"
@@ -44,7 +45,9 @@ std::vector<load::Endpoint> debug_candidates(const load::Endpoint& target) {
   return out;
 }
 
-// Fills config.pprof and config.agent; returns an error line when the trace mode cannot run.
+// Fills config.pprof and config.agent (or config.agent_skip_reason: what each address
+// answered); returns an error line when the trace mode cannot run or an --agent given
+// explicitly does not answer as an agent.
 std::string discover_endpoints(RunOptions& o) {
   auto& c = o.config;
   if (wants(c, Mode::kTrace)) {
@@ -64,7 +67,8 @@ std::string discover_endpoints(RunOptions& o) {
                          "and pass --pprof HOST:PORT, or leave trace out of --modes",
                          reasons);
   }
-  if (wants(c, Mode::kFlightRecorder)) {
+  // The agent serves the flightrecorder mode and --verify-window alike.
+  if (wants(c, Mode::kFlightRecorder) || o.verify_window_ns) {
     std::vector<load::Endpoint> tried;
     if (o.agent_given) {
       tried = {*c.agent};
@@ -74,20 +78,56 @@ std::string discover_endpoints(RunOptions& o) {
         if (!c.pprof || e.display() != c.pprof->display()) tried.push_back(e);
     }
     c.agent.reset();
+    std::string reasons, needs_token;
     for (const auto& e : tried) {
+      target::AgentClient client(e.host, e.port, c.agent_token, 2'000'000'000);
+      std::string why;
       try {
-        target::AgentClient client(e.host, e.port, c.agent_token, 2'000'000'000);
         if (auto status = client.probe()) {
-          if (status->enabled) client.stop();  // a recorder left running by an earlier run
           c.agent = e;
+          // A recorder left running by an earlier run; if it cannot be stopped, the first
+          // flight-recorder round says so.
+          if (status->enabled) {
+            try {
+              client.stop();
+            } catch (const target::AgentError&) {
+            }
+          }
           break;
         }
+        why = fmt::format("no agent at {} (HTTP 404)", client.url("status"));
       } catch (const target::AgentError& err) {
-        if (o.agent_given) return fmt::format("--agent {}: {}", e.display(), err.what());
+        if (err.http_status() == 401) {
+          needs_token = fmt::format("agent found at {}, but it answered 401: pass --agent-token{}", e.display(),
+                                    c.agent_token.empty() ? " TOKEN" : " with the token the target was given");
+          why = needs_token;
+        } else {
+          why = err.what();
+        }
       }
+      // An address given explicitly must work: quietly skipping would hide a typo.
+      if (o.agent_given) return fmt::format("--agent {}: {}", e.display(), why);
+      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", why);
     }
+    if (!c.agent)
+      c.agent_skip_reason = !needs_token.empty()
+                                ? needs_token
+                                : fmt::format("no flight-recorder agent found (tried {}): add the flight-recorder agent "
+                                              "to the target's debug mux (agent.Register, see docs/agent.md) and pass "
+                                              "--agent HOST:PORT",
+                                              reasons);
   }
   return {};
+}
+
+// The "verification" object for a --verify-window that did not run, in the shape
+// sizing::verify_window() gives its own skips.
+nlohmann::json skipped_verification(std::int64_t window_ns, const std::string& why) {
+  return {{"window_s", static_cast<double>(window_ns) / 1e9},
+          {"status", "skipped"},
+          {"attempts", nlohmann::json::array()},
+          {"reason", why},
+          {"final_max_bytes", nullptr}};
 }
 
 std::string make_temp_dir() {
@@ -135,11 +175,39 @@ int run_command(const std::vector<std::string>& args) {
       fmt::print(stderr, "tracebench run: --exec '{}': {}\n", o.exec_command, why);
       return kExitRunFailed;
     }
+    if (o.pin && ncpu < 2)
+      fmt::print(stderr, "tracebench run: --pin does nothing on a machine with {} CPU: target and tracebench share it\n",
+                 ncpu);
     if (!own_cpus.empty()) {
       if (std::string why = target::pin_current_thread(own_cpus); !why.empty())
         fmt::print(stderr, "tracebench run: --pin: {}\n", why);
     }
-    if (!o.config.target_pid) o.config.target_pid = launched->pid();
+    // The process that serves the port: for a compound command ("cd /srv && ./srv") the
+    // launched pid is /bin/sh, whose CPU would read as the target's.
+    if (!o.config.target_pid) {
+      if (auto pid = launched->listening_pid(o.config.load.target.port)) {
+        o.config.target_pid = *pid;
+      } else {
+        o.config.target_pid = launched->pid();
+        fmt::print(stderr,
+                   "tracebench run: --exec: no process of `{}` is seen listening on port {}; measuring pid {} (pass "
+                   "--target-pid if that is not the server)\n",
+                   o.exec_command, o.config.load.target.port, launched->pid());
+      }
+    }
+  }
+
+  // The target first: when it is down, that is the one thing to say.
+  try {
+    const load::SocketAddress addr = load::resolve(o.config.load.target);
+    if (std::string why = load::check_reachable(addr, o.config.load.target, o.config.load.connect_timeout_ns);
+        !why.empty()) {
+      fmt::print(stderr, "tracebench run: {}\n", why);
+      return kExitRunFailed;
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tracebench run: {}\n", e.what());
+    return kExitRunFailed;
   }
 
   if (std::string why = discover_endpoints(o); !why.empty()) {
@@ -180,6 +248,7 @@ int run_command(const std::vector<std::string>& args) {
   const experiment::Analysis analysis = experiment::analyse(run);
   fmt::print("{}", format_run_summary(run, analysis));
   for (const auto& w : run.warnings) fmt::print("warning: {}\n", w);
+  for (const auto& w : analysis.warnings) fmt::print("warning: {}\n", w);
   for (const auto& w : machine_warnings()) fmt::print("warning: {}\n", w);
   for (const auto& w : analysis.invalid_reasons) fmt::print("INVALID: {}\n", w);
 
@@ -188,11 +257,20 @@ int run_command(const std::vector<std::string>& args) {
   sizing::SizingOptions sizing_options;
   sizing_options.budget_pct = o.budget_pct;
   j["recommendations"] = sizing::recommend(j, sizing_options);
-  if (o.verify_window_ns && run.complete && !interrupt.load()) {
-    j["verification"] = sizing::verify_window(run.config, j, *o.verify_window_ns, [&](const std::string& line) {
-      fmt::print("{}\n", line);
-      std::fflush(stdout);
-    });
+  if (o.verify_window_ns) {
+    // Asked for and not run is said in the result too, never dropped.
+    if (!run.complete || interrupt.load()) {
+      j["verification"] = skipped_verification(
+          *o.verify_window_ns, fmt::format("the run stopped early ({}): a window is verified only after a complete run",
+                                           run.complete ? "interrupted" : run.stop_reason));
+    } else if (!run.config.agent && !run.config.agent_skip_reason.empty()) {
+      j["verification"] = skipped_verification(*o.verify_window_ns, run.config.agent_skip_reason);
+    } else {
+      j["verification"] = sizing::verify_window(run.config, j, *o.verify_window_ns, [&](const std::string& line) {
+        fmt::print("{}\n", line);
+        std::fflush(stdout);
+      });
+    }
   }
   fmt::print("{}", sizing::format_recommendations(j["recommendations"], j.value("verification", nlohmann::json())));
 
@@ -223,7 +301,19 @@ int run_command(const std::vector<std::string>& args) {
     return kExitRunFailed;
   }
   if (code != kExitOk) return code;
-  return analysis.invalid_reasons.empty() ? kExitOk : kExitInvalid;
+  if (!analysis.invalid_reasons.empty()) return kExitInvalid;
+  // A window that was not shown to hold (short after every retry, or an attempt that failed)
+  // leaves the recommendation unproven: inconclusive.
+  if (j.contains("verification")) {
+    const std::string status = j["verification"].value("status", "");
+    if (status == "short" || status == "failed") {
+      const nlohmann::json& reason = j["verification"]["reason"];
+      fmt::print(stderr, "tracebench run: --verify-window: the window was not verified ({}): {}\n", status,
+                 reason.is_string() ? reason.get<std::string>() : std::string("no reason given"));
+      return kExitInvalid;
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace tracebench::cli

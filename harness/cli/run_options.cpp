@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "cli/flag_parsing.h"
@@ -23,7 +24,7 @@ po::options_description run_flag_descriptions() {
       ("rounds", po::value<std::string>()->default_value("10"),
        "rounds per mode (at least 6); --duration is split across them")
       ("settle", po::value<std::string>()->default_value("300ms"),
-       "load after each mode switch before the round's window opens")
+       "load after each mode switch before the round's window opens (at least 100ms with the trace mode)")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the randomized round order")
       ("pprof", po::value<std::string>(), "HOST:PORT serving /debug/pprof/trace (default: try the target, then HOST:6060)")
       ("agent", po::value<std::string>(), "HOST:PORT serving the flight-recorder agent (default: as --pprof)")
@@ -56,13 +57,14 @@ std::string run_usage() {
          "What Go's execution tracer costs the target: load with tracing off, with a full\n"
          "runtime/trace capture, and with the flight recorder on, in interleaved rounds, then\n"
          "each mode against off with confidence intervals. --duration is measured time per mode.\n\n";
-  out << load_flag_descriptions() << "\n" << run_flag_descriptions() << "\n" << output_flag_descriptions();
+  out << load_flag_descriptions(LoadFlagsFor::kRun) << "\n" << run_flag_descriptions() << "\n"
+      << output_flag_descriptions();
   return out.str();
 }
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   po::options_description all;
-  all.add(load_flag_descriptions()).add(run_flag_descriptions()).add(output_flag_descriptions());
+  all.add(load_flag_descriptions(LoadFlagsFor::kRun)).add(run_flag_descriptions()).add(output_flag_descriptions());
   const po::variables_map vm = parse_flags(args, all);
   RunOptions o;
   if (vm.count("help")) {
@@ -71,10 +73,10 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   }
   auto& c = o.config;
   // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
-  // the first round, default 5s unless given).
+  // the first round).
   apply_load_flags(vm, c.load);
   c.duration_per_mode_ns = c.load.duration_ns;
-  c.warmup_ns = vm["warmup"].defaulted() ? 5'000'000'000 : c.load.warmup_ns;
+  c.warmup_ns = c.load.warmup_ns;
 
   c.modes.clear();
   std::string modes = vm["modes"].as<std::string>();
@@ -100,6 +102,15 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
                                  "lower --rounds",
                                  vm["duration"].as<std::string>(), c.rounds_per_mode));
   c.settle_ns = parse_flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  // The capture is asked for before the settle period and is seen running once its first
+  // bytes arrive, but an idle target's net/http holds those back (PprofCapture::start waits
+  // 150 ms, then goes on). The handler calls trace.Start within milliseconds of the request,
+  // so this much settle after that makes sure the tracer runs before the window opens.
+  if (std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kTrace) != c.modes.end() &&
+      c.settle_ns < kMinTraceSettleNs)
+    throw UsageError(fmt::format("--settle {} is too short for the trace mode: the capture must be running before "
+                                 "the measured window opens; give at least {}ms",
+                                 vm["settle"].as<std::string>(), kMinTraceSettleNs / 1'000'000));
   c.seed = static_cast<std::uint64_t>(
       parse_flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
   if (vm.count("pprof")) {

@@ -24,6 +24,9 @@ struct RunOptions {
   bool agent_given = false;
 };
 
+// The least --settle when the trace mode runs (see parse_run_options).
+inline constexpr std::int64_t kMinTraceSettleNs = 100'000'000;
+
 // Throws UsageError (one line naming the flag and value) on bad input.
 RunOptions parse_run_options(const std::vector<std::string>& args);
 std::string run_usage();

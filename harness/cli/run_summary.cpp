@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "cli/units.h"
@@ -76,6 +77,24 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
       first = false;
     }
   }
+  // Resources beside the compared metrics: what the target held and what the generator cost.
+  bool any_resource = false;
+  for (const auto& s : a.modes) {
+    if (!s.target_rss_bytes && !s.generator_cpu_us_per_request) continue;
+    if (!any_resource) fmt::format_to(it, "\nresources (median [95% CI])\n");
+    any_resource = true;
+    fmt::format_to(it, "  {:<16}", experiment::to_string(s.mode));
+    if (s.target_rss_bytes)
+      fmt::format_to(it, "target RSS {} [{}, {}]", format_size_bytes(static_cast<std::uint64_t>(s.target_rss_bytes->estimate)),
+                     format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->low))),
+                     format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->high))));
+    if (s.target_rss_bytes && s.generator_cpu_us_per_request) fmt::format_to(it, "; ");
+    if (s.generator_cpu_us_per_request)
+      fmt::format_to(it, "generator {:.2f} µs/req [{:.2f}, {:.2f}]{}", s.generator_cpu_us_per_request->estimate,
+                     s.generator_cpu_us_per_request->low, s.generator_cpu_us_per_request->high,
+                     s.generator_core_share ? fmt::format(", {:.0f}% of a core", *s.generator_core_share * 100) : "");
+    fmt::format_to(it, "\n");
+  }
   bool any_trace = false;
   for (const auto& s : a.modes) {
     if (!s.trace_bytes) continue;
@@ -107,6 +126,18 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   }
   fmt::format_to(it, "\n\"~\": no significant change at alpha {} after Holm correction over {} comparisons.\n", a.alpha,
                  a.comparisons.size());
+  // The interval is per comparison, the "~" is for the whole family: both can be right, and
+  // when the table shows such a row, it says why.
+  bool excludes_zero_yet_not_significant = false;
+  for (const auto* rows : {&a.comparisons, &a.noise_floor})
+    for (const auto& c : *rows)
+      if (!c.significant && (c.change.ci_low_pct > 0 || c.change.ci_high_pct < 0))
+        excludes_zero_yet_not_significant = true;
+  if (excludes_zero_yet_not_significant)
+    fmt::format_to(it,
+                   "A 95% interval that excludes 0 beside \"~\" is no contradiction: the interval is for that one "
+                   "comparison,\n\"~\" uses the p-value adjusted (Holm) for all the comparisons made together "
+                   "(docs/statistics.md).\n");
   return out;
 }
 

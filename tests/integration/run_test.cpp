@@ -1,9 +1,14 @@
 // `tracebench run` end to end against the real demo server: the three modes, the
 // statistics finding a known injected cost, and every fault the issue lists.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -116,7 +121,7 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   // 300 µs of CPU per request only while tracing is enabled: unmistakable against /health's
   // few µs. Tracing has a CPU cost of its own, so the same run against a server without the
   // injection is the control: the injected server's trace-minus-off rise exceeds the
-  // control's by about 300 µs, and the off-vs-off noise floor shows nothing.
+  // control's by about 300 µs, and stands clear of the off-vs-off noise floor.
   nlohmann::json control, injected;
   {
     auto server = one_p_server({});
@@ -130,26 +135,39 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   const double injected_rise = cpu_per_request(injected, "trace") - cpu_per_request(injected, "off");
   EXPECT_NEAR(injected_rise - control_rise, 300.0, 100.0)
       << "tracing's own cost " << control_rise << " µs/req, with the injection " << injected_rise;
-  bool found = false;
-  for (const auto& c : injected["comparisons"]) {
-    if (c["mode"] == "trace" && c["metric"] == "target_cpu_us_per_request") {
-      found = true;
-      EXPECT_TRUE(c["significant"].get<bool>()) << c.dump();
-      EXPECT_GT(c["ci_low_pct"].get<double>(), 0) << c.dump();
-    }
-  }
-  EXPECT_TRUE(found);
-  for (const auto& c : injected["noise_floor"]) {
-    if (c["metric"] == "target_cpu_us_per_request") {
-      EXPECT_FALSE(c["significant"].get<bool>()) << c.dump();
-    }
-  }
+  // Changes in µs per request: a comparison's bounds are % of the off median.
+  const double off_us = cpu_per_request(injected, "off");
+  const auto in_us = [&](const nlohmann::json& c, const char* key) { return c[key].get<double>() / 100 * off_us; };
+  const nlohmann::json* cpu_change = nullptr;
+  for (const auto& c : injected["comparisons"])
+    if (c["mode"] == "trace" && c["metric"] == "target_cpu_us_per_request") cpu_change = &c;
+  ASSERT_NE(cpu_change, nullptr);
+  EXPECT_TRUE((*cpu_change)["significant"].get<bool>()) << cpu_change->dump();
+  EXPECT_GT((*cpu_change)["ci_low_pct"].get<double>(), 0) << cpu_change->dump();
+  // The noise floor (off against off, 4 + 4 rounds) cannot be significant whatever happens:
+  // its smallest Holm-adjusted p is 0.14, and the run warns so. What it does show is the
+  // run's resolution, and the injected cost must stand clear of it: off-vs-off shifts by
+  // less than a third of the injection, and the whole interval of the trace change lies
+  // above the whole interval of the off-vs-off change.
+  bool warned = false;
+  for (const auto& w : injected["warnings"])
+    warned = warned || w.get<std::string>().find("the noise floor splits 8 off rounds into 4 and 4") != std::string::npos;
+  EXPECT_TRUE(warned) << injected["warnings"].dump();
+  const nlohmann::json* noise = nullptr;
+  for (const auto& c : injected["noise_floor"])
+    if (c["metric"] == "target_cpu_us_per_request") noise = &c;
+  ASSERT_NE(noise, nullptr);
+  EXPECT_LT(std::abs(in_us(*noise, "delta_pct")), 100.0) << noise->dump() << " off median " << off_us << " µs";
+  EXPECT_GT(in_us(*cpu_change, "ci_low_pct"), in_us(*noise, "ci_high_pct"))
+      << "trace " << cpu_change->dump() << "\nnoise floor " << noise->dump() << "\noff median " << off_us << " µs";
+  EXPECT_GE((*noise)["ci_coverage"].get<double>(), 0.95) << noise->dump();
 }
 
 TEST(Run, TargetDownAtStartExitsTwoWithinSeconds) {
   auto r = run_process({kTracebench, "run", "--target", "127.0.0.1:1", "--duration", "6s", "--no-progress"}, 30);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+  // The target is checked before its debug endpoints: the one thing wrong is said first.
+  EXPECT_EQ(r.err, "tracebench run: cannot connect to 127.0.0.1:1: Connection refused\n") << r.err;
   EXPECT_LT(r.elapsed_s, 5.0);
 }
 
@@ -169,12 +187,124 @@ TEST(Run, NoAgentSkipsTheFlightRecorderWithAHint) {
                                               "--warmup", "200ms", "--settle", "100ms", "--connections", "4"}),
                        120);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("skipping mode flightrecorder: no flight-recorder agent found"), std::string::npos) << r.out;
+  // The one-line hint says what was tried at each address.
+  EXPECT_NE(r.out.find("skipping mode flightrecorder: no flight-recorder agent found (tried no agent at http://" +
+                       server.debug_addr + "/debug/tracebench/flightrecorder/status (HTTP 404); no agent at http://" +
+                       server.addr + "/debug/tracebench/flightrecorder/status (HTTP 404)"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("agent.Register"), std::string::npos) << r.out;
   auto j = read_json(out + "/result.json");
   EXPECT_EQ(j["skipped_modes"].size(), 1u);
   EXPECT_FALSE(j["modes"].contains("flightrecorder"));
   EXPECT_EQ(j["rounds"].size(), 12u);
+}
+
+TEST(Run, AnAgentThatWantsATokenIsFoundAndNamed) {
+  DemoServer server({"--agent-token", "s3cret"});
+  const std::string hint = "agent found at " + server.debug_addr + ", but it answered 401: pass --agent-token TOKEN";
+  // Found by discovery: the mode is skipped with the way to fix it.
+  const std::string out = fresh_dir("token");
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,flightrecorder", "--duration",
+                                              "1.2s", "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
+                                              "--connections", "4"}),
+                       60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("skipping mode flightrecorder: " + hint + "\n"), std::string::npos) << r.out;
+  // Given explicitly, it is an error, as is an --agent that serves no agent at all.
+  r = run_process({kTracebench, "run", "--target", server.addr, "--agent", server.debug_addr, "--modes",
+                   "off,flightrecorder", "--no-progress"},
+                  30);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "tracebench run: --agent " + server.debug_addr + ": " + hint + "\n");
+  r = run_process({kTracebench, "run", "--target", server.addr, "--agent", server.addr, "--modes",
+                   "off,flightrecorder", "--no-progress"},
+                  30);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "tracebench run: --agent " + server.addr + ": no agent at http://" + server.addr +
+                       "/debug/tracebench/flightrecorder/status (HTTP 404)\n");
+  // With the token the mode runs.
+  const std::string with_token = fresh_dir("token-given");
+  r = run_process(run_args(server, with_token, {"--path", "/health", "--modes", "off,flightrecorder", "--duration",
+                                                "1.2s", "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
+                                                "--connections", "4", "--agent-token", "s3cret", "--fr-min-age",
+                                                "1s", "--fr-max-bytes", "4MiB"}),
+                  60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_EQ(read_json(with_token + "/result.json")["modes"]["flightrecorder"]["rounds"], 6) << r.out;
+}
+
+// A free loopback port: bound once, then released.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST(Run, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
+  // /bin/sh stays the launched process here and the server is its child: the CPU measured
+  // must be the server's (tens of µs per request), not the idle shell's (0).
+  const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+  const std::string debug = "127.0.0.1:" + std::to_string(free_port());
+  const std::string out = fresh_dir("exec");
+  auto r = run_process({kTracebench, "run", "--exec", "cd / && " + kDemoServer + " --addr " + addr +
+                                                          " --debug-addr " + debug,
+                        "--target", addr, "--modes", "off", "--path", "/health", "--duration", "1.2s", "--rounds",
+                        "6", "--warmup", "200ms", "--settle", "100ms", "--connections", "4", "--out", out,
+                        "--no-progress"},
+                       60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  auto j = read_json(out + "/result.json");
+  EXPECT_GT(cpu_per_request(j, "off"), 1.0) << r.out;
+  EXPECT_EQ(r.out.find("hardly ran"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("no process of"), std::string::npos) << r.err;
+}
+
+// --verify-window looks the agent up although the flightrecorder mode does not run; the
+// pid given is the one measured; --keep-traces keeps every capture.
+TEST(Run, VerifyWindowTargetPidAndKeptTraces) {
+  DemoServer server;
+  const std::string out = fresh_dir("verify");
+  const std::string pid = std::to_string(server.proc->pid());
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,trace", "--duration", "1.2s",
+                                              "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
+                                              "--connections", "4", "--verify-window", "1s", "--keep-traces",
+                                              "--target-pid", pid}),
+                       120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  auto j = read_json(out + "/result.json");
+  ASSERT_TRUE(j.contains("verification")) << r.out;
+  EXPECT_NE(j["verification"]["status"], "skipped") << j["verification"].dump();
+  // Not verified means exit 3, never 0.
+  if (j["verification"]["status"] != "verified") {
+    EXPECT_EQ(r.exit_code, 3) << j["verification"].dump();
+  }
+  EXPECT_EQ(j["config"]["target_pid"], server.proc->pid());
+  EXPECT_GT(cpu_per_request(j, "off"), 1.0);
+  int kept = 0;
+  for (const auto& round : j["rounds"]) {
+    if (round["mode"] != "trace") continue;
+    ASSERT_TRUE(round["trace"]["file"].is_string()) << round.dump();
+    EXPECT_TRUE(std::filesystem::exists(round["trace"]["file"].get<std::string>()));
+    ++kept;
+  }
+  EXPECT_EQ(kept, 6);
+}
+
+TEST(Run, HelpDescribesRunsOwnDurationAndWarmup) {
+  auto r = run_process({kTracebench, "run", "--help"}, 10);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("measured time per mode"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--warmup arg (=5s)"), std::string::npos) << r.out;
+  r = run_process({kTracebench, "load", "--help"}, 10);
+  EXPECT_NE(r.out.find("--warmup arg (=1s)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("per mode"), std::string::npos) << r.out;
 }
 
 TEST(Run, AnotherTraceRunningIsSaidPlainly) {
@@ -216,7 +346,8 @@ TEST(Run, CtrlCWritesThePartialResult) {
   DemoServer server;
   const std::string out = fresh_dir("sigint");
   ChildProcess run(run_args(server, out, {"--path", "/health", "--duration", "12s", "--rounds", "6", "--warmup",
-                                          "200ms", "--settle", "100ms", "--connections", "4"}),
+                                          "200ms", "--settle", "100ms", "--connections", "4", "--verify-window",
+                                          "2s"}),
                    true);
   std::this_thread::sleep_for(std::chrono::seconds(4));
   run.signal(SIGINT);
@@ -226,6 +357,10 @@ TEST(Run, CtrlCWritesThePartialResult) {
   EXPECT_FALSE(j["complete"].get<bool>());
   EXPECT_EQ(j["stop_reason"], "interrupted");
   EXPECT_GE(j["rounds"].size(), 1u);
+  // The verification asked for is said to be skipped, and why.
+  EXPECT_EQ(j["verification"]["status"], "skipped") << j.dump();
+  EXPECT_NE(j["verification"]["reason"].get<std::string>().find("the run stopped early (interrupted)"),
+            std::string::npos);
 }
 
 TEST(Run, BadFlagsAreOneLineAndExitOne) {
@@ -237,6 +372,7 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
       {{"--target", "localhost:1", "--pprof", "nowhere"}, "--pprof: bad target 'nowhere'"},
       {{"--target", "localhost:1", "--pin"}, "--pin needs --exec"},
       {{"--target", "localhost:1", "--keep-traces"}, "--keep-traces needs --out"},
+      {{"--target", "localhost:1", "--settle", "50ms"}, "--settle 50ms is too short for the trace mode"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> argv = {kTracebench, "run"};
