@@ -154,11 +154,13 @@ int run_command(const std::vector<std::string>& args) {
 
   std::unique_ptr<target::LaunchedTarget> launched;
   if (!o.exec_command.empty()) {
-    const long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
+    // --pin splits the CPUs this process may use (a cpuset or taskset may allow fewer than
+    // the machine has): the last for the target, the rest for tracebench.
+    const std::vector<int> cpus = target::allowed_cpus();
     std::vector<int> target_cpus, own_cpus;
-    if (o.pin && ncpu >= 2) {
-      target_cpus = {static_cast<int>(ncpu - 1)};
-      for (int i = 0; i < ncpu - 1; ++i) own_cpus.push_back(i);
+    if (o.pin && cpus.size() >= 2) {
+      target_cpus = {cpus.back()};
+      own_cpus.assign(cpus.begin(), cpus.end() - 1);
     }
     const std::string log = (o.out_dir.empty() ? std::filesystem::temp_directory_path().string() : o.out_dir) +
                             "/target.log";
@@ -175,9 +177,11 @@ int run_command(const std::vector<std::string>& args) {
       fmt::print(stderr, "tracebench run: --exec '{}': {}\n", o.exec_command, why);
       return kExitRunFailed;
     }
-    if (o.pin && ncpu < 2)
-      fmt::print(stderr, "tracebench run: --pin does nothing on a machine with {} CPU: target and tracebench share it\n",
-                 ncpu);
+    if (o.pin && cpus.size() < 2)
+      fmt::print(stderr,
+                 "tracebench run: --pin does nothing: this process may use only CPU {}, so the target and tracebench "
+                 "share it\n",
+                 target::cpu_list_text(cpus));
     if (!own_cpus.empty()) {
       if (std::string why = target::pin_current_thread(own_cpus); !why.empty())
         fmt::print(stderr, "tracebench run: --pin: {}\n", why);

@@ -115,6 +115,16 @@ std::string exec_script(const std::string& command) {
   return command;  // empty, or assignments only
 }
 
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> out;
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return out;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) out.push_back(c);
+  return out;
+}
+
 std::string pin_current_thread(const std::vector<int>& cpus) {
   if (cpus.empty()) return {};
   cpu_set_t set;

@@ -80,6 +80,11 @@ std::string pin_current_thread(const std::vector<int>& cpus);
 // exec, is returned unchanged (pid() is then the shell's; find_listening_pid finds the server).
 std::string exec_script(const std::string& command);
 
+// The CPUs this process may run on (sched_getaffinity), ascending; empty if unreadable.
+// What `--pin` divides between the target and tracebench: a cpuset or `taskset` may allow
+// fewer than the machine has online.
+std::vector<int> allowed_cpus();
+
 // "0-1,4" for messages.
 std::string cpu_list_text(const std::vector<int>& cpus);
 

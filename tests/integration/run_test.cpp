@@ -266,6 +266,21 @@ TEST(Run, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
   EXPECT_EQ(r.err.find("no process of"), std::string::npos) << r.err;
 }
 
+TEST(Run, PinWithOneCpuSaysItDoesNothing) {
+  const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+  const std::string out = fresh_dir("pin-one");
+  auto r = run_process({"/usr/bin/taskset", "-c", "0", kTracebench, "run", "--exec",
+                        kDemoServer + " --addr " + addr + " --debug-addr ''", "--pin", "--target", addr, "--modes",
+                        "off", "--path", "/health", "--duration", "1.2s", "--rounds", "6", "--warmup", "200ms",
+                        "--connections", "2", "--out", out, "--no-progress"},
+                       60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("tracebench run: --pin does nothing: this process may use only CPU 0, so the target and "
+                       "tracebench share it\n"),
+            std::string::npos)
+      << r.err;
+}
+
 // --verify-window looks the agent up although the flightrecorder mode does not run; the
 // pid given is the one measured; --keep-traces keeps every capture.
 TEST(Run, VerifyWindowTargetPidAndKeptTraces) {

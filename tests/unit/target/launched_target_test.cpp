@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -187,6 +188,14 @@ TEST(LaunchedTarget, RejectsAnUnwritableLog) {
     EXPECT_EQ(std::string(e.what()),
               "cannot start `sleep 1`: cannot open log /nonexistent-dir/target.log: No such file or directory");
   }
+}
+
+TEST(AllowedCpus, AreThoseTheAffinityMaskAllowsInOrder) {
+  const std::vector<int> cpus = allowed_cpus();
+  ASSERT_FALSE(cpus.empty());
+  EXPECT_EQ(cpus.front(), first_allowed_cpu());
+  EXPECT_TRUE(std::is_sorted(cpus.begin(), cpus.end()));
+  EXPECT_EQ(cpu_list_text(cpus), status_field(::getpid(), "Cpus_allowed_list"));
 }
 
 TEST(PinCurrentThread, PinsOnlyTheCallingThread) {
