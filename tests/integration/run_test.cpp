@@ -77,14 +77,22 @@ TEST(Run, ThreeModesReportTraceRateAndFlightRecorderWindow) {
       EXPECT_TRUE(m["throughput_rps"].contains(k)) << mode << k;
       EXPECT_TRUE(m["latency_ns"]["p99"].contains(k)) << mode << k;
       EXPECT_TRUE(m["target_cpu_us_per_request"].contains(k)) << mode << k;
+      // Resources beside the compared metrics, same shape.
+      EXPECT_TRUE(m["target_rss_bytes"].contains(k)) << mode << k;
+      EXPECT_TRUE(m["generator_cpu_us_per_request"].contains(k)) << mode << k;
     }
+    EXPECT_GT(m["target_rss_bytes"]["median"].get<double>(), 1e6) << mode;
+    EXPECT_GT(m["generator_cpu_us_per_request"]["median"].get<double>(), 0) << mode;
+    EXPECT_NEAR(m["throughput_rps"]["ci_coverage"].get<double>(), 1 - 2.0 / 64, 1e-9) << mode;  // 6 rounds
   }
+  EXPECT_NE(r.out.find("resources (median [95% CI])"), std::string::npos) << r.out;
   EXPECT_GT(j["modes"]["trace"]["trace_bytes_per_s"]["median"].get<double>(), 0);
   EXPECT_GT(j["modes"]["trace"]["trace_events_per_s"]["median"].get<double>(), 0);
   EXPECT_GT(j["modes"]["flightrecorder"]["fr_window_s"]["median"].get<double>(), 0);
   ASSERT_FALSE(j["comparisons"].empty());
   for (const auto& c : j["comparisons"])
-    for (const char* k : {"mode", "metric", "delta_pct", "ci_low_pct", "ci_high_pct", "p_value", "significant"})
+    for (const char* k : {"mode", "metric", "delta_pct", "ci_low_pct", "ci_high_pct", "p_value", "significant",
+                          "ci_coverage"})
       EXPECT_TRUE(c.contains(k)) << k;
   EXPECT_FALSE(j["noise_floor"].empty());
   EXPECT_EQ(j["context"]["target_go_version"].get<std::string>().rfind("go 1.", 0), 0u);
@@ -93,6 +101,9 @@ TEST(Run, ThreeModesReportTraceRateAndFlightRecorderWindow) {
   std::string text((std::istreambuf_iterator<char>(bench)), {});
   EXPECT_NE(text.find("BenchmarkTarget/mode=trace "), std::string::npos);
   EXPECT_NE(text.find(" target-cpu-sec/op"), std::string::npos);
+  // off first, whatever the round order: benchstat's base is the first mode it reads.
+  EXPECT_EQ(text.find("BenchmarkTarget/"), text.find("BenchmarkTarget/mode=off ")) << text;
+  EXPECT_LT(text.rfind("BenchmarkTarget/mode=off "), text.find("BenchmarkTarget/mode=trace ")) << text;
 }
 
 // The demo server under one P: with two, every CPU burst also wakes the idle P's thread,
