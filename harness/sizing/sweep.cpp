@@ -287,8 +287,10 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
         if (pr.high && *pr.high > upper) {
           upper = *pr.high;
           upper_words = fmt::format("the upper end of the 95% prediction interval ({}), because {:g} req/s is "
-                                    "extrapolated (it is above the predicted rate × the largest level spread, {:.2f})",
-                                    rate_text(*pr.high), r, spread);
+                                    "extrapolated (it is above the predicted rate × the largest level spread, {} × "
+                                    "{:.2f} = {})",
+                                    rate_text(*pr.high), r, rate_text(pr.estimate), spread,
+                                    rate_text(pr.estimate * spread));
         } else if (pr.high) {
           upper_words += fmt::format(" (extrapolated: this is above the upper end of the 95% prediction interval, {})",
                                      rate_text(*pr.high));

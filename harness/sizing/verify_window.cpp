@@ -266,36 +266,42 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
                             "at least that at this load",
                             achieved_s, binary_size_text(summary.file_bytes), binary_size_text(size.max_bytes),
                             binary_size_text(size.max_bytes));
-      std::string reason = fmt::format(
-          "recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
-          binary_size_text(size.max_bytes), held, seconds_text(window_s),
+      const std::string raised =
           size.max_bytes != initial
               ? fmt::format("; raised from the computed {} after a short window", binary_size_text(initial))
-              : std::string());
+              : std::string();
+      const std::string min_age = seconds_text(static_cast<double>(size.min_age_ns) / 1e9);
+      std::string reason =
+          fmt::format("recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", min_age, binary_size_text(size.max_bytes),
+                      held, seconds_text(window_s), raised);
       // A rate above the basis' upper bound means the size held the window with less margin
-      // than the arithmetic assumed (a generation's worth, or the 50 ms tolerance), not
-      // because of it: the size to recommend is the one this rate needs. A larger MaxBytes
-      // only lengthens the window (MinAge still caps it), so the verified size's result
-      // stands for it too.
+      // than the arithmetic assumed (on the rounding up, the crossing generation or the 50 ms
+      // tolerance), not thanks to the headroom: the size to recommend is the one this rate
+      // needs. A larger MaxBytes only lengthens the window (MinAge still caps it), so the
+      // verified size's result stands for it too.
       if (verify_rate > rate->basis.upper_bytes_per_s) {
         const FlightRecorderSize restated = restate_for_rate(
             rate->basis, std::min(verify_rate, kMaxBytesPerSec / rate->basis.spread_factor()), window_ns);
         out["basis_exceeded"] = true;
         out["verify_rate_bytes_per_s"] = verify_rate;
         out["restated_max_bytes"] = restated.max_bytes;
-        reason += fmt::format(
-            "; BASIS EXCEEDED: the rate here, {}, was above the {} the size rests on ({}), so the headroom did "
-            "not cover it: the window held thanks to the rounding up, the crossing generation or the 50 ms "
-            "tolerance; sized from this "
-            "rate × the run's spread {:.2f} × (window + 1 generation): MaxBytes {}{}",
-            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s), rate->upper_basis,
-            rate->basis.spread_factor(), binary_size_text(restated.max_bytes),
-            restated.max_bytes > size.max_bytes ? " (larger than the size verified here, so it holds at least "
-                                                       "the window verified)"
-                                                     : " (the size verified here already covers it)");
+        const std::string exceeded = fmt::format(
+            "BASIS EXCEEDED: the rate here, {}, was above the {} the size rested on ({}), so the headroom did not "
+            "cover it and the window held on the rounding up, the crossing generation or the 50 ms tolerance",
+            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s),
+            rate->source == "flightrecorder" ? "the run's flight-recorder snapshots" : "the run's pprof captures");
         if (restated.max_bytes > size.max_bytes) {
+          reason = fmt::format(
+              "recommend MinAge {}, MaxBytes {}: sized from the rate seen here, {} × the run's spread {:.2f} × "
+              "(window + 1 generation); the computed {} was verified: {} (wanted {}){}; {}; a larger MaxBytes only "
+              "lengthens the window, so the verification stands for it",
+              min_age, binary_size_text(restated.max_bytes), rate_text(verify_rate), rate->basis.spread_factor(),
+              binary_size_text(size.max_bytes), held, seconds_text(window_s), raised, exceeded);
           size = restated;
           out["final_max_bytes"] = size.max_bytes;
+        } else {
+          reason += fmt::format("; {}; sized from this rate × the run's spread {:.2f}, MaxBytes {} is not larger",
+                                exceeded, rate->basis.spread_factor(), binary_size_text(restated.max_bytes));
         }
       }
       if (rss_exceeded(a)) {
