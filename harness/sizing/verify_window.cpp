@@ -287,9 +287,12 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
         out["restated_max_bytes"] = restated.max_bytes;
         const std::string exceeded = fmt::format(
             "BASIS EXCEEDED: the rate here, {}, was above the {} the size rested on ({}), so the headroom did not "
-            "cover it and the window held on the rounding up, the crossing generation or the 50 ms tolerance",
+            "cover it{}",
             rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s),
-            rate->source == "flightrecorder" ? "the run's flight-recorder snapshots" : "the run's pprof captures");
+            rate->source == "flightrecorder" ? "the run's flight-recorder snapshots" : "the run's pprof captures",
+            bound == "max_bytes" ? ": the window held on the rounding up, the crossing generation or the 50 ms tolerance"
+                                 : ": the ring had not filled to MaxBytes, so this attempt does not show how long "
+                                   "MaxBytes holds at this rate");
         if (restated.max_bytes > size.max_bytes) {
           reason = fmt::format(
               "recommend MinAge {}, MaxBytes {}: sized from the rate seen here, {} × the run's spread {:.2f} × "
