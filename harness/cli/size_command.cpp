@@ -39,12 +39,12 @@ struct SizeOptions {
 po::options_description size_flags() {
   po::options_description d("Options");
   d.add_options()
-      ("bytes-per-sec", po::value<std::string>(), "size from this trace rate instead of a result (3MiB, 2.5MB/s)")
+      ("bytes-per-sec", po::value<std::string>(), "size from this trace rate instead of a result (3MiB, 2.5MB/s; 1B/s to 10GB/s)")
       ("window", po::value<std::vector<std::string>>()->composing(),
        "wanted flight-recorder window (repeatable; default 1s 5s 10s 30s 60s)")
       ("file-budget", po::value<std::vector<std::string>>()->composing(),
        "capture file budget (repeatable; default 10MB 50MB 200MB)")
-      ("budget", po::value<std::string>(), "overhead budget for the verdict, e.g. 2%")
+      ("budget", po::value<std::string>(), "overhead budget for the verdict, e.g. 2% (0.01% to 100%)")
       ("trace", po::value<std::string>(), "time tracebench's reader and go tool trace on this trace file "
                                           "(default: the largest trace a --keep-traces result still names)")
       ("no-go-tool", "do not time go tool trace")

@@ -71,7 +71,8 @@ std::string sweep_usage() {
       "  --rates LIST             open loop: request rates, one level each (e.g. 1000,2000,4k)\n"
       "  --connections LIST       closed loop: connection counts, one level each (e.g. 8,32,128);\n"
       "                           a single value with --rates is the pool size, as in run\n"
-      "  --production-rate R      predict at this rate (req/s) from the fitted model\n\n"
+      "  --production-rate R      predict at this rate (req/s, at most 1G) from the fitted model\n"
+      "  --budget P%              overhead budget for each level's verdict (0.01% to 100%, as in size)\n\n"
       "Every tracebench run flag applies to each level (--rate and --verify-window excepted):\n\n{}",
       tables == std::string::npos ? run : run.substr(tables));
 }
