@@ -111,6 +111,35 @@ TEST(VerifyWindow, AchievesTheWantedWindowWithinOneGeneration) {
   }
 }
 
+// Sized from the pprof captures alone (no flightrecorder rounds), MaxBytes is small enough
+// for the ring to fill within the attempt, so the snapshot shows what MaxBytes holds: the
+// window must be reached, and be no longer than MaxBytes holds at the rate seen plus the
+// one generation that crosses it. The recorder writes more per second than the captures
+// measured, which the verification must call out (or correct, when it fell short).
+TEST(VerifyWindow, SizedFromCapturesHoldsWhatMaxBytesHoldsPlusOneGeneration) {
+  DemoServer server;
+  const std::string out = fresh_dir("verify-captures");
+  auto r = run_process(short_run(server, out, {"--modes", "off,trace", "--verify-window", "3s"}), 110);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  const auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["recommendations"]["rate"]["source"], "trace");
+  const auto& v = j["verification"];
+  ASSERT_EQ(v["status"], "verified") << v.dump(2);
+  for (const auto& a : v["attempts"]) {
+    const double achieved = a["achieved_window_s"];
+    const double max_bytes = a["max_bytes"];
+    const double rate = a["snapshot_bytes_per_s"];
+    const double bound = std::max(3.0, max_bytes / rate) + 1.0;
+    std::printf("verify 3s from captures: attempt %d: achieved %.3f s, MaxBytes %.0f, rate %.0f B/s (basis upper "
+                "%.0f), bound %.3f s, %s\n",
+                a["attempt"].get<int>(), achieved, max_bytes, rate, v["upper_bytes_per_s"].get<double>(), bound,
+                a["bound"].get<std::string>().c_str());
+    EXPECT_LE(achieved, bound) << v.dump(2);
+    EXPECT_EQ(a["basis_exceeded"].get<bool>(), rate > v["upper_bytes_per_s"].get<double>());
+  }
+  EXPECT_GE(v["attempts"].back()["achieved_window_s"].get<double>(), 3.0 - 0.05) << v.dump(2);
+}
+
 TEST(Size, FromARealResultTimesBothReadersOnAKeptTrace) {
   DemoServer server;
   const std::string out = fresh_dir("size");
