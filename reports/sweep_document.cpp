@@ -556,7 +556,8 @@ class SweepBuilder {
             {Cell("idle events/s"), Cell(count_rate_text(number(*ev, {"intercept"}).value_or(NAN)))});
       }
       t.note = "least squares over the measured levels: x is the throughput the trace rate was measured at "
-               "(the trace rounds' median), y the level's median trace bytes/s; ± one standard error";
+               "(the median of the rounds the level's rate came from: trace or flight recorder), y the level's "
+               "median trace bytes/s; ± one standard error";
       s.blocks.push_back(std::move(t));
     } else {
       s.blocks.push_back(Paragraph{"", "No model of trace bytes/s in this sweep (see the verdict); the levels' "

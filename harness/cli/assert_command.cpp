@@ -88,7 +88,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
     po::store(po::command_line_parser(argv)
                   .options(all)
                   .positional(pos)
-                  .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                  .style(kFlagStyle)
                   .run(),
               vm);
     po::notify(vm);

@@ -15,13 +15,18 @@
 
 namespace tracebench::cli {
 
+// boost's default style, minus prefix guessing: "--max-cpu" must not quietly stand for
+// "--max-cpu-increase", and a typo must fail instead of landing on a neighbouring flag.
+inline constexpr int kFlagStyle =
+    boost::program_options::command_line_style::default_style & ~boost::program_options::command_line_style::allow_guessing;
+
 // Parses args against options; throws UsageError (unknown flag, missing value, ...).
 inline boost::program_options::variables_map parse_flags(const std::vector<std::string>& args,
                                                           const boost::program_options::options_description& options) {
   namespace po = boost::program_options;
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::store(po::command_line_parser(args).options(options).style(kFlagStyle).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

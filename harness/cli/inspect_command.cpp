@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/flag_parsing.h"
 #include "cli/units.h"
 #include "trace/analyze.h"
 #include "trace/diagnostics.h"
@@ -269,7 +270,7 @@ int inspect_command(const std::vector<std::string>& args) {
   pos.add("trace", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(pos).style(kFlagStyle).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     fmt::print(stderr, "tracebench inspect: {} (see tracebench inspect --help)\n", e.what());

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/flag_parsing.h"
 #include "cli/usage_error.h"
 #include "reports/render.h"
 
@@ -78,7 +79,7 @@ ReportOptions parse(const std::vector<std::string>& args, po::options_descriptio
   pos.add("result", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(pos).style(kFlagStyle).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

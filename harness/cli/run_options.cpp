@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/flag_parsing.h"
+#include "sizing/sizing.h"
 #include "cli/load_options.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
@@ -139,18 +140,10 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   c.keep_traces = vm.count("keep-traces") > 0;
   if (c.keep_traces && o.out_dir.empty()) throw UsageError("--keep-traces needs --out DIR to keep them in");
   if (vm.count("budget")) {
-    std::string text = vm["budget"].as<std::string>();
-    if (!text.empty() && text.back() == '%') text.pop_back();
-    const double pct = parse_flag("--budget", text, [&](const std::string& s) {
-      try {
-        return parse_count(s);
-      } catch (const BadValue&) {
-        throw BadValue(fmt::format("bad budget '{}': expected a percentage, e.g. 2%", vm["budget"].as<std::string>()));
-      }
-    });
-    if (pct <= 0 || pct >= 100)
-      throw UsageError(fmt::format("--budget {} is out of range: expected a percentage above 0 and below 100",
-                                   vm["budget"].as<std::string>()));
+    // The same parser, range and wording as size and sweep.
+    double pct = 0;
+    if (std::string bad = sizing::parse_budget_pct("--budget", vm["budget"].as<std::string>(), &pct); !bad.empty())
+      throw UsageError(bad);
     o.budget_pct = pct;
   }
   if (vm.count("verify-window")) {

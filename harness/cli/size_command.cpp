@@ -72,7 +72,7 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
   positional.add("result", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(kFlagStyle).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

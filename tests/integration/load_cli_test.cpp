@@ -30,6 +30,7 @@ struct BadFlag {
 TEST(LoadCli, BadInputIsOneLineNamingTheValueAndExitsOne) {
   const std::vector<BadFlag> cases = {
       {{"--target", "localhost:1", "--bogus"}, "unrecognised option '--bogus'"},
+      {{"--target", "localhost:1", "--dur", "1s"}, "unrecognised option '--dur'"},  // no prefix guessing
       {{"--target", "localhost:1", "--duration", "30"}, "--duration: bad duration '30'"},
       {{"--target", "localhost:1", "--duration", "5x"}, "expected a number with a unit"},
       {{"--target", "localhost"}, "bad target 'localhost'"},

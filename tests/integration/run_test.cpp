@@ -394,6 +394,8 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
       {{"--target", "localhost:1", "--modes", "off,tracing"}, "unknown mode 'tracing'"},
       {{"--target", "localhost:1", "--rounds", "3"}, "--rounds 3 is out of range"},
       {{"--target", "localhost:1", "--duration", "1s", "--rounds", "10"}, "rounds under 200ms"},
+      {{"--target", "localhost:1", "--budget", "0%"}, "--budget 0% is out of range: expected 0.01% to 100%"},
+      {{"--target", "localhost:1", "--dur", "6s"}, "unrecognised option '--dur'"},  // no prefix guessing
       {{"--target", "localhost:1", "--fr-max-bytes", "big"}, "--fr-max-bytes: bad size 'big'"},
       {{"--target", "localhost:1", "--pprof", "nowhere"}, "--pprof: bad target 'nowhere'"},
       {{"--target", "localhost:1", "--pin"}, "--pin needs --exec"},
