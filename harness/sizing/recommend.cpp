@@ -365,8 +365,10 @@ void format_verification(std::ostringstream& out, const json& v) {
                          a.value("generations", 0), a.value("bound_text", std::string("?")),
                          a.value("reached", false) ? "" : "  SHORT");
       if (a.value("basis_exceeded", false) && field(a, "snapshot_bytes_per_s").is_number())
-        out << fmt::format("    BASIS EXCEEDED: {} here, above the {} the size rests on\n",
-                           rate_text(d(a, "snapshot_bytes_per_s")), rate_text(d(v, "upper_bytes_per_s")));
+        out << fmt::format("    BASIS EXCEEDED: {} here, {:.1f}% above the {} the size rests on\n",
+                           rate_text(d(a, "snapshot_bytes_per_s")),
+                           (d(a, "snapshot_bytes_per_s") / d(v, "upper_bytes_per_s") - 1) * 100,
+                           rate_text(d(v, "upper_bytes_per_s")));
       if (a.contains("rss_growth_bytes") && field(a, "rss_growth_bytes").is_number())
         out << fmt::format("    target RSS grew {} (expected live {}, up to {}){}\n",
                            signed_size_text(d(a, "rss_growth_bytes")),

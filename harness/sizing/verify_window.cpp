@@ -42,6 +42,20 @@ constexpr std::int64_t kLeadInNs = 500'000'000;
 // The recorder runs for the window plus this before the snapshot: two generations, so the
 // ring has been rebuilt (and pruned) after the window filled.
 constexpr std::int64_t kFillExtraNs = 2 * kGenerationNs;
+
+// How long the recorder runs before the snapshot: until the window has filled and, at the
+// run's median rate, until MaxBytes has too, each plus two generations. With the headroom,
+// MaxBytes takes longer than the window to fill, and a snapshot taken before it did would
+// show everything since the start without ever testing the size. Bounded at 3 × W + 10 s
+// for a rate that came out far lower than the run's; the attempt then says MaxBytes was
+// not reached.
+std::int64_t fill_time_ns(std::int64_t window_ns, std::uint64_t max_bytes, double median_bytes_per_s) {
+  double bytes_fill_ns = 0;
+  if (median_bytes_per_s > 0) bytes_fill_ns = static_cast<double>(max_bytes) / median_bytes_per_s * 1e9;
+  const double cap_ns = 3.0 * static_cast<double>(window_ns) + 10e9;
+  const double fill = std::min(std::max(static_cast<double>(window_ns), bytes_fill_ns), cap_ns);
+  return static_cast<std::int64_t>(fill) + kFillExtraNs;
+}
 // A snapshot's span is read off event timestamps; allow this much for where the first
 // and last event fall.
 constexpr double kToleranceS = 0.05;
@@ -145,7 +159,7 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
   }
 
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
-    const std::int64_t fill_ns = window_ns + kFillExtraNs;
+    const std::int64_t fill_ns = fill_time_ns(window_ns, size.max_bytes, rate->basis.median_bytes_per_s);
     say(fmt::format("verify {}: attempt {}/{}: MinAge {}, MaxBytes {}; {} of load, then a snapshot",
                     seconds_text(window_s), attempt, kMaxAttempts, seconds_text(static_cast<double>(size.min_age_ns) / 1e9),
                     binary_size_text(size.max_bytes), seconds_text(static_cast<double>(fill_ns) / 1e9)));
@@ -286,9 +300,10 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
         out["verify_rate_bytes_per_s"] = verify_rate;
         out["restated_max_bytes"] = restated.max_bytes;
         const std::string exceeded = fmt::format(
-            "BASIS EXCEEDED: the rate here, {}, was above the {} the size rested on ({}), so the headroom did not "
-            "cover it{}",
-            rate_text(verify_rate), rate_text(rate->basis.upper_bytes_per_s),
+            "BASIS EXCEEDED: the rate here, {}, was {:.1f}% above the {} the size rested on ({}), so the headroom "
+            "did not cover it{}",
+            rate_text(verify_rate), (verify_rate / rate->basis.upper_bytes_per_s - 1) * 100,
+            rate_text(rate->basis.upper_bytes_per_s),
             rate->source == "flightrecorder" ? "the run's flight-recorder snapshots" : "the run's pprof captures",
             bound == "max_bytes" ? ": the window held on the rounding up, the crossing generation or the 50 ms tolerance"
                                  : ": the ring had not filled to MaxBytes, so this attempt does not show how long "

@@ -358,7 +358,7 @@ TEST(Format, VerificationMarksAnExceededBasisAndRss) {
                                              {"expected_rss_high_bytes", 66 << 20}, {"rss_exceeded", true}}})},
                   {"reason", "recommend ..."}};
   const std::string text = format_recommendations(rec, v);
-  EXPECT_NE(text.find("    BASIS EXCEEDED: 4.01 MiB/s here, above the 2.38 MiB/s the size rests on\n"),
+  EXPECT_NE(text.find("    BASIS EXCEEDED: 4.01 MiB/s here, 68.0% above the 2.38 MiB/s the size rests on\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("    target RSS grew 90 MiB (expected live 33 MiB, up to 66 MiB)  RSS EXCEEDED\n"),
