@@ -81,25 +81,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   po::positional_options_description pos;
   pos.add("trace", -1);
 
-  po::variables_map vm;
-  try {
-    // No guessing: --max-bytes, --max-reg or --strict must not silently stand for a flag
-    // the user did not name.
-    po::store(po::command_line_parser(argv)
-                  .options(all)
-                  .positional(pos)
-                  .style(kFlagStyle)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::unknown_option& e) {
-    if (e.get_option_name().starts_with("--max-"))
-      throw UsageError(fmt::format("unknown assertion '{}': expected one of {}", e.get_option_name(),
-                                   kAssertionFlags));
-    throw UsageError(e.what());
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_flags(argv, all, pos, "--max-", "assertion", kAssertionFlags);
   if (vm.count("help")) {
     std::ostringstream o;
     o << assertions << "\n" << options;

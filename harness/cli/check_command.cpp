@@ -110,25 +110,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   po::positional_options_description pos;
   pos.add("result", -1);
 
-  po::variables_map vm;
-  try {
-    // No guessing: a prefix such as --max-throughput or --max-cpu must not silently stand
-    // for a budget the user did not name.
-    po::store(po::command_line_parser(argv)
-                  .options(all)
-                  .positional(pos)
-                  .style(kFlagStyle)
-                  .run(),
-              vm);
-    po::notify(vm);
-  } catch (const po::unknown_option& e) {
-    if (e.get_option_name().starts_with("--max-"))
-      throw UsageError(fmt::format("unknown budget '{}': expected one of {}", e.get_option_name(),
-                                   known_budget_flags()));
-    throw UsageError(e.what());
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_flags(argv, all, pos, "--max-", "budget", known_budget_flags());
   if (vm.count("help")) {
     std::ostringstream o;
     o << budgets << "\n" << options;

@@ -34,6 +34,28 @@ inline boost::program_options::variables_map parse_flags(const std::vector<std::
   return vm;
 }
 
+// The same with positional arguments. For commands whose limits share a flag prefix (check's
+// budgets, assert's assertions), an unknown flag starting with `family_prefix` is reported
+// as "unknown <noun> '--max-x': expected one of <known>", so a misspelt limit is named as one.
+inline boost::program_options::variables_map parse_flags(
+    const std::vector<std::string>& args, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional, std::string_view family_prefix = {},
+    std::string_view noun = {}, std::string_view known = {}) {
+  namespace po = boost::program_options;
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).style(kFlagStyle).run(), vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    if (!family_prefix.empty() && e.get_option_name().starts_with(family_prefix))
+      throw UsageError(fmt::format("unknown {} '{}': expected one of {}", noun, e.get_option_name(), known));
+    throw UsageError(e.what());
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return vm;
+}
+
 // Runs parse(value); any exception it throws becomes a UsageError naming the flag.
 template <typename F>
 auto parse_flag(std::string_view flag, const std::string& value, F parse) {

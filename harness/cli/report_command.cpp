@@ -77,13 +77,7 @@ ReportOptions parse(const std::vector<std::string>& args, po::options_descriptio
   all.add(visible).add(hidden);
   po::positional_options_description pos;
   pos.add("result", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).style(kFlagStyle).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_flags(args, all, pos);
   if (vm.count("help")) {
     o.help = true;
     return o;

@@ -70,13 +70,7 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
   all.add_options()("result", po::value<std::vector<std::string>>());
   po::positional_options_description positional;
   positional.add("result", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(kFlagStyle).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UsageError(e.what());
-  }
+  const po::variables_map vm = parse_flags(args, all, positional);
   SizeOptions o;
   if (vm.count("help")) {
     o.help = true;

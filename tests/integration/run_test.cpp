@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "free_port.h"
 #include "subprocess.h"
 
 namespace tracebench {
@@ -245,24 +246,11 @@ TEST(Run, AnAgentThatWantsATokenIsFoundAndNamed) {
   EXPECT_EQ(read_json(with_token + "/result.json")["modes"]["flightrecorder"]["rounds"], 6) << r.out;
 }
 
-// A free loopback port: bound once, then released.
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST(Run, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
   // /bin/sh stays the launched process here and the server is its child: the CPU measured
   // must be the server's (tens of µs per request), not the idle shell's (0).
-  const std::string addr = "127.0.0.1:" + std::to_string(free_port());
-  const std::string debug = "127.0.0.1:" + std::to_string(free_port());
+  const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  const std::string debug = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
   const std::string out = fresh_dir("exec");
   auto r = run_process({kTracebench, "run", "--exec", "cd / && " + kDemoServer + " --addr " + addr +
                                                           " --debug-addr " + debug,
@@ -278,7 +266,7 @@ TEST(Run, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
 }
 
 TEST(Run, PinWithOneCpuSaysItDoesNothing) {
-  const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+  const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
   const std::string out = fresh_dir("pin-one");
   auto r = run_process({"/usr/bin/taskset", "-c", "0", kTracebench, "run", "--exec",
                         kDemoServer + " --addr " + addr + " --debug-addr ''", "--pin", "--target", addr, "--modes",

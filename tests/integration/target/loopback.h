@@ -12,20 +12,11 @@
 #include <iterator>
 #include <string>
 
+#include "free_port.h"
+
 namespace tracebench::target::testing {
 
-// A loopback port that nothing listens on (bound once, then released).
-inline std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+inline std::uint16_t free_port() { return tracebench::testing::free_loopback_port(); }
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

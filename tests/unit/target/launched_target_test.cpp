@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "target/process_stats.h"
+#include "free_port.h"
 
 namespace tracebench::target {
 namespace {
@@ -43,18 +44,7 @@ std::string status_field(pid_t pid, const std::string& field) {
   return {};
 }
 
-// A loopback port that nothing listens on (bound once, then released).
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+std::uint16_t closed_port() { return tracebench::testing::free_loopback_port(); }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
