@@ -212,20 +212,18 @@ struct BadInput {
 TEST(Check, BadInputExitsOneWithAClearMessage) {
   const std::string ok = fixture("within_budget.json");
   const std::string hint = " (see tracebench check --help)\n";
+  const std::string budgets =
+      "--max-throughput-drop, --max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase";
   const BadInput cases[] = {
       {{ok, "--max-thruput-drop", "2%"},
-       "tracebench check: unknown budget '--max-thruput-drop': expected one of --max-throughput-drop, "
-       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+       "tracebench check: unknown budget '--max-thruput-drop': expected one of " + budgets + hint},
       // Prefixes are not guessed: each would have been taken silently for a longer budget.
       {{ok, "--max-throughput", "2%"},
-       "tracebench check: unknown budget '--max-throughput': expected one of --max-throughput-drop, "
-       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+       "tracebench check: unknown budget '--max-throughput': expected one of " + budgets + hint},
       {{ok, "--max-p9", "5%"},
-       "tracebench check: unknown budget '--max-p9': expected one of --max-throughput-drop, "
-       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+       "tracebench check: unknown budget '--max-p9': expected one of " + budgets + hint},
       {{ok, "--max-cpu", "3%"},
-       "tracebench check: unknown budget '--max-cpu': expected one of --max-throughput-drop, "
-       "--max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+       "tracebench check: unknown budget '--max-cpu': expected one of " + budgets + hint},
       {{ok, "--max-p99-increase", "5%%"},
        "tracebench check: --max-p99-increase: bad percentage '5%%': expected a non-negative number with an optional "
        "%, e.g. 2% or 0.5" + hint},
