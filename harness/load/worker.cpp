@@ -335,14 +335,18 @@ void Worker::run() {
   for (;;) {
     now = monotonic_ns();
     if (stop_.load(std::memory_order_relaxed)) break;
+    // Before the drain check: a worker that wakes after the window ended (the host took its
+    // CPU) still sends what fell due in the window, late, with the lag it had.
+    if (open_loop) dispatch_open_loop(now);
     if (now >= timeline_.measure_end_ns) {
-      // Draining: stop when every reply is in, or the drain period is over.
-      const bool busy = std::any_of(connections_.begin(), connections_.end(), [](const auto& c) {
-        return c->state == Connection::State::kWriting || c->state == Connection::State::kReading;
-      });
+      // Draining: stop when every request due in the window is sent and every reply is in,
+      // or the drain period is over.
+      const bool busy = (open_loop && next_unsent_ < next_due_) ||
+                        std::any_of(connections_.begin(), connections_.end(), [](const auto& c) {
+                          return c->state == Connection::State::kWriting || c->state == Connection::State::kReading;
+                        });
       if (!busy || now >= timeline_.drain_end_ns) break;
     }
-    if (open_loop) dispatch_open_loop(now);
     if (now >= next_timeout_check_ns_) {
       check_timeouts(now);
       next_timeout_check_ns_ = now + kTimeoutCheckPeriodNs;
