@@ -23,6 +23,8 @@
 #include "load/load_runner.h"
 #include "load/socket_address.h"
 #include "reports/render.h"
+#include "sizing/parse_speed.h"
+#include "sizing/result_rates.h"
 #include "sizing/sizing.h"
 #include "target/agent_client.h"
 #include "target/launched_target.h"
@@ -30,6 +32,25 @@
 
 namespace tracebench::cli {
 namespace {
+
+// With --keep-traces the captures stay on disk, so `go tool trace` is timed on the largest,
+// as `tracebench size` does; without them the recommendations say where to get it. Tens of
+// seconds on a large capture, hence only for runs that kept their files.
+void time_go_tool_trace(const nlohmann::json& result, sizing::SizingOptions& s) {
+  const std::vector<std::string> files = sizing::kept_trace_files(result);
+  if (files.empty()) return;
+  const std::string go = sizing::find_go_binary();
+  if (go.empty()) {
+    s.parse_speed_notes.push_back("go tool trace not timed: no go command in $PATH or /usr/local/go/bin");
+    return;
+  }
+  fmt::print(stderr, "timing go tool trace on {} ...\n", files.front());
+  std::string why;
+  if (auto speed = sizing::measure_go_tool_trace(files.front(), go, 180.0, &why))
+    s.parse_speeds.push_back(*speed);
+  else
+    s.parse_speed_notes.push_back("go tool trace not timed: " + why);
+}
 
 using experiment::Mode;
 
@@ -260,6 +281,7 @@ int run_command(const std::vector<std::string>& args) {
   for (const auto& w : machine_warnings()) j["warnings"].push_back(w);
   sizing::SizingOptions sizing_options;
   sizing_options.budget_pct = o.budget_pct;
+  if (run.config.keep_traces && !interrupt.load()) time_go_tool_trace(j, sizing_options);
   j["recommendations"] = sizing::recommend(j, sizing_options);
   if (o.verify_window_ns) {
     // Asked for and not run is said in the result too, never dropped.

@@ -261,8 +261,8 @@ json build(const json* result, const std::optional<MeasuredRate>& rate, const st
   rec["memory"] = memory_json(result, *rate);
   for (std::uint64_t b : o.file_budgets_bytes) rec["capture_windows"].push_back(capture_json(*rate, b, speeds));
   // Why go tool trace was not timed is always said: a caller that tried says why it could
-  // not; one that did not try (run never does: it would start go tool trace on every run)
-  // gets the general reason.
+  // not; one that did not try (run without --keep-traces: it would start go tool trace on
+  // every run) gets the general reason.
   std::vector<std::string> speed_notes = o.parse_speed_notes;
   const bool go_timed = std::any_of(speeds.begin(), speeds.end(), [](const ParseSpeed& s) { return s.tool == "go tool trace"; });
   const bool go_said = std::any_of(speed_notes.begin(), speed_notes.end(),

@@ -309,6 +309,12 @@ TEST(Run, VerifyWindowTargetPidAndKeptTraces) {
     ++kept;
   }
   EXPECT_EQ(kept, 6);
+  // Kept captures let run time go tool trace, as size does (Go is on every machine the
+  // tests run on: the workloads are built with it).
+  bool go_timed = false;
+  for (const auto& s : j["recommendations"]["parse_speeds"])
+    if (s["tool"] == "go tool trace" && s["mb_per_s"].get<double>() > 0) go_timed = true;
+  EXPECT_TRUE(go_timed) << j["recommendations"].dump();
 }
 
 TEST(Run, HelpDescribesRunsOwnDurationAndWarmup) {
