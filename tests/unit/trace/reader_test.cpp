@@ -104,6 +104,18 @@ TEST(RawEvent, ReadsTrailersAndRejectsBadBytes) {
   EXPECT_EQ(err, "a known event type");
 }
 
+// Reading `bytes` with `threads` threads fails with a FormatError whose text holds `needle`.
+void expect_format_error(const std::vector<std::uint8_t>& bytes, unsigned threads, const std::string& needle) {
+  AnalyzeOptions o;
+  o.threads = threads;
+  try {
+    analyze_bytes(bytes, o);
+    ADD_FAILURE() << "no error with " << threads << " threads";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << threads << " threads: " << e.what();
+  }
+}
+
 std::string dump(const std::vector<std::uint8_t>& bytes) {
   MemorySource src(bytes);
   char* buf = nullptr;
@@ -257,17 +269,7 @@ TEST(Analyze, TwoThreadsReportTheFirstErrorInTheFile) {
   text += std::string("EventBatch gen=2 m=") + kNoThread + " time=11 size=auto\nSync\nFrequency freq=1000000000\n"
           "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=2 m=3 time=15 size=auto\n!raw 35 01\nEndOfGeneration\n";
   const auto bytes = testing::assemble(text);
-  for (unsigned threads : {1u, 2u}) {
-    AnalyzeOptions o;
-    o.threads = threads;
-    try {
-      analyze_bytes(bytes, o);
-      ADD_FAILURE() << "no error with " << threads << " threads";
-    } catch (const FormatError& e) {
-      EXPECT_NE(std::string(e.what()).find("the end of the innermost open region"), std::string::npos)
-          << threads << " threads: " << e.what();
-    }
-  }
+  for (unsigned threads : {1u, 2u}) expect_format_error(bytes, threads, "the end of the innermost open region");
 }
 
 TEST(Analyze, BadEventsOfBatchesScannedTogetherComeInFileOrder) {
@@ -359,14 +361,9 @@ TEST(Analyze, LongMalformedVarintsAreReportedWhereverTheyAre) {
   const auto bad = testing::assemble(head + "GoUnblock dt=1 g=5~12 g_seq=1 stack=0\n" + tail);
   const auto none = testing::assemble(head + "GoUnblock dt=1 g=18446744073709551615 g_seq=1 stack=0\n" + tail);
   for (unsigned threads : {1u, 2u}) {
+    expect_format_error(bad, threads, "4 uvarint args of GoUnblock");
     AnalyzeOptions o;
     o.threads = threads;
-    try {
-      analyze_bytes(bad, o);
-      ADD_FAILURE() << "no error with " << threads << " threads";
-    } catch (const FormatError& e) {
-      EXPECT_NE(std::string(e.what()).find("4 uvarint args of GoUnblock"), std::string::npos) << e.what();
-    }
     const TraceSummary s = analyze_bytes(none, o);
     EXPECT_EQ(s.kinds[kEvGoUnblock].events, 1u);
     EXPECT_EQ(s.kinds[kEvGoUnblock].bytes, 1u + 1 + 10 + 1 + 1);
