@@ -122,20 +122,20 @@ void Worker::on_connected(Connection& c, std::int64_t now) {
 void Worker::become_idle(Connection& c, std::int64_t now) {
   c.state = Connection::State::kIdle;
   c.idle_since_ns = now;
-  if (now >= timeline_.measure_end_ns) return;
   if (plan_.rate_rps <= 0) {
-    send(c, now, now);  // closed loop: the next request goes out at once
+    if (now < timeline_.measure_end_ns) send(c, now, now);  // closed loop: the next request goes out at once
     return;
   }
   if (next_unsent_ < next_due_) {
     // A request was waiting for a connection: it goes now, its lag is ours only from
-    // the moment a connection was free.
+    // the moment a connection was free. This holds in the drain too: a request due in the
+    // window is sent late, not dropped, when the target frees a connection only after the end.
     std::int64_t intended = schedule_.intended_ns(next_unsent_++);
     if (in_window(intended)) ++result_.waited_for_connection;
     send(c, intended, now);
     return;
   }
-  idle_.push_back(&c);
+  if (now < timeline_.measure_end_ns) idle_.push_back(&c);
 }
 
 void Worker::send(Connection& c, std::int64_t intended_ns, std::int64_t now) {

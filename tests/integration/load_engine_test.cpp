@@ -217,6 +217,33 @@ TEST(LoadEngine, OpenLoopChargesAStallToEveryRequestItHeldUp) {
   EXPECT_LT(r.service_time.value_at_percentile(99), r.latency.value_at_percentile(99) / 2);
 }
 
+TEST(LoadEngine, OpenLoopSendsWhatFellDueInTheWindowWhenAStallOutlastsIt) {
+  // The server stops for 300 ms from 400 ms into a 500 ms window: the requests due in its
+  // last 100 ms wait for a connection that is freed only after the window. They must go out
+  // in the drain, late, with the stall in their latency, not be counted as never sent.
+  std::mutex stall;
+  std::atomic<bool> stalled{false};
+  const auto t0 = std::chrono::steady_clock::now();
+  ScriptedServer server([&](int fd, int) {
+    if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(400) && !stalled.exchange(true)) {
+      std::lock_guard lock(stall);
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    } else {
+      std::lock_guard lock(stall);
+    }
+    ScriptedServer::write_all(fd, ScriptedServer::ok_response());
+    return Next::kKeepAlive;
+  });
+  auto cfg = config_for(server, 500);
+  cfg.open_loop = OpenLoop{1000};
+  LoadResult r = run_load(cfg);
+  EXPECT_TRUE(stalled.load());
+  EXPECT_EQ(r.unsent, 0u);
+  EXPECT_NEAR(static_cast<double>(r.requests), 500.0, 5.0);
+  EXPECT_GT(r.waited_for_connection, 50u);
+  EXPECT_GE(r.latency.max(), 180'000'000);  // the last due at ~500 ms waited until ~700 ms
+}
+
 TEST(LoadEngine, OpenLoopBeyondTheTargetStillReportsWhatItServed) {
   // Each connection's server thread answers one request per 2 ms: with 4 connections the
   // target does at most ~2000 req/s. Asked for 20000 req/s, the backlog built in the
