@@ -1,6 +1,7 @@
 #include "experiment/experiment.h"
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "load/clock.h"
 #include "load/socket_address.h"
 #include "target/agent_client.h"
+#include "target/host_cpu.h"
 #include "target/pprof_capture.h"
 #include "target/process_stats.h"
 #include "trace/analyze.h"
@@ -151,15 +153,20 @@ class RoundRunner {
     cfg.warmup_ns = c.settle_ns;
     cfg.duration_ns = c.phase_ns();
     target::ProcessSample before, after;
+    target::HostCpuSample host_before, host_after;
     load::RunHooks h;
     h.interrupt = hooks_.interrupt;
     h.on_progress = [&](const load::Progress& p) {
       if (hooks_.on_progress) hooks_.on_progress(index, mode, p);
     };
-    if (run_.target_pid) {
-      h.on_measure_start = [&] { before = target::sample_process(*run_.target_pid); };
-      h.on_measure_end = [&] { after = target::sample_process(*run_.target_pid); };
-    }
+    h.on_measure_start = [&] {
+      if (run_.target_pid) before = target::sample_process(*run_.target_pid);
+      host_before = target::sample_host_cpu();
+    };
+    h.on_measure_end = [&] {
+      host_after = target::sample_host_cpu();
+      if (run_.target_pid) after = target::sample_process(*run_.target_pid);
+    };
     load::LoadResult r;
     try {
       r = load::run_load(cfg, h);
@@ -185,6 +192,11 @@ class RoundRunner {
     if (run_.target_pid && before.alive && after.alive && served > 0) {
       rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = after.rss_bytes;
+    }
+    const bool target_cpu_known = run_.target_pid && before.alive && after.alive;
+    if (auto use = target::host_cpu_use(host_before, host_after, target_cpu_known ? after.cpu_s - before.cpu_s : 0.0)) {
+      rec.host_steal_pct = use->steal_pct;
+      if (target_cpu_known) rec.host_other_cpu_pct = use->other_pct;
     }
     run_.latency_by_mode[mode]->add(r.latency);
 
@@ -298,6 +310,36 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
     }
   }
   if (std::string w = idle_target_warning(run); !w.empty()) run.warnings.push_back(w);
+  if (std::string w = busy_host_warning(host_load(run)); !w.empty()) run.warnings.push_back(w);
+}
+
+HostLoad host_load(const RunResult& run) {
+  std::vector<double> other, steal;
+  for (const auto& r : run.rounds) {
+    if (!r.complete) continue;
+    if (r.host_other_cpu_pct) other.push_back(*r.host_other_cpu_pct);
+    if (r.host_steal_pct) steal.push_back(*r.host_steal_pct);
+  }
+  HostLoad h;
+  h.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+  if (!other.empty()) h.other_cpu_pct = stats::median_ci(other);
+  if (!steal.empty()) h.steal_pct = stats::median_ci(steal);
+  h.busy = (h.other_cpu_pct && h.other_cpu_pct->estimate > kBusyHostOtherCpuPct) ||
+           (h.steal_pct && h.steal_pct->estimate > kBusyHostStealPct);
+  return h;
+}
+
+std::string busy_host_warning(const HostLoad& h) {
+  if (!h.busy) return {};
+  std::string what;
+  if (h.other_cpu_pct && h.other_cpu_pct->estimate > kBusyHostOtherCpuPct)
+    what = fmt::format("other processes used {:.0f}% of its {} CPUs", h.other_cpu_pct->estimate, h.cpus);
+  if (h.steal_pct && h.steal_pct->estimate > kBusyHostStealPct)
+    what += fmt::format("{}the hypervisor stole {:.0f}%", what.empty() ? "" : " and ", h.steal_pct->estimate);
+  return fmt::format("the machine was busy with other work: in the median round {}. A Go target that loses its CPU "
+                     "mid-request spends more CPU per request (its runtime's reaction is real work), so CPU and latency "
+                     "changes include the contention, not only tracing; rerun on a quiet machine",
+                     what);
 }
 
 std::string idle_target_warning(const RunResult& run) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "experiment/round_record.h"
 #include "experiment/run_config.h"
 #include "load/load_runner.h"
+#include "stats/comparison.h"
 #include "stats/histogram.h"
 
 namespace tracebench::experiment {
@@ -54,7 +56,8 @@ struct ExperimentHooks {
 // load::TargetUnreachable when the target itself does not answer.
 RunResult prepare_run(const RunConfig& config);
 
-// Runs a prepared plan. Adds idle_target_warning() to run.warnings when it applies.
+// Runs a prepared plan. Adds idle_target_warning() and busy_host_warning() to run.warnings
+// when they apply.
 void execute_run(RunResult& run, const ExperimentHooks& hooks);
 
 // Below this, CPU per request cannot be a server's: even a Go "hello" handler spends
@@ -63,5 +66,21 @@ inline constexpr double kIdleTargetCpuUsPerRequest = 0.5;
 // A warning when the complete rounds' median target CPU per request is under
 // kIdleTargetCpuUsPerRequest (the pid watched is not the one serving), else "".
 std::string idle_target_warning(const RunResult& run);
+
+// The machine's load beside the target and tracebench over the complete rounds: medians of
+// RoundRecord::host_other_cpu_pct and host_steal_pct, and whether either is past its limit.
+struct HostLoad {
+  int cpus = 0;
+  std::optional<stats::Interval> other_cpu_pct;
+  std::optional<stats::Interval> steal_pct;
+  bool busy = false;
+};
+// Background on a quiet machine (system daemons, the shell) stays at a few per cent; past
+// these, the target competed for its CPUs in a typical round.
+inline constexpr double kBusyHostOtherCpuPct = 10.0;
+inline constexpr double kBusyHostStealPct = 5.0;
+HostLoad host_load(const RunResult& run);
+// A warning naming the figures when `h.busy`, else "".
+std::string busy_host_warning(const HostLoad& h);
 
 }  // namespace tracebench::experiment

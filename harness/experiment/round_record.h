@@ -45,6 +45,10 @@ struct RoundRecord {
   std::int64_t send_lag_p99_ns = 0;            // open loop only
   std::optional<double> target_cpu_us_per_request;  // when the target's pid is known
   std::optional<std::uint64_t> target_rss_bytes;    // at the window's end
+  // The machine beside the target and tracebench, as % of all its CPUs over the window:
+  // other processes' CPU (only when the target's pid is known) and the hypervisor's steal.
+  std::optional<double> host_other_cpu_pct;
+  std::optional<double> host_steal_pct;
   std::optional<TraceFacts> trace;             // mode trace: the capture
   std::optional<TraceFacts> snapshot;          // mode flightrecorder: the snapshot
 };

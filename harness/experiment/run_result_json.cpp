@@ -51,7 +51,9 @@ json round_json(const RoundRecord& r) {
             {"send_lag_p99_ns", r.send_lag_p99_ns},
             {"target_cpu_us_per_request",
              r.target_cpu_us_per_request ? json(*r.target_cpu_us_per_request) : json(nullptr)},
-            {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)}};
+            {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)},
+            {"host_other_cpu_pct", r.host_other_cpu_pct ? json(*r.host_other_cpu_pct) : json(nullptr)},
+            {"host_steal_pct", r.host_steal_pct ? json(*r.host_steal_pct) : json(nullptr)}};
   if (r.trace) j["trace"] = trace_facts_json(*r.trace);
   if (r.snapshot) j["snapshot"] = trace_facts_json(*r.snapshot);
   return j;
@@ -69,6 +71,13 @@ json comparison_json(const ComparisonRow& c) {
           {"n_base", c.change.n_base},
           {"n_mode", c.change.n_treatment},
           {"ci_coverage", c.ci_coverage}};
+}
+
+json host_json(const HostLoad& h) {
+  return {{"cpus", h.cpus},
+          {"other_cpu_pct", optional_interval(h.other_cpu_pct)},
+          {"steal_pct", optional_interval(h.steal_pct)},
+          {"busy", h.busy}};
 }
 
 }  // namespace
@@ -169,6 +178,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       {"modes", modes},
       {"comparisons", comparisons},
       {"noise_floor", noise},
+      {"host", host_json(host_load(run))},
       {"alpha", a.alpha},
       {"rounds", rounds},
       {"warnings", warnings},

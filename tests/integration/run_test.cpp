@@ -6,7 +6,10 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <fmt/core.h>
 
 #include <cmath>
 #include <filesystem>
@@ -125,6 +128,12 @@ nlohmann::json run_off_vs_trace(const DemoServer& server, const std::string& nam
   return read_json(out + "/result.json");
 }
 
+bool has_warning(const nlohmann::json& result, const std::string& text) {
+  for (const auto& w : result["warnings"])
+    if (w.get<std::string>().find(text) != std::string::npos) return true;
+  return false;
+}
+
 double cpu_per_request(const nlohmann::json& j, const char* mode) {
   return j["modes"][mode]["target_cpu_us_per_request"]["median"].get<double>();
 }
@@ -145,8 +154,20 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   }
   const double control_rise = cpu_per_request(control, "trace") - cpu_per_request(control, "off");
   const double injected_rise = cpu_per_request(injected, "trace") - cpu_per_request(injected, "off");
-  EXPECT_NEAR(injected_rise - control_rise, 300.0, 100.0)
-      << "tracing's own cost " << control_rise << " µs/req, with the injection " << injected_rise;
+  const std::string figures = fmt::format("tracing's own cost {} µs/req, with the injection {}; the machine: {} and {}",
+                                          control_rise, injected_rise, control["host"].dump(), injected["host"].dump());
+  if (control["host"]["busy"].get<bool>() || injected["host"]["busy"].get<bool>()) {
+    // Beside other work, the Go runtime's reaction to losing its CPU mid-spin adds CPU of its
+    // own (measured here: 2 busy loops on 2 CPUs made the 300 µs read as 330-390), so the size
+    // is no longer known. What must hold then is that the run says so.
+    for (const auto* j : {&control, &injected}) {
+      if ((*j)["host"]["busy"].get<bool>()) {
+        EXPECT_TRUE(has_warning(*j, "the machine was busy")) << (*j)["warnings"];
+      }
+    }
+    GTEST_SKIP() << "the machine was busy with other work, so the injected cost's size is not known: " << figures;
+  }
+  EXPECT_NEAR(injected_rise - control_rise, 300.0, 100.0) << figures;
   // Changes in µs per request: a comparison's bounds are % of the off median.
   const double off_us = cpu_per_request(injected, "off");
   const auto in_us = [&](const nlohmann::json& c, const char* key) { return c[key].get<double>() / 100 * off_us; };
@@ -161,10 +182,7 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   // run's resolution, and the injected cost must stand clear of it: off-vs-off shifts by
   // less than a third of the injection, and the whole interval of the trace change lies
   // above the whole interval of the off-vs-off change.
-  bool warned = false;
-  for (const auto& w : injected["warnings"])
-    warned = warned || w.get<std::string>().find("the noise floor splits 8 off rounds into 4 and 4") != std::string::npos;
-  EXPECT_TRUE(warned) << injected["warnings"].dump();
+  EXPECT_TRUE(has_warning(injected, "the noise floor splits 8 off rounds into 4 and 4")) << injected["warnings"].dump();
   const nlohmann::json* noise = nullptr;
   for (const auto& c : injected["noise_floor"])
     if (c["metric"] == "target_cpu_us_per_request") noise = &c;
@@ -173,6 +191,52 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   EXPECT_GT(in_us(*cpu_change, "ci_low_pct"), in_us(*noise, "ci_high_pct"))
       << "trace " << cpu_change->dump() << "\nnoise floor " << noise->dump() << "\noff median " << off_us << " µs";
   EXPECT_GE((*noise)["ci_coverage"].get<double>(), 0.95) << noise->dump();
+}
+
+// A process spinning on one CPU until killed, or for 60 s at most should the test die first.
+class BusyLoop {
+ public:
+  BusyLoop() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::alarm(60);
+      for (;;) {
+      }
+    }
+  }
+  ~BusyLoop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  BusyLoop(const BusyLoop&) = delete;
+  BusyLoop& operator=(const BusyLoop&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+TEST(Run, AMachineBusyWithOtherWorkIsSaid) {
+  DemoServer server;
+  const std::string out = fresh_dir("busy");
+  BusyLoop busy;
+  auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,trace", "--rate", "400",
+                                              "--connections", "8", "--duration", "2.4s", "--rounds", "6",
+                                              "--warmup", "200ms", "--settle", "100ms"}),
+                       120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  const auto j = read_json(out + "/result.json");
+  // One spinning process on N CPUs is 100/N per cent of the machine whenever it runs.
+  EXPECT_GT(j["host"]["other_cpu_pct"]["median"].get<double>(), 100.0 / j["host"]["cpus"].get<double>() / 2)
+      << j["host"];
+  EXPECT_TRUE(j["host"]["busy"].get<bool>()) << j["host"];
+  EXPECT_TRUE(has_warning(j, "the machine was busy with other work: in the median round other processes used"))
+      << j["warnings"];
+  for (const auto& round : j["rounds"]) {
+    EXPECT_TRUE(round["host_other_cpu_pct"].is_number()) << round;
+    EXPECT_TRUE(round["host_steal_pct"].is_number()) << round;
+  }
+  EXPECT_NE(r.out.find("the machine was busy"), std::string::npos) << r.out;
 }
 
 TEST(Run, TargetDownAtStartExitsTwoWithinSeconds) {

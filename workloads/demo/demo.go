@@ -17,7 +17,7 @@ import (
 
 // Config configures a Server. The zero value serves the endpoints with no test knobs.
 type Config struct {
-	// InjectCPU is CPU work added to every request, but only while trace.IsEnabled()
+	// InjectCPU is CPU time (of the serving thread) added to every request, but only while trace.IsEnabled()
 	// (a trace.Start capture or a flight recorder is running): a known "tracing overhead"
 	// for validating tracebench. Test knob.
 	InjectCPU time.Duration
@@ -108,7 +108,7 @@ func (s *Server) knobs(next http.Handler) http.Handler {
 			s.stallGate.RUnlock()
 		}
 		if s.cfg.InjectCPU > 0 && trace.IsEnabled() {
-			spin(s.cfg.InjectCPU)
+			spinCPU(s.cfg.InjectCPU)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"runtime/trace"
 	"slices"
 	"strings"
@@ -298,5 +299,47 @@ func BenchmarkHandlers(b *testing.B) {
 				h.ServeHTTP(w, req)
 			}
 		})
+	}
+}
+
+// spinCPU burns thread CPU time, not wall time: a goroutine that shares its CPU with a
+// busy one still gets its full share of work done.
+func TestSpinCPUBurnsCPUTimeNotWallTime(t *testing.T) {
+	const want = 30 * time.Millisecond
+	stop := make(chan struct{})
+	defer close(stop)
+	// Competitors for every P, so the spinning thread is descheduled part of the time.
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			runtime.LockOSThread()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					xorshift(1, 1024)
+				}
+			}
+		}()
+	}
+	done := make(chan time.Duration)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		before, ok := threadCPU()
+		if !ok {
+			done <- -1
+			return
+		}
+		spinCPU(want)
+		after, _ := threadCPU()
+		done <- after - before
+	}()
+	got := <-done
+	if got < 0 {
+		t.Skip("this kernel has no thread CPU clock")
+	}
+	if got < want || got > want+10*time.Millisecond {
+		t.Errorf("spinCPU(%v) used %v of the thread's CPU; want %v to %v", want, got, want, want+10*time.Millisecond)
 	}
 }
