@@ -44,6 +44,11 @@ Table host_table(const json& r) {
   kv("tool", fmt::format("{} {} ({} build)", text(r, {"context", "tool"}, "tracebench"),
                          text(r, {"context", "tool_version"}, "?"), text(r, {"context", "build_type"}, "?")));
   kv("started at", text(r, {"context", "started_at"}));
+  // The machine beside the target during the rounds (run results from before this was measured lack it).
+  if (auto other = number(r, {"host", "other_cpu_pct", "median"}))
+    kv("other processes' CPU", fmt::format("{:.1f}% of the machine (median round)", *other));
+  if (auto steal = number(r, {"host", "steal_pct", "median"}))
+    kv("CPU stolen by the hypervisor", fmt::format("{:.1f}% (median round)", *steal));
   const std::string go = text(r, {"context", "target_go_version"});
   kv("target Go version", go.empty() ? "unknown (no trace was read)" : go);
   kv("schema", text(r, {"schema"}));

@@ -218,7 +218,7 @@ class BusyLoop {
 
 TEST(Run, AMachineBusyWithOtherWorkIsSaid) {
   DemoServer server;
-  const std::string out = fresh_dir("busy");
+  const std::string out = fresh_dir("busy-machine");
   BusyLoop busy;
   auto r = run_process(run_args(server, out, {"--path", "/health", "--modes", "off,trace", "--rate", "400",
                                               "--connections", "8", "--duration", "2.4s", "--rounds", "6",
@@ -237,6 +237,9 @@ TEST(Run, AMachineBusyWithOtherWorkIsSaid) {
     EXPECT_TRUE(round["host_steal_pct"].is_number()) << round;
   }
   EXPECT_NE(r.out.find("the machine was busy"), std::string::npos) << r.out;
+  std::ifstream md(out + "/report.md");
+  const std::string report((std::istreambuf_iterator<char>(md)), {});
+  EXPECT_NE(report.find("other processes' CPU"), std::string::npos);
 }
 
 TEST(Run, TargetDownAtStartExitsTwoWithinSeconds) {
