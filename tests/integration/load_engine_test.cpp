@@ -188,14 +188,13 @@ TEST(LoadEngine, OpenLoopSpinningKeepsTheRateAndBusyPolls) {
   EXPECT_GT(r.generator_cpu_s, 0.3 * r.measured_s);
 }
 
-TEST(LoadEngine, OpenLoopChargesAStallToEveryRequestItHeldUp) {
-  // The whole server stops for 300 ms once; requests due meanwhile queue for a connection.
-  // Latency from the intended send time must show the stall; service time (from the actual
-  // send) need not. This is the coordinated-omission correction.
+// Answers at once, but the whole server stops for 300 ms once, 400 ms after it started:
+// every request passes through one lock, which the first request after 400 ms holds.
+struct StallingServer {
   std::mutex stall;
   std::atomic<bool> stalled{false};
-  const auto t0 = std::chrono::steady_clock::now();
-  ScriptedServer server([&](int fd, int) {
+  const std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  ScriptedServer server{[this](int fd, int) {
     if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(400) && !stalled.exchange(true)) {
       std::lock_guard lock(stall);
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -204,7 +203,15 @@ TEST(LoadEngine, OpenLoopChargesAStallToEveryRequestItHeldUp) {
     }
     ScriptedServer::write_all(fd, ScriptedServer::ok_response());
     return Next::kKeepAlive;
-  });
+  }};
+};
+
+TEST(LoadEngine, OpenLoopChargesAStallToEveryRequestItHeldUp) {
+  // The whole server stops for 300 ms once; requests due meanwhile queue for a connection.
+  // Latency from the intended send time must show the stall; service time (from the actual
+  // send) need not. This is the coordinated-omission correction.
+  StallingServer stalling;
+  const ScriptedServer& server = stalling.server;
   auto cfg = config_for(server, 1200);
   cfg.open_loop = OpenLoop{1000};
   cfg.connections = 4;  // only 4 requests (0.3%) are inside the server during the stall
@@ -221,23 +228,12 @@ TEST(LoadEngine, OpenLoopSendsWhatFellDueInTheWindowWhenAStallOutlastsIt) {
   // The server stops for 300 ms from 400 ms into a 500 ms window: the requests due in its
   // last 100 ms wait for a connection that is freed only after the window. They must go out
   // in the drain, late, with the stall in their latency, not be counted as never sent.
-  std::mutex stall;
-  std::atomic<bool> stalled{false};
-  const auto t0 = std::chrono::steady_clock::now();
-  ScriptedServer server([&](int fd, int) {
-    if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(400) && !stalled.exchange(true)) {
-      std::lock_guard lock(stall);
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    } else {
-      std::lock_guard lock(stall);
-    }
-    ScriptedServer::write_all(fd, ScriptedServer::ok_response());
-    return Next::kKeepAlive;
-  });
+  StallingServer stalling;
+  const ScriptedServer& server = stalling.server;
   auto cfg = config_for(server, 500);
   cfg.open_loop = OpenLoop{1000};
   LoadResult r = run_load(cfg);
-  EXPECT_TRUE(stalled.load());
+  EXPECT_TRUE(stalling.stalled.load());
   EXPECT_EQ(r.unsent, 0u);
   EXPECT_NEAR(static_cast<double>(r.requests), 500.0, 5.0);
   EXPECT_GT(r.waited_for_connection, 50u);
