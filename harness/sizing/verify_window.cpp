@@ -237,6 +237,17 @@ json verify_window(const experiment::RunConfig& config, const json& run_result, 
     const double bytes = static_cast<double>(summary.file_bytes);
     a["achieved_window_s"] = achieved_s;
     a["generations"] = summary.generations;
+    // The runtime keeps adding older generations while those kept so far are within MaxBytes,
+    // so the oldest one is the one that crosses it: the newer ones together hold at most
+    // MaxBytes, and the window overshoots by the oldest one's span (nominally 1 s, longer
+    // when the runtime ends a generation late).
+    if (!summary.generation_stats.empty()) {
+      const auto& oldest = summary.generation_stats.front();
+      std::uint64_t newer_bytes = 0;
+      for (std::size_t i = 1; i < summary.generation_stats.size(); ++i) newer_bytes += summary.generation_stats[i].bytes;
+      a["oldest_generation_s"] = static_cast<double>(oldest.last_event_ns - oldest.first_event_ns) / 1e9;
+      a["newer_generations_bytes"] = newer_bytes;
+    }
     a["snapshot_bytes_per_s"] = achieved_s > 0 ? json(bytes / achieved_s) : json(nullptr);
     a["parse_mb_per_s"] = summary.parse_mb_per_second();
     // Which bound ended the window (see the header comment of flight_recorder_size.h).
