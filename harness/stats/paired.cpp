@@ -1,0 +1,190 @@
+#include "stats/paired.h"
+
+#include <boost/math/distributions/normal.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace tracebench::stats {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// As in comparison.cpp: a tail that hits alpha/2 exactly must not miss it by one ulp.
+constexpr double kTailFuzz = 1e-9;
+
+std::vector<double> usable(const std::vector<double>& d) {
+  std::vector<double> out;
+  out.reserve(d.size());
+  for (double x : d)
+    if (std::isfinite(x) && x != 0) out.push_back(x);
+  return out;
+}
+
+// P(V = v), v in [0, n(n+1)/2], for n untied values: rank i joins the positive set with
+// probability 1/2, so pmf_i(v) = (pmf_{i-1}(v) + pmf_{i-1}(v - i)) / 2. Probabilities, not
+// counts: 2^n overflows nothing and the tails keep their relative precision.
+std::vector<double> signed_rank_pmf(std::size_t n) {
+  const std::size_t m = n * (n + 1) / 2;
+  std::vector<double> pmf(m + 1, 0.0);
+  pmf[0] = 1.0;
+  std::size_t top = 0;
+  for (std::size_t i = 1; i <= n; ++i) {
+    top += i;
+    for (std::size_t v = top; v >= i; --v) pmf[v] = (pmf[v] + pmf[v - i]) / 2;
+    for (std::size_t v = std::min(i, top + 1); v-- > 0;) pmf[v] /= 2;
+  }
+  return pmf;
+}
+
+// Average ranks of |d| (1-based) and the tie groups' sizes.
+struct Ranks {
+  std::vector<double> rank;
+  std::vector<std::size_t> ties;  // sizes of groups of equal |d| with more than one member
+};
+Ranks abs_ranks(const std::vector<double>& d) {
+  const std::size_t n = d.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return std::abs(d[a]) < std::abs(d[b]); });
+  Ranks r;
+  r.rank.assign(n, 0);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && std::abs(d[order[j]]) == std::abs(d[order[i]])) ++j;
+    const double avg = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (std::size_t k = i; k < j; ++k) r.rank[order[k]] = avg;
+    if (j - i > 1) r.ties.push_back(j - i);
+    i = j;
+  }
+  return r;
+}
+
+double tie_corrected_sigma(std::size_t n, const std::vector<std::size_t>& ties) {
+  const double nd = static_cast<double>(n);
+  double var = nd * (nd + 1) * (2 * nd + 1) / 24;
+  for (std::size_t t : ties) {
+    const double td = static_cast<double>(t);
+    var -= (td * td * td - td) / 48;
+  }
+  return std::sqrt(std::max(var, 0.0));
+}
+
+// The 1-based rank k of the interval's lower end among the sorted Walsh averages.
+std::size_t exact_lower_rank(std::size_t n, double confidence) {
+  const auto pmf = signed_rank_pmf(n);
+  const double tail = (1 - confidence) / 2 * (1 + kTailFuzz);
+  // qsignrank(alpha/2): the smallest q with P(V <= q) >= alpha/2; at least 1.
+  double cdf = 0;
+  std::size_t q = 0;
+  for (; q < pmf.size(); ++q) {
+    cdf += pmf[q];
+    if (cdf >= tail) break;
+  }
+  return std::max<std::size_t>(q, 1);
+}
+
+std::size_t normal_lower_rank(std::size_t n, const std::vector<std::size_t>& ties, double confidence) {
+  const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - confidence) / 2);
+  const double mean = static_cast<double>(n) * static_cast<double>(n + 1) / 4;
+  const double k = std::floor(mean + 0.5 - z * tie_corrected_sigma(n, ties));
+  return k < 1 ? 1 : static_cast<std::size_t>(k);
+}
+
+}  // namespace
+
+double signed_rank_cdf(std::size_t n, double v) {
+  if (v < 0) return 0;
+  const auto pmf = signed_rank_pmf(n);
+  const auto top = std::min(static_cast<std::size_t>(std::floor(v)), pmf.size() - 1);
+  double s = 0;
+  for (std::size_t i = 0; i <= top; ++i) s += pmf[i];
+  return std::min(s, 1.0);
+}
+
+double min_signed_rank_p(std::size_t n) { return std::min(1.0, 2.0 * std::pow(0.5, static_cast<double>(n))); }
+
+SignedRankResult signed_rank_test(const std::vector<double>& d_in) {
+  const std::vector<double> d = usable(d_in);
+  SignedRankResult r;
+  r.n = d.size();
+  if (r.n == 0) return r;
+  const Ranks ranks = abs_ranks(d);
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (d[i] > 0) r.v += ranks.rank[i];
+  const double nd = static_cast<double>(r.n);
+  const double mean = nd * (nd + 1) / 4;
+  if (r.n <= kSignedRankExactMaxN && ranks.ties.empty()) {
+    r.exact = true;
+    // R's rule: the tail on the side the statistic lies.
+    const double one_tail = r.v > mean ? 1 - signed_rank_cdf(r.n, r.v - 1) : signed_rank_cdf(r.n, r.v);
+    r.p_value = std::min(1.0, 2 * one_tail);
+    return r;
+  }
+  const double sigma = tie_corrected_sigma(r.n, ranks.ties);
+  if (sigma == 0) return r;
+  double z = r.v - mean;
+  z = (z - (z > 0 ? 0.5 : z < 0 ? -0.5 : 0.0)) / sigma;
+  const boost::math::normal_distribution<double> normal;
+  r.p_value = std::min(1.0, 2 * std::min(boost::math::cdf(normal, z), boost::math::cdf(boost::math::complement(normal, z))));
+  return r;
+}
+
+double signed_rank_achieved_confidence(std::size_t n, double confidence) {
+  if (n <= 1 || !(confidence > 0 && confidence < 1)) return 0;
+  if (n > kSignedRankExactMaxN) return confidence;
+  const std::size_t k = exact_lower_rank(n, confidence);
+  return 1 - 2 * signed_rank_cdf(n, static_cast<double>(k) - 1);
+}
+
+Interval walsh_median_ci(std::vector<double> d_in, double confidence) {
+  const std::vector<double> d = usable(d_in);
+  Interval out;
+  out.n = d.size();
+  if (d.empty()) return {kNaN, kNaN, kNaN, 0};
+  std::vector<double> walsh;
+  walsh.reserve(d.size() * (d.size() + 1) / 2);
+  for (std::size_t i = 0; i < d.size(); ++i)
+    for (std::size_t j = i; j < d.size(); ++j) walsh.push_back((d[i] + d[j]) / 2);
+  std::sort(walsh.begin(), walsh.end());
+  const std::size_t m = walsh.size();
+  out.estimate = m % 2 ? walsh[m / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+  if (d.size() < 2 || !(confidence > 0 && confidence < 1)) {
+    out.low = out.high = kNaN;
+    return out;
+  }
+  const Ranks ranks = abs_ranks(d);
+  std::size_t k = d.size() <= kSignedRankExactMaxN && ranks.ties.empty()
+                      ? exact_lower_rank(d.size(), confidence)
+                      : normal_lower_rank(d.size(), ranks.ties, confidence);
+  k = std::min(k, (m + 1) / 2);
+  out.low = walsh[k - 1];
+  out.high = walsh[m - k];
+  return out;
+}
+
+PairedChange paired_relative_change(const std::vector<double>& base, const std::vector<double>& treatment,
+                                    double confidence) {
+  std::vector<double> log_ratio;
+  for (std::size_t i = 0; i < std::min(base.size(), treatment.size()); ++i) {
+    const double b = base[i], t = treatment[i];
+    if (std::isfinite(b) && std::isfinite(t) && b > 0 && t > 0) log_ratio.push_back(std::log(t / b));
+  }
+  const auto pct = [](double x) { return std::isfinite(x) ? std::expm1(x) * 100 : kNaN; };
+  PairedChange c;
+  const Interval two_sided = walsh_median_ci(log_ratio, confidence);
+  // A one-sided bound at confidence c is the end of the two-sided interval at 2c - 1.
+  const Interval one_sided = walsh_median_ci(log_ratio, 2 * confidence - 1);
+  c.n_pairs = two_sided.n;
+  c.delta_pct = pct(two_sided.estimate);
+  c.ci_low_pct = pct(two_sided.low);
+  c.ci_high_pct = pct(two_sided.high);
+  c.bound_low_pct = pct(one_sided.low);
+  c.bound_high_pct = pct(one_sided.high);
+  c.p_value = signed_rank_test(log_ratio).p_value;
+  c.ci_coverage = signed_rank_achieved_confidence(c.n_pairs, confidence);
+  return c;
+}
+
+}  // namespace tracebench::stats

@@ -1,0 +1,124 @@
+#include "stats/paired.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+// Reference values: tests/unit/stats/paired_reference.py (scipy 1.17.1's wilcoxon for the
+// p-values; R's wilcox.test(conf.int = TRUE) interval rule over a null distribution found by
+// enumerating every sign pattern). Rerun it to reproduce each number below.
+
+namespace tracebench::stats {
+namespace {
+
+const std::vector<double> kA = {0.031, -0.012, 0.054, 0.022, 0.047, 0.008, 0.065, 0.019, -0.004, 0.038, 0.027, 0.051};
+const std::vector<double> kB = {1.3, -0.8, 2.1, -1.7, 0.4, -0.2, 0.9, -1.1};
+const std::vector<double> kC = {0.5, 1.5, 2.5, -3.5, 4.5, 5.5, 6.5};
+
+TEST(SignedRank, ExactPValuesMatchScipy) {
+  auto a = signed_rank_test(kA);
+  EXPECT_TRUE(a.exact);
+  EXPECT_DOUBLE_EQ(a.v, 74);
+  EXPECT_NEAR(a.p_value, 0.00341796875, 1e-12);
+  EXPECT_NEAR(signed_rank_test(kB).p_value, 0.84375, 1e-12);
+  EXPECT_NEAR(signed_rank_test(kC).p_value, 0.109375, 1e-12);
+}
+
+TEST(SignedRank, NullDistributionMatchesEnumeration) {
+  EXPECT_NEAR(signed_rank_cdf(10, 0), 0.0009765625, 1e-15);
+  EXPECT_NEAR(signed_rank_cdf(10, 8), 0.0244140625, 1e-15);
+  EXPECT_NEAR(signed_rank_cdf(10, 27), 0.5, 1e-15);
+  EXPECT_NEAR(signed_rank_cdf(10, 55), 1.0, 1e-15);
+  EXPECT_DOUBLE_EQ(signed_rank_cdf(10, -1), 0);
+}
+
+TEST(SignedRank, TiesAndLargeSamplesUseTheCorrectedNormalApproximation) {
+  const std::vector<double> ties = {0.2, -0.2, 0.5, 0.5, 0.9, 1.1, -0.3, 0.7, 0.9, 0.4};
+  auto t = signed_rank_test(ties);
+  EXPECT_FALSE(t.exact);
+  EXPECT_NEAR(t.p_value, 0.021567871524888073, 1e-9);
+  const std::vector<double> big = {
+      0.010037,  0.018962,  0.001776,  -0.016718, -0.00364,  -0.019749, 0.011804,  0.050206,  -0.004766, -0.008614,
+      0.024695,  0.020707,  0.013162,  -0.017914, 0.009122,  0.030859,  -0.030326, -0.003728, -0.047037, -0.028686,
+      -0.045252, 0.002947,  -0.028023, 0.018138,  0.014703,  0.004392,  -0.065503, -0.006161, 0.008545,  0.013399,
+      -0.035904, -0.004333, -0.019356, -0.014265, 0.041827,  -0.014226, 0.009024,  0.036532,  -0.007508, 0.006649,
+      0.013314,  0.011913,  -0.026752, 0.012284,  0.050765,  -0.036414, 0.035781,  0.013581,  -0.009244, 0.070012,
+      0.032868,  -0.025979, 0.012235,  0.027301,  0.004337,  0.030487,  0.008004,  0.030017,  0.053156,  -0.01027};
+  auto b = signed_rank_test(big);
+  EXPECT_FALSE(b.exact);
+  EXPECT_NEAR(b.p_value, 0.25232132396184326, 1e-9);
+}
+
+TEST(SignedRank, ZerosAndNonFiniteValuesAreDropped) {
+  auto r = signed_rank_test({0.0, 1.0, 2.0, NAN, 3.0, INFINITY});
+  EXPECT_EQ(r.n, 3u);
+  EXPECT_NEAR(r.p_value, 0.25, 1e-12);  // all three positive: 2 * 1/8
+  EXPECT_DOUBLE_EQ(signed_rank_test({}).p_value, 1);
+}
+
+TEST(WalshMedian, IntervalsMatchRsRule) {
+  auto a = walsh_median_ci(kA);
+  EXPECT_NEAR(a.estimate, 0.02925, 1e-12);
+  EXPECT_NEAR(a.low, 0.013, 1e-12);
+  EXPECT_NEAR(a.high, 0.046, 1e-12);
+  EXPECT_EQ(a.n, 12u);
+  EXPECT_NEAR(signed_rank_achieved_confidence(12), 0.95751953125, 1e-12);
+  auto a90 = walsh_median_ci(kA, 0.90);
+  EXPECT_NEAR(a90.low, 0.017, 1e-12);
+  EXPECT_NEAR(a90.high, 0.0425, 1e-12);
+
+  auto b = walsh_median_ci(kB);
+  EXPECT_NEAR(b.estimate, 0.1, 1e-12);
+  EXPECT_NEAR(b.low, -1.1, 1e-12);
+  EXPECT_NEAR(b.high, 1.3, 1e-12);
+  EXPECT_NEAR(signed_rank_achieved_confidence(8), 0.9609375, 1e-12);
+  auto b90 = walsh_median_ci(kB, 0.90);
+  EXPECT_NEAR(b90.low, -0.95, 1e-12);
+  EXPECT_NEAR(b90.high, 1.1, 1e-12);
+
+  auto c = walsh_median_ci(kC);
+  EXPECT_NEAR(c.estimate, 2.75, 1e-12);
+  EXPECT_NEAR(c.low, -1.0, 1e-12);
+  EXPECT_NEAR(c.high, 5.5, 1e-12);
+  EXPECT_NEAR(signed_rank_achieved_confidence(7), 0.953125, 1e-12);
+}
+
+TEST(WalshMedian, SmallSamplesSayWhatTheyCover) {
+  // Five values cannot reach 95%: 2/32 in the tails at best, so the interval is min to max
+  // of the Walsh averages and covers 93.75%.
+  auto r = walsh_median_ci({1, 2, 3, 4, 5});
+  EXPECT_DOUBLE_EQ(r.low, 1);
+  EXPECT_DOUBLE_EQ(r.high, 5);
+  EXPECT_NEAR(signed_rank_achieved_confidence(5), 0.9375, 1e-12);
+  EXPECT_NEAR(signed_rank_achieved_confidence(6), 0.96875, 1e-12);
+  auto one = walsh_median_ci({2.5});
+  EXPECT_DOUBLE_EQ(one.estimate, 2.5);
+  EXPECT_TRUE(std::isnan(one.low));
+  EXPECT_TRUE(std::isnan(walsh_median_ci({}).estimate));
+  EXPECT_DOUBLE_EQ(min_signed_rank_p(6), 2.0 / 64);
+}
+
+TEST(PairedChange, LogRatiosBackToPercent) {
+  const std::vector<double> base = {100, 102, 98, 101, 99, 103, 97, 100, 104, 96};
+  const std::vector<double> treat = {103, 104, 101, 103, 103, 104, 101, 102, 106, 100};
+  auto c = paired_relative_change(base, treat);
+  EXPECT_EQ(c.n_pairs, 10u);
+  EXPECT_NEAR(c.delta_pct, 2.5563228316558244, 1e-9);
+  EXPECT_NEAR(c.ci_low_pct, 1.9607843137254832, 1e-9);
+  EXPECT_NEAR(c.ci_high_pct, 3.581690788800449, 1e-9);
+  EXPECT_NEAR(c.bound_low_pct, 1.9704907047526397, 1e-9);
+  EXPECT_NEAR(c.bound_high_pct, 3.5496568647967597, 1e-9);
+  EXPECT_NEAR(c.p_value, 0.001953125, 1e-12);
+}
+
+TEST(PairedChange, BadPairsAreDroppedTogether) {
+  auto c = paired_relative_change({100, 0, 100, NAN, 100}, {110, 50, 105, 90, 120});
+  EXPECT_EQ(c.n_pairs, 3u);
+  auto none = paired_relative_change({1}, {2});
+  EXPECT_EQ(none.n_pairs, 1u);
+  EXPECT_TRUE(std::isnan(none.ci_low_pct));
+}
+
+}  // namespace
+}  // namespace tracebench::stats
