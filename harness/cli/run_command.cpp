@@ -257,9 +257,10 @@ int run_command(const std::vector<std::string>& args) {
   experiment::ExperimentHooks hooks;
   hooks.interrupt = &interrupt;
   hooks.on_plan = [](const experiment::RunResult& r) { fmt::print("{}\n", format_plan(r)); std::fflush(stdout); };
-  const std::size_t total_rounds = run.plan.size();
   hooks.on_progress = [&](int index, Mode mode, const load::Progress& p) {
-    const std::size_t done = index < 0 ? 0 : static_cast<std::size_t>(index);
+    // The plan grows when blocks are added (adaptive length, a dropped block run again).
+    const std::size_t total_rounds = std::max<std::size_t>(run.plan.size(), 1);
+    const std::size_t done = index < 0 ? 0 : std::min(static_cast<std::size_t>(index), total_rounds);
     const int width = 20;
     const int filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) / static_cast<double>(total_rounds));
     progress.show(fmt::format("[{}{}] {} {:<14} {:5.1f}/{:.1f}s {:>8.0f} req/s errors {}",

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/flag_parsing.h"
+#include "gates/budget_check.h"
 #include "sizing/sizing.h"
 #include "cli/load_options.h"
 #include "cli/units.h"
@@ -21,11 +22,24 @@ po::options_description run_flag_descriptions() {
   po::options_description d("Experiment");
   d.add_options()
       ("modes", po::value<std::string>()->default_value("off,trace,flightrecorder"),
-       "comma-separated modes to compare: off, trace, flightrecorder")
+       "comma-separated modes to compare: off, trace, flightrecorder; off twice (off,off) adds a second "
+       "baseline, off2, for an A/A run that measures the machine's false-positive rate")
+      ("precision", po::value<std::string>(),
+       "adaptive length: add blocks until every mode's 95% interval against off, on throughput and CPU per "
+       "request, is at most +-P wide (e.g. 1%), or --max-duration ends. The default when --duration is not "
+       "given (1%)")
+      ("max-duration", po::value<std::string>()->default_value("2m"),
+       "adaptive length: the run's wall time, warm-up included, that no further block may pass")
+      ("round", po::value<std::string>()->default_value("1s"),
+       "adaptive length: the measured window of one round")
       ("rounds", po::value<std::string>()->default_value("10"),
-       "rounds per mode (at least 6); --duration is split across them")
+       "clean blocks (one round of each mode) to run, at least 6: with --duration it is split across them; "
+       "with adaptive length it is the least number of blocks")
       ("settle", po::value<std::string>()->default_value("300ms"),
        "load after each mode switch before the round's window opens (at least 100ms with the trace mode)")
+      ("settle-after-tracing", po::value<std::string>(),
+       "settle instead of --settle after a round with tracing on, to keep the tracer's heap and buffers "
+       "out of the next round (default: as --settle)")
       ("seed", po::value<std::string>()->default_value("1"), "seed of the randomized round order")
       ("pprof", po::value<std::string>(), "HOST:PORT serving /debug/pprof/trace (default: try the target, then HOST:6060)")
       ("agent", po::value<std::string>(), "HOST:PORT serving the flight-recorder agent (default: as --pprof)")
@@ -54,10 +68,13 @@ po::options_description output_flag_descriptions() {
 
 std::string run_usage() {
   std::ostringstream out;
-  out << "usage: tracebench run --target HOST:PORT [--duration 30s] [options]\n\n"
+  out << "usage: tracebench run --target HOST:PORT [--precision 1% | --duration 30s] [options]\n\n"
          "What Go's execution tracer costs the target: load with tracing off, with a full\n"
-         "runtime/trace capture, and with the flight recorder on, in interleaved rounds, then\n"
-         "each mode against off with confidence intervals. --duration is measured time per mode.\n\n";
+         "runtime/trace capture, and with the flight recorder on, in blocks that run each mode\n"
+         "once in random order, then each mode against off inside blocks, with confidence\n"
+         "intervals and the largest cost the data allow. By default the run adds blocks until\n"
+         "the intervals are +-1% or --max-duration (2m) ends; --duration fixes the measured\n"
+         "time per mode instead.\n\n";
   out << load_flag_descriptions(LoadFlagsFor::kRun) << "\n" << run_flag_descriptions() << "\n"
       << output_flag_descriptions();
   return out.str();
@@ -76,7 +93,6 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
   // the first round).
   apply_load_flags(vm, c.load);
-  c.duration_per_mode_ns = c.load.duration_ns;
   c.warmup_ns = c.load.warmup_ns;
 
   c.modes.clear();
@@ -85,12 +101,19 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   for (std::string m; std::getline(ss, m, ',');) {
     auto mode = experiment::parse_mode(m);
     if (!mode)
-      throw UsageError(fmt::format("--modes: unknown mode '{}': expected off, trace or flightrecorder", m));
+      throw UsageError(fmt::format("--modes: unknown mode '{}': expected off, trace, flightrecorder or off2", m));
+    // The baseline named twice is the A/A design: the second one is off2.
+    if (*mode == experiment::Mode::kOff && std::find(c.modes.begin(), c.modes.end(), *mode) != c.modes.end())
+      mode = experiment::Mode::kOffAgain;
     if (std::find(c.modes.begin(), c.modes.end(), *mode) != c.modes.end())
-      throw UsageError(fmt::format("--modes: mode '{}' is listed twice", m));
+      throw UsageError(fmt::format("--modes: mode '{}' is listed twice{}", m,
+                                   *mode == experiment::Mode::kOffAgain ? " (off may appear twice, for A/A)" : ""));
     c.modes.push_back(*mode);
   }
   if (c.modes.empty()) throw UsageError("--modes: expected at least one of off, trace, flightrecorder");
+  if (std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kOffAgain) != c.modes.end() &&
+      std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kOff) == c.modes.end())
+    throw UsageError("--modes: off2 is a second baseline and needs off beside it (--modes off,off)");
 
   const double rounds = parse_flag("--rounds", vm["rounds"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
   if (rounds < 6 || rounds > 1000 || rounds != static_cast<double>(static_cast<int>(rounds)))
@@ -98,11 +121,54 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
                                  "(fewer cannot give a 95% confidence interval on a median)",
                                  vm["rounds"].as<std::string>()));
   c.rounds_per_mode = static_cast<int>(rounds);
-  if (c.phase_ns() < 200'000'000)
-    throw UsageError(fmt::format("--duration {} split into {} rounds gives rounds under 200ms: raise --duration or "
-                                 "lower --rounds",
-                                 vm["duration"].as<std::string>(), c.rounds_per_mode));
+
+  // Fixed length when --duration is given, else adaptive (with --precision or its default).
+  const bool duration_given = !vm["duration"].defaulted();
+  if (duration_given && vm.count("precision"))
+    throw UsageError("--duration fixes the run's length and --precision adapts it: give one of them");
+  for (const char* flag : {"max-duration", "round"})
+    if (duration_given && !vm[flag].defaulted())
+      throw UsageError(fmt::format("--{} belongs to adaptive length, which --duration turns off: give one of them", flag));
+  if (duration_given) {
+    c.duration_per_mode_ns = c.load.duration_ns;
+    if (c.phase_ns() < 200'000'000)
+      throw UsageError(fmt::format("--duration {} split into {} rounds gives rounds under 200ms: raise --duration or "
+                                   "lower --rounds",
+                                   vm["duration"].as<std::string>(), c.rounds_per_mode));
+  } else {
+    experiment::RunConfig::PrecisionGoal goal;
+    if (vm.count("precision")) {
+      const std::string text = vm["precision"].as<std::string>();
+      const double pct = parse_flag("--precision", text, [](const std::string& t) { return gates::parse_percent(t); });
+      if (!(pct >= 0.05 && pct <= 50))
+        throw UsageError(fmt::format("--precision {} is out of range: expected 0.05% to 50%", text));
+      goal.pct = pct;
+    }
+    goal.max_duration_ns = parse_flag("--max-duration", vm["max-duration"].as<std::string>(),
+                                      [](const std::string& s) { return parse_duration_ns(s); });
+    const std::int64_t round_ns =
+        parse_flag("--round", vm["round"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+    if (round_ns < 200'000'000 || round_ns > 600'000'000'000)
+      throw UsageError(fmt::format("--round {} is out of range: expected 200ms to 10m", vm["round"].as<std::string>()));
+    c.duration_per_mode_ns = round_ns * c.rounds_per_mode;
+    c.precision = goal;
+  }
   c.settle_ns = parse_flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
+  if (vm.count("settle-after-tracing"))
+    c.settle_after_tracing_ns = parse_flag("--settle-after-tracing", vm["settle-after-tracing"].as<std::string>(),
+                                           [](const std::string& s) { return parse_duration_ns(s); });
+  if (c.precision) {
+    // The least blocks must fit: warm-up, then rounds_per_mode blocks of every mode, each
+    // round its settle and window plus about 0.2 s of switching.
+    const double round_s = static_cast<double>(c.phase_ns() + std::max(c.settle_ns, c.settle_after_tracing_ns)) / 1e9 + 0.2;
+    const double least_s = static_cast<double>(c.warmup_ns) / 1e9 +
+                           static_cast<double>(c.rounds_per_mode) * static_cast<double>(c.modes.size()) * round_s;
+    if (static_cast<double>(c.precision->max_duration_ns) / 1e9 < least_s)
+      throw UsageError(fmt::format("--max-duration {} cannot hold the least {} blocks of {} rounds (about {:.0f}s with "
+                                   "--round {}): raise --max-duration or lower --rounds",
+                                   vm["max-duration"].as<std::string>(), c.rounds_per_mode, c.modes.size(), least_s,
+                                   vm["round"].as<std::string>()));
+  }
   // The capture is asked for before the settle period and is seen running once its first
   // bytes arrive, but an idle target's net/http holds those back (PprofCapture::start waits
   // 150 ms, then goes on). The handler calls trace.Start within milliseconds of the request,

@@ -40,11 +40,17 @@ std::string format_plan(const experiment::RunResult& run) {
   const double total_s = static_cast<double>(c.warmup_ns) / 1e9 + static_cast<double>(run.plan.size()) * (phase_s + settle_s + 0.4);
   std::string modes;
   for (const auto& [m, h] : run.latency_by_mode) modes += fmt::format("{}{}", modes.empty() ? "" : ", ", experiment::to_string(m));
-  std::string out = fmt::format(
-      "plan: {} rounds ({} per mode: {}) of {:.2f}s measured after {:.2f}s settling, randomized balanced order "
-      "(seed {}), {:.1f}s warm-up first; about {:.0f}s in all\n",
-      run.plan.size(), c.rounds_per_mode, modes, phase_s, settle_s, c.seed, static_cast<double>(c.warmup_ns) / 1e9,
-      total_s);
+  std::string out =
+      c.precision
+          ? fmt::format("plan: blocks of one round of each mode ({}) in random order (seed {}), each round {:.2f}s "
+                        "measured after {:.2f}s settling, {:.1f}s warm-up first; at least {} blocks, then more until "
+                        "the intervals are ±{}% or {:.0f}s have passed\n",
+                        modes, c.seed, phase_s, settle_s, static_cast<double>(c.warmup_ns) / 1e9, c.rounds_per_mode,
+                        c.precision->pct, static_cast<double>(c.precision->max_duration_ns) / 1e9)
+          : fmt::format("plan: {} rounds ({} per mode: {}) of {:.2f}s measured after {:.2f}s settling, randomized "
+                        "balanced order (seed {}), {:.1f}s warm-up first; about {:.0f}s in all\n",
+                        run.plan.size(), c.rounds_per_mode, modes, phase_s, settle_s, c.seed,
+                        static_cast<double>(c.warmup_ns) / 1e9, total_s);
   out += fmt::format("load: {} {} {}, {}, {} connections\n", c.load.target.display(), c.load.request.method,
                      c.load.request.path,
                      c.load.open_loop ? fmt::format("open loop at {:.0f} req/s", c.load.open_loop->rate_rps)
@@ -57,10 +63,63 @@ std::string format_plan(const experiment::RunResult& run) {
   return out;
 }
 
+std::string format_design(const experiment::RunResult& run, const experiment::Analysis& a) {
+  const auto& c = run.config;
+  std::string out = fmt::format("design: {} clean block{} of {} rounds", a.clean_blocks, a.clean_blocks == 1 ? "" : "s",
+                                run.modes.size());
+  if (a.dropped_blocks > 0) out += fmt::format(" ({} dropped and run again)", a.dropped_blocks);
+  out += fmt::format(", {:.0f}s in all; ", run.wall_s);
+  const auto hw = experiment::widest_half_width_pct(a);
+  const std::string reached = hw ? fmt::format("±{:.2f}%", *hw) : std::string("no interval yet");
+  switch (run.stop_rule) {
+    case experiment::StopRule::kPrecisionReached:
+      out += fmt::format("precision reached: the widest interval is {} (goal ±{}%)", reached, c.precision->pct);
+      break;
+    case experiment::StopRule::kMaxDuration:
+      out += fmt::format("stopped at --max-duration {:.0f}s before the goal: the widest interval is {} (goal ±{}%)",
+                         static_cast<double>(c.precision->max_duration_ns) / 1e9, reached, c.precision->pct);
+      if (hw && a.clean_blocks > 0)
+        if (auto need = experiment::blocks_for_half_width(a.clean_blocks, *hw, c.precision->pct))
+          out += fmt::format("; about {} clean blocks would reach it", *need);
+      break;
+    case experiment::StopRule::kBlocksDone:
+      out += fmt::format("fixed length; the widest interval is {}", reached);
+      break;
+    case experiment::StopRule::kTooManyDisturbed:
+      out += fmt::format("stopped: more than {} blocks were disturbed", c.max_dropped_blocks);
+      break;
+    case experiment::StopRule::kStopped:
+      out += "stopped early";
+      break;
+  }
+  out += " (throughput and CPU per request, each mode against off, 95%)\n";
+  return out;
+}
+
+std::string format_cost_bounds(const experiment::Analysis& a) {
+  std::string out;
+  for (const auto& s : a.modes) {
+    std::string line;
+    for (const auto& c : a.comparisons) {
+      if (c.mode != s.mode) continue;
+      const bool drop = experiment::higher_is_better(c.metric);
+      const double bound = drop ? -c.bound_low_pct : c.bound_high_pct;
+      if (!std::isfinite(bound)) continue;
+      line += fmt::format("{}{} {} at most {:.2f}%", line.empty() ? "" : "; ", experiment::metric_name(c.metric),
+                          drop ? "drops" : "rises", bound);
+    }
+    if (!line.empty()) out += fmt::format("  {:<16}{}\n", experiment::to_string(s.mode), line);
+  }
+  if (out.empty()) return out;
+  return "\nthe largest cost the data allow (one-sided 95% bounds, inside blocks; negative: a gain at least that big)\n" +
+         out;
+}
+
 std::string format_run_summary(const experiment::RunResult& run, const experiment::Analysis& a) {
   std::string out;
   auto it = std::back_inserter(out);
   if (!run.complete) fmt::format_to(it, "PARTIAL RESULT ({} of {} rounds): {}\n\n", run.rounds.size(), run.plan.size(), run.stop_reason);
+  out += format_design(run, a);
   fmt::format_to(it, "{:<28}{:<16}{:>18}  {:<34}{}\n", "metric", "mode", "median", "95% CI", "vs off [95% CI], Holm p");
   for (std::size_t mi = 0; mi < std::size(experiment::kMetrics); ++mi) {
     const Metric m = experiment::kMetrics[mi];
@@ -77,6 +136,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
       first = false;
     }
   }
+  out += format_cost_bounds(a);
   // Resources beside the compared metrics: what the target held and what the generator cost.
   bool any_resource = false;
   for (const auto& s : a.modes) {
@@ -120,7 +180,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
     }
   }
   if (!a.noise_floor.empty()) {
-    fmt::format_to(it, "\nnoise floor (off vs off, alternate rounds)\n");
+    fmt::format_to(it, "\nnoise floor (A/A: off of each even block against off of the next)\n");
     for (const auto& c : a.noise_floor)
       fmt::format_to(it, "  {:<26}{}\n", experiment::metric_name(c.metric), change_cell(c));
   }

@@ -3,19 +3,60 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "stats/paired.h"
 
 namespace tracebench::experiment {
 namespace {
 
-// Fewer complete rounds than this per mode cannot give a 95% CI on a median (n >= 6) nor
-// a Mann-Whitney p below 0.05 after correction.
+// Fewer clean blocks than this cannot give a 95% CI on a median (n >= 6) nor on a paired
+// change (the signed-rank interval needs 6 pairs).
 constexpr int kMinRounds = 6;
-// An open-loop generator later than this at p99 blurs the latencies being compared.
-constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
 
 std::optional<stats::Interval> interval_of(const std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
   return stats::median_ci(v);
+}
+
+// The metric in each clean block that has both modes, paired by block, in block order.
+struct Pairs {
+  std::vector<double> base, treatment;
+};
+Pairs block_pairs(const RunResult& run, Mode base, Mode treatment, Metric m) {
+  std::map<int, std::pair<std::optional<double>, std::optional<double>>> by_block;
+  for (const auto& r : run.rounds) {
+    if (!counts(r)) continue;
+    if (r.mode == base) by_block[r.block].first = metric_value(r, m);
+    if (r.mode == treatment) by_block[r.block].second = metric_value(r, m);
+  }
+  Pairs p;
+  for (const auto& [block, v] : by_block) {
+    if (!v.first || !v.second) continue;
+    p.base.push_back(*v.first);
+    p.treatment.push_back(*v.second);
+  }
+  return p;
+}
+
+ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector<double>& base_all,
+                      const std::vector<double>& treatment_all) {
+  const stats::PairedChange pc = stats::paired_relative_change(pairs.base, pairs.treatment);
+  ComparisonRow row{mode, m, {}, pc.bound_low_pct, pc.bound_high_pct, 1, false, pc.ci_coverage, {}};
+  row.change = {pc.delta_pct, pc.ci_low_pct, pc.ci_high_pct, pc.p_value, pc.n_pairs, pc.n_pairs};
+  if (base_all.size() >= 2 && treatment_all.size() >= 2) row.unpaired = stats::relative_change(base_all, treatment_all);
+  return row;
+}
+
+void holm(std::vector<ComparisonRow>& rows, double alpha) {
+  std::vector<double> p;
+  for (const auto& c : rows) p.push_back(c.change.p_value);
+  const auto adjusted = stats::holm_adjust(p);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].p_adjusted = adjusted[i];
+    rows[i].significant = adjusted[i] < alpha;
+  }
 }
 
 }  // namespace
@@ -52,20 +93,36 @@ std::optional<double> metric_value(const RoundRecord& r, Metric m) {
   return std::nullopt;
 }
 
+bool counts(const RoundRecord& r) { return r.complete && !r.dropped; }
+
 std::vector<double> metric_samples(const RunResult& run, Mode mode, Metric m) {
   std::vector<double> out;
   for (const auto& r : run.rounds) {
-    if (r.mode != mode || !r.complete) continue;
+    if (r.mode != mode || !counts(r)) continue;
     if (auto v = metric_value(r, m)) out.push_back(*v);
   }
   return out;
 }
 
-double min_mann_whitney_p(std::size_t n_a, std::size_t n_b) {
-  // C(n_a + n_b, n_a) as a double: exact enough far beyond any round count.
-  double ways = 1;
-  for (std::size_t i = 1; i <= n_b; ++i) ways = ways * static_cast<double>(n_a + i) / static_cast<double>(i);
-  return std::min(1.0, 2.0 / ways);
+bool watched_for_precision(Metric m) { return m == Metric::kThroughput || m == Metric::kTargetCpuPerRequest; }
+
+std::optional<double> widest_half_width_pct(const Analysis& a) {
+  std::optional<double> widest;
+  for (const auto& c : a.comparisons) {
+    if (!watched_for_precision(c.metric)) continue;
+    const double hw = (c.change.ci_high_pct - c.change.ci_low_pct) / 2;
+    if (!std::isfinite(hw)) return std::nullopt;
+    widest = std::max(widest.value_or(0.0), hw);
+  }
+  return widest;
+}
+
+std::optional<int> blocks_for_half_width(int n, double half_width_pct, double wanted_half_width_pct) {
+  if (!(half_width_pct > 0) || !(wanted_half_width_pct > 0) || n <= 0) return std::nullopt;
+  const double ratio = half_width_pct / wanted_half_width_pct;
+  const double blocks = std::ceil(static_cast<double>(n) * ratio * ratio);
+  if (blocks > 1e6) return std::nullopt;
+  return static_cast<int>(blocks);
 }
 
 Analysis analyse(const RunResult& run, double alpha) {
@@ -75,25 +132,30 @@ Analysis analyse(const RunResult& run, double alpha) {
   for (Mode m : run.config.modes)
     if (run.latency_by_mode.count(m)) modes.push_back(m);
 
-  bool lag_reported = false;
+  a.dropped_blocks = static_cast<int>(run.dropped_blocks.size());
+  {
+    std::map<int, bool> clean;  // block -> every round counts
+    for (const auto& r : run.rounds) {
+      auto [it, fresh] = clean.emplace(r.block, true);
+      it->second = it->second && counts(r);
+    }
+    for (const auto& [block, ok] : clean) a.clean_blocks += ok ? 1 : 0;
+  }
+  if (a.dropped_blocks > 0)
+    a.warnings.push_back(fmt::format("{} block{} dropped and run again: {}{}", a.dropped_blocks,
+                                     a.dropped_blocks == 1 ? " was" : "s were", run.dropped_blocks.front().reason,
+                                     a.dropped_blocks > 1 ? fmt::format(" (and {} more)", a.dropped_blocks - 1) : ""));
   for (Mode mode : modes) {
     ModeSummary s;
     s.mode = mode;
     std::vector<double> bytes_per_s, events_per_s, bytes, window_s, rss, generator_cpu, generator_share;
     for (const auto& r : run.rounds) {
-      if (r.mode != mode || !r.complete) continue;
+      if (r.mode != mode || !counts(r)) continue;
       ++s.rounds;
       if (r.target_rss_bytes) rss.push_back(static_cast<double>(*r.target_rss_bytes));
       if (r.generator_cpu_us_per_request > 0) {
         generator_cpu.push_back(r.generator_cpu_us_per_request);
         generator_share.push_back(r.generator_cpu_us_per_request * r.throughput_rps / 1e6);
-      }
-      // The first late round is named; one is enough to make the run invalid.
-      if (r.send_lag_p99_ns > kMaxSendLagP99Ns && !lag_reported) {
-        lag_reported = true;
-        a.invalid_reasons.push_back(fmt::format(
-            "generator send lag p99 reached {:.2f} ms in round {}: the generator could not keep its schedule",
-            static_cast<double>(r.send_lag_p99_ns) / 1e6, r.index + 1));
       }
       const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
       if (!f) continue;
@@ -131,59 +193,90 @@ Analysis analyse(const RunResult& run, double alpha) {
     a.modes.push_back(std::move(s));
   }
 
-  // Every mode against off, every metric; then Holm across the whole family.
+  // Every mode against off, every metric, inside blocks; then Holm across the whole family.
   for (Mode mode : modes) {
     if (mode == Mode::kOff || !run.latency_by_mode.count(Mode::kOff)) continue;
     for (Metric m : kMetrics) {
-      auto base = metric_samples(run, Mode::kOff, m);
-      auto treat = metric_samples(run, mode, m);
-      if (base.size() < 2 || treat.size() < 2) continue;
-      a.comparisons.push_back({mode, m, stats::relative_change(base, treat), 1, false,
-                               stats::hodges_lehmann_achieved_confidence(base.size(), treat.size())});
+      const Pairs pairs = block_pairs(run, Mode::kOff, mode, m);
+      if (pairs.base.size() < 2) continue;
+      a.comparisons.push_back(compare(mode, m, pairs, metric_samples(run, Mode::kOff, m), metric_samples(run, mode, m)));
     }
   }
-  std::vector<double> p;
-  for (const auto& c : a.comparisons) p.push_back(c.change.p_value);
-  const auto adjusted = stats::holm_adjust(p);
-  for (std::size_t i = 0; i < a.comparisons.size(); ++i) {
-    a.comparisons[i].p_adjusted = adjusted[i];
-    a.comparisons[i].significant = adjusted[i] < alpha;
-  }
+  holm(a.comparisons, alpha);
 
-  // Noise floor: off rounds alternately split in two halves (in run order, so both halves
-  // span the whole run), compared like any other pair; its own Holm family.
+  // Noise floor: an A/A in the same design. The off round of every even clean block is
+  // paired with the off round of the clean block after it: same mode, same pairing, one
+  // block apart, so what it flags is the machine. Its own Holm family.
   for (Metric m : kMetrics) {
-    auto off = metric_samples(run, Mode::kOff, m);
-    std::vector<double> first, second;
-    for (std::size_t i = 0; i < off.size(); ++i) (i % 2 ? second : first).push_back(off[i]);
-    if (first.size() < 2 || second.size() < 2) continue;
-    a.noise_floor.push_back({Mode::kOff, m, stats::relative_change(first, second), 1, false,
-                             stats::hodges_lehmann_achieved_confidence(first.size(), second.size())});
+    std::vector<std::pair<int, double>> off;  // (block, value), in block order
+    for (const auto& r : run.rounds)
+      if (r.mode == Mode::kOff && counts(r))
+        if (auto v = metric_value(r, m)) off.emplace_back(r.block, *v);
+    Pairs pairs;
+    for (std::size_t i = 0; i + 1 < off.size(); i += 2) {
+      pairs.base.push_back(off[i].second);
+      pairs.treatment.push_back(off[i + 1].second);
+    }
+    if (pairs.base.size() < 2) continue;
+    a.noise_floor.push_back(compare(Mode::kOff, m, pairs, pairs.base, pairs.treatment));
   }
-  p.clear();
-  for (const auto& c : a.noise_floor) p.push_back(c.change.p_value);
-  const auto adjusted_noise = stats::holm_adjust(p);
-  for (std::size_t i = 0; i < a.noise_floor.size(); ++i) {
-    a.noise_floor[i].p_adjusted = adjusted_noise[i];
-    a.noise_floor[i].significant = adjusted_noise[i] < alpha;
+  holm(a.noise_floor, alpha);
+
+  // A family that cannot flag anything is no check on the run: say so, and how many clean
+  // blocks would make it one.
+  const auto cannot_flag = [&](const std::vector<ComparisonRow>& rows, std::size_t pairs_per_block_pair,
+                               const std::string& what) {
+    if (rows.empty()) return;
+    const std::size_t n = rows.front().change.n_base;
+    const double m = static_cast<double>(rows.size());
+    if (stats::min_signed_rank_p(n) * m < alpha) return;
+    std::size_t needed = n;
+    while (stats::min_signed_rank_p(needed) * m >= alpha) ++needed;
+    a.warnings.push_back(fmt::format(
+        "{} rests on {} pairs: the smallest p-value that gives is {:.3f}, {:.3f} after Holm over {} comparisons, so "
+        "it can never flag a change; it needs {} clean blocks for that",
+        what, n, stats::min_signed_rank_p(n), stats::min_signed_rank_p(n) * m, rows.size(),
+        needed * pairs_per_block_pair));
+  };
+  cannot_flag(a.comparisons, 1, "each mode against off");
+  cannot_flag(a.noise_floor, 2, "the noise floor (off of one block against off of the next)");
+
+  // Carry-over: off rounds right after a round with tracing on against the other off rounds.
+  {
+    std::vector<const RoundRecord*> by_index(run.rounds.size(), nullptr);
+    std::map<int, const RoundRecord*> index_of;
+    for (const auto& r : run.rounds) index_of[r.index] = &r;
+    std::vector<CarryOver> rows;
+    for (Metric m : kMetrics) {
+      std::vector<double> after_tracing, after_off;
+      for (const auto& r : run.rounds) {
+        if (r.mode != Mode::kOff || !counts(r)) continue;
+        const auto v = metric_value(r, m);
+        if (!v) continue;
+        auto prev = index_of.find(r.index - 1);
+        const bool traced = prev != index_of.end() && !tracing_off(prev->second->mode);
+        (traced ? after_tracing : after_off).push_back(*v);
+      }
+      if (after_tracing.size() < 3 || after_off.size() < 3) continue;
+      rows.push_back({m, stats::relative_change(after_off, after_tracing), false});
+    }
+    std::vector<double> p;
+    for (const auto& c : rows) p.push_back(c.change.p_value);
+    const auto adjusted = stats::holm_adjust(p);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].significant = adjusted[i] < alpha;
+    a.carry_over = std::move(rows);
+    for (const auto& c : a.carry_over)
+      if (c.significant) {
+        a.warnings.push_back(fmt::format(
+            "carry-over: off rounds right after a round with tracing on differ from the others ({} {:+.1f}% "
+            "[{:+.1f}%, {:+.1f}%], {} vs {} rounds); the randomized order spreads it over the modes, but a longer "
+            "--settle-after-tracing removes it",
+            metric_name(c.metric), c.change.delta_pct, c.change.ci_low_pct, c.change.ci_high_pct,
+            c.change.n_treatment, c.change.n_base));
+        break;
+      }
   }
 
-  // A noise floor that cannot flag anything is no check on the run: say so, and how many
-  // off rounds would make it one.
-  if (!a.noise_floor.empty()) {
-    const std::size_t n_off = a.noise_floor.front().change.n_base + a.noise_floor.front().change.n_treatment;
-    const double m = static_cast<double>(a.noise_floor.size());
-    const auto best_adjusted = [&](std::size_t n) { return min_mann_whitney_p((n + 1) / 2, n / 2) * m; };
-    if (best_adjusted(n_off) >= alpha) {
-      std::size_t needed = n_off;
-      while (best_adjusted(needed) >= alpha) ++needed;
-      a.warnings.push_back(fmt::format(
-          "the noise floor splits {} off rounds into {} and {}: the smallest p-value that gives is {:.3f}, {:.3f} after "
-          "Holm over {} metrics, so it can never flag a change; it needs {} off rounds (--rounds {}) for that",
-          n_off, (n_off + 1) / 2, n_off / 2, min_mann_whitney_p((n_off + 1) / 2, n_off / 2), best_adjusted(n_off),
-          a.noise_floor.size(), needed, needed));
-    }
-  }
   // Intervals narrower in coverage than they are labelled (too few rounds for 95%).
   for (const auto& s : a.modes)
     for (const auto& ms : s.metrics)
@@ -198,8 +291,8 @@ Analysis analyse(const RunResult& run, double alpha) {
       if (c.ci_coverage > 0 && c.ci_coverage < 1 - alpha - 1e-9) {
         const std::string who = rows == &a.noise_floor ? std::string("the noise floor (off vs off)")
                                                        : fmt::format("{} vs off", to_string(c.mode));
-        a.warnings.push_back(fmt::format("{} with {}+{} rounds: the \"95%\" change intervals cover only {:.1f}%", who,
-                                         c.change.n_base, c.change.n_treatment, c.ci_coverage * 100));
+        a.warnings.push_back(fmt::format("{} with {} pairs of rounds: the \"95%\" change intervals cover only {:.1f}%",
+                                         who, c.change.n_base, c.ci_coverage * 100));
         break;
       }
   return a;

@@ -1,7 +1,11 @@
 #pragma once
-// The statistics of a run: per mode, the median and 95% CI of each metric over complete
-// rounds; each mode against `off` (relative change with CI, Mann-Whitney p, Holm-adjusted
-// across all comparisons); and the noise floor from splitting the `off` rounds in two.
+// The statistics of a run. The unit is the block (one round of each mode, in random order);
+// only clean blocks count (every round complete, none disturbed). Per mode: the median and
+// 95% CI of each metric over its clean rounds. Each mode against `off`: the change inside
+// blocks (stats/paired.h: Hodges-Lehmann of the log ratios, signed-rank p, Holm-adjusted
+// across all comparisons, one-sided 95% bounds), with the old unpaired rank-sum figures
+// beside it for comparison. The noise floor: an A/A inside the same design, `off` of each
+// even block against `off` of the block after it.
 
 #include <optional>
 #include <string>
@@ -51,18 +55,40 @@ struct ModeSummary {
 struct ComparisonRow {
   Mode mode;  // against off
   Metric metric;
+  // Within blocks: delta and 95% CI of the change in %, signed-rank p; n_base and
+  // n_treatment are both the number of block pairs.
   stats::Change change;
+  // One-sided 95% bounds on the change: it is above bound_low_pct and below bound_high_pct,
+  // each with 95% confidence. The cost bound is bound_high_pct for a metric where higher is
+  // worse, bound_low_pct (a drop) for throughput.
+  double bound_low_pct = 0;
+  double bound_high_pct = 0;
   double p_adjusted = 1;
   bool significant = false;  // p_adjusted < alpha
-  double ci_coverage = 0;    // what the change interval really covers (hodges_lehmann_achieved_confidence)
+  double ci_coverage = 0;    // what the change interval really covers
+  // The same comparison ignoring the blocks (Mann-Whitney, Hodges-Lehmann over all clean
+  // rounds), as earlier versions reported it: kept for comparison, never used for verdicts.
+  stats::Change unpaired;
+};
+
+// Whether an `off` round that follows a round with tracing on differs from one that does
+// not: the carry-over of the tracer's heap and buffers into the next round, which the
+// settle time is meant to absorb. Unpaired change (after tracing vs after off), per metric.
+struct CarryOver {
+  Metric metric;
+  stats::Change change;
+  bool significant = false;  // Holm over the metrics, alpha
 };
 
 struct Analysis {
   double alpha = 0.05;
   std::vector<ModeSummary> modes;
   std::vector<ComparisonRow> comparisons;
-  std::vector<ComparisonRow> noise_floor;  // off (odd rounds) vs off (even rounds); mode = off
-  std::vector<std::string> invalid_reasons;  // too few rounds, generator lag too high
+  std::vector<ComparisonRow> noise_floor;  // off of block 2k+1 vs off of block 2k; mode = off
+  std::vector<CarryOver> carry_over;        // empty when either side has fewer than 3 rounds
+  int clean_blocks = 0;
+  int dropped_blocks = 0;
+  std::vector<std::string> invalid_reasons;  // too few clean blocks
   // Valid but to be read with care: intervals covering less than 95%, a noise floor too
   // small to ever flag anything, a generator using a large share of a core.
   std::vector<std::string> warnings;
@@ -72,13 +98,23 @@ struct Analysis {
 // target for CPU.
 inline constexpr double kGeneratorCoreShareWarn = 0.5;
 
-// The smallest two-sided Mann-Whitney p-value samples of these sizes can give (no ties):
-// 2 / C(n_a + n_b, n_a), at most 1.
-double min_mann_whitney_p(std::size_t n_a, std::size_t n_b);
-
 Analysis analyse(const RunResult& run, double alpha = 0.05);
 
-// The values of one metric over a mode's complete rounds, in run order.
+// Whether a round counts: complete and its block not dropped.
+bool counts(const RoundRecord& r);
+
+// The values of one metric over a mode's counted rounds, in run order.
 std::vector<double> metric_samples(const RunResult& run, Mode mode, Metric m);
+
+// The metrics adaptive length watches: throughput and target CPU per request.
+bool watched_for_precision(Metric m);
+// The widest half-width, in percentage points, of the 95% intervals of the watched
+// comparisons (every mode against off); nullopt when one has no interval yet.
+std::optional<double> widest_half_width_pct(const Analysis& a);
+
+// About how many clean blocks in all would bring a comparison's half-width down to
+// `wanted_half_width_pct`, from n blocks at `half_width_pct`, taking the width to shrink as
+// 1/sqrt(n); nullopt when either width is not positive.
+std::optional<int> blocks_for_half_width(int n, double half_width_pct, double wanted_half_width_pct);
 
 }  // namespace tracebench::experiment

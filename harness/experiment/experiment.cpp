@@ -4,13 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
+#include "experiment/analysis.h"
 #include "experiment/plan.h"
 #include "load/clock.h"
 #include "load/socket_address.h"
 #include "target/agent_client.h"
+#include "target/cpu_speed_probe.h"
 #include "target/host_cpu.h"
 #include "target/pprof_capture.h"
 #include "target/process_stats.h"
@@ -89,6 +92,7 @@ RunResult prepare_run(const RunConfig& config) {
     }
     modes.push_back(m);
   }
+  run.modes = modes;
   run.plan = make_plan(modes, config.rounds_per_mode, config.seed);
   run.target_pid = config.target_pid;
   if (!run.target_pid && target::is_this_machine(config.load.target.host)) {
@@ -128,18 +132,22 @@ class RoundRunner {
                                                       r.errors.total()));
   }
 
-  RoundRecord run_round(int index, Mode mode) {
+  RoundRecord run_round(int index, int block, Mode mode) {
     const RunConfig& c = run_.config;
     RoundRecord rec;
     rec.index = index;
+    rec.block = block;
     rec.mode = mode;
+    const std::int64_t settle_ns =
+        last_mode_traced_ && c.settle_after_tracing_ns > 0 ? c.settle_after_tracing_ns : c.settle_ns;
+    last_mode_traced_ = !tracing_off(mode);
 
     std::unique_ptr<target::PprofCapture> capture;
     std::string trace_path;
     if (mode == Mode::kTrace) {
       trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
       capture = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, trace_path);
-      const double seconds = static_cast<double>(c.settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
+      const double seconds = static_cast<double>(settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
       if (std::string err = capture->start(seconds); !err.empty()) throw RunStopped(err);
     } else if (mode == Mode::kFlightRecorder) {
       try {
@@ -150,7 +158,7 @@ class RoundRunner {
     }
 
     load::LoadConfig cfg = c.load;
-    cfg.warmup_ns = c.settle_ns;
+    cfg.warmup_ns = settle_ns;
     cfg.duration_ns = c.phase_ns();
     target::ProcessSample before, after;
     target::HostCpuSample host_before, host_after;
@@ -159,11 +167,14 @@ class RoundRunner {
     h.on_progress = [&](const load::Progress& p) {
       if (hooks_.on_progress) hooks_.on_progress(index, mode, p);
     };
+    target::CpuSpeedProbe probe;
     h.on_measure_start = [&] {
       if (run_.target_pid) before = target::sample_process(*run_.target_pid);
       host_before = target::sample_host_cpu();
+      probe.start();
     };
     h.on_measure_end = [&] {
+      rec.cpu_probe_ns = probe.stop();
       host_after = target::sample_host_cpu();
       if (run_.target_pid) after = target::sample_process(*run_.target_pid);
     };
@@ -189,6 +200,9 @@ class RoundRunner {
     const auto served = static_cast<double>(r.responses_in_window);
     rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
     rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
+    if (rec.send_lag_p99_ns > kMaxSendLagP99Ns)
+      rec.disturbed = fmt::format("generator send lag p99 reached {:.2f} ms: the generator could not keep its schedule",
+                                  static_cast<double>(rec.send_lag_p99_ns) / 1e6);
     if (run_.target_pid && before.alive && after.alive && served > 0) {
       rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = after.rss_bytes;
@@ -278,32 +292,105 @@ class RoundRunner {
   const ExperimentHooks& hooks_;
   std::unique_ptr<target::AgentClient> agent_;
   std::optional<RoundRecord> pending_;
+  bool last_mode_traced_ = false;
 };
 
 }  // namespace
 
+std::string_view to_string(StopRule r) {
+  switch (r) {
+    case StopRule::kBlocksDone: return "blocks done";
+    case StopRule::kPrecisionReached: return "precision reached";
+    case StopRule::kMaxDuration: return "max duration";
+    case StopRule::kTooManyDisturbed: return "too many disturbed blocks";
+    case StopRule::kStopped: return "stopped";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Marks the rounds of `block` (the last ones in run.rounds) dropped when one was disturbed;
+// returns whether the block was clean.
+bool settle_block(RunResult& run, int block) {
+  auto first = std::find_if(run.rounds.begin(), run.rounds.end(), [&](const RoundRecord& r) { return r.block == block; });
+  auto disturbed = std::find_if(first, run.rounds.end(), [](const RoundRecord& r) { return !r.disturbed.empty(); });
+  if (disturbed == run.rounds.end()) return true;
+  for (auto it = first; it != run.rounds.end(); ++it) it->dropped = true;
+  run.dropped_blocks.push_back({block, fmt::format("round {} ({}): {}", disturbed->index + 1,
+                                                   to_string(disturbed->mode), disturbed->disturbed)});
+  return false;
+}
+
+}  // namespace
+
 void execute_run(RunResult& run, const ExperimentHooks& hooks) {
-  std::filesystem::create_directories(run.config.out_dir);
+  const RunConfig& c = run.config;
+  std::filesystem::create_directories(c.out_dir);
   if (hooks.on_plan) hooks.on_plan(run);
   RoundRunner runner(run, hooks);
+  const Clock::time_point start = Clock::now();
+  BlockOrder order(run.modes, c.seed);
   try {
     runner.warm_up();
-    for (std::size_t i = 0; i < run.plan.size(); ++i) {
-      RoundRecord rec = runner.run_round(static_cast<int>(i), run.plan[i]);
-      run.rounds.push_back(rec);
-      if (hooks.on_round_done) hooks.on_round_done(rec);
+    const Clock::time_point first_block = Clock::now();
+    int clean = 0;
+    int index = 0;
+    for (int block = 0;; ++block) {
+      const std::vector<Mode> modes = order.next();
+      // The plan holds the first rounds_per_mode blocks; later ones join it as they start.
+      if (static_cast<std::size_t>(index) + modes.size() > run.plan.size())
+        run.plan.insert(run.plan.end(), modes.begin(), modes.end());
+      for (Mode m : modes) {
+        RoundRecord rec = runner.run_round(index++, block, m);
+        run.rounds.push_back(rec);
+        if (hooks.on_round_done) hooks.on_round_done(rec);
+      }
+      if (settle_block(run, block)) ++clean;
+      if (static_cast<int>(run.dropped_blocks.size()) > c.max_dropped_blocks) {
+        run.stop_rule = StopRule::kTooManyDisturbed;
+        break;
+      }
+      if (!c.precision) {
+        if (clean >= c.rounds_per_mode) {
+          run.stop_rule = StopRule::kBlocksDone;
+          break;
+        }
+        continue;
+      }
+      if (clean >= c.rounds_per_mode) {
+        if (auto hw = widest_half_width_pct(analyse(run)); hw && *hw <= c.precision->pct) {
+          run.stop_rule = StopRule::kPrecisionReached;
+          break;
+        }
+      }
+      const double per_block_s = seconds_since(first_block) / (block + 1);
+      if (seconds_since(start) + per_block_s > static_cast<double>(c.precision->max_duration_ns) / 1e9) {
+        run.stop_rule = StopRule::kMaxDuration;
+        break;
+      }
     }
+    // A plan drawn for blocks that never ran (a stop before the planned count) is trimmed,
+    // so plan and rounds agree on what the run was.
+    if (run.plan.size() > run.rounds.size() && run.complete) run.plan.resize(run.rounds.size());
   } catch (const RunStopped& e) {
     if (auto rec = runner.take_pending()) {
       run.rounds.push_back(*rec);
       if (hooks.on_round_done) hooks.on_round_done(*rec);
     }
     run.complete = false;
+    run.stop_rule = StopRule::kStopped;
     run.stop_reason = e.what();
   } catch (const load::TargetUnreachable& e) {
     run.complete = false;
+    run.stop_rule = StopRule::kStopped;
     run.stop_reason = fmt::format("the target stopped answering: {}", e.what());
   }
+  run.wall_s = seconds_since(start);
   for (const auto& rec : run.rounds) {
     for (const auto* facts : {rec.trace ? &*rec.trace : nullptr, rec.snapshot ? &*rec.snapshot : nullptr}) {
       if (facts && !facts->go_version.empty()) run.target_go_version = facts->go_version;

@@ -30,9 +30,29 @@ struct SkippedMode {
   std::string reason;  // one line, with the hint on how to enable it
 };
 
+// Why the run stopped adding blocks.
+enum class StopRule {
+  kBlocksDone,         // the fixed design's clean blocks all ran
+  kPrecisionReached,   // adaptive: every watched interval within ±precision
+  kMaxDuration,        // adaptive: another block would pass --max-duration
+  kTooManyDisturbed,   // more blocks were dropped than max_dropped_blocks
+  kStopped,            // a failure or an interrupt stopped the run (see stop_reason)
+};
+std::string_view to_string(StopRule r);  // "blocks done", "precision reached", ...
+
+struct DroppedBlock {
+  int block = 0;
+  std::string reason;  // the first disturbed round's, naming it
+};
+
+// An open-loop round whose generator send lag p99 is above this had its latencies blurred
+// by the generator itself: the round is disturbed and its block dropped.
+inline constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
+
 struct RunResult {
   RunConfig config;
-  std::vector<Mode> plan;                // every round's mode, in run order
+  std::vector<Mode> modes;               // the modes that run (config.modes less the skipped)
+  std::vector<Mode> plan;                // every round's mode, in run order (grows with added blocks)
   std::vector<RoundRecord> rounds;       // those that ran
   std::vector<SkippedMode> skipped;
   bool complete = true;
@@ -41,6 +61,9 @@ struct RunResult {
   std::optional<int> target_pid;
   std::map<Mode, std::shared_ptr<stats::Histogram>> latency_by_mode;  // merged over rounds
   std::vector<std::string> warnings;
+  std::vector<DroppedBlock> dropped_blocks;
+  StopRule stop_rule = StopRule::kBlocksDone;
+  double wall_s = 0;                     // from the warm-up's start to the last round's end
 };
 
 struct ExperimentHooks {
@@ -56,8 +79,9 @@ struct ExperimentHooks {
 // load::TargetUnreachable when the target itself does not answer.
 RunResult prepare_run(const RunConfig& config);
 
-// Runs a prepared plan. Adds idle_target_warning() and busy_host_warning() to run.warnings
-// when they apply.
+// Runs a prepared plan block by block: drops (and replaces) blocks with a disturbed round,
+// and with config.precision adds blocks until the goal or the time limit. Adds
+// idle_target_warning() and busy_host_warning() to run.warnings when they apply.
 void execute_run(RunResult& run, const ExperimentHooks& hooks);
 
 // Below this, CPU per request cannot be a server's: even a Go "hello" handler spends

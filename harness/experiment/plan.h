@@ -4,14 +4,27 @@
 // and no mode always follows another. Deterministic for a given seed.
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "experiment/mode.h"
 
 namespace tracebench::experiment {
 
-// rounds_per_mode blocks of the given modes, each block shuffled with a generator seeded
-// from `seed`. The result has modes.size() * rounds_per_mode entries.
-std::vector<Mode> make_plan(const std::vector<Mode>& modes, int rounds_per_mode, std::uint64_t seed);
+// Blocks of the given modes, one after the other, each shuffled by one generator seeded
+// from `seed`: the n-th block is the same however many are drawn, so a run that adds
+// blocks (adaptive length, a disturbed block run again) keeps the order of a fixed one.
+class BlockOrder {
+ public:
+  BlockOrder(std::vector<Mode> modes, std::uint64_t seed);
+  std::vector<Mode> next();
+
+ private:
+  std::vector<Mode> modes_;
+  std::mt19937_64 rng_;
+};
+
+// The first `blocks` blocks of BlockOrder(modes, seed), concatenated.
+std::vector<Mode> make_plan(const std::vector<Mode>& modes, int blocks, std::uint64_t seed);
 
 }  // namespace tracebench::experiment

@@ -29,7 +29,13 @@ struct TraceFacts {
 
 struct RoundRecord {
   int index = 0;                // position in the run, from 0
+  int block = 0;                // the block it belongs to, from 0
   Mode mode = Mode::kOff;
+  // Why the round cannot be compared with its block's others (the generator lost its
+  // schedule), "" when it can. Its whole block is then dropped (dropped = true on every
+  // round of the block), kept in the result and run again.
+  std::string disturbed;
+  bool dropped = false;
   // False for a round cut short (interrupt, target died): kept in the result, left out of
   // the statistics.
   bool complete = true;
@@ -49,6 +55,10 @@ struct RoundRecord {
   // other processes' CPU (only when the target's pid is known) and the hypervisor's steal.
   std::optional<double> host_other_cpu_pct;
   std::optional<double> host_steal_pct;
+  // The machine's speed over the window: thread-CPU ns of one unit of fixed work, median of
+  // target::CpuSpeedProbe's samples (higher: slower CPUs). Absent when the window was too
+  // short to sample.
+  std::optional<double> cpu_probe_ns;
   std::optional<TraceFacts> trace;             // mode trace: the capture
   std::optional<TraceFacts> snapshot;          // mode flightrecorder: the snapshot
 };

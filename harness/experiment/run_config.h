@@ -14,8 +14,26 @@ namespace tracebench::experiment {
 struct RunConfig {
   load::LoadConfig load;               // target, request, schedule; duration/warmup set per round
   std::vector<Mode> modes = {Mode::kOff, Mode::kTrace, Mode::kFlightRecorder};
+  // A block runs every mode once, in random order; a round's measured window is phase_ns().
+  // Fixed design: rounds_per_mode clean blocks. With `precision`, rounds_per_mode is the
+  // least number of clean blocks and more are added (see PrecisionGoal).
   std::int64_t duration_per_mode_ns = 30'000'000'000;  // measured time per mode, split into rounds
   int rounds_per_mode = 10;
+  // Adaptive length: after each clean block past rounds_per_mode, the run stops once every
+  // watched comparison (each mode against off, on throughput and, when measured, target CPU
+  // per request) has a 95% interval no wider than ±pct, or when another block would end
+  // after max_duration_ns of wall time from the run's start (warm-up included).
+  struct PrecisionGoal {
+    double pct = 1.0;
+    std::int64_t max_duration_ns = 120'000'000'000;
+  };
+  std::optional<PrecisionGoal> precision;
+  // A block with a disturbed round (the generator lost its schedule) is dropped and run
+  // again; at most this many are dropped before the run stops asking for more.
+  int max_dropped_blocks = 10;
+  // Settle after a round that ran with tracing on, before the next round's window: the
+  // target's heap and buffers from the tracer otherwise weigh on the next round (carry-over).
+  std::int64_t settle_after_tracing_ns = 0;  // 0: settle_ns
   std::int64_t warmup_ns = 5'000'000'000;   // load before the first round, recorded nowhere
   std::int64_t settle_ns = 300'000'000;     // load after a mode switch, before each round's window
   std::uint64_t seed = 1;

@@ -39,8 +39,11 @@ json trace_facts_json(const TraceFacts& f) {
 
 json round_json(const RoundRecord& r) {
   json j = {{"index", r.index},
+            {"block", r.block},
             {"mode", to_string(r.mode)},
             {"complete", r.complete},
+            {"disturbed", r.disturbed.empty() ? json(nullptr) : json(r.disturbed)},
+            {"dropped", r.dropped},
             {"measured_s", r.measured_s},
             {"requests", r.requests},
             {"errors", r.errors},
@@ -53,24 +56,60 @@ json round_json(const RoundRecord& r) {
              r.target_cpu_us_per_request ? json(*r.target_cpu_us_per_request) : json(nullptr)},
             {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)},
             {"host_other_cpu_pct", r.host_other_cpu_pct ? json(*r.host_other_cpu_pct) : json(nullptr)},
-            {"host_steal_pct", r.host_steal_pct ? json(*r.host_steal_pct) : json(nullptr)}};
+            {"host_steal_pct", r.host_steal_pct ? json(*r.host_steal_pct) : json(nullptr)},
+            {"cpu_probe_ns", r.cpu_probe_ns ? json(*r.cpu_probe_ns) : json(nullptr)}};
   if (r.trace) j["trace"] = trace_facts_json(*r.trace);
   if (r.snapshot) j["snapshot"] = trace_facts_json(*r.snapshot);
   return j;
 }
 
+json change_json(const stats::Change& c) {
+  return {{"delta_pct", number_or_null(c.delta_pct)},
+          {"ci_low_pct", number_or_null(c.ci_low_pct)},
+          {"ci_high_pct", number_or_null(c.ci_high_pct)},
+          {"p_value", number_or_null(c.p_value)},
+          {"n_base", c.n_base},
+          {"n_mode", c.n_treatment}};
+}
+
+// The blocked (paired) figures at the top level, where check, size and the reports read
+// them; the unpaired ones of earlier versions beside them under "unpaired".
 json comparison_json(const ComparisonRow& c) {
-  return {{"mode", to_string(c.mode)},
-          {"metric", metric_name(c.metric)},
-          {"delta_pct", number_or_null(c.change.delta_pct)},
-          {"ci_low_pct", number_or_null(c.change.ci_low_pct)},
-          {"ci_high_pct", number_or_null(c.change.ci_high_pct)},
-          {"p_value", number_or_null(c.change.p_value)},
-          {"p_adjusted", number_or_null(c.p_adjusted)},
-          {"significant", c.significant},
-          {"n_base", c.change.n_base},
-          {"n_mode", c.change.n_treatment},
-          {"ci_coverage", c.ci_coverage}};
+  json j = change_json(c.change);
+  j["mode"] = to_string(c.mode);
+  j["metric"] = metric_name(c.metric);
+  j["design"] = "blocked";
+  j["n_blocks"] = c.change.n_base;
+  j["bound_low_pct"] = number_or_null(c.bound_low_pct);
+  j["bound_high_pct"] = number_or_null(c.bound_high_pct);
+  j["p_adjusted"] = number_or_null(c.p_adjusted);
+  j["significant"] = c.significant;
+  j["ci_coverage"] = c.ci_coverage;
+  j["unpaired"] = c.unpaired.n_base > 0 ? change_json(c.unpaired) : json(nullptr);
+  return j;
+}
+
+json design_json(const RunResult& run, const Analysis& a) {
+  const RunConfig& c = run.config;
+  json dropped = json::array();
+  for (const auto& d : run.dropped_blocks) dropped.push_back({{"block", d.block}, {"reason", d.reason}});
+  json carry = json::array();
+  for (const auto& co : a.carry_over) {
+    json row = change_json(co.change);
+    row["metric"] = metric_name(co.metric);
+    row["significant"] = co.significant;
+    carry.push_back(row);
+  }
+  const auto hw = widest_half_width_pct(a);
+  return {{"blocks_clean", a.clean_blocks},
+          {"blocks_dropped", a.dropped_blocks},
+          {"dropped_blocks", dropped},
+          {"stop_rule", to_string(run.stop_rule)},
+          {"precision_pct", c.precision ? json(c.precision->pct) : json(nullptr)},
+          {"max_duration_s", c.precision ? json(static_cast<double>(c.precision->max_duration_ns) / 1e9) : json(nullptr)},
+          {"widest_half_width_pct", hw ? json(*hw) : json(nullptr)},
+          {"wall_s", run.wall_s},
+          {"carry_over", carry}};
 }
 
 json host_json(const HostLoad& h) {
@@ -116,7 +155,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
     json mix = json::object();
     std::vector<double> parse_speeds;
     for (const auto& r : run.rounds) {
-      if (r.mode != s.mode || !r.complete) continue;
+      if (r.mode != s.mode || !counts(r)) continue;
       const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
       if (!f) continue;
       if (f->parse_mb_per_s) parse_speeds.push_back(*f->parse_mb_per_s);
@@ -166,6 +205,8 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
         {"rounds_per_mode", c.rounds_per_mode},
         {"phase_s", static_cast<double>(c.phase_ns()) / 1e9},
         {"settle_s", static_cast<double>(c.settle_ns) / 1e9},
+        {"settle_after_tracing_s", static_cast<double>(c.settle_after_tracing_ns > 0 ? c.settle_after_tracing_ns
+                                                                                       : c.settle_ns) / 1e9},
         {"warmup_s", static_cast<double>(c.warmup_ns) / 1e9},
         {"seed", c.seed},
         {"pprof", c.pprof ? json(c.pprof->display()) : json(nullptr)},
@@ -178,6 +219,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       {"modes", modes},
       {"comparisons", comparisons},
       {"noise_floor", noise},
+      {"design", design_json(run, a)},
       {"host", host_json(host_load(run))},
       {"alpha", a.alpha},
       {"rounds", rounds},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
 
 namespace tracebench::experiment {
@@ -29,6 +31,7 @@ RunResult synthetic_run(int n, double trace_cpu_pct, std::uint64_t seed = 3) {
     for (Mode m : run.config.modes) {
       RoundRecord r;
       r.index = index++;
+      r.block = i;
       r.mode = m;
       r.requests = 10000;
       const double cpu_factor = m == Mode::kTrace ? 1 + trace_cpu_pct / 100 : 1.0;
@@ -179,20 +182,23 @@ bool has_warning(const Analysis& a, const std::string& text) {
   return false;
 }
 
-// 8 rounds a mode split the off rounds 4 + 4: the smallest Mann-Whitney p is 2/70 = 0.029,
-// 0.14 after Holm over 5 metrics, so the noise floor can never flag anything; 10 rounds
-// (5 + 5: 2/252 x 5 = 0.040) can.
+// The noise floor pairs the off rounds of adjacent blocks: 14 blocks give 7 pairs, whose
+// smallest signed-rank p is 2/128 = 0.016, 0.078 after Holm over 5 metrics, so it can never
+// flag anything; 16 blocks (8 pairs: 2/256 x 5 = 0.039) can.
 TEST(Analysis, WarnsWhenTheNoiseFloorCanNeverFlagAChange) {
-  EXPECT_NEAR(min_mann_whitney_p(4, 4), 2.0 / 70, 1e-12);
-  EXPECT_NEAR(min_mann_whitney_p(5, 5), 2.0 / 252, 1e-12);
-  EXPECT_DOUBLE_EQ(min_mann_whitney_p(1, 1), 1.0);
-  const Analysis eight = analyse(synthetic_run(8, 0.0));
-  EXPECT_TRUE(has_warning(eight, "the noise floor splits 8 off rounds into 4 and 4: the smallest p-value that gives "
-                                 "is 0.029, 0.143 after Holm over 5 metrics, so it can never flag a change; it "
-                                 "needs 10 off rounds (--rounds 10)"))
-      << ::testing::PrintToString(eight.warnings);
-  const Analysis ten = analyse(synthetic_run(10, 0.0));
-  EXPECT_FALSE(has_warning(ten, "noise floor splits")) << ::testing::PrintToString(ten.warnings);
+  const Analysis fourteen = analyse(synthetic_run(14, 0.0));
+  EXPECT_TRUE(has_warning(fourteen, "the noise floor (off of one block against off of the next) rests on 7 pairs: the "
+                                    "smallest p-value that gives is 0.016, 0.078 after Holm over 5 comparisons, so it "
+                                    "can never flag a change; it needs 16 clean blocks for that"))
+      << ::testing::PrintToString(fourteen.warnings);
+  const Analysis sixteen = analyse(synthetic_run(16, 0.0));
+  EXPECT_FALSE(has_warning(sixteen, "noise floor (off of one block")) << ::testing::PrintToString(sixteen.warnings);
+}
+
+// The same for the comparisons themselves: 10 comparisons need 2/2^n x 10 < 0.05, n >= 9.
+TEST(Analysis, WarnsWhenTheComparisonsCanNeverFlagAChange) {
+  EXPECT_TRUE(has_warning(analyse(synthetic_run(8, 0.0)), "each mode against off rests on 8 pairs"));
+  EXPECT_FALSE(has_warning(analyse(synthetic_run(9, 0.0)), "each mode against off rests on"));
 }
 
 TEST(Analysis, ReportsWhatEachIntervalReallyCovers) {
@@ -200,22 +206,105 @@ TEST(Analysis, ReportsWhatEachIntervalReallyCovers) {
   for (const auto& s : a.modes)
     for (const auto& m : s.metrics) EXPECT_NEAR(m.ci_coverage, 1 - 2.0 / 64, 1e-9);  // n = 6: x(1) to x(6)
   for (const auto& c : a.comparisons) EXPECT_GE(c.ci_coverage, 0.95);
-  // The noise floor of 6 off rounds is 3 + 3: its widest interval covers 1 - 2/20 = 90%.
+  // The noise floor of 6 blocks is 3 pairs: its widest interval covers 1 - 2/8 = 75%.
   ASSERT_FALSE(a.noise_floor.empty());
-  for (const auto& c : a.noise_floor) EXPECT_NEAR(c.ci_coverage, 0.9, 1e-9);
-  EXPECT_TRUE(has_warning(a, "the noise floor (off vs off) with 3+3 rounds: the \"95%\" change intervals cover only 90.0%"))
+  for (const auto& c : a.noise_floor) EXPECT_NEAR(c.ci_coverage, 0.75, 1e-9);
+  EXPECT_TRUE(has_warning(a, "the noise floor (off vs off) with 3 pairs of rounds: the \"95%\" change intervals cover "
+                             "only 75.0%"))
       << ::testing::PrintToString(a.warnings);
 }
 
-TEST(Analysis, GeneratorLagIsReportedEvenAfterAnotherInvalidReason) {
-  RunResult run = synthetic_run(6, 0.0);
-  run.rounds.front().complete = false;  // off: 5 complete rounds, invalid on its own
+// A disturbed round's block is dropped whole (the experiment marks it and runs another):
+// none of its rounds counts, the pairs skip it, and the result says how many were dropped.
+TEST(Analysis, DroppedBlocksDoNotCount) {
+  RunResult run = synthetic_run(12, 0.0);
   for (auto& r : run.rounds)
-    if (r.mode == Mode::kTrace) r.send_lag_p99_ns = 3'000'000;
+    if (r.block == 4) {
+      r.dropped = true;
+      if (r.mode == Mode::kTrace) r.disturbed = "generator send lag p99 reached 3.00 ms";
+    }
+  run.dropped_blocks.push_back({4, "round 14 (trace): generator send lag p99 reached 3.00 ms"});
   const Analysis a = analyse(run);
-  ASSERT_EQ(a.invalid_reasons.size(), 2u) << ::testing::PrintToString(a.invalid_reasons);
+  EXPECT_TRUE(a.invalid_reasons.empty()) << ::testing::PrintToString(a.invalid_reasons);
+  EXPECT_EQ(a.clean_blocks, 11);
+  EXPECT_EQ(a.dropped_blocks, 1);
+  for (const auto& s : a.modes) EXPECT_EQ(s.rounds, 11);
+  const auto* cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_EQ(cpu->change.n_base, 11u);
+  EXPECT_TRUE(has_warning(a, "1 block was dropped and run again: round 14 (trace): generator send lag p99 reached"))
+      << ::testing::PrintToString(a.warnings);
+}
+
+// Too few clean blocks left once the disturbed ones are dropped: invalid, by mode.
+TEST(Analysis, TooFewCleanBlocksIsInvalid) {
+  RunResult run = synthetic_run(7, 0.0);
+  for (auto& r : run.rounds)
+    if (r.block >= 2 && r.block <= 3) r.dropped = true;
+  const Analysis a = analyse(run);
+  ASSERT_EQ(a.invalid_reasons.size(), 3u) << ::testing::PrintToString(a.invalid_reasons);
   EXPECT_NE(a.invalid_reasons[0].find("mode off has 5 complete rounds"), std::string::npos);
-  EXPECT_NE(a.invalid_reasons[1].find("generator send lag p99 reached 3.00 ms in round 2"), std::string::npos);
+}
+
+// Pairing inside blocks removes drift the unpaired comparison cannot: every block's level
+// moves by up to +-30%, trace costs 3% more CPU in every block.
+TEST(Analysis, BlocksCancelDriftThatHidesACostUnpaired) {
+  RunResult run = synthetic_run(20, 3.0, 11);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> level(0.7, 1.3);
+  std::map<int, double> drift;
+  for (auto& r : run.rounds) {
+    if (!drift.count(r.block)) drift[r.block] = level(rng);
+    *r.target_cpu_us_per_request *= drift[r.block];
+  }
+  const Analysis a = analyse(run);
+  const auto* cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_TRUE(cpu->significant);
+  EXPECT_NEAR(cpu->change.delta_pct, 3.0, 1.0);
+  EXPECT_LT(cpu->bound_high_pct, 5.0);
+  EXPECT_GT(cpu->unpaired.ci_high_pct - cpu->unpaired.ci_low_pct, 4 * (cpu->change.ci_high_pct - cpu->change.ci_low_pct));
+  EXPECT_GT(cpu->unpaired.p_value, 0.05);
+}
+
+// Off rounds that follow a round with tracing on are compared with the others. Blocks
+// alternate off,trace and trace,off, so half the off rounds follow trace and half follow off.
+TEST(Analysis, CarryOverIsMeasured) {
+  const auto make = [](double carry_factor) {
+    RunResult run;
+    run.config.modes = {Mode::kOff, Mode::kTrace};
+    std::mt19937_64 rng(17);
+    std::normal_distribution<double> noise(0.0, 0.01);
+    int index = 0;
+    for (int b = 0; b < 20; ++b) {
+      const std::vector<Mode> order = b % 2 ? std::vector<Mode>{Mode::kTrace, Mode::kOff}
+                                            : std::vector<Mode>{Mode::kOff, Mode::kTrace};
+      for (Mode m : order) {
+        RoundRecord r;
+        r.index = index++;
+        r.block = b;
+        r.mode = m;
+        r.throughput_rps = 40000 * (1 + noise(rng));
+        r.target_cpu_us_per_request = 25.0 * (1 + noise(rng)) * (m == Mode::kOff && b % 2 ? carry_factor : 1.0);
+        run.rounds.push_back(r);
+      }
+    }
+    for (Mode m : run.config.modes) run.latency_by_mode[m] = std::make_shared<stats::Histogram>();
+    return run;
+  };
+  const Analysis carried = analyse(make(1.3));
+  ASSERT_FALSE(carried.carry_over.empty());
+  const CarryOver* cpu = nullptr;
+  for (const auto& c : carried.carry_over)
+    if (c.metric == Metric::kTargetCpuPerRequest) cpu = &c;
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_TRUE(cpu->significant);
+  EXPECT_NEAR(cpu->change.delta_pct, 30.0, 3.0);
+  EXPECT_EQ(cpu->change.n_treatment, 10u);  // after trace
+  EXPECT_TRUE(has_warning(carried, "carry-over: off rounds right after a round with tracing on differ"));
+  const Analysis clean = analyse(make(1.0));
+  for (const auto& c : clean.carry_over) EXPECT_FALSE(c.significant) << metric_name(c.metric);
+  EXPECT_FALSE(has_warning(clean, "carry-over"));
 }
 
 TEST(Analysis, ResourcesPerModeAndABusyGeneratorIsWarnedAbout) {
