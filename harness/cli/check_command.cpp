@@ -96,7 +96,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   }
   po::options_description options("options");
   options.add_options()("mode", po::value<std::string>()->value_name("MODE"),
-                        "mode to judge: trace or flightrecorder (default: flightrecorder if the result has it, "
+                        "mode to judge: trace, flightrecorder or off2 (an A/A run) (default: flightrecorder if the result has it, "
                         "else trace)")(
       "inconclusive", po::value<std::string>()->value_name("HOW")->default_value("inconclusive"),
       "how an inconclusive budget counts: pass, fail (exit 4) or inconclusive (exit 3)")(
@@ -131,8 +131,8 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   if (a.budgets.empty()) throw UsageError(fmt::format("no budget given: expected at least one of {}", known_budget_flags()));
   if (vm.count("mode")) {
     a.mode = vm["mode"].as<std::string>();
-    if (*a.mode != "trace" && *a.mode != "flightrecorder")
-      throw UsageError(fmt::format("--mode '{}': expected trace or flightrecorder{}", *a.mode,
+    if (*a.mode != "trace" && *a.mode != "flightrecorder" && *a.mode != "off2")
+      throw UsageError(fmt::format("--mode '{}': expected trace, flightrecorder or off2{}", *a.mode,
                                    *a.mode == "off" ? " (off is the baseline the modes are compared against)" : ""));
   }
   a.policy = parse_flag("--inconclusive", vm["inconclusive"].as<std::string>(),

@@ -63,8 +63,8 @@ std::string choose_mode(const json& result, const json& modes, const std::option
     if (*wanted == "off")
       throw GateInputError("--mode off: off is the baseline every mode is compared against; expected trace or "
                            "flightrecorder");
-    if (*wanted != "trace" && *wanted != "flightrecorder")
-      throw GateInputError(fmt::format("--mode '{}': expected trace or flightrecorder", *wanted));
+    if (*wanted != "trace" && *wanted != "flightrecorder" && *wanted != "off2")
+      throw GateInputError(fmt::format("--mode '{}': expected trace, flightrecorder or off2 (an A/A run)", *wanted));
     if (!modes.contains(*wanted)) {
       const std::string why = skip_reason(result, *wanted);
       throw GateInputError(fmt::format("the result has no {} mode{} (modes in the result: {})", *wanted,
@@ -120,7 +120,8 @@ std::string send_lag_reason(const json& result) {
   auto it = result.find("rounds");
   if (it == result.end() || !it->is_array()) return {};
   for (const auto& r : *it) {
-    if (!r.is_object() || !r.value("complete", false)) continue;
+    // A dropped block's disturbed round was replaced by another block; it does not count.
+    if (!r.is_object() || !r.value("complete", false) || r.value("dropped", false)) continue;
     const auto lag_ns = number_at(r, "send_lag_p99_ns");
     if (!lag_ns || *lag_ns <= static_cast<double>(kMaxSendLagP99Ns)) continue;
     const auto index = number_at(r, "index");
@@ -131,8 +132,11 @@ std::string send_lag_reason(const json& result) {
   return {};
 }
 
-std::string decide_reason(const BudgetKind& kind, double limit, double low, double high, Verdict v) {
-  const std::string interval = fmt::format("95% CI [{}, {}]", format_pct(low), format_pct(high));
+// `interval` names what [low, high] is: the 95% CI of an older result, or the one-sided
+// 95% bounds a blocked run writes.
+std::string decide_reason(const BudgetKind& kind, double limit, double low, double high, Verdict v,
+                          std::string_view what) {
+  const std::string interval = fmt::format("{} [{}, {}]", what, format_pct(low), format_pct(high));
   const double edge = kind.cost == Cost::kDrop ? -limit : limit;
   switch (v) {
     case Verdict::kPass:
@@ -149,6 +153,23 @@ std::string decide_reason(const BudgetKind& kind, double limit, double low, doub
   }
   return fmt::format("{} straddles {}: these rounds cannot tell; more rounds narrow the interval", interval,
                      format_pct(edge));
+}
+
+// For an inconclusive budget: about how many clean blocks would settle it, if the estimate
+// holds and the interval narrows as 1/sqrt(blocks).
+std::string blocks_hint(const BudgetKind& kind, double limit, double delta, double low, double high, double n_blocks) {
+  const double edge = kind.cost == Cost::kDrop ? -limit : limit;
+  const double distance = std::abs(edge - delta);
+  const double half_width = (high - low) / 2;
+  if (n_blocks < 1 || !(half_width > 0)) return {};
+  if (distance < half_width * 0.05)
+    return fmt::format("; the estimate {} sits on the budget, so no number of blocks is sure to settle it",
+                       format_pct(delta));
+  const double ratio = half_width / distance;
+  const double total = std::ceil(n_blocks * ratio * ratio);
+  return fmt::format("; roughly {:.0f} more clean blocks ({:.0f} in all, `tracebench run --rounds {:.0f}` or a "
+                     "finer --precision) would settle it if the estimate {} holds",
+                     total - n_blocks, total, total, format_pct(delta));
 }
 
 }  // namespace
@@ -262,9 +283,19 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
       report.judgements.push_back(std::move(j));
       continue;
     }
-    j.verdict = judge(b.kind->cost, b.limit_pct, *j.ci_low_pct, *j.ci_high_pct);
-    j.reason = decide_reason(*b.kind, b.limit_pct, std::min(*j.ci_low_pct, *j.ci_high_pct),
-                             std::max(*j.ci_low_pct, *j.ci_high_pct), j.verdict);
+    // A blocked run states one-sided 95% bounds: the cost is at most the one and at least
+    // the other, each with 95% confidence, which is what a budget asks. Older results have
+    // only the two-sided interval.
+    const auto bound_low = number_at(*c, "bound_low_pct");
+    const auto bound_high = number_at(*c, "bound_high_pct");
+    const bool one_sided = bound_low && bound_high;
+    const double low = one_sided ? std::min(*bound_low, *bound_high) : std::min(*j.ci_low_pct, *j.ci_high_pct);
+    const double high = one_sided ? std::max(*bound_low, *bound_high) : std::max(*j.ci_low_pct, *j.ci_high_pct);
+    j.verdict = judge(b.kind->cost, b.limit_pct, low, high);
+    j.reason = decide_reason(*b.kind, b.limit_pct, low, high, j.verdict,
+                             one_sided ? "one-sided 95% bounds" : "95% CI");
+    if (j.verdict == Verdict::kInconclusive && one_sided && j.delta_pct)
+      j.reason += blocks_hint(*b.kind, b.limit_pct, *j.delta_pct, low, high, number_at(*c, "n_blocks").value_or(0));
     report.judgements.push_back(std::move(j));
   }
   return report;

@@ -239,7 +239,7 @@ TEST(Check, BadInputExitsOneWithAClearMessage) {
       {{"--max-p99-increase", "5"}, "tracebench check: expected one result file, got 0" + hint},
       {{ok, ok, "--max-p99-increase", "5"}, "tracebench check: expected one result file, got 2" + hint},
       {{ok, "--max-p99-increase", "5", "--mode", "off"},
-       "tracebench check: --mode 'off': expected trace or flightrecorder (off is the baseline the modes are "
+       "tracebench check: --mode 'off': expected trace, flightrecorder or off2 (off is the baseline the modes are "
        "compared against)" + hint},
       {{ok, "--max-p99-increase", "5", "--inconclusive", "ignore"},
        "tracebench check: --inconclusive: 'ignore': expected pass, fail or inconclusive" + hint},

@@ -215,7 +215,7 @@ TEST(CheckResult, AModeTheResultLacksIsAnErrorWithTheSkipReason) {
             std::string::npos);
   o.mode = "fr";
   EXPECT_EQ(error_of([&] { check_result(fixture("within_budget.json"), o); }),
-            "--mode 'fr': expected trace or flightrecorder");
+            "--mode 'fr': expected trace, flightrecorder or off2 (an A/A run)");
 
   json only_off = fixture("within_budget.json");
   only_off["modes"].erase("trace");
