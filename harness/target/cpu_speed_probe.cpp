@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "target/launched_target.h"
+
 namespace tracebench::target {
 namespace {
 
@@ -12,6 +14,13 @@ std::int64_t thread_cpu_ns() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::optional<double> median_of(std::vector<double> s) {
+  if (s.size() < CpuSpeedProbe::kMinSamples) return std::nullopt;
+  const auto mid = s.begin() + static_cast<std::ptrdiff_t>(s.size() / 2);
+  std::nth_element(s.begin(), mid, s.end());
+  return *mid;
 }
 
 }  // namespace
@@ -39,27 +48,35 @@ CpuSpeedProbe::~CpuSpeedProbe() { stop(); }
 
 void CpuSpeedProbe::start() {
   stop();
-  samples_.clear();
   running_ = true;
-  thread_ = std::thread([this] { loop(); });
+  for (int cpu : allowed_cpus()) {
+    auto slot = std::make_unique<PerCpu>();
+    slot->cpu = cpu;
+    PerCpu* raw = slot.get();
+    slot->thread = std::thread([this, raw] { loop(*raw); });
+    threads_.push_back(std::move(slot));
+  }
 }
 
 std::optional<double> CpuSpeedProbe::stop() {
-  if (!thread_.joinable()) return std::nullopt;
+  if (threads_.empty()) return std::nullopt;
   running_ = false;
-  thread_.join();
-  if (samples_.size() < kMinSamples) return std::nullopt;
-  std::vector<double> s = samples_;
-  const auto mid = s.begin() + static_cast<std::ptrdiff_t>(s.size() / 2);
-  std::nth_element(s.begin(), mid, s.end());
-  return *mid;
+  double sum = 0;
+  int n = 0;
+  for (auto& t : threads_) {
+    t->thread.join();
+    if (auto m = median_of(t->samples)) sum += *m, ++n;
+  }
+  threads_.clear();
+  return n ? std::optional<double>(sum / n) : std::nullopt;
 }
 
-void CpuSpeedProbe::loop() {
-  // Periods are kept on the monotonic clock; the sleep is not part of any sample.
+void CpuSpeedProbe::loop(PerCpu& slot) {
+  // A CPU the thread cannot be pinned to still gets probed wherever it runs.
+  pin_current_thread({slot.cpu});
   auto next = std::chrono::steady_clock::now();
   while (running_.load(std::memory_order_relaxed)) {
-    samples_.push_back(static_cast<double>(time_probe_work_ns(kIterationsPerUnit)));
+    slot.samples.push_back(static_cast<double>(time_probe_work_ns(kIterationsPerUnit)));
     next += std::chrono::nanoseconds(period_ns_);
     std::this_thread::sleep_until(next);
   }
