@@ -2,7 +2,7 @@
 # The main job end to end on the bundled demo target: installs dependencies, builds
 # everything, starts demo-server on loopback, and runs `tracebench run` against it
 # (result.json, run.bench and the terminal report under out/demo/).
-# Extra arguments go to tracebench (e.g. --duration 30s).
+# Extra arguments go to tracebench (e.g. --precision 2% or --duration 30s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -26,7 +26,8 @@ debug_addr=$(sed -n 's/^debug listening on //p' "$out_dir/demo-server.log")
 echo "demo.sh: demo-server on $addr (debug $debug_addr)"
 
 # The three-mode experiment: tracing off, a full runtime/trace capture, the flight recorder.
-# 30 s measured per mode, in 10 interleaved rounds each: about two minutes in all.
+# The default length: blocks of one round per mode until every interval is ±1% or two
+# minutes have passed; the summary's design line says which, and the resolution reached.
 build/harness/cli/tracebench run --target "$addr" --pprof "$debug_addr" --path /api \
-  --duration 30s --out "$out_dir" "$@"
+  --out "$out_dir" "$@"
 
