@@ -83,6 +83,13 @@ struct Change {
   std::int64_t n_base = 0, n_mode = 0;
   bool significant = false;
   bool higher_is_better = false;
+  // One-sided 95% bounds, in results of blocked runs (absent in older ones).
+  std::optional<double> bound_low, bound_high;
+  // The largest cost the data allow: the upper bound of a rise, the lower one of a drop.
+  std::optional<double> cost_bound() const {
+    if (!bound_low || !bound_high) return std::nullopt;
+    return higher_is_better ? -*bound_low : *bound_high;
+  }
   // In the costly direction: throughput drop, latency and CPU rise.
   std::optional<double> cost() const { return delta ? std::optional(higher_is_better ? -*delta : *delta) : std::nullopt; }
   std::optional<double> cost_high() const {
@@ -111,6 +118,8 @@ std::vector<Change> changes(const json& result, const char* key) {
     c.n_mode = static_cast<std::int64_t>(number(row, {"n_mode"}).value_or(0));
     c.significant = boolean(row, {"significant"}).value_or(false);
     c.higher_is_better = c.metric == "throughput_rps";
+    c.bound_low = number(row, {"bound_low_pct"});
+    c.bound_high = number(row, {"bound_high_pct"});
     out.push_back(c);
   }
   return out;
@@ -260,7 +269,14 @@ class Builder {
       s.blocks.push_back(Callout{Tone::kBad, "INVALID",
                                  "this measurement is invalid and its figures must not be trusted: " + join(reasons, "; ")});
     }
-    if (status == "valid") {
+    if (status == "valid" && object(r_, {"design"})) {
+      s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
+                                 fmt::format("{:.0f} clean blocks, each one round of every mode in random order; "
+                                             "changes are measured inside blocks with 95% intervals, \"~\" = not "
+                                             "significant after Holm's correction at alpha {}",
+                                             number(r_, {"design", "blocks_clean"}).value_or(0),
+                                             number(r_, {"alpha"}).value_or(0.05))});
+    } else if (status == "valid") {
       const double rounds = number(r_, {"config", "rounds_per_mode"}).value_or(NAN);
       s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
                                  fmt::format("{} rounds per mode in randomized balanced order; changes are "
@@ -402,9 +418,9 @@ class Builder {
       }
     }
     if (!widest) return {};
-    return fmt::format("off against off (alternate rounds) moved by up to ±{:.1f}% on {}: changes smaller than "
+    return fmt::format("off against off ({}) moved by up to ±{:.1f}% on {}: changes smaller than "
                        "this run's noise floor cannot be told apart here (more rounds, a quieter machine)",
-                       *widest, metric_label(metric));
+                       object(r_, {"design"}) ? "adjacent blocks" : "alternate rounds", *widest, metric_label(metric));
   }
 
   // The flight-recorder entry to headline: the verified window, else 10 s, else the first.
@@ -488,11 +504,34 @@ class Builder {
 
   // ---- overhead ----
 
+  static std::string design_sentence(const json& d) {
+    const auto clean = number(d, {"blocks_clean"}).value_or(0);
+    const auto dropped = number(d, {"blocks_dropped"}).value_or(0);
+    const std::string rule = text(d, {"stop_rule"});
+    const auto hw = number(d, {"widest_half_width_pct"});
+    const auto goal = number(d, {"precision_pct"});
+    std::string out = fmt::format("{:.0f} clean blocks (one round of each mode, in random order)", clean);
+    if (dropped > 0) out += fmt::format(", {:.0f} dropped and run again", dropped);
+    out += fmt::format("; {:.0f} s in all; stopped: {}", number(d, {"wall_s"}).value_or(0), rule.empty() ? "-" : rule);
+    if (hw) out += fmt::format("; widest 95% interval ±{:.2f}%", *hw);
+    if (goal) out += fmt::format(" (goal ±{}%)", *goal);
+    return out + ".";
+  }
+
   Section overhead_section() {
     Section s{"overhead", "Overhead against off", {}};
+    // A blocked run's result says how it was run and bounds every cost; an older one has neither.
+    const json* design = object(r_, {"design"});
+    const bool bounded = std::any_of(comparisons_.begin(), comparisons_.end(),
+                                     [](const Change& c) { return c.cost_bound().has_value(); });
+    if (design) s.blocks.push_back(Paragraph{"Design", design_sentence(*design)});
     Table t;
     t.header = {"metric", "mode", "median", "95% CI", "n", "change vs off", "p (Holm)", "p (raw)"};
     t.align = "llrlrlrr";
+    if (bounded) {
+      t.header.push_back("cost at most");
+      t.align += "r";
+    }
     for (const auto& m : metrics()) {
       bool first = true;
       for (const auto& mode : modes_) {
@@ -506,8 +545,10 @@ class Builder {
           row.push_back(Cell(change_text(*c), change_tone(*c)));
           row.push_back(Cell(p_value_text(c->p_adj.value_or(NAN))));
           row.push_back(Cell(p_value_text(c->p_raw.value_or(NAN))));
+          if (bounded) row.push_back(Cell(c->cost_bound() ? percent_text(*c->cost_bound()) : std::string("-")));
         } else {
           row.insert(row.end(), {Cell(""), Cell(""), Cell("")});
+          if (bounded) row.push_back(Cell(""));
         }
         t.rows.push_back(std::move(row));
       }
@@ -515,10 +556,16 @@ class Builder {
         missing("target CPU per request: not measured (the target's process was not found on this machine; "
                 "pass --target-pid or --exec)");
     }
-    t.note = fmt::format("median of the rounds with its 95% CI; change = Hodges-Lehmann shift in % of off's median "
-                         "with its 95% CI; \"~\" = not significant after Holm's correction over {} comparisons at "
-                         "alpha {} (docs/statistics.md)",
-                         comparisons_.size(), number(r_, {"alpha"}).value_or(0.05));
+    t.note = bounded
+                 ? fmt::format("median of the rounds with its 95% CI; change = inside blocks, Hodges-Lehmann of the "
+                               "blocks' log ratios with its 95% CI and signed-rank p; \"~\" = not significant after "
+                               "Holm's correction over {} comparisons at alpha {}; cost at most = one-sided 95% bound "
+                               "on the rise (drop, for throughput) (docs/statistics.md)",
+                               comparisons_.size(), number(r_, {"alpha"}).value_or(0.05))
+                 : fmt::format("median of the rounds with its 95% CI; change = Hodges-Lehmann shift in % of off's "
+                               "median with its 95% CI; \"~\" = not significant after Holm's correction over {} "
+                               "comparisons at alpha {} (docs/statistics.md)",
+                               comparisons_.size(), number(r_, {"alpha"}).value_or(0.05));
     if (t.rows.empty())
       s.blocks.push_back(Paragraph{"", "No mode has statistics in this result."});
     else
@@ -886,8 +933,12 @@ class Builder {
     for (const auto& c : noise_)
       t.rows.push_back({Cell(metric_label(c.metric)), Cell(change_text(c)), Cell(p_value_text(c.p_adj.value_or(NAN))),
                         Cell(fmt::format("{}+{}", c.n_base, c.n_mode))});
-    t.note = "the off rounds split in two (alternate rounds) and compared like a mode: the change this run would "
-             "\"see\" with no change at all; its interval is the run's resolution";
+    t.note = object(r_, {"design"})
+                 ? "off of each even block against off of the block after it, compared like a mode (an A/A inside "
+                   "the design): the change this run would \"see\" with no change at all; its interval is the run's "
+                   "resolution"
+                 : "the off rounds split in two (alternate rounds) and compared like a mode: the change this run "
+                   "would \"see\" with no change at all; its interval is the run's resolution";
     s.blocks.push_back(std::move(t));
     return s;
   }
