@@ -78,9 +78,12 @@ std::string format_design(const experiment::RunResult& run, const experiment::An
     case experiment::StopRule::kMaxDuration:
       out += fmt::format("stopped at --max-duration {:.0f}s before the goal: the widest interval is {} (goal ±{}%)",
                          static_cast<double>(c.precision->max_duration_ns) / 1e9, reached, c.precision->pct);
-      if (hw && a.clean_blocks > 0)
+      if (hw && a.clean_blocks > 0) {
         if (auto need = experiment::blocks_for_half_width(a.clean_blocks, *hw, c.precision->pct))
           out += fmt::format("; about {} clean blocks would reach it", *need);
+        else
+          out += "; more than a million clean blocks would reach it";
+      }
       break;
     case experiment::StopRule::kBlocksDone:
       out += fmt::format("fixed length; the widest interval is {}", reached);

@@ -475,3 +475,111 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
 
 }  // namespace
 }  // namespace tracebench
+
+namespace tracebench {
+namespace {
+
+// `--modes off,off` runs a second baseline, off2, inside every block; with adaptive length
+// the run stops as soon as every interval is within the goal.
+TEST(Run, AnAARunComparesTheBaselineWithItselfInsideBlocks) {
+  DemoServer server;
+  const std::string out = fresh_dir("aa");
+  auto r = run_process(run_args(server, out, {"--path", "/api?backend_us=0", "--modes", "off,off", "--precision", "50%",
+                                              "--rounds", "6", "--round", "300ms", "--max-duration", "60s",
+                                              "--warmup", "1s", "--settle", "100ms", "--connections", "8"}),
+                       120);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("design: 6 clean blocks of 2 rounds"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("precision reached: the widest interval is ±"), std::string::npos) << r.out;
+  auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["config"]["modes"], nlohmann::json::array({"off", "off2"}));
+  EXPECT_EQ(j["design"]["stop_rule"], "precision reached");
+  EXPECT_EQ(j["design"]["blocks_clean"], 6);
+  EXPECT_LE(j["design"]["widest_half_width_pct"].get<double>(), 50.0);
+  EXPECT_EQ(j["rounds"].size(), 12u);
+  for (const auto& round : j["rounds"]) EXPECT_EQ(round["block"].get<int>(), round["index"].get<int>() / 2);
+  ASSERT_EQ(j["comparisons"].size(), 5u);
+  for (const auto& c : j["comparisons"]) {
+    EXPECT_EQ(c["mode"], "off2");
+    EXPECT_EQ(c["design"], "blocked");
+    EXPECT_EQ(c["n_blocks"], 6);
+    EXPECT_LE(c["ci_low_pct"].get<double>(), c["bound_low_pct"].get<double>());
+    EXPECT_LE(c["bound_low_pct"].get<double>(), c["delta_pct"].get<double>());
+    EXPECT_LE(c["delta_pct"].get<double>(), c["bound_high_pct"].get<double>());
+    EXPECT_LE(c["bound_high_pct"].get<double>(), c["ci_high_pct"].get<double>());
+    EXPECT_TRUE(c["unpaired"].contains("p_value"));
+  }
+  for (const auto& round : j["rounds"]) EXPECT_GT(round["cpu_probe_ns"].get<double>(), 0);
+  // check judges the A/A arm like any mode.
+  auto check = run_process({kTracebench, "check", out + "/result.json", "--mode", "off2", "--max-cpu-increase", "60%"}, 30);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("one-sided 95% bounds"), std::string::npos) << check.out;
+}
+
+// A goal the time cannot reach: the run stops adding blocks before --max-duration and says
+// how far it got and about how many blocks the goal needs.
+TEST(Run, MaxDurationStopsAddingBlocksAndSaysWhatTheGoalNeeds) {
+  DemoServer server;
+  const std::string out = fresh_dir("max-duration");
+  auto r = run_process(run_args(server, out, {"--path", "/api?backend_us=0", "--modes", "off,trace", "--precision",
+                                              "0.05%", "--rounds", "6", "--round", "300ms", "--max-duration", "15s",
+                                              "--warmup", "1s", "--settle", "100ms", "--connections", "8"}),
+                       120);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["design"]["stop_rule"], "max duration");
+  EXPECT_GE(j["design"]["blocks_clean"].get<int>(), 6);
+  EXPECT_LE(j["design"]["wall_s"].get<double>(), 15.0);
+  EXPECT_NE(r.out.find("stopped at --max-duration 15s before the goal"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("clean blocks would reach it"), std::string::npos) << r.out;
+}
+
+TEST(Run, AMaxDurationTooShortForTheLeastBlocksIsRefused) {
+  auto r = run_process({kTracebench, "run", "--target", "127.0.0.1:9", "--max-duration", "10s"}, 30);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--max-duration 10s cannot hold the least 10 blocks of 3 rounds"), std::string::npos) << r.err;
+  auto both = run_process({kTracebench, "run", "--target", "127.0.0.1:9", "--duration", "30s", "--precision", "1%"}, 30);
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("--duration fixes the run's length and --precision adapts it: give one of them"),
+            std::string::npos)
+      << both.err;
+}
+
+// The generator loses its schedule in one round (the process is stopped for 300 ms, longer
+// than a settle period, so a measured window is hit): that round's block is dropped, kept in
+// the result, and another block runs, so the run still has its 6 clean blocks and is valid.
+TEST(Run, ADisturbedRoundDropsItsBlockWhichRunsAgain) {
+  DemoServer server;
+  const std::string out = fresh_dir("disturbed");
+  ChildProcess run(run_args(server, out, {"--path", "/health", "--modes", "off,off", "--rate", "1000", "--duration",
+                                          "3s", "--rounds", "6", "--warmup", "1s", "--settle", "100ms",
+                                          "--connections", "16"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ::kill(run.pid(), SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(run.pid(), SIGCONT);
+  const int code = run.wait_exit(120);
+  const std::string stdout_text = run.output();
+  ASSERT_EQ(code, 0) << stdout_text;
+  auto j = read_json(out + "/result.json");
+  EXPECT_GE(j["design"]["blocks_dropped"].get<int>(), 1) << stdout_text;
+  EXPECT_EQ(j["design"]["blocks_clean"], 6);
+  EXPECT_TRUE(j["invalid_reasons"].empty()) << j["invalid_reasons"];
+  int dropped = 0, disturbed = 0;
+  for (const auto& round : j["rounds"]) {
+    dropped += round["dropped"].get<bool>();
+    if (!round["disturbed"].is_null()) {
+      ++disturbed;
+      EXPECT_TRUE(round["dropped"].get<bool>());
+      EXPECT_NE(round["disturbed"].get<std::string>().find("generator send lag p99 reached"), std::string::npos);
+    }
+  }
+  EXPECT_GE(disturbed, 1);
+  EXPECT_EQ(dropped, 2 * j["design"]["blocks_dropped"].get<int>());
+  EXPECT_EQ(j["rounds"].size(), static_cast<std::size_t>(12 + dropped));
+  EXPECT_EQ(j["modes"]["off"]["rounds"], 6);
+  EXPECT_NE(stdout_text.find("dropped and run again"), std::string::npos) << stdout_text;
+}
+
+}  // namespace
+}  // namespace tracebench
