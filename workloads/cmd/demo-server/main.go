@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/tracebench/tracebench/workloads/agent"
-	"github.com/tracebench/tracebench/workloads/demo"
+	"github.com/tracebench/tracebench/workloads/internal/demo"
 )
 
 func main() {
