@@ -421,7 +421,30 @@ func TestDebugListenerVariants(t *testing.T) {
 	}
 }
 
-// --inject-cpu: the injected work exists exactly while tracing is on.
+// injectStats reads GET /debug/inject.
+func injectStats(t *testing.T, s *server) (st struct {
+	InjectNs      int64  `json:"inject_ns"`
+	Method        string `json:"method"`
+	Injections    uint64 `json:"injections"`
+	InjectedCPUNs uint64 `json:"injected_cpu_ns"`
+	Calibration   *struct {
+		NsPerRound float64 `json:"ns_per_round"`
+		WorkRounds int     `json:"work_rounds"`
+	} `json:"calibration"`
+}) {
+	t.Helper()
+	r := call(t, "GET", s.debug+"/debug/inject")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET /debug/inject: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if err := json.Unmarshal(r.body, &st); err != nil {
+		t.Fatalf("GET /debug/inject: %v: %s", err, r.body)
+	}
+	return st
+}
+
+// --inject-cpu: the injected work exists exactly while tracing is on, and /debug/inject
+// counts it.
 func TestInjectCPU(t *testing.T) {
 	t.Parallel()
 	const inject = 40 * time.Millisecond
@@ -444,7 +467,37 @@ func TestInjectCPU(t *testing.T) {
 	if d := fastest(); d >= inject {
 		t.Errorf("/health took %v after stopping the recorder", d)
 	}
+	st := injectStats(t, s)
+	if st.InjectNs != int64(inject) || st.Method != "thread_cpu_clock" || st.Injections != 3 ||
+		st.InjectedCPUNs < 3*uint64(inject) || st.InjectedCPUNs > 3*uint64(inject+time.Millisecond) || st.Calibration != nil {
+		t.Errorf("/debug/inject after 3 requests while tracing: %+v; want 3 injections of 40ms measured on the thread's CPU clock", st)
+	}
 	s.stop(t, syscall.SIGTERM)
+}
+
+// A sub-microsecond-resolution value is a calibrated work loop, reported with its
+// calibration; without a knob /debug/inject says so.
+func TestInjectCPUShort(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu", "1.3us")
+	call(t, "POST", s.debug+fr+"start")
+	for range 5 {
+		call(t, "GET", s.main+"/health")
+	}
+	call(t, "POST", s.debug+fr+"stop")
+	call(t, "GET", s.main+"/health")
+	st := injectStats(t, s)
+	if st.InjectNs != 1300 || st.Method != "calibrated_work" || st.Injections != 5 || st.Calibration == nil ||
+		st.Calibration.WorkRounds < 1 || st.InjectedCPUNs < 5*1200 || st.InjectedCPUNs > 5*1400 {
+		t.Errorf("/debug/inject after 5 requests while tracing: %+v; want 5 calibrated injections of 1.3µs", st)
+	}
+	s.stop(t, syscall.SIGTERM)
+
+	off := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--no-pprof")
+	if st := injectStats(t, off); st.InjectNs != 0 || st.Method != "off" || st.Injections != 0 || st.InjectedCPUNs != 0 {
+		t.Errorf("/debug/inject without --inject-cpu: %+v", st)
+	}
+	off.stop(t, syscall.SIGTERM)
 }
 
 // Anomaly capture: scheduled stalls make requests slow, and the slow-request
