@@ -149,7 +149,7 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
     control = run_off_vs_trace(server, "inject-control");
   }
   {
-    auto server = one_p_server({"--inject-cpu-us", "300"});
+    auto server = one_p_server({"--inject-cpu", "300us"});
     injected = run_off_vs_trace(server, "inject");
   }
   const double control_rise = cpu_per_request(control, "trace") - cpu_per_request(control, "off");

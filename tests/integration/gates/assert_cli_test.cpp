@@ -45,7 +45,7 @@ TEST(AssertEndToEnd, GoTestTraceOfTheAnnotatedBenchmark) {
   const std::string dir = fresh_dir("e2e");
   const std::string trace = dir + "/trace.out";
   auto go = run_process({TRACEBENCH_GO, "test", "-C", TRACEBENCH_WORKLOADS_DIR, "-run=^$", "-bench=.",
-                         "-benchtime=200x", "-trace=" + trace, "./annotated"},
+                         "-benchtime=200x", "-trace=" + trace, "./internal/annotated"},
                         240);
   ASSERT_EQ(go.exit_code, 0) << go.out << go.err;
   ASSERT_TRUE(std::filesystem::exists(trace));

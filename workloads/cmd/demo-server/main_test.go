@@ -217,16 +217,18 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want string // the whole stderr line after "demo-server: "
 	}{
-		{[]string{"--inject-cpu-us", "abc"}, `invalid value "abc" for flag --inject-cpu-us: want an integer`},
-		{[]string{"--inject-cpu-us", "1.5"}, `invalid value "1.5" for flag --inject-cpu-us: want an integer`},
-		{[]string{"--inject-cpu-us=99999999999999999999"}, `invalid value "99999999999999999999" for flag --inject-cpu-us: integer out of range`},
-		{[]string{"--inject-cpu-us", "-5"}, `invalid value "-5" for flag --inject-cpu-us: want microseconds in [0, 10000000]`},
+		{[]string{"--inject-cpu", "abc"}, `invalid value "abc" for flag --inject-cpu: want a Go duration such as 10s or 200ms`},
+		{[]string{"--inject-cpu", "300"}, `invalid value "300" for flag --inject-cpu: want a Go duration such as 10s or 200ms`},
+		{[]string{"--inject-cpu=99999999999h"}, `invalid value "99999999999h" for flag --inject-cpu: want a Go duration such as 10s or 200ms`},
+		{[]string{"--inject-cpu", "-5us"}, `invalid value "-5us" for flag --inject-cpu: want a duration in [0, 10s]`},
+		{[]string{"--inject-cpu", "10.5s"}, `invalid value "10.5s" for flag --inject-cpu: want a duration in [0, 10s]`},
+		{[]string{"--inject-cpu", "0.4ns"}, `invalid value "0.4ns" for flag --inject-cpu: below the 1ns resolution (0 turns the injection off)`},
 		{[]string{"--stall-every", "often"}, `invalid value "often" for flag --stall-every: want a Go duration such as 10s or 200ms`},
 		{[]string{"--stall-for", "10"}, `invalid value "10" for flag --stall-for: want a Go duration such as 10s or 200ms`},
 		{[]string{"--snapshot-dir", "d", "--slo-p99", "20"}, `invalid value "20" for flag --slo-p99: want a Go duration such as 10s or 200ms`},
 		{[]string{"--snapshot-dir", "d", "--snapshot-keep", "few"}, `invalid value "few" for flag --snapshot-keep: want an integer`},
 		// The first bad flag is the one reported.
-		{[]string{"--stall-every", "x", "--inject-cpu-us", "y"}, `invalid value "x" for flag --stall-every: want a Go duration such as 10s or 200ms`},
+		{[]string{"--stall-every", "x", "--inject-cpu", "y"}, `invalid value "x" for flag --stall-every: want a Go duration such as 10s or 200ms`},
 		{[]string{"--stall-every", "1s"}, `invalid value "1s" for flag --stall-every: needs --stall-for too`},
 		{[]string{"--stall-for", "1s"}, `invalid value "1s" for flag --stall-for: needs --stall-every too`},
 		{[]string{"--stall-every", "1s", "--stall-for", "2s"}, `invalid value "2s" for flag --stall-for: must be shorter than --stall-every 1s`},
@@ -262,7 +264,7 @@ func TestBadFlags(t *testing.T) {
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	out, err := exec.Command(binary(t), "--help").Output()
-	if err != nil || !bytes.Contains(out, []byte("-inject-cpu-us N")) || !bytes.Contains(out, []byte("TEST KNOB")) {
+	if err != nil || !bytes.Contains(out, []byte("-inject-cpu DURATION")) || !bytes.Contains(out, []byte("TEST KNOB")) {
 		t.Errorf("--help: %v\n%s", err, out)
 	}
 }
@@ -419,11 +421,34 @@ func TestDebugListenerVariants(t *testing.T) {
 	}
 }
 
-// --inject-cpu-us: the injected work exists exactly while tracing is on.
+// injectStats reads GET /debug/inject.
+func injectStats(t *testing.T, s *server) (st struct {
+	InjectNs      int64  `json:"inject_ns"`
+	Method        string `json:"method"`
+	Injections    uint64 `json:"injections"`
+	InjectedCPUNs uint64 `json:"injected_cpu_ns"`
+	Calibration   *struct {
+		NsPerRound float64 `json:"ns_per_round"`
+		WorkRounds int     `json:"work_rounds"`
+	} `json:"calibration"`
+}) {
+	t.Helper()
+	r := call(t, "GET", s.debug+"/debug/inject")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("GET /debug/inject: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if err := json.Unmarshal(r.body, &st); err != nil {
+		t.Fatalf("GET /debug/inject: %v: %s", err, r.body)
+	}
+	return st
+}
+
+// --inject-cpu: the injected work exists exactly while tracing is on, and /debug/inject
+// counts it.
 func TestInjectCPU(t *testing.T) {
 	t.Parallel()
 	const inject = 40 * time.Millisecond
-	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu-us", "40000")
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu", "40ms")
 	fastest := func() time.Duration {
 		best := time.Hour
 		for range 3 {
@@ -442,7 +467,37 @@ func TestInjectCPU(t *testing.T) {
 	if d := fastest(); d >= inject {
 		t.Errorf("/health took %v after stopping the recorder", d)
 	}
+	st := injectStats(t, s)
+	if st.InjectNs != int64(inject) || st.Method != "thread_cpu_clock" || st.Injections != 3 ||
+		st.InjectedCPUNs < 3*uint64(inject) || st.InjectedCPUNs > 3*uint64(inject+time.Millisecond) || st.Calibration != nil {
+		t.Errorf("/debug/inject after 3 requests while tracing: %+v; want 3 injections of 40ms measured on the thread's CPU clock", st)
+	}
 	s.stop(t, syscall.SIGTERM)
+}
+
+// A sub-microsecond-resolution value is a calibrated work loop, reported with its
+// calibration; without a knob /debug/inject says so.
+func TestInjectCPUShort(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu", "1.3us")
+	call(t, "POST", s.debug+fr+"start")
+	for range 5 {
+		call(t, "GET", s.main+"/health")
+	}
+	call(t, "POST", s.debug+fr+"stop")
+	call(t, "GET", s.main+"/health")
+	st := injectStats(t, s)
+	if st.InjectNs != 1300 || st.Method != "calibrated_work" || st.Injections != 5 || st.Calibration == nil ||
+		st.Calibration.WorkRounds < 1 || st.InjectedCPUNs < 5*1200 || st.InjectedCPUNs > 5*1400 {
+		t.Errorf("/debug/inject after 5 requests while tracing: %+v; want 5 calibrated injections of 1.3µs", st)
+	}
+	s.stop(t, syscall.SIGTERM)
+
+	off := start(t, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--no-pprof")
+	if st := injectStats(t, off); st.InjectNs != 0 || st.Method != "off" || st.Injections != 0 || st.InjectedCPUNs != 0 {
+		t.Errorf("/debug/inject without --inject-cpu: %+v", st)
+	}
+	off.stop(t, syscall.SIGTERM)
 }
 
 // Anomaly capture: scheduled stalls make requests slow, and the slow-request

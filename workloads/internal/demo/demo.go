@@ -19,7 +19,9 @@ import (
 type Config struct {
 	// InjectCPU is CPU time (of the serving thread) added to every request, but only while trace.IsEnabled()
 	// (a trace.Start capture or a flight recorder is running): a known "tracing overhead"
-	// for validating tracebench. Test knob.
+	// for validating tracebench. Test knob. Below ClockSpinMin it is a fixed amount of
+	// work calibrated in New (~50 ms of CPU), from ClockSpinMin up a spin on the thread's
+	// CPU clock; see InjectStats.
 	InjectCPU time.Duration
 	// StallEvery and StallFor: every StallEvery, a global lock is held for StallFor, so
 	// requests arriving meanwhile wait for it to be released. Both zero means off.
@@ -53,6 +55,7 @@ type Server struct {
 	handler http.Handler
 	pool    *pool
 	hot     hotLock
+	inject  *injector
 
 	stallGate sync.RWMutex // write-locked during a stall; every request passes through it
 	stalls    chan struct{}
@@ -61,7 +64,8 @@ type Server struct {
 }
 
 // New returns a Server and starts its background goroutines (the /pool workers and,
-// if configured, the stall schedule). It panics if cfg is invalid; check with Validate.
+// if configured, the stall schedule), after calibrating a short InjectCPU. It panics
+// if cfg is invalid; check with Validate.
 func New(cfg Config) *Server {
 	if err := cfg.Validate(); err != nil {
 		panic("demo.New: " + err.Error())
@@ -69,7 +73,7 @@ func New(cfg Config) *Server {
 	if cfg.PoolWorkers == 0 {
 		cfg.PoolWorkers = runtime.GOMAXPROCS(0)
 	}
-	s := &Server{cfg: cfg, pool: newPool(cfg.PoolWorkers)}
+	s := &Server{cfg: cfg, pool: newPool(cfg.PoolWorkers), inject: newInjector(cfg.InjectCPU)}
 	var h http.Handler = http.HandlerFunc(s.route)
 	if cfg.InjectCPU > 0 || cfg.StallEvery > 0 {
 		// Only wrapped when a knob is on, so /health stays as cheap as it can be otherwise.
@@ -84,6 +88,10 @@ func New(cfg Config) *Server {
 	}
 	return s
 }
+
+// InjectStats reports the CPU injection: what was asked, how it is done and how much
+// has been injected. Safe to call while requests are served.
+func (s *Server) InjectStats() InjectStats { return s.inject.stats() }
 
 // Handler returns the handler for all endpoints.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -108,7 +116,7 @@ func (s *Server) knobs(next http.Handler) http.Handler {
 			s.stallGate.RUnlock()
 		}
 		if s.cfg.InjectCPU > 0 && trace.IsEnabled() {
-			spinCPU(s.cfg.InjectCPU)
+			s.inject.inject()
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -215,7 +215,7 @@ func TestDefaultsAreModest(t *testing.T) {
 	}
 }
 
-// --inject-cpu-us: requests pay the extra CPU only while tracing is on.
+// --inject-cpu: requests pay the extra CPU only while tracing is on.
 func TestInjectCPUOnlyWhileTracing(t *testing.T) {
 	if trace.IsEnabled() {
 		t.Skip("tracing already on")

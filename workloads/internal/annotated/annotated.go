@@ -1,7 +1,7 @@
 // Package annotated does CPU work inside two user regions of known duration, so a
 // trace of BenchmarkAnnotated has regions that CI can assert on (tracebench assert):
 //
-//	go test -run='^$' -bench=. -benchtime=200x -trace=trace.out ./annotated
+//	go test -run='^$' -bench=. -benchtime=200x -trace=trace.out ./internal/annotated
 //
 // Each call of Run makes one user task TaskType containing, in order, a region
 // EncodeRegion lasting EncodeDuration and a region HashRegion lasting HashDuration.
