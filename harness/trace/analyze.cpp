@@ -1079,7 +1079,7 @@ struct Work {
   enum class Kind : std::uint8_t { kBegin, kBatch, kEnd, kClose };
   Kind kind = Kind::kClose;
   Dec::Prepared* gen = nullptr;
-  Dec::BatchNotes notes;  // kBatch: the scanned batch
+  BatchNotes notes;  // kBatch: the scanned batch
 };
 
 // Matching the regions and tasks of the generations the interpreting thread has
