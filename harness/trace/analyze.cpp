@@ -127,6 +127,119 @@ void interpret_handed_over(Dec& decoder, TraceSource& source, Handoff<Work>& han
   }
 }
 
+// The generations of a trace that hold batches, framed in file order. A generation
+// cut inside its first batch has nothing to decode: it is released, and the first
+// such cut is kept for the summary.
+class GenerationFrames {
+ public:
+  GenerationFrames(TraceSource& source, GoVersion version, bool strict, IssueCounts& issues)
+      : source_(source), framer_(source, version, strict, &issues) {}
+
+  // Frames the next generation with batches; false at the end.
+  bool next() {
+    while (framer_.next(frame_)) {
+      if (!frame_.batches.empty()) return true;
+      if (frame_.truncated && cut_before_any_batch_.empty()) {
+        cut_before_any_batch_ = frame_.truncation;
+        cut_offset_ = frame_.truncated_offset;
+      }
+      source_.release(frame_.end_offset);
+    }
+    return false;
+  }
+  const FramedGeneration& frame() const { return frame_; }
+  bool last() const { return framer_.exhausted(); }
+  std::uint64_t offset() const { return framer_.offset(); }
+  // The first cut inside a generation's first batch ("" when none), and its offset.
+  const std::string& cut_before_any_batch() const { return cut_before_any_batch_; }
+  std::uint64_t cut_offset() const { return cut_offset_; }
+
+ private:
+  TraceSource& source_;
+  Framer framer_;
+  FramedGeneration frame_;
+  std::string cut_before_any_batch_;
+  std::uint64_t cut_offset_ = 0;
+};
+
+// One thread: each event batch is scanned and interpreted in turn.
+void decode_in_one_thread(Dec& decoder, TraceSource& source, GenerationFrames& frames) {
+  while (frames.next()) {
+    decoder.finish(decoder.prepare(source, frames.frame(), frames.last()), kEvictBytes);
+    source.release(frames.frame().end_offset);
+  }
+}
+
+// Scans g's event batches two at a time (scanned together, handed over in order).
+void scan_and_hand_over(Dec& decoder, Dec::Prepared& g, Handoff<Work>& handoff, SharedMatcher& matcher) {
+  const auto count = static_cast<std::uint32_t>(g.batches.size());
+  for (std::uint32_t i = g.next_event_batch(0); i < count;) {
+    const std::uint32_t j = g.next_event_batch(i + 1);
+    Work& first = handoff.reserve(0, matcher);
+    first.kind = Work::Kind::kBatch;
+    first.gen = &g;
+    if (j < count) {
+      Work& second = handoff.reserve(1, matcher);
+      second.kind = Work::Kind::kBatch;
+      second.gen = &g;
+      decoder.scan(g, i, first.notes, j, &second.notes);
+      handoff.publish();
+    } else {
+      decoder.scan(g, i, first.notes);
+    }
+    handoff.publish();
+    i = j < count ? g.next_event_batch(j + 1) : count;
+  }
+}
+
+// Two threads: this one frames, reads the tables and scans (counting every event and
+// noting the special ones); a helper interprets the notes, batch by batch, a few
+// batches behind. Each generation's regions and tasks are matched once the helper has
+// ended it, by whichever thread would otherwise wait for the other. Memory holds the
+// two generations' tables, the batches in the handoff and the helper's per-generation
+// state, never a whole generation of notes.
+void decode_in_two_threads(Dec& decoder, SummaryBuilder& builder, TraceSource& source, GenerationFrames& frames) {
+  Handoff<Work> handoff(kHandoffSlots);
+  std::exception_ptr interpret_error;
+  std::atomic<bool> interpret_failed{false}, helper_done{false};
+  SharedMatcher matcher{builder, handoff, {}, {}, nullptr};
+  builder.defer_matching([&](const std::function<bool()>& ready) { handoff.consumer_await(ready, matcher); },
+                         [&] { handoff.wake(); });
+  std::thread helper(interpret_handed_over, std::ref(decoder), std::ref(source), std::ref(handoff), std::ref(matcher),
+                     std::ref(interpret_error), std::ref(interpret_failed), std::ref(helper_done));
+  auto hand_over = [&](Work::Kind kind, Dec::Prepared* g) {
+    Work& w = handoff.reserve(0, matcher);
+    w.kind = kind;
+    w.gen = g;
+    // This thread waits for generations to end and for the helper to close.
+    handoff.publish(/*urgent=*/kind == Work::Kind::kEnd || kind == Work::Kind::kClose);
+  };
+  std::exception_ptr scan_error;
+  try {
+    std::uint64_t prepared = 0;
+    while (!interpret_failed.load(std::memory_order_relaxed) && matcher.error == nullptr && frames.next()) {
+      // The decoder keeps two prepared generations: the one before last must be ended.
+      if (prepared >= 2) handoff.wait_for_progress(prepared - 1, matcher);
+      Dec::Prepared& g = decoder.prepare(source, frames.frame(), frames.last());
+      ++prepared;
+      hand_over(Work::Kind::kBegin, &g);
+      scan_and_hand_over(decoder, g, handoff, matcher);
+      hand_over(Work::Kind::kEnd, &g);
+    }
+  } catch (...) {
+    scan_error = std::current_exception();
+  }
+  // Ends the helper; then matches what it ended last. The first error in the file is
+  // rethrown: a match error, else the helper's, else this thread's own (scan).
+  hand_over(Work::Kind::kClose, nullptr);
+  handoff.producer_await([&] { return helper_done.load(std::memory_order_seq_cst); }, matcher);
+  helper.join();
+  while (builder.match_pending()) matcher.run();
+  if (matcher.error) std::rethrow_exception(matcher.error);
+  if (interpret_error) std::rethrow_exception(interpret_error);
+  if (scan_error) std::rethrow_exception(scan_error);
+}
+
 }  // namespace
 
 TraceSummary analyze_source(TraceSource& source, const std::string& path, const AnalyzeOptions& options) {
@@ -139,109 +252,20 @@ TraceSummary analyze_source(TraceSource& source, const std::string& path, const 
   IssueCounts framing_issues, analysis_issues, match_issues;
   SummaryBuilder builder(options, s, analysis_issues, match_issues);
   Dec decoder(s.version, options.strict, framing_issues, builder);
-  Framer framer(source, s.version, options.strict, &framing_issues);
-  const bool pipelined = options.threads > 1 && source.stable_pointers();
-
-  std::string cut_before_any_batch;
-  std::uint64_t cut_offset = 0;
-  FramedGeneration frame;
-  // Frames the next generation with batches; notes a cut before the first batch of one.
-  auto next_frame = [&] {
-    while (framer.next(frame)) {
-      if (!frame.batches.empty()) return true;
-      if (frame.truncated && cut_before_any_batch.empty()) {
-        // Cut inside the first batch of a generation: nothing to decode, but say so.
-        cut_before_any_batch = frame.truncation;
-        cut_offset = frame.truncated_offset;
-      }
-      source.release(frame.end_offset);
-    }
-    return false;
-  };
-  if (!pipelined) {
-    // One thread: each event batch is scanned and interpreted in turn.
-    while (next_frame()) {
-      decoder.finish(decoder.prepare(source, frame, framer.exhausted()), kEvictBytes);
-      source.release(frame.end_offset);
-    }
-  } else {
-    // Two threads: this one frames, reads the tables and scans (counting every event
-    // and noting the special ones); the helper interprets the notes, batch by batch,
-    // a few batches behind. Each generation's regions and tasks are matched once the
-    // helper has ended it, by whichever thread would otherwise wait for the other.
-    // Memory holds the two generations' tables, the batches in the handoff and the
-    // helper's per-generation state, never a whole generation of notes.
-    Handoff<Work> handoff(kHandoffSlots);
-    std::exception_ptr interpret_error;
-    std::atomic<bool> interpret_failed{false}, helper_done{false};
-    SharedMatcher matcher{builder, handoff, {}, {}, nullptr};
-    builder.defer_matching([&](const std::function<bool()>& ready) { handoff.consumer_await(ready, matcher); },
-                           [&] { handoff.wake(); });
-    std::thread helper(interpret_handed_over, std::ref(decoder), std::ref(source), std::ref(handoff),
-                       std::ref(matcher), std::ref(interpret_error), std::ref(interpret_failed),
-                       std::ref(helper_done));
-    auto hand_over = [&](Work::Kind kind, Dec::Prepared* g) {
-      Work& w = handoff.reserve(0, matcher);
-      w.kind = kind;
-      w.gen = g;
-      // This thread waits for generations to end and for the helper to close.
-      handoff.publish(/*urgent=*/kind == Work::Kind::kEnd || kind == Work::Kind::kClose);
-    };
-    // Ends the helper; then matches what it ended last. The first error in the file
-    // is rethrown: a match error, else the helper's, else this thread's own (scan).
-    auto close = [&](std::exception_ptr own) {
-      hand_over(Work::Kind::kClose, nullptr);
-      handoff.producer_await([&] { return helper_done.load(std::memory_order_seq_cst); }, matcher);
-      helper.join();
-      while (builder.match_pending()) matcher.run();
-      if (matcher.error) std::rethrow_exception(matcher.error);
-      if (interpret_error) std::rethrow_exception(interpret_error);
-      if (own) std::rethrow_exception(own);
-    };
-    std::exception_ptr scan_error;
-    try {
-      std::uint64_t prepared = 0;
-      while (!interpret_failed.load(std::memory_order_relaxed) && matcher.error == nullptr && next_frame()) {
-        // The decoder keeps two prepared generations: the one before last must be ended.
-        if (prepared >= 2) handoff.wait_for_progress(prepared - 1, matcher);
-        Dec::Prepared& g = decoder.prepare(source, frame, framer.exhausted());
-        ++prepared;
-        hand_over(Work::Kind::kBegin, &g);
-        // Event batches two at a time (scanned together, handed over in order).
-        const auto count = static_cast<std::uint32_t>(g.batches.size());
-        for (std::uint32_t i = g.next_event_batch(0); i < count;) {
-          const std::uint32_t j = g.next_event_batch(i + 1);
-          Work& first = handoff.reserve(0, matcher);
-          first.kind = Work::Kind::kBatch;
-          first.gen = &g;
-          if (j < count) {
-            Work& second = handoff.reserve(1, matcher);
-            second.kind = Work::Kind::kBatch;
-            second.gen = &g;
-            decoder.scan(g, i, first.notes, j, &second.notes);
-            handoff.publish();
-          } else {
-            decoder.scan(g, i, first.notes);
-          }
-          handoff.publish();
-          i = j < count ? g.next_event_batch(j + 1) : count;
-        }
-        hand_over(Work::Kind::kEnd, &g);
-      }
-    } catch (...) {
-      scan_error = std::current_exception();
-    }
-    close(scan_error);
-  }
-  if (!cut_before_any_batch.empty() && !s.truncated) {
+  GenerationFrames frames(source, s.version, options.strict, framing_issues);
+  if (options.threads > 1 && source.stable_pointers())
+    decode_in_two_threads(decoder, builder, source, frames);
+  else
+    decode_in_one_thread(decoder, source, frames);
+  if (!frames.cut_before_any_batch().empty() && !s.truncated) {
     s.truncated = true;
-    s.truncated_offset = cut_offset;
-    s.truncation = cut_before_any_batch;
-    framing_issues.add(Issue::kTruncated, cut_offset, cut_before_any_batch);
+    s.truncated_offset = frames.cut_offset();
+    s.truncation = frames.cut_before_any_batch();
+    framing_issues.add(Issue::kTruncated, frames.cut_offset(), frames.cut_before_any_batch());
   }
   builder.finish();
-  s.bytes_read = framer.offset();
-  s.file_bytes = source.size().value_or(framer.offset());
+  s.bytes_read = frames.offset();
+  s.file_bytes = source.size().value_or(frames.offset());
   IssueCounts& issues = analysis_issues;
   issues.merge(match_issues);
   issues.merge(framing_issues);

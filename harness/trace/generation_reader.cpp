@@ -9,12 +9,12 @@ namespace tracebench::trace {
 PreparedGeneration& GenerationReader::prepare(TraceSource& source, const FramedGeneration& frame, bool last) {
   std::unique_ptr<PreparedGeneration>& slot = prepared_[generation_index_ % 2];
   if (!slot) slot = std::make_unique<PreparedGeneration>();
-  PreparedGeneration* const g = slot.get();
-  g->reset();
-  g->source = &source;
-  GenerationInfo& info = g->info;
-  g->batches = frame.batches;
-  g->tables = &tables_[generation_index_ % 2];
+  PreparedGeneration& g = *slot;
+  g.reset();
+  g.source = &source;
+  g.batches = frame.batches;
+  g.tables = &tables_[generation_index_ % 2];
+  GenerationInfo& info = g.info;
   info.index = generation_index_++;
   info.gen = frame.gen;
   info.begin_offset = frame.begin_offset;
@@ -27,6 +27,28 @@ PreparedGeneration& GenerationReader::prepare(TraceSource& source, const FramedG
 
   // Structure first: the frequency and tables are needed to read events, and
   // before Go 1.25 they come at the end of the generation.
+  read_clock(source, frame, last, info);
+  g.conv = conv_;
+  read_tables(source, frame, info, *g.tables);
+
+  for (const BatchRef& b : frame.batches) {
+    const auto padding = static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
+    if (b.kind == BatchKind::kExperimental) {
+      info.experimental_padding_bytes += padding;
+      info.add_count(kEvExperimentalBatch, 1, b.header_bytes + std::uint64_t{b.payload_bytes});
+      continue;
+    }
+    info.padding_bytes += padding;
+    info.add_count(kEvEventBatch, 1, b.header_bytes);
+    // Event batches are left to the scanner; sync and tables were read above (and
+    // counted there).
+    if (b.kind == BatchKind::kCpuSamples) read_cpu_samples(source, b, g);
+  }
+  if (frame.end_marker) info.add_count(kEvEndOfGeneration, 1, 1);
+  return g;
+}
+
+void GenerationReader::read_clock(TraceSource& source, const FramedGeneration& frame, bool last, GenerationInfo& info) {
   bool have_freq = false, saw_sync = false;
   for (const BatchRef& b : frame.batches) {
     if (b.kind != BatchKind::kSync) continue;
@@ -57,35 +79,19 @@ PreparedGeneration& GenerationReader::prepare(TraceSource& source, const FramedG
         "none (no clock snapshot event found)");
   }
   info.ticks_per_second = conv_.ticks_per_second();
-  g->conv = conv_;
+}
 
+void GenerationReader::read_tables(TraceSource& source, const FramedGeneration& frame, GenerationInfo& info,
+                                   GenerationTables& tables) {
   // A cut-short generation lacks the tables written at its end: references into
   // them are then expected to dangle and are not reported.
   check_ids_now_ = !info.truncated;
-  GenerationTables& tables = *g->tables;
   tables.strings.clear();
   tables.stacks.clear();
   for (const BatchRef& b : frame.batches)
     if (b.kind == BatchKind::kStrings) read_strings(source, b, info, tables);
   for (const BatchRef& b : frame.batches)
     if (b.kind == BatchKind::kStacks) read_stacks(source, b, info, tables);
-
-  for (std::uint32_t i = 0; i < frame.batches.size(); ++i) {
-    const BatchRef& b = frame.batches[i];
-    const auto padding = static_cast<std::uint64_t>(b.header_bytes - b.canonical_header_bytes);
-    if (b.kind == BatchKind::kExperimental) {
-      info.experimental_padding_bytes += padding;
-      info.add_count(kEvExperimentalBatch, 1, b.header_bytes + std::uint64_t{b.payload_bytes});
-      continue;
-    }
-    info.padding_bytes += padding;
-    info.add_count(kEvEventBatch, 1, b.header_bytes);
-    // Event batches are scanned by scan(); sync and tables were read above (and
-    // counted there).
-    if (b.kind == BatchKind::kCpuSamples) read_cpu_samples(source, b, *g);
-  }
-  if (frame.end_marker) info.add_count(kEvEndOfGeneration, 1, 1);
-  return *g;
 }
 
 void GenerationReader::read_sync(TraceSource& source, const BatchRef& b, GenerationInfo& info, bool& have_freq) {

@@ -69,7 +69,13 @@ class GenerationReader {
   void bad(Issue issue, std::uint64_t offset, const std::string& expected, const std::string& found) {
     report_bad_record(strict_, issues_, issue, offset, expected, found);
   }
+  // The trace clock from the sync batch(es), else the previous or the assumed
+  // frequency; a missing frequency in the last generation of a pre-1.26 trace marks
+  // it truncated.
+  void read_clock(TraceSource& source, const FramedGeneration& frame, bool last, GenerationInfo& info);
   void read_sync(TraceSource& source, const BatchRef& b, GenerationInfo& info, bool& have_freq);
+  // String tables, then stack tables (whose frames name strings).
+  void read_tables(TraceSource& source, const FramedGeneration& frame, GenerationInfo& info, GenerationTables& tables);
   void read_strings(TraceSource& source, const BatchRef& b, GenerationInfo& info, GenerationTables& tables);
   void read_stacks(TraceSource& source, const BatchRef& b, GenerationInfo& info, GenerationTables& tables);
   void read_cpu_samples(TraceSource& source, const BatchRef& b, PreparedGeneration& g);
