@@ -84,7 +84,7 @@ inline void BatchInterpreter<Sink>::user_event(const BatchState& st, const std::
                    st.b->payload_offset + static_cast<std::uint64_t>(start - st.base), a[1], a[2], a[3]);
 }
 
-// Stage B for one event batch: goroutine attribution and the special events, in order.
+// Goroutine attribution and the noted events of one batch, in file order.
 template <TraceSink Sink>
 void BatchInterpreter<Sink>::interpret(const PreparedGeneration& g, const BatchNotes& sb) {
   const BatchRef& b = g.batches[sb.batch];
@@ -156,7 +156,7 @@ void BatchInterpreter<Sink>::interpret(const PreparedGeneration& g, const BatchN
 
 template <TraceSink Sink>
 void BatchInterpreter<Sink>::handle_special(BatchState& st, const std::uint8_t* start, const std::uint8_t* p,
-                                   std::uint8_t type, int nargs, std::uint64_t ts) {
+                                            std::uint8_t type, int nargs, std::uint64_t ts) {
   // Decode the argument prefix someone reads (dt, index 0, is already known).
   std::uint64_t a[5] = {0, 0, 0, 0, 0};
   const int wanted = std::min<int>(plan_.args_needed[type], nargs);

@@ -167,10 +167,11 @@ void BatchScanner::bad_event(std::uint64_t at, std::uint8_t type, int nargs) {
                            ? fmt::format("{} (type {}, added in go 1.{})", spec.name, type, spec.since)
                            : fmt::format("{} (type {}, not a timed event)", spec.name, type);
     if (!strict_) issues_.add(Issue::kUnknownEventType, at, what);
-    report_bad_record(strict_, issues_, Issue::kCorruptBatch, at, fmt::format("an event type valid in a go {} event batch", version_name(version_)),
-                      what);
+    report_bad_record(strict_, issues_, Issue::kCorruptBatch, at,
+                      fmt::format("an event type valid in a go {} event batch", version_name(version_)), what);
   } else {
-    report_bad_record(strict_, issues_, Issue::kCorruptBatch, at, fmt::format("{} uvarint args of {}", nargs, spec.name),
+    report_bad_record(strict_, issues_, Issue::kCorruptBatch, at,
+                      fmt::format("{} uvarint args of {}", nargs, spec.name),
                       "a malformed uvarint or the end of the batch");
   }
 }
