@@ -85,7 +85,7 @@ struct NamedCount {
 struct GoroutineTalker {
   std::uint64_t goid = 0;
   std::string start_function;  // "" when unknown
-  std::uint64_t events = 0;    // timed events attributed to it (see decoder.h)
+  std::uint64_t events = 0;    // timed events attributed to it (see trace_sink.h)
   std::uint64_t bytes = 0;
   bool created_in_trace = false;
   bool destroyed_in_trace = false;

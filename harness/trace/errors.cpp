@@ -91,4 +91,11 @@ std::uint64_t IssueCounts::total(Severity s) const {
   return n;
 }
 
+void report_bad_record(bool strict, IssueCounts& issues, Issue issue, std::uint64_t offset,
+                       const std::string& expected, const std::string& found) {
+  FormatError error(offset, expected, found);
+  if (strict) throw error;
+  issues.add(issue, offset, error.what());
+}
+
 }  // namespace tracebench::trace

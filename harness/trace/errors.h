@@ -97,4 +97,9 @@ class IssueCounts {
   std::array<IssueCount, kIssueCount> counts_{};
 };
 
+// A bad record: throws FormatError(offset, expected, found) when strict; otherwise
+// counts it in issues as `issue`, with that error's message as the detail.
+void report_bad_record(bool strict, IssueCounts& issues, Issue issue, std::uint64_t offset,
+                       const std::string& expected, const std::string& found);
+
 }  // namespace tracebench::trace
