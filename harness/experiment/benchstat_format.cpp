@@ -1,5 +1,7 @@
 #include "experiment/benchstat_format.h"
 
+#include "experiment/analysis.h"
+
 #include <fmt/ostream.h>
 
 #include <algorithm>
@@ -22,7 +24,7 @@ void write_benchstat(std::ostream& out, const RunResult& run) {
     if (std::find(order.begin(), order.end(), r.mode) == order.end()) order.push_back(r.mode);
   for (Mode mode : order) {
     for (const auto& r : run.rounds) {
-      if (r.mode != mode || !r.complete || r.requests == 0) continue;
+      if (r.mode != mode || !counts(r) || r.requests == 0) continue;
       // The iteration count is the round's requests; each value is a per-round figure with a
       // unit benchstat treats as a metric of its own.
       fmt::print(out, "BenchmarkTarget/mode={} {} {} sec/op {} p50-sec {} p99-sec {} req/s", to_string(r.mode),

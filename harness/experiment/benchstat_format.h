@@ -1,5 +1,5 @@
 #pragma once
-// Writes a run's complete rounds in Go benchmark format, one line per round, so that
+// Writes a run's counted rounds (complete, block not dropped) in Go benchmark format, one line per round, so that
 // `benchstat -col /mode run.bench` compares the modes with Go's own tool. Lines are grouped
 // by mode, off first (benchstat's base is the first column it meets), then the other modes
 // in the order of config.modes; within a mode, in run order.
