@@ -43,7 +43,10 @@ void Annotations::match_some(std::size_t budget) {
       throw;
     }
   } else {
+    // give_back_unmatched advances to the next generation itself; advancing again below
+    // would put the two generation slots out of step with the scanning thread.
     give_back_unmatched(gen);
+    return;
   }
   if (done) {
     ++match_index_;
