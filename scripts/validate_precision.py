@@ -73,6 +73,12 @@ def run_once(out_dir, run_args, server_args):
     return result
 
 
+def busy(result):
+    """The machine's other work in the run's median round (% of all CPUs), as run measured it."""
+    other = (result.get("host") or {}).get("other_cpu_pct") or {}
+    return other.get("median")
+
+
 def comparisons(result, mode):
     return [c for c in result["comparisons"] if c["mode"] == mode]
 
@@ -103,12 +109,13 @@ def describe(values):
 
 
 def aa(args, run_args):
-    flagged, noise_flagged, widths = [], [], {m: [] for m in WATCHED}
+    flagged, noise_flagged, widths, others = [], [], {m: [] for m in WATCHED}, []
     for i in range(args.aa_runs):
         r = run_once(os.path.join(args.out, f"aa-{i:02}"), ["--modes", "off,off", *run_args], [])
         rows = comparisons(r, "off2")
         flagged.append(any(c["significant"] for c in rows))
         noise_flagged.append(any(c["significant"] for c in r["noise_floor"]))
+        others.append(busy(r))
         for m in WATCHED:
             c = find(r, "off2", m)
             widths[m].append(half_width(c) if c else math.nan)
@@ -121,6 +128,7 @@ def aa(args, run_args):
         "false_positive_rate": sum(flagged) / len(flagged) if flagged else None,
         "noise_floor_false_positives": sum(noise_flagged),
         "half_width_pct": {m: describe(widths[m]) for m in WATCHED},
+        "other_cpu_pct": describe(others),
     }
 
 
@@ -163,6 +171,7 @@ def cost(args, run_args):
         "estimates_pct": estimates,
         "half_width_pct": {"injected": describe([half_width(c) for c in cpu(injected)]),
                            "control": describe([half_width(c) for c in cpu(controls)])},
+        "other_cpu_pct": describe([busy(r) for r in controls + injected]),
     }
 
 
@@ -170,7 +179,8 @@ def default_runs(args, run_args):
     rows = []
     for i in range(args.default_runs):
         r = run_once(os.path.join(args.out, f"default-{i:02}"), run_args, [])
-        row = {"blocks": r["design"]["blocks_clean"], "stop_rule": r["design"]["stop_rule"], "wall_s": r["design"]["wall_s"]}
+        row = {"blocks": r["design"]["blocks_clean"], "stop_rule": r["design"]["stop_rule"], "wall_s": r["design"]["wall_s"],
+               "other_cpu_pct": busy(r)}
         for m in WATCHED:
             c = find(r, "trace", m)
             row[m] = {"delta_pct": c["delta_pct"], "half_width_pct": half_width(c),

@@ -243,7 +243,6 @@ Analysis analyse(const RunResult& run, double alpha) {
 
   // Carry-over: off rounds right after a round with tracing on against the other off rounds.
   {
-    std::vector<const RoundRecord*> by_index(run.rounds.size(), nullptr);
     std::map<int, const RoundRecord*> index_of;
     for (const auto& r : run.rounds) index_of[r.index] = &r;
     std::vector<CarryOver> rows;
