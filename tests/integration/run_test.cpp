@@ -384,6 +384,36 @@ TEST(Run, VerifyWindowTargetPidAndKeptTraces) {
   EXPECT_TRUE(go_timed) << j["recommendations"].dump();
 }
 
+// An IPv6 target keeps its brackets in result.json, so every command that reads the result
+// back (report, check, size) takes it as written.
+TEST(Run, AnIpv6TargetRoundTripsThroughTheResult) {
+  ChildProcess server({kDemoServer, "--addr", "[::1]:0", "--debug-addr", "[::1]:0"});
+  const std::string addr = server.wait_for_line("listening on ");
+  const std::string debug = server.wait_for_line("debug listening on ");
+  ASSERT_EQ(addr.rfind("[::1]:", 0), 0u) << addr;
+  const std::string out = fresh_dir("ipv6");
+  auto r = run_process({kTracebench, "run", "--target", addr, "--pprof", debug, "--path", "/health", "--modes",
+                        "off,trace", "--duration", "1.2s", "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
+                        "--connections", "4", "--out", out, "--no-progress"},
+                       60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  const auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["config"]["target"], addr);
+  EXPECT_EQ(j["config"]["pprof"], debug);
+  r = run_process({kTracebench, "report", out + "/result.json"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(addr), std::string::npos) << r.out;
+  r = run_process({kTracebench, "check", out + "/result.json", "--max-throughput-drop", "1000000%"}, 30);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  r = run_process({kTracebench, "size", out + "/result.json"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A run of the target as result.json names it.
+  r = run_process({kTracebench, "load", "--target", j["config"]["target"].get<std::string>(), "--path", "/health",
+                   "--duration", "200ms", "--connections", "2", "--no-progress"},
+                  30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
 TEST(Run, HelpDescribesRunsOwnDurationAndWarmup) {
   auto r = run_process({kTracebench, "run", "--help"}, 10);
   EXPECT_EQ(r.exit_code, 0);
