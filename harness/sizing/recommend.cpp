@@ -178,9 +178,9 @@ json memory_json(const json* result, const MeasuredRate& m) {
   return j;
 }
 
-// Speeds to turn file sizes into open times: the caller's, then the result's, then the
-// in-process reader on a trace file the result kept.
-std::vector<ParseSpeed> parse_speeds_for(const json* result, const SizingOptions& o, json& notes) {
+// Speeds to turn file sizes into open times: the caller's (experiment/trace_timing.h
+// measures them on kept files), then the result's.
+std::vector<ParseSpeed> parse_speeds_for(const json* result, const SizingOptions& o) {
   std::vector<ParseSpeed> speeds = o.parse_speeds;
   auto have = [&](const std::string& tool) {
     return std::any_of(speeds.begin(), speeds.end(), [&](const ParseSpeed& s) { return s.tool == tool; });
@@ -192,15 +192,6 @@ std::vector<ParseSpeed> parse_speeds_for(const json* result, const SizingOptions
       s.mb_per_s = *v;
       s.basis = "tracebench's reader on the run's trace captures (median, from the result)";
       speeds.push_back(s);
-    } else {
-      for (const auto& file : kept_trace_files(*result)) {
-        try {
-          speeds.push_back(measure_reader_speed(file));
-          break;
-        } catch (const std::exception& e) {
-          notes.push_back(fmt::format("could not time the reader on '{}': {}", file, e.what()));
-        }
-      }
     }
   }
   return speeds;
@@ -239,7 +230,7 @@ json build(const json* result, const std::optional<MeasuredRate>& rate, const st
               {"notes", json::array()},
               {"warnings", json::array()}};
   if (result) rec["overhead"] = overhead_verdict(*result, o.budget_pct);
-  std::vector<ParseSpeed> speeds = parse_speeds_for(result, o, rec["notes"]);
+  std::vector<ParseSpeed> speeds = parse_speeds_for(result, o);
   for (const auto& s : speeds) rec["parse_speeds"].push_back(to_json(s));
   if (!rate) {
     rec["missing"].push_back(fmt::format("no flight-recorder sizes or capture windows: {}", why_missing));
