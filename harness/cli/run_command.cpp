@@ -26,6 +26,7 @@
 #include "load/load_runner.h"
 #include "load/socket_address.h"
 #include "reports/render.h"
+#include "reports/recommendations_text.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
 
@@ -129,7 +130,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     j["verification"] = verification->document;
   }
-  fmt::print("{}", sizing::format_recommendations(j["recommendations"], j.value("verification", nlohmann::json())));
+  fmt::print("{}", reports::format_recommendations(j["recommendations"], j.value("verification", nlohmann::json())));
 
   int code = kExitOk;
   if (!temp_out) {

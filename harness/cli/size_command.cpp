@@ -16,6 +16,7 @@
 #include "cli/units.h"
 #include "cli/usage_error.h"
 #include "experiment/trace_timing.h"
+#include "reports/recommendations_text.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/parse_speed.h"
 #include "sizing/result_rates.h"
@@ -223,7 +224,7 @@ int size_command(const std::vector<std::string>& args) {
   nlohmann::json rec = o.bytes_per_s ? sizing::recommend_for_rate(*o.bytes_per_s, o.sizing)
                                      : sizing::recommend(result, o.sizing);
   // With --json - stdout is the JSON document alone, so it parses; the text is left out.
-  if (o.json_path != "-") fmt::print("{}", sizing::format_recommendations(rec));
+  if (o.json_path != "-") fmt::print("{}", reports::format_recommendations(rec));
   if (!o.json_path.empty()) {
     const std::string text = rec.dump(2) + "\n";
     if (o.json_path == "-") {

@@ -25,6 +25,7 @@
 #include "experiment/target_setup.h"
 #include "load/load_runner.h"
 #include "reports/render.h"
+#include "reports/sweep_text.h"
 #include "sizing/quantity_text.h"
 #include "sizing/sizing.h"
 #include "sizing/sweep.h"
@@ -271,7 +272,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   progress.clear();
   for (const auto& w : machine_warnings()) sweep["warnings"].push_back(w);
-  fmt::print("{}", sizing::format_sweep(sweep));
+  fmt::print("{}", reports::format_sweep(sweep));
   for (const auto& w : sweep["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
 
   int code = kExitOk;

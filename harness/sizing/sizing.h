@@ -56,8 +56,5 @@ nlohmann::json recommend(const nlohmann::json& run_result, const SizingOptions& 
 // overhead verdict. bytes_per_s > 0.
 nlohmann::json recommend_for_rate(double bytes_per_s, const SizingOptions& options);
 
-// The terminal form of a "recommendations" object (and of a "verification" when given).
-std::string format_recommendations(const nlohmann::json& recommendations,
-                                   const nlohmann::json& verification = nullptr);
 
 }  // namespace tracebench::sizing

@@ -45,7 +45,5 @@ nlohmann::json summarize_level(const nlohmann::json& run_result, SweepAxis axis,
 nlohmann::json fit_model(const nlohmann::json& levels, std::optional<double> production_rate_rps,
                          const SizingOptions& sizing);
 
-// The terminal form of a sweep document.
-std::string format_sweep(const nlohmann::json& sweep);
 
 }  // namespace tracebench::sizing
