@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "load/send_lag_limit.h"
+
 namespace tracebench::experiment {
 namespace {
 
@@ -11,7 +13,7 @@ namespace {
 // a Mann-Whitney p below 0.05 after correction.
 constexpr int kMinRounds = 6;
 // An open-loop generator later than this at p99 blurs the latencies being compared.
-constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
+using load::kMaxSendLagP99Ns;  // load/send_lag_limit.h, shared with check
 
 std::optional<stats::Interval> interval_of(const std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
