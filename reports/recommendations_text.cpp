@@ -9,12 +9,15 @@
 #include <sstream>
 #include <string>
 
+#include "reports/terminal_fields.h"
 #include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
 
 namespace tracebench::reports {
 
 using nlohmann::json;
+using terminal::field;
+using terminal::metric_label;
 using sizing::binary_size_text;
 using sizing::decimal_size_text;
 using sizing::rate_text;
@@ -32,20 +35,6 @@ std::string source_text(const std::string& source) {
 
 }  // namespace
 
-
-namespace {
-
-// A member of an object, or null: the terminal form reads documents that may come from
-// disk, so a missing key or a wrong type never reaches nlohmann's unchecked operator[].
-const nlohmann::json& field(const nlohmann::json& j, const char* key) {
-  static const nlohmann::json null_value;
-  if (!j.is_object()) return null_value;
-  auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
-}  // namespace
-
 namespace {
 
 double d(const json& j, const char* key, double fallback = 0) {
@@ -55,15 +44,6 @@ double d(const json& j, const char* key, double fallback = 0) {
 std::string pct(const json& v) {
   if (!v.is_number()) return "?";
   return fmt::format("{:+.1f}%", v.get<double>());
-}
-
-std::string metric_label(const std::string& metric) {
-  if (metric == "throughput_rps") return "throughput";
-  if (metric == "target_cpu_us_per_request") return "cpu/req";
-  if (metric == "latency_p50_ns") return "p50";
-  if (metric == "latency_p99_ns") return "p99";
-  if (metric == "latency_p999_ns") return "p99.9";
-  return metric;
 }
 
 void format_verification(std::ostringstream& out, const json& v) {

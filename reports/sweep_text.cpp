@@ -10,12 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "reports/terminal_fields.h"
 #include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
 
 namespace tracebench::reports {
 
 using nlohmann::json;
+using terminal::field;
+using terminal::metric_label;
 using sizing::binary_size_text;
 using sizing::decimal_size_text;
 using sizing::rate_text;
@@ -24,34 +27,11 @@ using sizing::signed_rate_text;
 using sizing::signed_size_text;
 using sizing::number_at;
 
-
-namespace {
-
-// A member of an object, or null: the terminal form reads documents that may come from
-// disk, so a missing key or a wrong type never reaches nlohmann's unchecked operator[].
-const nlohmann::json& field(const nlohmann::json& j, const char* key) {
-  static const nlohmann::json null_value;
-  if (!j.is_object()) return null_value;
-  auto it = j.find(key);
-  return it == j.end() ? null_value : *it;
-}
-
-}  // namespace
-
 namespace {
 
 double num(const json& j, std::initializer_list<const char*> path, double fallback = NAN) {
   std::vector<std::string> p(path.begin(), path.end());
   return number_at(j, p).value_or(fallback);
-}
-
-std::string metric_label(const std::string& metric) {
-  if (metric == "throughput_rps") return "throughput";
-  if (metric == "target_cpu_us_per_request") return "cpu/req";
-  if (metric == "latency_p50_ns") return "p50";
-  if (metric == "latency_p99_ns") return "p99";
-  if (metric == "latency_p999_ns") return "p99.9";
-  return metric;
 }
 
 std::string delta_of(const json& level, const std::string& mode, const std::string& metric) {
