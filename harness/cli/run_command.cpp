@@ -15,12 +15,12 @@
 #include "cli/run_context.h"
 #include "cli/run_options.h"
 #include "cli/run_summary.h"
+#include "cli/target_setup_flags.h"
 #include "cli/usage_error.h"
 #include "experiment/analysis.h"
 #include "experiment/benchstat_format.h"
 #include "experiment/experiment.h"
 #include "experiment/run_result_json.h"
-#include "experiment/target_setup.h"
 #include "experiment/trace_timing.h"
 #include "experiment/verify_window.h"
 #include "load/load_runner.h"
@@ -51,21 +51,9 @@ int run_command(const std::vector<std::string>& args) {
   }
   const auto& interrupt = install_interrupt_handler();
 
-  experiment::TargetSetupOptions setup_options;
-  setup_options.exec_command = o.exec_command;
-  setup_options.pin = o.pin;
-  setup_options.log_dir = o.out_dir;
-  setup_options.pprof_given = o.pprof_given;
-  setup_options.agent_given = o.agent_given;
-  setup_options.agent_wanted = o.verify_window_ns.has_value();
-  setup_options.note = [](const std::string& line) { fmt::print(stderr, "tracebench run: {}\n", line); };
-  experiment::TargetSetup setup;
-  try {
-    setup = experiment::set_up_target(o.config, setup_options);
-  } catch (const experiment::SetupFailed& e) {
-    fmt::print(stderr, "tracebench run: {}\n", e.what());
-    return kExitRunFailed;
-  }
+  // Stops a launched target when the command returns.
+  const std::optional<experiment::TargetSetup> setup = set_up_target(o, "run", o.verify_window_ns.has_value());
+  if (!setup) return kExitRunFailed;
   const bool temp_out = o.out_dir.empty();
   o.config.out_dir = temp_out ? experiment::make_temp_dir("tracebench") : o.out_dir;
 

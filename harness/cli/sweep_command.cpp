@@ -19,10 +19,10 @@
 #include "cli/progress_line.h"
 #include "cli/run_context.h"
 #include "cli/run_options.h"
+#include "cli/target_setup_flags.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
 #include "experiment/sweep_runner.h"
-#include "experiment/target_setup.h"
 #include "load/load_runner.h"
 #include "reports/render.h"
 #include "reports/sweep_text.h"
@@ -189,20 +189,9 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const auto& interrupt = install_interrupt_handler();
 
-  experiment::TargetSetupOptions setup_options;
-  setup_options.exec_command = o.run.exec_command;
-  setup_options.pin = o.run.pin;
-  setup_options.log_dir = o.run.out_dir;
-  setup_options.pprof_given = o.run.pprof_given;
-  setup_options.agent_given = o.run.agent_given;
-  setup_options.note = [](const std::string& line) { fmt::print(stderr, "tracebench sweep: {}\n", line); };
-  experiment::TargetSetup setup;
-  try {
-    setup = experiment::set_up_target(o.run.config, setup_options);
-  } catch (const experiment::SetupFailed& e) {
-    fmt::print(stderr, "tracebench sweep: {}\n", e.what());
-    return kExitRunFailed;
-  }
+  // Stops a launched target when the command returns.
+  const std::optional<experiment::TargetSetup> setup = set_up_target(o.run, "sweep", false);
+  if (!setup) return kExitRunFailed;
 
   experiment::SweepConfig config;
   config.base = o.run.config;
