@@ -15,10 +15,13 @@
 #include "cli/flag_parsing.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
+#include "experiment/trace_timing.h"
+#include "reports/recommendations_text.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/parse_speed.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
+#include "target/go_tool_trace.h"
 
 namespace tracebench::cli {
 namespace {
@@ -155,7 +158,7 @@ nlohmann::json read_result(const std::string& path) {
 // Times the readers on `file`; what could not be timed goes into the notes.
 void measure_speeds(const std::string& file, const SizeOptions& o, sizing::SizingOptions& s, bool file_was_given) {
   try {
-    s.parse_speeds.push_back(sizing::measure_reader_speed(file));
+    s.parse_speeds.push_back(experiment::measure_reader_speed(file));
   } catch (const std::exception& e) {
     if (file_was_given) throw UsageError(fmt::format("--trace '{}': {}", file, e.what()));
     s.parse_speed_notes.push_back(fmt::format("tracebench's reader could not read '{}': {}", file, e.what()));
@@ -166,10 +169,10 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
     s.parse_speed_notes.push_back("go tool trace not timed (--no-go-tool)");
     return;
   }
-  const std::string go = o.go_binary.empty() ? sizing::find_go_binary() : o.go_binary;
+  const std::string go = o.go_binary.empty() ? target::find_go_binary() : o.go_binary;
   fmt::print(stderr, "timing go tool trace on {} ...\n", file);
   std::string why;
-  if (auto speed = sizing::measure_go_tool_trace(file, go, 180.0, &why))
+  if (auto speed = experiment::measure_go_tool_trace(file, go, 180.0, &why))
     s.parse_speeds.push_back(*speed);
   else
     s.parse_speed_notes.push_back("go tool trace not timed: " + why);
@@ -178,7 +181,7 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
 // Why go tool trace was not timed when there is no trace file to time it on.
 std::string go_tool_not_timed(const SizeOptions& o, bool given_rate) {
   if (!o.go_tool) return "go tool trace not timed (--no-go-tool)";
-  const std::string go = o.go_binary.empty() ? sizing::find_go_binary() : o.go_binary;
+  const std::string go = o.go_binary.empty() ? target::find_go_binary() : o.go_binary;
   if (go.empty()) return "go tool trace not timed: go not found (not on $PATH nor at /usr/local/go/bin/go; --go PATH)";
   return given_rate ? "go tool trace not timed: no trace file (pass --trace FILE)"
                     : "go tool trace not timed: no trace file kept: run with --keep-traces, or pass --trace FILE";
@@ -199,7 +202,7 @@ int size_command(const std::vector<std::string>& args) {
     if (std::string bad = sizing::validate(o.sizing); !bad.empty()) throw UsageError(bad);
     std::string file = o.trace_path;
     if (file.empty() && !result.is_null()) {
-      const auto kept = sizing::kept_trace_files(result);
+      const auto kept = experiment::kept_trace_files(result);
       if (!kept.empty()) file = kept.front();
     }
     if (!file.empty()) {
@@ -221,7 +224,7 @@ int size_command(const std::vector<std::string>& args) {
   nlohmann::json rec = o.bytes_per_s ? sizing::recommend_for_rate(*o.bytes_per_s, o.sizing)
                                      : sizing::recommend(result, o.sizing);
   // With --json - stdout is the JSON document alone, so it parses; the text is left out.
-  if (o.json_path != "-") fmt::print("{}", sizing::format_recommendations(rec));
+  if (o.json_path != "-") fmt::print("{}", reports::format_recommendations(rec));
   if (!o.json_path.empty()) {
     const std::string text = rec.dump(2) + "\n";
     if (o.json_path == "-") {

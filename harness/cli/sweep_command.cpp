@@ -19,16 +19,16 @@
 #include "cli/progress_line.h"
 #include "cli/run_context.h"
 #include "cli/run_options.h"
+#include "cli/target_setup_flags.h"
 #include "cli/units.h"
 #include "cli/usage_error.h"
+#include "experiment/sweep_runner.h"
 #include "load/load_runner.h"
 #include "reports/render.h"
+#include "reports/sweep_text.h"
 #include "sizing/quantity_text.h"
 #include "sizing/sizing.h"
 #include "sizing/sweep.h"
-#include "target/agent_client.h"
-#include "target/launched_target.h"
-#include "target/pprof_capture.h"
 
 namespace tracebench::cli {
 namespace {
@@ -173,68 +173,6 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
   return o;
 }
 
-std::vector<load::Endpoint> debug_candidates(const load::Endpoint& target) {
-  std::vector<load::Endpoint> out = {target};
-  if (target.port != 6060) out.push_back({target.host, 6060});
-  return out;
-}
-
-bool wants(const experiment::RunConfig& c, Mode m) {
-  return std::find(c.modes.begin(), c.modes.end(), m) != c.modes.end();
-}
-
-// As tracebench run finds them: --pprof/--agent, else the target's address, then HOST:6060.
-std::string discover_endpoints(RunOptions& o) {
-  auto& c = o.config;
-  if (wants(c, Mode::kTrace)) {
-    const auto tried = o.pprof_given ? std::vector<load::Endpoint>{*c.pprof} : debug_candidates(c.load.target);
-    c.pprof.reset();
-    std::string reasons;
-    for (const auto& e : tried) {
-      std::string why = target::probe_pprof(e.host, e.port);
-      if (why.empty()) {
-        c.pprof = e;
-        break;
-      }
-      reasons += fmt::format("{}{}", reasons.empty() ? "" : "; ", why);
-    }
-    if (!c.pprof)
-      return fmt::format("no /debug/pprof/trace found (tried {}): import net/http/pprof on the target's debug mux "
-                         "and pass --pprof HOST:PORT, or leave trace out of --modes",
-                         reasons);
-  }
-  if (wants(c, Mode::kFlightRecorder)) {
-    std::vector<load::Endpoint> tried;
-    if (o.agent_given) {
-      tried = {*c.agent};
-    } else {
-      if (c.pprof) tried.push_back(*c.pprof);
-      for (const auto& e : debug_candidates(c.load.target))
-        if (!c.pprof || e.display() != c.pprof->display()) tried.push_back(e);
-    }
-    c.agent.reset();
-    for (const auto& e : tried) {
-      try {
-        target::AgentClient client(e.host, e.port, c.agent_token, 2'000'000'000);
-        if (auto status = client.probe()) {
-          if (status->enabled) client.stop();
-          c.agent = e;
-          break;
-        }
-      } catch (const target::AgentError& err) {
-        if (o.agent_given) return fmt::format("--agent {}: {}", e.display(), err.what());
-      }
-    }
-  }
-  return {};
-}
-
-std::string make_temp_dir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "tracebench-sweep-XXXXXX").string();
-  if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a temporary directory");
-  return templ;
-}
-
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
@@ -251,39 +189,11 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const auto& interrupt = install_interrupt_handler();
 
-  std::unique_ptr<target::LaunchedTarget> launched;
-  if (!o.run.exec_command.empty()) {
-    const long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
-    std::vector<int> target_cpus, own_cpus;
-    if (o.run.pin && ncpu >= 2) {
-      target_cpus = {static_cast<int>(ncpu - 1)};
-      for (int i = 0; i < ncpu - 1; ++i) own_cpus.push_back(i);
-    }
-    if (!o.run.out_dir.empty()) std::filesystem::create_directories(o.run.out_dir);
-    const std::string log =
-        (o.run.out_dir.empty() ? std::filesystem::temp_directory_path().string() : o.run.out_dir) + "/target.log";
-    try {
-      launched = std::make_unique<target::LaunchedTarget>(o.run.exec_command, target_cpus, log);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "tracebench sweep: --exec: {}\n", e.what());
-      return kExitRunFailed;
-    }
-    const auto& t = o.run.config.load.target;
-    if (std::string why = launched->wait_until_listening(t.host, t.port, 10'000'000'000); !why.empty()) {
-      fmt::print(stderr, "tracebench sweep: --exec '{}': {}\n", o.run.exec_command, why);
-      return kExitRunFailed;
-    }
-    if (!own_cpus.empty())
-      if (std::string why = target::pin_current_thread(own_cpus); !why.empty())
-        fmt::print(stderr, "tracebench sweep: --pin: {}\n", why);
-    if (!o.run.config.target_pid) o.run.config.target_pid = launched->pid();
-  }
-  if (std::string why = discover_endpoints(o.run); !why.empty()) {
-    fmt::print(stderr, "tracebench sweep: {}\n", why);
-    return kExitRunFailed;
-  }
+  // Stops a launched target when the command returns.
+  const std::optional<experiment::TargetSetup> setup = set_up_target(o.run, "sweep", false);
+  if (!setup) return kExitRunFailed;
 
-  sizing::SweepConfig config;
+  experiment::SweepConfig config;
   config.base = o.run.config;
   config.axis = o.axis;
   config.levels = o.levels;
@@ -292,7 +202,7 @@ int sweep_command(const std::vector<std::string>& args) {
   const bool temp_out = o.run.out_dir.empty();
   std::string out_dir;
   try {
-    out_dir = temp_out ? make_temp_dir() : o.run.out_dir;
+    out_dir = temp_out ? experiment::make_temp_dir("tracebench-sweep") : o.run.out_dir;
     std::filesystem::create_directories(out_dir);
   } catch (const std::exception& e) {
     fmt::print(stderr, "tracebench sweep: cannot create '{}': {}\n", o.run.out_dir, e.what());
@@ -314,7 +224,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::fflush(stdout);
 
   ProgressLine progress(o.run.progress);
-  sizing::SweepHooks hooks;
+  experiment::SweepHooks hooks;
   hooks.interrupt = &interrupt;
   hooks.on_level_start = [&](std::size_t i, double level, const experiment::RunResult& run) {
     progress.clear();
@@ -342,7 +252,7 @@ int sweep_command(const std::vector<std::string>& args) {
 
   nlohmann::json sweep;
   try {
-    sweep = sizing::run_sweep(config, out_dir, hooks, run_context(command_line()));
+    sweep = experiment::run_sweep(config, out_dir, hooks, run_context(command_line()));
   } catch (const load::TargetUnreachable& e) {
     progress.clear();
     fmt::print(stderr, "tracebench sweep: {}\n", e.what());
@@ -351,7 +261,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   progress.clear();
   for (const auto& w : machine_warnings()) sweep["warnings"].push_back(w);
-  fmt::print("{}", sizing::format_sweep(sweep));
+  fmt::print("{}", reports::format_sweep(sweep));
   for (const auto& w : sweep["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
 
   int code = kExitOk;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "experiment/analysis.h"
+#include "experiment/disturbance.h"
 #include "experiment/plan.h"
 #include "load/clock.h"
 #include "load/socket_address.h"
@@ -200,9 +201,6 @@ class RoundRunner {
     const auto served = static_cast<double>(r.responses_in_window);
     rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
     rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
-    if (rec.send_lag_p99_ns > kMaxSendLagP99Ns)
-      rec.disturbed = fmt::format("generator send lag p99 reached {:.2f} ms: the generator could not keep its schedule",
-                                  static_cast<double>(rec.send_lag_p99_ns) / 1e6);
     if (run_.target_pid && before.alive && after.alive && served > 0) {
       rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = after.rss_bytes;
@@ -314,18 +312,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Marks the rounds of `block` (the last ones in run.rounds) dropped when one was disturbed;
-// returns whether the block was clean.
-bool settle_block(RunResult& run, int block) {
-  auto first = std::find_if(run.rounds.begin(), run.rounds.end(), [&](const RoundRecord& r) { return r.block == block; });
-  auto disturbed = std::find_if(first, run.rounds.end(), [](const RoundRecord& r) { return !r.disturbed.empty(); });
-  if (disturbed == run.rounds.end()) return true;
-  for (auto it = first; it != run.rounds.end(); ++it) it->dropped = true;
-  run.dropped_blocks.push_back({block, fmt::format("round {} ({}): {}", disturbed->index + 1,
-                                                   to_string(disturbed->mode), disturbed->disturbed)});
-  return false;
-}
-
 }  // namespace
 
 void execute_run(RunResult& run, const ExperimentHooks& hooks) {
@@ -338,7 +324,6 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
   try {
     runner.warm_up();
     const Clock::time_point first_block = Clock::now();
-    int clean = 0;
     int index = 0;
     for (int block = 0;; ++block) {
       const std::vector<Mode> modes = order.next();
@@ -350,7 +335,7 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
         run.rounds.push_back(rec);
         if (hooks.on_round_done) hooks.on_round_done(rec);
       }
-      if (settle_block(run, block)) ++clean;
+      const int clean = drop_disturbed_blocks(run);
       if (static_cast<int>(run.dropped_blocks.size()) > c.max_dropped_blocks) {
         run.stop_rule = StopRule::kTooManyDisturbed;
         break;
@@ -398,6 +383,7 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
   }
   if (std::string w = idle_target_warning(run); !w.empty()) run.warnings.push_back(w);
   if (std::string w = busy_host_warning(host_load(run)); !w.empty()) run.warnings.push_back(w);
+  if (std::string w = steady_send_lag_warning(run); !w.empty()) run.warnings.push_back(w);
 }
 
 HostLoad host_load(const RunResult& run) {

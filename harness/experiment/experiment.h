@@ -45,10 +45,6 @@ struct DroppedBlock {
   std::string reason;  // the first disturbed round's, naming it
 };
 
-// An open-loop round whose generator send lag p99 is above this had its latencies blurred
-// by the generator itself: the round is disturbed and its block dropped.
-inline constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
-
 struct RunResult {
   RunConfig config;
   std::vector<Mode> modes;               // the modes that run (config.modes less the skipped)

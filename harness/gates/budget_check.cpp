@@ -114,20 +114,32 @@ std::string missing_reason(const json& modes, const std::string& mode, const Bud
   return fmt::format("the result has no {} vs off comparison of {}", mode, kind.metric);
 }
 
-// The first complete round whose send lag p99 is over kMaxSendLagP99Ns, in the words
-// `run` uses (experiment/analysis.cpp), or "" when there is none.
+// The first kept round whose send lag p99 is over the limit `run` drops blocks by
+// (load::disturbed_send_lag_limit_ns of the median complete round), in the words `run`
+// uses, or "" when there is none.
 std::string send_lag_reason(const json& result) {
   auto it = result.find("rounds");
   if (it == result.end() || !it->is_array()) return {};
+  std::vector<double> lags;
+  for (const auto& r : *it)
+    if (r.is_object() && r.value("complete", false))
+      if (const auto lag_ns = number_at(r, "send_lag_p99_ns")) lags.push_back(*lag_ns);
+  if (lags.empty()) return {};
+  std::sort(lags.begin(), lags.end());
+  const std::size_t n = lags.size();
+  const double typical = n % 2 == 1 ? lags[n / 2] : (lags[n / 2 - 1] + lags[n / 2]) / 2;
+  const auto limit = static_cast<double>(load::disturbed_send_lag_limit_ns(static_cast<std::int64_t>(typical)));
   for (const auto& r : *it) {
     // A dropped block's disturbed round was replaced by another block; it does not count.
     if (!r.is_object() || !r.value("complete", false) || r.value("dropped", false)) continue;
     const auto lag_ns = number_at(r, "send_lag_p99_ns");
-    if (!lag_ns || *lag_ns <= static_cast<double>(kMaxSendLagP99Ns)) continue;
+    if (!lag_ns || *lag_ns <= limit) continue;
     const auto index = number_at(r, "index");
     return fmt::format(
-        "generator send lag p99 reached {:.2f} ms in round {}: the generator could not keep its schedule",
-        *lag_ns / 1e6, index ? fmt::format("{}", static_cast<std::int64_t>(*index) + 1) : std::string("?"));
+        "generator send lag p99 reached {:.2f} ms in round {} against the run's typical {:.2f} ms: the generator "
+        "could not keep its schedule",
+        *lag_ns / 1e6, index ? fmt::format("{}", static_cast<std::int64_t>(*index) + 1) : std::string("?"),
+        typical / 1e6);
   }
   return {};
 }

@@ -37,14 +37,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "load/send_lag_limit.h"
+
 namespace tracebench::gates {
 
 inline constexpr std::string_view kRunSchema = "tracebench.run/v1";
 inline constexpr std::uint64_t kMinRounds = 6;  // fewer cannot give a 95% CI on a median
-// The send lag p99 above which an open-loop round's latencies are blurred by the generator
-// itself. The same threshold as `run`'s kMaxSendLagP99Ns (harness/experiment/analysis.cpp,
-// private to that file, and gates does not link experiment): change both together.
-inline constexpr std::int64_t kMaxSendLagP99Ns = 1'000'000;
+using load::kMaxSendLagP99Ns;  // the send lag p99 past which a round is blurred (load/send_lag_limit.h)
 
 enum class Verdict : std::uint8_t {
   kPass,

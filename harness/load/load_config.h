@@ -25,7 +25,10 @@ struct OpenLoop {
 struct Endpoint {
   std::string host;       // as given; resolved once before the run
   std::uint16_t port = 0;
-  std::string display() const { return host + ":" + std::to_string(port); }
+  // HOST:PORT as parse_endpoint reads it back: an IPv6 host keeps its brackets ("[::1]:8080").
+  std::string display() const {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
 };
 
 struct RequestSpec {

@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -50,26 +51,38 @@ int start_connect(const SocketAddress& addr, bool& in_progress) {
   return fd;
 }
 
-std::string check_reachable(const SocketAddress& addr, const Endpoint& target, std::int64_t timeout_ns) {
+ConnectOutcome connect_within(const SocketAddress& addr, std::int64_t timeout_ns) {
   bool in_progress = false;
-  int fd = start_connect(addr, in_progress);
-  if (fd < 0) return fmt::format("cannot connect to {}: {}", target.display(), std::strerror(-fd));
-  std::string error;
+  const int fd = start_connect(addr, in_progress);
+  if (fd < 0) return {-fd, false};
+  ConnectOutcome out;
   if (in_progress) {
     pollfd p{fd, POLLOUT, 0};
-    int rc = ::poll(&p, 1, static_cast<int>(timeout_ns / 1'000'000));
+    const int timeout_ms = static_cast<int>(std::max<std::int64_t>(1, timeout_ns / 1'000'000));
+    int rc;
+    do {
+      rc = ::poll(&p, 1, timeout_ms);
+    } while (rc < 0 && errno == EINTR);
     if (rc == 0) {
-      error = fmt::format("cannot connect to {}: no answer within {} ms", target.display(), timeout_ns / 1'000'000);
+      out = {ETIMEDOUT, true};
     } else {
       int so_error = 0;
       socklen_t len = sizeof so_error;
       ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
       if (rc < 0) so_error = errno;
-      if (so_error != 0) error = fmt::format("cannot connect to {}: {}", target.display(), std::strerror(so_error));
+      out.error = so_error;
     }
   }
   ::close(fd);
-  return error;
+  return out;
+}
+
+std::string check_reachable(const SocketAddress& addr, const Endpoint& target, std::int64_t timeout_ns) {
+  const ConnectOutcome c = connect_within(addr, timeout_ns);
+  if (c.timed_out)
+    return fmt::format("cannot connect to {}: no answer within {} ms", target.display(), timeout_ns / 1'000'000);
+  if (c.error != 0) return fmt::format("cannot connect to {}: {}", target.display(), std::strerror(c.error));
+  return {};
 }
 
 }  // namespace tracebench::load

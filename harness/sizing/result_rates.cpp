@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 namespace tracebench::sizing {
 
@@ -182,27 +181,6 @@ std::optional<double> result_parse_mb_per_s(const json& result) {
   if (auto v = number_at(result, {"modes", "trace", "parse_mb_per_s", "median"}); v && *v > 0) return v;
   if (auto v = number_at(result, {"modes", "trace", "parse_mb_per_s"}); v && *v > 0) return v;
   return std::nullopt;
-}
-
-std::vector<std::string> kept_trace_files(const json& result) {
-  std::vector<std::pair<std::uintmax_t, std::string>> found;
-  auto it = result.find("rounds");
-  if (it == result.end() || !it->is_array()) return {};
-  for (const auto& r : *it) {
-    for (const char* facts : {"trace", "snapshot"}) {
-      if (!r.is_object() || !r.contains(facts) || !r[facts].is_object()) continue;
-      const json& f = r[facts];
-      if (!f.contains("file") || !f["file"].is_string()) continue;
-      const std::string path = f["file"].get<std::string>();
-      std::error_code ec;
-      const auto size = std::filesystem::file_size(path, ec);
-      if (!ec && size > 0) found.emplace_back(size, path);
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::string> out;
-  for (auto& f : found) out.push_back(std::move(f.second));
-  return out;
 }
 
 }  // namespace tracebench::sizing

@@ -64,10 +64,6 @@ MeasuredRate given_rate(double bytes_per_s);
 // a median interval or a number), when present.
 std::optional<double> result_parse_mb_per_s(const nlohmann::json& result);
 
-// Paths of trace and snapshot files the result still names (run with --keep-traces), that
-// exist on disk, largest first.
-std::vector<std::string> kept_trace_files(const nlohmann::json& result);
-
 // A number at a JSON pointer-like path when it is a number, else nullopt (null, missing,
 // wrong type all give nullopt).
 std::optional<double> number_at(const nlohmann::json& j, const std::vector<std::string>& path);

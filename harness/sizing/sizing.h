@@ -1,7 +1,7 @@
 #pragma once
 // Recommendations from measured trace rates: flight-recorder MaxBytes/MinAge for wanted
-// windows, capture windows for file budgets, and an overhead verdict; and the verification
-// of a recommended size on the real runtime. (Contract; see docs/sizing.md.)
+// windows, capture windows for file budgets, and an overhead verdict. (Contract; see
+// docs/sizing.md; the verification of a size on the real runtime is experiment/verify_window.h.)
 
 #include <cstdint>
 #include <functional>
@@ -11,7 +11,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "experiment/run_config.h"
 #include "sizing/parse_speed.h"
 
 namespace tracebench::sizing {
@@ -57,15 +56,5 @@ nlohmann::json recommend(const nlohmann::json& run_result, const SizingOptions& 
 // overhead verdict. bytes_per_s > 0.
 nlohmann::json recommend_for_rate(double bytes_per_s, const SizingOptions& options);
 
-// The terminal form of a "recommendations" object (and of a "verification" when given).
-std::string format_recommendations(const nlohmann::json& recommendations,
-                                   const nlohmann::json& verification = nullptr);
-
-// Runs the flight recorder on the target's agent with the recommended MaxBytes for
-// window_ns under the run's load, snapshots after the window has filled, reads the window
-// the snapshot really holds, corrects the size and retries (bounded) when short. Returns
-// the "verification" object. Progress lines go to `log` when set.
-nlohmann::json verify_window(const experiment::RunConfig& config, const nlohmann::json& run_result,
-                             std::int64_t window_ns, const std::function<void(const std::string&)>& log);
 
 }  // namespace tracebench::sizing

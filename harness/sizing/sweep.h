@@ -1,10 +1,10 @@
 #pragma once
-// Capacity planning: the three-mode run at several load levels, and a model of trace
-// bytes/sec and overhead against load, so a report can answer for a production load that
-// was not run here. The sweep document is schema tracebench.sweep/v1 (docs/sizing.md).
+// Capacity planning, the maths: a model of trace bytes/sec and overhead against load, so a
+// report can answer for a production load that was not run here. experiment/sweep_runner.h
+// runs the levels. The sweep document is schema tracebench.sweep/v1 (docs/sizing.md).
 //
-//   levels → one full run each (experiment::prepare_run / execute_run / analyse), its
-//            result.json written to OUT/level-N/, summarised into levels[]
+//   levels → one full run each (experiment::run_sweep), its result.json written to
+//            OUT/level-N/, summarised into levels[] (summarize_level)
 //   model  → least squares over the levels that were reached and valid:
 //            trace bytes/s = idle + bytes_per_request × throughput (x = the trace rounds'
 //            median throughput), and each mode's change against off (%) = a + b × load
@@ -13,20 +13,15 @@
 //
 // A level of an open-loop sweep is reached when the off rounds' median throughput is at
 // least kReachedFraction of the asked rate; one that is not is reported and not fitted,
-// and higher rates are not run. Blocking; call from one thread.
+// and higher rates are not run. Pure; thread-safe.
 
-#include <atomic>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "experiment/experiment.h"
-#include "experiment/run_config.h"
-#include "load/load_runner.h"
 #include "sizing/sizing.h"
 
 namespace tracebench::sizing {
@@ -40,30 +35,6 @@ enum class SweepAxis {
 };
 std::string_view to_string(SweepAxis axis);  // "rate_rps", "connections"
 
-struct SweepConfig {
-  experiment::RunConfig base;      // every run setting; the load level is replaced per level
-  SweepAxis axis = SweepAxis::kRate;
-  std::vector<double> levels;      // run in ascending order
-  std::optional<double> production_rate_rps;
-  SizingOptions sizing;            // windows for the predicted sizes
-};
-
-struct SweepHooks {
-  const std::atomic<bool>* interrupt = nullptr;
-  // Before a level's rounds start, with its prepared run (plan, skipped modes).
-  std::function<void(std::size_t index, double level, const experiment::RunResult&)> on_level_start;
-  // Progress inside a level (round index, -1 for the warm-up).
-  std::function<void(std::size_t index, int round, experiment::Mode, const load::Progress&)> on_progress;
-  // After a level, with its entry of levels[].
-  std::function<void(std::size_t index, const nlohmann::json& level)> on_level_done;
-};
-
-// Runs the levels, writing OUT/level-N/result.json for each, and returns the sweep
-// document. A target that cannot be reached at the first level throws
-// load::TargetUnreachable; later failures end the sweep with complete = false.
-nlohmann::json run_sweep(const SweepConfig& config, const std::string& out_dir, const SweepHooks& hooks,
-                         const nlohmann::json& context);
-
 // A level's entry of levels[] from its run result (tracebench.run/v1): load, status
 // ("measured", "not_reached", "failed"; run_sweep adds "not_run"), the run's
 // invalid_reasons (a level marked invalid is still fitted: generator lag blurs latencies,
@@ -74,7 +45,5 @@ nlohmann::json summarize_level(const nlohmann::json& run_result, SweepAxis axis,
 nlohmann::json fit_model(const nlohmann::json& levels, std::optional<double> production_rate_rps,
                          const SizingOptions& sizing);
 
-// The terminal form of a sweep document.
-std::string format_sweep(const nlohmann::json& sweep);
 
 }  // namespace tracebench::sizing

@@ -13,6 +13,7 @@
 
 #include "target/http_failure.h"
 #include "target/httplib_include.h"
+#include "load/clock.h"
 #include "target/tcp_connect.h"
 
 namespace tracebench::target {
@@ -98,14 +99,14 @@ AgentStatus AgentClient::call_for_status(std::string_view method, std::string_vi
   const std::string target = fmt::format("{}{}", kPrefix, endpoint);
   const std::string full_url = url(endpoint);
   httplib::Client client = make_client(host_, port_, token_, timeout_ns_);
-  const std::int64_t t0 = monotonic_now_ns();
+  const std::int64_t t0 = load::monotonic_ns();
   httplib::Result res = method == "POST" ? client.Post(target) : client.Get(target);
   if (res.error() != httplib::Error::Success) {
     TransportFailure f;
     f.error = res.error();
     f.host = host_;
     f.port = port_;
-    f.idle_ns = monotonic_now_ns() - t0;
+    f.idle_ns = load::monotonic_ns() - t0;
     f.read_timeout_ns = timeout_ns_;
     throw_transport(method, full_url, f);
   }
@@ -155,16 +156,16 @@ SnapshotResult AgentClient::snapshot(const std::string& out_path) {
   std::uint64_t bytes = 0;
   std::string head, error_body;
   int write_errno = 0;
-  std::int64_t last_activity_ns = monotonic_now_ns();
+  std::int64_t last_activity_ns = load::monotonic_ns();
   const std::int64_t t0 = last_activity_ns;
 
   auto on_response = [&](const httplib::Response& response) {
     status = response.status;
-    last_activity_ns = monotonic_now_ns();
+    last_activity_ns = load::monotonic_ns();
     return true;
   };
   auto on_body = [&](const char* data, std::size_t n) {
-    last_activity_ns = monotonic_now_ns();
+    last_activity_ns = load::monotonic_ns();
     if (status != 200) {
       error_body.append(data, std::min(n, kErrorBodyMax - std::min(kErrorBodyMax, error_body.size())));
       return true;
@@ -183,7 +184,7 @@ SnapshotResult AgentClient::snapshot(const std::string& out_path) {
     return true;
   };
   httplib::Result res = client.Get(target, httplib::Headers{}, on_response, on_body);
-  const std::int64_t end_ns = monotonic_now_ns();
+  const std::int64_t end_ns = load::monotonic_ns();
   if (::close(fd) != 0 && write_errno == 0) write_errno = errno;
 
   // A partial file must never pass for a snapshot: remove it on any failure.

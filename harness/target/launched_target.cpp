@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "target/process_stats.h"
+#include "load/clock.h"
 #include "target/tcp_connect.h"
 
 namespace tracebench::target {
@@ -246,8 +247,8 @@ std::string LaunchedTarget::exit_description() {
 void LaunchedTarget::stop(std::int64_t grace_ns) {
   if (pid_ <= 0 || reaped_) return;
   ::kill(-pid_, SIGTERM);
-  const std::int64_t deadline_ns = monotonic_now_ns() + grace_ns;
-  while (!poll_exit() && monotonic_now_ns() < deadline_ns) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const std::int64_t deadline_ns = load::monotonic_ns() + grace_ns;
+  while (!poll_exit() && load::monotonic_ns() < deadline_ns) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   // Whatever is left of the group (the leader if it ignored SIGTERM, and anything it started
   // that outlived it) is killed; the unreaped leader keeps the group id ours until here.
   ::kill(-pid_, SIGKILL);
@@ -296,12 +297,12 @@ std::string LaunchedTarget::wait_until_listening(const std::string& host, std::u
     const std::string line = last_log_line();
     return line.empty() ? fmt::format("; {} is empty", log_path_) : fmt::format("; last line of {}: {}", log_path_, line);
   };
-  const std::int64_t deadline_ns = monotonic_now_ns() + timeout_ns;
+  const std::int64_t deadline_ns = load::monotonic_ns() + timeout_ns;
   std::string why;
   for (;;) {
     if (!alive())
       return fmt::format("`{}` {} before listening on {}{}", command_, exit_description(), where, log_suffix());
-    const std::int64_t remaining_ns = deadline_ns - monotonic_now_ns();
+    const std::int64_t remaining_ns = deadline_ns - load::monotonic_ns();
     why = try_tcp_connect(host, port, std::clamp<std::int64_t>(remaining_ns, 50'000'000, 500'000'000));
     if (why.empty()) {
       // Something listens, but it may be another process that already had the port (our
@@ -315,8 +316,8 @@ std::string LaunchedTarget::wait_until_listening(const std::string& host, std::u
       why = fmt::format("another process, pid {}{}{}, listens there", *owner, name.empty() ? "" : " ",
                         name.empty() ? "" : "(" + name + ")");
     }
-    if (monotonic_now_ns() >= deadline_ns) break;
-    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(20'000'000, deadline_ns - monotonic_now_ns())));
+    if (load::monotonic_ns() >= deadline_ns) break;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(20'000'000, deadline_ns - load::monotonic_ns())));
   }
   return fmt::format("`{}` did not listen on {} within {} ({}){}", command_, where, seconds_text(timeout_ns), why,
                      log_suffix());

@@ -18,6 +18,7 @@
 
 #include "target/http_failure.h"
 #include "target/httplib_include.h"
+#include "load/clock.h"
 #include "target/tcp_connect.h"
 
 namespace tracebench::target {
@@ -112,12 +113,12 @@ void PprofCapture::State::download(int fd, std::string path_and_query) {
   std::string error_body;  // the body of a non-200 answer
   bool write_failed = false;
   int write_errno = 0;
-  std::atomic<std::int64_t> last_activity_ns{monotonic_now_ns()};
+  std::atomic<std::int64_t> last_activity_ns{load::monotonic_ns()};
   int response_status = 0;
 
   auto on_response = [&](const httplib::Response& response) {
     response_status = response.status;
-    last_activity_ns = monotonic_now_ns();
+    last_activity_ns = load::monotonic_ns();
     {
       std::lock_guard lock(mu);
       headers_seen = true;
@@ -127,7 +128,7 @@ void PprofCapture::State::download(int fd, std::string path_and_query) {
     return !cancel.load();
   };
   auto on_body = [&](const char* data, std::size_t n) {
-    last_activity_ns = monotonic_now_ns();
+    last_activity_ns = load::monotonic_ns();
     if (cancel.load()) return false;
     if (response_status != 200) {
       error_body.append(data, std::min(n, kErrorBodyMax - std::min(kErrorBodyMax, error_body.size())));
@@ -154,7 +155,7 @@ void PprofCapture::State::download(int fd, std::string path_and_query) {
   };
 
   httplib::Result res = client.Get(path_and_query, httplib::Headers{}, on_response, on_body);
-  const std::int64_t end_ns = monotonic_now_ns();
+  const std::int64_t end_ns = load::monotonic_ns();
   if (::close(fd) != 0 && !write_failed) {
     write_failed = true;
     write_errno = errno;
@@ -220,7 +221,7 @@ std::string PprofCapture::start(double seconds, std::int64_t settle_ns) {
 
   s.read_timeout_ns = static_cast<std::int64_t>(seconds * 1e9) + kReadSlackNs;
   set_timeout(s.client, kConnectTimeoutNs, s.read_timeout_ns);
-  s.result.started_ns = monotonic_now_ns();
+  s.result.started_ns = load::monotonic_ns();
   s.thread = std::thread(&State::download, &s, fd, fmt::format("{}?seconds={}", kTracePath, seconds));
 
   std::unique_lock lock(s.mu);
@@ -275,7 +276,7 @@ std::string probe_pprof(const std::string& host, std::uint16_t port, std::int64_
   constexpr const char* kIndexPath = "/debug/pprof/";
   httplib::Client client(host, port);
   set_timeout(client, timeout_ns, timeout_ns);
-  const std::int64_t t0 = monotonic_now_ns();
+  const std::int64_t t0 = load::monotonic_ns();
   httplib::Result res = client.Get(kIndexPath);
   const std::string url = url_of(host, port, kIndexPath);
   if (res.error() != httplib::Error::Success) {
@@ -283,7 +284,7 @@ std::string probe_pprof(const std::string& host, std::uint16_t port, std::int64_
     f.error = res.error();
     f.host = host;
     f.port = port;
-    f.idle_ns = monotonic_now_ns() - t0;
+    f.idle_ns = load::monotonic_ns() - t0;
     f.read_timeout_ns = timeout_ns;
     return fmt::format("GET {}: {}", url, describe(f));
   }

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "load/clock.h"
 #include "target/tcp_connect.h"
 
 namespace tracebench::target {
@@ -159,7 +160,7 @@ std::optional<pid_t> find_listening_pid(std::uint16_t port) {
 
 ProcessSample sample_process(pid_t pid) {
   ProcessSample s;
-  s.taken_ns = monotonic_now_ns();
+  s.taken_ns = load::monotonic_ns();
   const std::string base = "/proc/" + std::to_string(pid);
   const std::string stat = read_small_file(base + "/stat");
   // "pid (comm) state ppid ..." — comm may hold spaces and parentheses, so fields are

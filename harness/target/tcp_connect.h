@@ -12,17 +12,13 @@ namespace tracebench::target {
 // "host:port", with brackets around an IPv6 literal ("[::1]:6060").
 std::string host_port(std::string_view host, std::uint16_t port);
 
-// Connects to host:port (every resolved address in turn, each bounded by timeout_ns) and
-// closes the socket again. Returns an empty string when a connect succeeded, else one line:
+// Connects to host:port (every resolved address in turn, each bounded by timeout_ns, with
+// load::connect_within) and closes the socket again. Returns an empty string when a connect succeeded, else one line:
 //   "nothing listens on HOST:PORT (connection refused)"
 //   "no answer from HOST:PORT within 2 s (connect timed out)"
 //   "cannot resolve host \"HOST\": <resolver message>"
 //   "cannot connect to HOST:PORT: <strerror>"
 std::string try_tcp_connect(const std::string& host, std::uint16_t port, std::int64_t timeout_ns);
-
-// CLOCK_MONOTONIC in nanoseconds: the clock of every *_ns timestamp in target/ (the same
-// clock as load::monotonic_ns, so the two compare).
-std::int64_t monotonic_now_ns();
 
 // Seconds for messages: "0.15 s", "2 s", "10 s".
 std::string seconds_text(std::int64_t ns);

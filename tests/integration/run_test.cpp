@@ -177,12 +177,13 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   ASSERT_NE(cpu_change, nullptr);
   EXPECT_TRUE((*cpu_change)["significant"].get<bool>()) << cpu_change->dump();
   EXPECT_GT((*cpu_change)["ci_low_pct"].get<double>(), 0) << cpu_change->dump();
-  // The noise floor (off against off, 4 + 4 rounds) cannot be significant whatever happens:
-  // its smallest Holm-adjusted p is 0.14, and the run warns so. What it does show is the
-  // run's resolution, and the injected cost must stand clear of it: off-vs-off shifts by
-  // less than a third of the injection, and the whole interval of the trace change lies
-  // above the whole interval of the off-vs-off change.
-  EXPECT_TRUE(has_warning(injected, "the noise floor splits 8 off rounds into 4 and 4")) << injected["warnings"].dump();
+  // The noise floor (the off round of one block against the next block's: 8 clean blocks
+  // give 4 pairs) cannot be significant whatever happens: its smallest p is 0.125, and the
+  // run warns so. What it does show is the run's resolution, and the injected cost must
+  // stand clear of it: off-vs-off shifts by less than a third of the injection, and the whole
+  // interval of the trace change lies above the whole interval of the off-vs-off change.
+  EXPECT_TRUE(has_warning(injected, "the noise floor (off of one block against off of the next) rests on 4 pairs"))
+      << injected["warnings"].dump();
   const nlohmann::json* noise = nullptr;
   for (const auto& c : injected["noise_floor"])
     if (c["metric"] == "target_cpu_us_per_request") noise = &c;
@@ -190,7 +191,10 @@ TEST(Run, FindsAnInjectedTracingCostOfKnownSize) {
   EXPECT_LT(std::abs(in_us(*noise, "delta_pct")), 100.0) << noise->dump() << " off median " << off_us << " µs";
   EXPECT_GT(in_us(*cpu_change, "ci_low_pct"), in_us(*noise, "ci_high_pct"))
       << "trace " << cpu_change->dump() << "\nnoise floor " << noise->dump() << "\noff median " << off_us << " µs";
-  EXPECT_GE((*noise)["ci_coverage"].get<double>(), 0.95) << noise->dump();
+  // Four pairs give 7 of 8 sign patterns between the extreme Walsh averages: the interval is
+  // labelled with what it covers, and the run says so.
+  EXPECT_EQ((*noise)["ci_coverage"].get<double>(), 0.875) << noise->dump();
+  EXPECT_TRUE(has_warning(injected, "the noise floor (off vs off) with 4 pairs of rounds")) << injected["warnings"].dump();
 }
 
 // A process spinning on one CPU until killed, or for 60 s at most should the test die first.
@@ -382,6 +386,36 @@ TEST(Run, VerifyWindowTargetPidAndKeptTraces) {
   for (const auto& s : j["recommendations"]["parse_speeds"])
     if (s["tool"] == "go tool trace" && s["mb_per_s"].get<double>() > 0) go_timed = true;
   EXPECT_TRUE(go_timed) << j["recommendations"].dump();
+}
+
+// An IPv6 target keeps its brackets in result.json, so every command that reads the result
+// back (report, check, size) takes it as written.
+TEST(Run, AnIpv6TargetRoundTripsThroughTheResult) {
+  ChildProcess server({kDemoServer, "--addr", "[::1]:0", "--debug-addr", "[::1]:0"});
+  const std::string addr = server.wait_for_line("listening on ");
+  const std::string debug = server.wait_for_line("debug listening on ");
+  ASSERT_EQ(addr.rfind("[::1]:", 0), 0u) << addr;
+  const std::string out = fresh_dir("ipv6");
+  auto r = run_process({kTracebench, "run", "--target", addr, "--pprof", debug, "--path", "/health", "--modes",
+                        "off,trace", "--duration", "1.2s", "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
+                        "--connections", "4", "--out", out, "--no-progress"},
+                       60);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  const auto j = read_json(out + "/result.json");
+  EXPECT_EQ(j["config"]["target"], addr);
+  EXPECT_EQ(j["config"]["pprof"], debug);
+  r = run_process({kTracebench, "report", out + "/result.json"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(addr), std::string::npos) << r.out;
+  r = run_process({kTracebench, "check", out + "/result.json", "--max-throughput-drop", "1000000%"}, 30);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  r = run_process({kTracebench, "size", out + "/result.json"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A run of the target as result.json names it.
+  r = run_process({kTracebench, "load", "--target", j["config"]["target"].get<std::string>(), "--path", "/health",
+                   "--duration", "200ms", "--connections", "2", "--no-progress"},
+                  30);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST(Run, HelpDescribesRunsOwnDurationAndWarmup) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "free_port.h"
 #include "subprocess.h"
 
 namespace tracebench {
@@ -337,6 +338,45 @@ TEST(Sweep, ARateTheTargetCannotReachIsReportedAndNotFitted) {
   EXPECT_EQ(j["levels"][2]["status"], "not_reached");
   EXPECT_FALSE(j["levels"][2]["reached"].get<bool>());
   EXPECT_EQ(j["model"]["levels_fitted"], nlohmann::json::array({0, 1}));
+}
+
+// --exec, as run does it: the pid watched is the server's, not the /bin/sh that started a
+// compound command, and --pin splits the CPUs this process may use, not the machine's.
+std::vector<std::string> exec_sweep(const std::string& command, const std::string& addr, const std::string& out,
+                                    std::vector<std::string> extra) {
+  std::vector<std::string> a = {kTracebench, "sweep", "--exec", command, "--target", addr, "--modes", "off",
+                                "--path", "/health", "--rates", "200,400", "--connections", "4", "--duration", "1.2s",
+                                "--rounds", "6", "--warmup", "200ms", "--settle", "100ms", "--out", out,
+                                "--no-progress"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+TEST(Sweep, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
+  const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  const std::string out = fresh_dir("sweep-exec");
+  auto r = run_process(exec_sweep("cd / && " + kDemoServer + " --addr " + addr + " --debug-addr ''", addr, out, {}),
+                       120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_EQ(r.err.find("no process of"), std::string::npos) << r.err;
+  const auto level = read_json(out + "/level-1/result.json");
+  ASSERT_TRUE(level["config"]["target_pid"].is_number()) << level["config"].dump(2);
+  EXPECT_GT(level["modes"]["off"]["target_cpu_us_per_request"]["median"].get<double>(), 1.0) << r.out;
+  EXPECT_EQ(r.out.find("hardly ran"), std::string::npos) << r.out;
+}
+
+TEST(Sweep, PinCountsTheCpusThisProcessMayUse) {
+  const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  const std::string out = fresh_dir("sweep-pin");
+  std::vector<std::string> argv = {"/usr/bin/taskset", "-c", "0"};
+  for (auto& a : exec_sweep(kDemoServer + " --addr " + addr + " --debug-addr ''", addr, out, {"--pin"}))
+    argv.push_back(a);
+  auto r = run_process(argv, 120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("tracebench sweep: --pin does nothing: this process may use only CPU 0, so the target and "
+                       "tracebench share it\n"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(Sweep, BadLevelsAreClearErrors) {

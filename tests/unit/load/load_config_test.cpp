@@ -17,6 +17,16 @@ TEST(ParseEndpoint, AcceptsHostPortForms) {
   EXPECT_EQ(parse_endpoint("127.0.0.1:65535").port, 65535);
 }
 
+TEST(EndpointDisplay, IsReadBackByParseEndpoint) {
+  for (const char* text : {"localhost:8080", "127.0.0.1:80", "[::1]:8080", "[fe80::1%lo]:6060"}) {
+    const Endpoint e = parse_endpoint(text);
+    EXPECT_EQ(e.display(), text);
+    const Endpoint back = parse_endpoint(e.display());
+    EXPECT_EQ(back.host, e.host);
+    EXPECT_EQ(back.port, e.port);
+  }
+}
+
 TEST(ParseEndpoint, RejectsWithValueAndExpectedForm) {
   for (const char* bad : {"localhost", "localhost:", ":8080", "localhost:0", "localhost:70000", "localhost:http",
                           "::1:80", "http://localhost:8080", "[::1]8080"}) {

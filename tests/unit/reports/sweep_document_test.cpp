@@ -136,11 +136,13 @@ TEST(SweepDocument, VerdictHasTheModelTheOverheadAndTheProductionPoint) {
             0u);
   const Paragraph* rec = paragraph(v, "Recommendation");
   ASSERT_NE(rec, nullptr);
-  for (const auto& f : sweep["model"]["prediction"]["flight_recorder"])
-    if (f["window_s"] == 10)
+  for (const auto& f : sweep["model"]["prediction"]["flight_recorder"]) {
+    if (f["window_s"] == 10) {
       EXPECT_NE(rec->text.find("MaxBytes " + f["max_bytes_text"].get<std::string>() + " for a 10 s window"),
                 std::string::npos)
           << rec->text;
+    }
+  }
   EXPECT_NE(paragraph(v, "Capture"), nullptr);
 
   // Every level of this real sweep was marked invalid by the generator's send lag: said up front.
@@ -206,8 +208,11 @@ TEST(SweepDocument, PartialSweepLeadsWithItsProblems) {
   EXPECT_TRUE(contains(warnings, "figures may drift (at 500 req/s, 1000 req/s)"));
   EXPECT_FALSE(contains(warnings, "tracebench was a debug build")) << "the machine warning already says so";
   // Without CPU the overhead plot stands on p99 latency.
-  for (const auto& s : sweep_plot_specs(fixture("sweep_partial")))
-    if (s.name == "sweep_overhead") EXPECT_NE(s.caption.find("p99 latency"), std::string::npos) << s.caption;
+  for (const auto& s : sweep_plot_specs(fixture("sweep_partial"))) {
+    if (s.name == "sweep_overhead") {
+      EXPECT_NE(s.caption.find("p99 latency"), std::string::npos) << s.caption;
+    }
+  }
 }
 
 TEST(SweepDocument, LevelNotReachedIsReportedAndNotFitted) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "reports/recommendations_text.h"
 #include "run_result_fixture.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/result_rates.h"
@@ -13,6 +14,8 @@
 
 namespace tracebench::sizing {
 namespace {
+
+using reports::format_recommendations;  // the terminal form lives with the other renderers
 
 using nlohmann::json;
 using testing::run_result;
@@ -371,6 +374,8 @@ TEST(Format, VerificationMarksAnExceededBasisAndRss) {
 
 namespace tracebench::sizing {
 namespace {
+
+using reports::format_recommendations;
 
 TEST(Format, SparseDocumentsDoNotThrow) {
   EXPECT_NO_THROW(format_recommendations(nlohmann::json::object()));

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 
+#include "reports/sweep_text.h"
 #include "run_result_fixture.h"
 #include "sizing/sweep.h"
 
 namespace tracebench::sizing {
 namespace {
+
+using reports::format_sweep;  // the terminal form lives with the other renderers
 
 using nlohmann::json;
 using testing::Comparison;

@@ -1,0 +1,95 @@
+#include "experiment/trace_timing.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "sizing/result_rates.h"
+#include "target/go_tool_trace.h"
+#include "trace/analyze.h"
+
+namespace tracebench::experiment {
+
+using nlohmann::json;
+
+sizing::ParseSpeed measure_reader_speed(const std::string& path) {
+  const trace::TraceSummary summary = trace::analyze_file(path);
+  sizing::ParseSpeed s;
+  s.tool = "tracebench";
+  s.file = path;
+  s.file_bytes = summary.file_bytes;
+  s.seconds = summary.parse_seconds;
+  s.mb_per_s = summary.parse_mb_per_second();
+  s.basis = "tracebench's reader, full analysis as tracebench inspect runs it";
+  return s;
+}
+
+std::optional<sizing::ParseSpeed> measure_go_tool_trace(const std::string& path, const std::string& go_binary,
+                                                        double timeout_s, std::string* why) {
+  const auto t = target::time_go_tool_trace(path, go_binary, timeout_s, why);
+  if (!t) return std::nullopt;
+  sizing::ParseSpeed s;
+  s.tool = "go tool trace";
+  s.file = path;
+  s.file_bytes = t->file_bytes;
+  s.seconds = t->seconds;
+  s.mb_per_s = s.seconds > 0 ? static_cast<double>(t->file_bytes) / 1e6 / s.seconds : 0.0;
+  s.basis = t->startup_included
+                ? "go tool trace: from start to \"listening\" (go start-up included)"
+                : "go tool trace: parse and split for the viewer, from \"Preparing trace\" to \"listening\"";
+  return s;
+}
+
+std::vector<std::string> kept_trace_files(const json& result) {
+  std::vector<std::pair<std::uintmax_t, std::string>> found;
+  auto it = result.find("rounds");
+  if (it == result.end() || !it->is_array()) return {};
+  for (const auto& r : *it) {
+    for (const char* facts : {"trace", "snapshot"}) {
+      if (!r.is_object() || !r.contains(facts) || !r[facts].is_object()) continue;
+      const json& f = r[facts];
+      if (!f.contains("file") || !f["file"].is_string()) continue;
+      const std::string path = f["file"].get<std::string>();
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(path, ec);
+      if (!ec && size > 0) found.emplace_back(size, path);
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
+}
+
+void time_reader_on_kept_trace(const json& result, sizing::SizingOptions& options) {
+  const bool known = std::any_of(options.parse_speeds.begin(), options.parse_speeds.end(),
+                                 [](const sizing::ParseSpeed& s) { return s.tool == "tracebench"; });
+  if (known || sizing::result_parse_mb_per_s(result)) return;
+  for (const auto& file : kept_trace_files(result)) {
+    try {
+      options.parse_speeds.push_back(measure_reader_speed(file));
+      return;
+    } catch (const std::exception& e) {
+      options.parse_speed_notes.push_back(fmt::format("could not time the reader on '{}': {}", file, e.what()));
+    }
+  }
+}
+
+void time_go_tool_trace_on_kept_trace(const json& result, sizing::SizingOptions& options) {
+  const std::vector<std::string> files = kept_trace_files(result);
+  if (files.empty()) return;
+  const std::string go = target::find_go_binary();
+  if (go.empty()) {
+    options.parse_speed_notes.push_back("go tool trace not timed: no go command in $PATH or /usr/local/go/bin");
+    return;
+  }
+  fmt::print(stderr, "timing go tool trace on {} ...\n", files.front());
+  std::string why;
+  if (auto speed = measure_go_tool_trace(files.front(), go, 180.0, &why))
+    options.parse_speeds.push_back(*speed);
+  else
+    options.parse_speed_notes.push_back("go tool trace not timed: " + why);
+}
+
+}  // namespace tracebench::experiment
