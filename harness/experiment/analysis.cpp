@@ -125,26 +125,25 @@ std::optional<int> blocks_for_half_width(int n, double half_width_pct, double wa
   return static_cast<int>(blocks);
 }
 
-Analysis analyse(const RunResult& run, double alpha) {
-  Analysis a;
-  a.alpha = alpha;
-  std::vector<Mode> modes;
-  for (Mode m : run.config.modes)
-    if (run.latency_by_mode.count(m)) modes.push_back(m);
+namespace {
 
+// The clean and the dropped blocks, with a warning naming the first dropped one.
+void count_blocks(const RunResult& run, Analysis& a) {
   a.dropped_blocks = static_cast<int>(run.dropped_blocks.size());
-  {
-    std::map<int, bool> clean;  // block -> every round counts
-    for (const auto& r : run.rounds) {
-      auto [it, fresh] = clean.emplace(r.block, true);
-      it->second = it->second && counts(r);
-    }
-    for (const auto& [block, ok] : clean) a.clean_blocks += ok ? 1 : 0;
+  std::map<int, bool> clean;  // block -> every round counts
+  for (const auto& r : run.rounds) {
+    auto [it, fresh] = clean.emplace(r.block, true);
+    it->second = it->second && counts(r);
   }
+  for (const auto& [block, ok] : clean) a.clean_blocks += ok ? 1 : 0;
   if (a.dropped_blocks > 0)
     a.warnings.push_back(fmt::format("{} block{} dropped and run again: {}{}", a.dropped_blocks,
                                      a.dropped_blocks == 1 ? " was" : "s were", run.dropped_blocks.front().reason,
                                      a.dropped_blocks > 1 ? fmt::format(" (and {} more)", a.dropped_blocks - 1) : ""));
+}
+
+// Per mode: the medians of every metric and of the trace facts; too few rounds is invalid.
+void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
   for (Mode mode : modes) {
     ModeSummary s;
     s.mode = mode;
@@ -192,8 +191,10 @@ Analysis analyse(const RunResult& run, double alpha) {
                                               to_string(mode), s.rounds, kMinRounds));
     a.modes.push_back(std::move(s));
   }
+}
 
-  // Every mode against off, every metric, inside blocks; then Holm across the whole family.
+// Every mode against off, every metric, inside blocks; then Holm across the whole family.
+void compare_with_off(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
   for (Mode mode : modes) {
     if (mode == Mode::kOff || !run.latency_by_mode.count(Mode::kOff)) continue;
     for (Metric m : kMetrics) {
@@ -202,11 +203,13 @@ Analysis analyse(const RunResult& run, double alpha) {
       a.comparisons.push_back(compare(mode, m, pairs, metric_samples(run, Mode::kOff, m), metric_samples(run, mode, m)));
     }
   }
-  holm(a.comparisons, alpha);
+  holm(a.comparisons, a.alpha);
+}
 
-  // Noise floor: an A/A in the same design. The off round of every even clean block is
-  // paired with the off round of the clean block after it: same mode, same pairing, one
-  // block apart, so what it flags is the machine. Its own Holm family.
+// Noise floor: an A/A in the same design. The off round of every even clean block is
+// paired with the off round of the clean block after it: same mode, same pairing, one
+// block apart, so what it flags is the machine. Its own Holm family.
+void measure_noise_floor(const RunResult& run, Analysis& a) {
   for (Metric m : kMetrics) {
     std::vector<std::pair<int, double>> off;  // (block, value), in block order
     for (const auto& r : run.rounds)
@@ -220,10 +223,12 @@ Analysis analyse(const RunResult& run, double alpha) {
     if (pairs.base.size() < 2) continue;
     a.noise_floor.push_back(compare(Mode::kOff, m, pairs, pairs.base, pairs.treatment));
   }
-  holm(a.noise_floor, alpha);
+  holm(a.noise_floor, a.alpha);
+}
 
-  // A family that cannot flag anything is no check on the run: say so, and how many clean
-  // blocks would make it one.
+// A family that cannot flag anything is no check on the run: say so, and how many clean
+// blocks would make it one.
+void warn_where_a_family_cannot_flag(Analysis& a) {
   const auto cannot_flag = [&](const std::vector<ComparisonRow>& rows, std::size_t pairs_per_block_pair,
                                const std::string& what) {
     if (rows.empty()) return;
@@ -232,9 +237,9 @@ Analysis analyse(const RunResult& run, double alpha) {
     std::size_t n = 0;
     for (const auto& r : rows) n = std::max(n, r.change.n_base);
     const double m = static_cast<double>(rows.size());
-    if (stats::min_signed_rank_p(n) * m < alpha) return;
+    if (stats::min_signed_rank_p(n) * m < a.alpha) return;
     std::size_t needed = n;
-    while (stats::min_signed_rank_p(needed) * m >= alpha) ++needed;
+    while (stats::min_signed_rank_p(needed) * m >= a.alpha) ++needed;
     a.warnings.push_back(fmt::format(
         "{} rests on {} pairs: the smallest p-value that gives is {:.3f}, {:.3f} after Holm over {} comparisons, so "
         "it can never flag a change; it needs {} clean blocks for that",
@@ -243,46 +248,48 @@ Analysis analyse(const RunResult& run, double alpha) {
   };
   cannot_flag(a.comparisons, 1, "each mode against off");
   cannot_flag(a.noise_floor, 2, "the noise floor (off of one block against off of the next)");
+}
 
-  // Carry-over: off rounds right after a round with tracing on against the other off rounds.
-  {
-    std::map<int, const RoundRecord*> index_of;
-    for (const auto& r : run.rounds) index_of[r.index] = &r;
-    std::vector<CarryOver> rows;
-    for (Metric m : kMetrics) {
-      std::vector<double> after_tracing, after_off;
-      for (const auto& r : run.rounds) {
-        if (r.mode != Mode::kOff || !counts(r)) continue;
-        const auto v = metric_value(r, m);
-        if (!v) continue;
-        auto prev = index_of.find(r.index - 1);
-        const bool traced = prev != index_of.end() && !tracing_off(prev->second->mode);
-        (traced ? after_tracing : after_off).push_back(*v);
-      }
-      if (after_tracing.size() < 3 || after_off.size() < 3) continue;
-      rows.push_back({m, stats::relative_change(after_off, after_tracing), false});
+// Carry-over: off rounds right after a round with tracing on against the other off rounds.
+void measure_carry_over(const RunResult& run, Analysis& a) {
+  std::map<int, const RoundRecord*> index_of;
+  for (const auto& r : run.rounds) index_of[r.index] = &r;
+  std::vector<CarryOver> rows;
+  for (Metric m : kMetrics) {
+    std::vector<double> after_tracing, after_off;
+    for (const auto& r : run.rounds) {
+      if (r.mode != Mode::kOff || !counts(r)) continue;
+      const auto v = metric_value(r, m);
+      if (!v) continue;
+      auto prev = index_of.find(r.index - 1);
+      const bool traced = prev != index_of.end() && !tracing_off(prev->second->mode);
+      (traced ? after_tracing : after_off).push_back(*v);
     }
-    std::vector<double> p;
-    for (const auto& c : rows) p.push_back(c.change.p_value);
-    const auto adjusted = stats::holm_adjust(p);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].significant = adjusted[i] < alpha;
-    a.carry_over = std::move(rows);
-    for (const auto& c : a.carry_over)
-      if (c.significant) {
-        a.warnings.push_back(fmt::format(
-            "carry-over: off rounds right after a round with tracing on differ from the others ({} {:+.1f}% "
-            "[{:+.1f}%, {:+.1f}%], {} vs {} rounds); the randomized order spreads it over the modes, but a longer "
-            "--settle-after-tracing removes it",
-            metric_name(c.metric), c.change.delta_pct, c.change.ci_low_pct, c.change.ci_high_pct,
-            c.change.n_treatment, c.change.n_base));
-        break;
-      }
+    if (after_tracing.size() < 3 || after_off.size() < 3) continue;
+    rows.push_back({m, stats::relative_change(after_off, after_tracing), false});
   }
+  std::vector<double> p;
+  for (const auto& c : rows) p.push_back(c.change.p_value);
+  const auto adjusted = stats::holm_adjust(p);
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].significant = adjusted[i] < a.alpha;
+  a.carry_over = std::move(rows);
+  for (const auto& c : a.carry_over)
+    if (c.significant) {
+      a.warnings.push_back(fmt::format(
+          "carry-over: off rounds right after a round with tracing on differ from the others ({} {:+.1f}% "
+          "[{:+.1f}%, {:+.1f}%], {} vs {} rounds); the randomized order spreads it over the modes, but a longer "
+          "--settle-after-tracing removes it",
+          metric_name(c.metric), c.change.delta_pct, c.change.ci_low_pct, c.change.ci_high_pct,
+          c.change.n_treatment, c.change.n_base));
+      break;
+    }
+}
 
-  // Intervals narrower in coverage than they are labelled (too few rounds for 95%).
+// Intervals narrower in coverage than they are labelled (too few rounds for 95%).
+void warn_about_coverage(Analysis& a) {
   for (const auto& s : a.modes)
     for (const auto& ms : s.metrics)
-      if (ms.median.n >= 2 && ms.ci_coverage < 1 - alpha - 1e-9) {
+      if (ms.median.n >= 2 && ms.ci_coverage < 1 - a.alpha - 1e-9) {
         a.warnings.push_back(fmt::format("mode {}: with {} rounds the \"95%\" intervals of the medians cover only "
                                          "{:.1f}% (min to max)",
                                          to_string(s.mode), ms.median.n, ms.ci_coverage * 100));
@@ -290,13 +297,30 @@ Analysis analyse(const RunResult& run, double alpha) {
       }
   for (const auto* rows : {&a.comparisons, &a.noise_floor})
     for (const auto& c : *rows)
-      if (c.ci_coverage > 0 && c.ci_coverage < 1 - alpha - 1e-9) {
+      if (c.ci_coverage > 0 && c.ci_coverage < 1 - a.alpha - 1e-9) {
         const std::string who = rows == &a.noise_floor ? std::string("the noise floor (off vs off)")
                                                        : fmt::format("{} vs off", to_string(c.mode));
         a.warnings.push_back(fmt::format("{} with {} pairs of rounds: the \"95%\" change intervals cover only {:.1f}%",
                                          who, c.change.n_base, c.ci_coverage * 100));
         break;
       }
+}
+
+}  // namespace
+
+Analysis analyse(const RunResult& run, double alpha) {
+  Analysis a;
+  a.alpha = alpha;
+  std::vector<Mode> modes;
+  for (Mode m : run.config.modes)
+    if (run.latency_by_mode.count(m)) modes.push_back(m);
+  count_blocks(run, a);
+  summarise_modes(run, modes, a);
+  compare_with_off(run, modes, a);
+  measure_noise_floor(run, a);
+  warn_where_a_family_cannot_flag(a);
+  measure_carry_over(run, a);
+  warn_about_coverage(a);
   return a;
 }
 
