@@ -122,8 +122,9 @@ class RoundRunner {
   void warm_up() {
     if (run_.config.warmup_ns <= 0) return;
     load::LoadConfig cfg = run_.config.load;
+    // All measured phase: its request count tells whether the target answers; nothing is kept.
     cfg.warmup_ns = 0;
-    cfg.duration_ns = run_.config.warmup_ns;
+    cfg.measure_ns = run_.config.warmup_ns;
     load::RunHooks h;
     h.interrupt = hooks_.interrupt;
     h.on_progress = [&](const load::Progress& p) {
@@ -165,7 +166,7 @@ class RoundRunner {
 
     load::LoadConfig cfg = c.load;
     cfg.warmup_ns = settle_ns;
-    cfg.duration_ns = c.phase_ns();
+    cfg.measure_ns = c.phase_ns();
     target::ProcessSample before, after;
     target::HostCpuSample host_before, host_after;
     load::RunHooks h;

@@ -224,7 +224,7 @@ class WindowVerifier {
                     seconds_minutes_text(static_cast<double>(fill_ns) / 1e9)));
     load::LoadConfig cfg = config_.load;
     cfg.warmup_ns = 0;
-    cfg.duration_ns = kLeadInNs + fill_ns + kLoadSlackNs;
+    cfg.measure_ns = kLeadInNs + fill_ns + kLoadSlackNs;
     const std::string path = snapshot_path(config_, window_ns_, attempt);
     a = {{"attempt", attempt},
          {"max_bytes", size_.max_bytes},
