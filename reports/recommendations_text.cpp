@@ -10,20 +10,22 @@
 #include <string>
 
 #include "reports/terminal_fields.h"
-#include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
+#include "units/duration_text.h"
+#include "units/number_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::reports {
 
 using nlohmann::json;
 using terminal::field;
 using terminal::metric_label;
-using sizing::binary_size_text;
-using sizing::decimal_size_text;
-using sizing::rate_text;
-using sizing::seconds_text;
-using sizing::signed_rate_text;
-using sizing::signed_size_text;
+using units::binary_size_text;
+using units::decimal_size_text;
+using units::rate_text;
+using units::seconds_minutes_text;
+using units::signed_rate_text;
+using units::signed_size_text;
 
 namespace {
 
@@ -43,20 +45,20 @@ double d(const json& j, const char* key, double fallback = 0) {
 
 std::string pct(const json& v) {
   if (!v.is_number()) return "?";
-  return fmt::format("{:+.1f}%", v.get<double>());
+  return units::percent_text(v.get<double>());
 }
 
 void format_verification(std::ostringstream& out, const json& v) {
   if (!v.is_object() || v.empty()) return;
   const double wanted = d(v, "window_s");
-  out << fmt::format("\nverification of the {} window on the real runtime: {}\n", seconds_text(wanted),
+  out << fmt::format("\nverification of the {} window on the real runtime: {}\n", seconds_minutes_text(wanted),
                      v.value("status", "?"));
   if (v.contains("attempts") && field(v, "attempts").is_array()) {
     for (const auto& a : field(v, "attempts")) {
       out << fmt::format("  attempt {}: MinAge {} MaxBytes {}, snapshot after {} of load: holds {} ({}, {} "
                          "generations, {}){}\n",
-                         a.value("attempt", 0), seconds_text(d(a, "min_age_s")),
-                         binary_size_text(static_cast<std::uint64_t>(d(a, "max_bytes"))), seconds_text(d(a, "filled_s")),
+                         a.value("attempt", 0), seconds_minutes_text(d(a, "min_age_s")),
+                         binary_size_text(static_cast<std::uint64_t>(d(a, "max_bytes"))), seconds_minutes_text(d(a, "filled_s")),
                          field(a, "achieved_window_s").is_number() ? fmt::format("{:.2f} s", d(a, "achieved_window_s"))
                                                             : std::string("?"),
                          binary_size_text(static_cast<std::uint64_t>(d(a, "snapshot_bytes"))),
@@ -107,9 +109,9 @@ std::string format_recommendations(const json& rec, const json& verification) {
     out << fmt::format("  {:<8} {:<8} {:>10} {:>9} {:>17} {:>12} {:>14}\n", "window", "MinAge", "MaxBytes",
                        "headroom", "window at median", "memory live", "RSS up to");
     for (const auto& f : frs)
-      out << fmt::format("  {:<8} {:<8} {:>10} {:>8.2f}× {:>17} {:>12} {:>14}\n", seconds_text(d(f, "window_s")),
-                         seconds_text(d(f, "min_age_s")), f.value("max_bytes_text", ""), d(f, "headroom"),
-                         seconds_text(d(f, "window_at_median_s")),
+      out << fmt::format("  {:<8} {:<8} {:>10} {:>8.2f}× {:>17} {:>12} {:>14}\n", seconds_minutes_text(d(f, "window_s")),
+                         seconds_minutes_text(d(f, "min_age_s")), f.value("max_bytes_text", ""), d(f, "headroom"),
+                         seconds_minutes_text(d(f, "window_at_median_s")),
                          binary_size_text(static_cast<std::uint64_t>(d(f, "expected_live_bytes"))),
                          binary_size_text(static_cast<std::uint64_t>(d(f, "expected_rss_high_bytes"))));
     // One ready-to-paste block: the verified window, else 10 s, else the first.
@@ -131,7 +133,7 @@ std::string format_recommendations(const json& rec, const json& verification) {
                          "a round's ring held at most {})\n",
                          binary_size_text(static_cast<std::uint64_t>(d(m, "flightrecorder_rss_median_bytes"))),
                          binary_size_text(static_cast<std::uint64_t>(d(m, "off_rss_median_bytes"))),
-                         d(m, "delta_bytes") / (1 << 20), seconds_text(d(m, "round_held_s")));
+                         d(m, "delta_bytes") / (1 << 20), seconds_minutes_text(d(m, "round_held_s")));
     }
   }
   const json& caps = field(rec, "capture_windows");
@@ -158,7 +160,7 @@ std::string format_recommendations(const json& rec, const json& verification) {
         for (const auto& o : field(c, "open"))
           if (o.value("tool", "") == t)
           {
-            cell = seconds_text(d(o, "expected_seconds")) + (o.value("extrapolated", false) ? "*" : "");
+            cell = seconds_minutes_text(d(o, "expected_seconds")) + (o.value("extrapolated", false) ? "*" : "");
             any_extrapolated = any_extrapolated || o.value("extrapolated", false);
           }
         line += fmt::format(" {:>16}", cell);
@@ -169,7 +171,7 @@ std::string format_recommendations(const json& rec, const json& verification) {
       out << fmt::format("  {} parses {:.0f} MB/s", s.value("tool", ""), d(s, "mb_per_s"));
       if (field(s, "file_bytes").is_number())
         out << fmt::format(" (measured on {}, {})", decimal_size_text(d(s, "file_bytes")),
-                           field(s, "seconds").is_number() ? seconds_text(d(s, "seconds")) : std::string("?"));
+                           field(s, "seconds").is_number() ? seconds_minutes_text(d(s, "seconds")) : std::string("?"));
       else if (field(s, "basis").is_string())
         out << " (" << field(s, "basis").get<std::string>() << ")";
       out << "\n";

@@ -10,12 +10,26 @@
 #include "reports/event_mix.h"
 #include "reports/json_access.h"
 #include "reports/plots.h"
-#include "reports/quantities.h"
+#include "units/duration_text.h"
+#include "units/number_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::reports {
 namespace {
 
 using nlohmann::json;
+using units::binary_size_text;
+using units::bytes_rate_text;
+using units::count_rate_text;
+using units::cpu_us_text;
+using units::decimal_size_text;
+using units::duration_ns_text;
+using units::or_dash;
+using units::p_value_text;
+using units::percent_text;
+using units::rps_text;
+using units::seconds_text;
+using units::share_text;
 
 struct Interval {
   double median = 0;
@@ -452,7 +466,7 @@ class Builder {
       std::string line = fmt::format("flight recorder MinAge {}, MaxBytes {} for a {} window",
                                      seconds_text(number(*fr, {"min_age_s"}).value_or(NAN)),
                                      text(*fr, {"max_bytes_text"},
-                                          binary_bytes_text(number(*fr, {"max_bytes"}).value_or(NAN))),
+                                          binary_size_text(number(*fr, {"max_bytes"}).value_or(NAN))),
                                      seconds_text(window));
       if (const json* rate = object(*recs_, {"rate"}))
         line += fmt::format(", sized for the highest measured rate {}",
@@ -468,7 +482,7 @@ class Builder {
           line = fmt::format("flight recorder MinAge {}, MaxBytes {} for a {} window; verified on the real runtime: "
                              "a snapshot held {}",
                              seconds_text(number(*verification_, {"min_age_s"}).value_or(NAN)),
-                             binary_bytes_text(number(*verification_, {"final_max_bytes"}).value_or(NAN)),
+                             binary_size_text(number(*verification_, {"final_max_bytes"}).value_or(NAN)),
                              seconds_text(number(*verification_, {"window_s"}).value_or(NAN)),
                              seconds_text(number(*verification_, {"achieved_window_s"}).value_or(NAN)));
           out["flight_recorder"]["max_bytes"] = number(*verification_, {"final_max_bytes"}).value_or(NAN);
@@ -489,8 +503,8 @@ class Builder {
       if (number(c, {"seconds"}).value_or(0) > 0) {
         s.blocks.push_back(Paragraph{
             "Capture", fmt::format("{} keeps a file under {} (about {} at the median rate)", text(c, {"query"}, "?"),
-                                   decimal_bytes_text(number(c, {"budget_bytes"}).value_or(NAN)),
-                                   decimal_bytes_text(number(c, {"expected_bytes"}).value_or(NAN)))});
+                                   decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)),
+                                   decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)))});
         out["capture"] = {{"budget_bytes", number(c, {"budget_bytes"}).value_or(NAN)},
                           {"seconds", number(c, {"seconds"}).value_or(NAN)},
                           {"query", text(c, {"query"})}};
@@ -620,7 +634,7 @@ class Builder {
         return i ? Cell(f(i->median) + " " + interval_text(*i, f)) : Cell("-");
       };
       t.rows.push_back({Cell(mode), Cell(mode == "flightrecorder" ? "snapshot" : "capture"),
-                        cell(bytes, binary_bytes_text), cell(rate, bytes_rate_text),
+                        cell(bytes, binary_size_text), cell(rate, bytes_rate_text),
                         cell(events, [](double v) { return count_rate_text(v); }),
                         window ? Cell(seconds_text(window->median) + " " + interval_text(*window, seconds_text))
                                : Cell("-")});
@@ -685,7 +699,7 @@ class Builder {
       for (const auto& m : mixes) {
         const CategoryCounts& c = m.categories[i];
         const double per = m.span_s ? *m.span_s : 1;
-        row.push_back(Cell(m.span_s ? bytes_rate_text(c.bytes / per) : binary_bytes_text(c.bytes)));
+        row.push_back(Cell(m.span_s ? bytes_rate_text(c.bytes / per) : binary_size_text(c.bytes)));
         row.push_back(Cell(m.total_bytes > 0 ? fmt::format("{:.1f}%", 100 * c.bytes / m.total_bytes) : "-"));
         row.push_back(Cell(count_rate_text(c.events / per)));
       }
@@ -694,7 +708,7 @@ class Builder {
     std::vector<Cell> total = {Cell("all")};
     for (const auto& m : mixes) {
       const double per = m.span_s ? *m.span_s : 1;
-      total.push_back(Cell(m.span_s ? bytes_rate_text(m.total_bytes / per) : binary_bytes_text(m.total_bytes)));
+      total.push_back(Cell(m.span_s ? bytes_rate_text(m.total_bytes / per) : binary_size_text(m.total_bytes)));
       total.push_back(Cell("100%"));
       total.push_back(Cell(count_rate_text(m.total_events / per)));
     }
@@ -752,11 +766,11 @@ class Builder {
       for (const auto& f : frs)
         t.rows.push_back({Cell(seconds_text(number(f, {"window_s"}).value_or(NAN))),
                           Cell(seconds_text(number(f, {"min_age_s"}).value_or(NAN))),
-                          Cell(text(f, {"max_bytes_text"}, binary_bytes_text(number(f, {"max_bytes"}).value_or(NAN)))),
+                          Cell(text(f, {"max_bytes_text"}, binary_size_text(number(f, {"max_bytes"}).value_or(NAN)))),
                           Cell(or_dash(number(f, {"headroom"}), [](double v) { return fmt::format("{:.2f}×", v); })),
                           Cell(or_dash(number(f, {"window_at_median_s"}), seconds_text)),
-                          Cell(or_dash(number(f, {"expected_live_bytes"}), binary_bytes_text)),
-                          Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_bytes_text))});
+                          Cell(or_dash(number(f, {"expected_live_bytes"}), binary_size_text)),
+                          Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_size_text))});
       t.note = text(*recs_, {"headroom", "rule"});
       s.blocks.push_back(std::move(t));
       add_plot(s, "flight_recorder");
@@ -777,11 +791,11 @@ class Builder {
             "Measured in this run",
             fmt::format("target RSS median {} with the flight recorder on against {} off ({}); a round's ring held at "
                         "most {}",
-                        binary_bytes_text(number(*m, {"flightrecorder_rss_median_bytes"}).value_or(NAN)),
-                        binary_bytes_text(number(*m, {"off_rss_median_bytes"}).value_or(NAN)),
+                        binary_size_text(number(*m, {"flightrecorder_rss_median_bytes"}).value_or(NAN)),
+                        binary_size_text(number(*m, {"off_rss_median_bytes"}).value_or(NAN)),
                         number(*m, {"delta_bytes"}).value_or(0) >= 0
-                            ? "+" + binary_bytes_text(number(*m, {"delta_bytes"}).value_or(NAN))
-                            : "-" + binary_bytes_text(-number(*m, {"delta_bytes"}).value_or(NAN)),
+                            ? "+" + binary_size_text(number(*m, {"delta_bytes"}).value_or(NAN))
+                            : "-" + binary_size_text(-number(*m, {"delta_bytes"}).value_or(NAN)),
                         seconds_text(number(*m, {"round_held_s"}).value_or(NAN)))});
       std::vector<std::string> notes;
       for (const auto& n : array(*mem, {"notes"}))
@@ -822,14 +836,14 @@ class Builder {
     }
     for (const auto& c : caps) {
       const double seconds = number(c, {"seconds"}).value_or(0);
-      std::vector<Cell> row = {Cell(decimal_bytes_text(number(c, {"budget_bytes"}).value_or(NAN)))};
+      std::vector<Cell> row = {Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)))};
       if (seconds <= 0) {
         row.insert(row.end(), {Cell("-"), Cell("0.1 s already exceeds it at the highest rate"), Cell("")});
       } else {
         row.push_back(Cell(fmt::format("{:g}", seconds)));
         row.push_back(Cell(text(c, {"query"})));
-        row.push_back(Cell(decimal_bytes_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
-                           decimal_bytes_text(number(c, {"upper_bytes"}).value_or(NAN))));
+        row.push_back(Cell(decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
+                           decimal_size_text(number(c, {"upper_bytes"}).value_or(NAN))));
       }
       for (const auto& tool : tools) {
         std::string cell = "-";
@@ -904,13 +918,13 @@ class Builder {
         if (auto err = text(a, {"error"}); !err.empty()) held = "error: " + err;
         t.rows.push_back({Cell(fmt::format("{:.0f}", number(a, {"attempt"}).value_or(0))),
                           Cell(or_dash(number(a, {"min_age_s"}), seconds_text)),
-                          Cell(or_dash(number(a, {"max_bytes"}), binary_bytes_text)),
+                          Cell(or_dash(number(a, {"max_bytes"}), binary_size_text)),
                           Cell(or_dash(number(a, {"filled_s"}), seconds_text)),
                           Cell(held, reached ? Tone::kGood : Tone::kBad),
-                          Cell(or_dash(number(a, {"snapshot_bytes"}), binary_bytes_text)),
+                          Cell(or_dash(number(a, {"snapshot_bytes"}), binary_size_text)),
                           Cell(or_dash(number(a, {"generations"}), [](double v) { return fmt::format("{:.0f}", v); })),
                           Cell(text(a, {"bound_text"}, "-")),
-                          Cell(or_dash(number(a, {"rss_growth_bytes"}), binary_bytes_text))});
+                          Cell(or_dash(number(a, {"rss_growth_bytes"}), binary_size_text))});
       }
       s.blocks.push_back(std::move(t));
     }
@@ -973,7 +987,7 @@ class Builder {
                         Cell(or_dash(number(r, {"target_cpu_us_per_request"}), cpu_us_text)),
                         Cell(or_dash(number(r, {"generator_cpu_us_per_request"}), cpu_us_text)),
                         Cell(or_dash(number(r, {"send_lag_p99_ns"}), duration_ns_text)),
-                        Cell(or_dash(number(r, {"target_rss_bytes"}), binary_bytes_text)), Cell(rate)});
+                        Cell(or_dash(number(r, {"target_rss_bytes"}), binary_size_text)), Cell(rate)});
     }
     t.note = "in run order; a round cut short is listed but left out of the statistics";
     s.blocks.push_back(std::move(t));

@@ -9,12 +9,25 @@
 #include "reports/context_blocks.h"
 #include "reports/json_access.h"
 #include "reports/plots.h"
-#include "reports/quantities.h"
+#include "units/duration_text.h"
+#include "units/number_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::reports {
 namespace {
 
 using nlohmann::json;
+using units::binary_size_text;
+using units::bytes_rate_text;
+using units::count_rate_text;
+using units::cpu_us_text;
+using units::decimal_size_text;
+using units::duration_ns_text;
+using units::or_dash;
+using units::percent_text;
+using units::rps_text;
+using units::seconds_text;
+using units::share_text;
 using Formatter = std::function<std::string(double)>;
 
 struct MetricInfo {
@@ -302,7 +315,7 @@ class SweepBuilder {
     const auto x0 = number(*bytes_fit_, {"x_min"}), x1 = number(*bytes_fit_, {"x_max"});
     const auto r2 = number(*bytes_fit_, {"r2"});
     const auto n = number(*bytes_fit_, {"n"}).value_or(0);
-    std::string line = fmt::format("{} of trace per request on top of an idle {}", binary_bytes_text(b.value_or(NAN)),
+    std::string line = fmt::format("{} of trace per request on top of an idle {}", binary_size_text(b.value_or(NAN)),
                                    bytes_rate_text(a.value_or(NAN)));
     if (a && b && x0 && x1)
       line += fmt::format(": {} at {} to {} at {}", bytes_rate_text(*a + *b * *x0), rps_text(*x0),
@@ -442,7 +455,7 @@ class SweepBuilder {
                       "rate and the largest spread of a level; not verified: tracebench run --verify-window {} at "
                       "that load checks it)",
                       seconds_text(number(*fr, {"min_age_s"}).value_or(NAN)),
-                      text(*fr, {"max_bytes_text"}, binary_bytes_text(number(*fr, {"max_bytes"}).value_or(NAN))),
+                      text(*fr, {"max_bytes_text"}, binary_size_text(number(*fr, {"max_bytes"}).value_or(NAN))),
                       seconds_text(number(*fr, {"window_s"}).value_or(NAN)),
                       seconds_text(number(*fr, {"window_s"}).value_or(NAN)))});
       p["flight_recorder"] = {{"window_s", opt(number(*fr, {"window_s"}))},
@@ -455,8 +468,8 @@ class SweepBuilder {
       if (number(c, {"seconds"}).value_or(0) > 0) {
         s.blocks.push_back(Paragraph{
             "Capture", fmt::format("{} keeps a file under {} (about {} at the predicted rate)", capture_query(c),
-                                   decimal_bytes_text(number(c, {"budget_bytes"}).value_or(NAN)),
-                                   decimal_bytes_text(number(c, {"expected_bytes"}).value_or(NAN)))});
+                                   decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)),
+                                   decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)))});
         p["capture"] = {{"budget_bytes", opt(number(c, {"budget_bytes"}))}, {"seconds", opt(number(c, {"seconds"}))}};
       }
     }
@@ -537,8 +550,8 @@ class SweepBuilder {
                         Cell(bytes_rate_text(number(*bytes_fit_, {"intercept"}).value_or(NAN)) +
                              se("intercept_se", bytes_rate_text))});
       t.rows.push_back({Cell("bytes per request (slope)"),
-                        Cell(binary_bytes_text(number(*bytes_fit_, {"slope"}).value_or(NAN)) +
-                             se("slope_se", binary_bytes_text))});
+                        Cell(binary_size_text(number(*bytes_fit_, {"slope"}).value_or(NAN)) +
+                             se("slope_se", binary_size_text))});
       t.rows.push_back({Cell("R²"), Cell(n == 2 ? std::string("1 (two levels: exact, says nothing)")
                                                 : fmt::format("{:.3f}", number(*bytes_fit_, {"r2"}).value_or(NAN)))});
       t.rows.push_back({Cell("levels fitted"),
@@ -715,9 +728,9 @@ class SweepBuilder {
       for (const auto& f : frs)
         t.rows.push_back({Cell(seconds_text(number(f, {"window_s"}).value_or(NAN))),
                           Cell(seconds_text(number(f, {"min_age_s"}).value_or(NAN))),
-                          Cell(text(f, {"max_bytes_text"}, binary_bytes_text(number(f, {"max_bytes"}).value_or(NAN)))),
-                          Cell(or_dash(number(f, {"expected_live_bytes"}), binary_bytes_text)),
-                          Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_bytes_text))});
+                          Cell(text(f, {"max_bytes_text"}, binary_size_text(number(f, {"max_bytes"}).value_or(NAN)))),
+                          Cell(or_dash(number(f, {"expected_live_bytes"}), binary_size_text)),
+                          Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_size_text))});
       t.note = "MaxBytes = predicted rate × the largest level spread × (window + one 1 s generation), rounded up to a "
                "friendly size; MinAge = 2 × window (docs/sizing.md)";
       s.blocks.push_back(std::move(t));
@@ -734,14 +747,14 @@ class SweepBuilder {
       for (const auto& c : caps) {
         const double seconds = number(c, {"seconds"}).value_or(0);
         if (seconds <= 0) {
-          t.rows.push_back({Cell(decimal_bytes_text(number(c, {"budget_bytes"}).value_or(NAN))), Cell("-"),
+          t.rows.push_back({Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN))), Cell("-"),
                             Cell("0.1 s already exceeds it at the highest rate"), Cell("")});
           continue;
         }
-        t.rows.push_back({Cell(decimal_bytes_text(number(c, {"budget_bytes"}).value_or(NAN))),
+        t.rows.push_back({Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN))),
                           Cell(fmt::format("{:g}", seconds)), Cell(capture_query(c)),
-                          Cell(decimal_bytes_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
-                               decimal_bytes_text(number(c, {"upper_bytes"}).value_or(NAN)))});
+                          Cell(decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
+                               decimal_size_text(number(c, {"upper_bytes"}).value_or(NAN)))});
       }
       s.blocks.push_back(std::move(t));
     }

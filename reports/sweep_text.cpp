@@ -11,20 +11,23 @@
 #include <vector>
 
 #include "reports/terminal_fields.h"
-#include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
+#include "units/duration_text.h"
+#include "units/number_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::reports {
 
 using nlohmann::json;
 using terminal::field;
 using terminal::metric_label;
-using sizing::binary_size_text;
-using sizing::decimal_size_text;
-using sizing::rate_text;
-using sizing::seconds_text;
-using sizing::signed_rate_text;
-using sizing::signed_size_text;
+using units::binary_size_text;
+using units::decimal_size_text;
+using units::percent_text;
+using units::rate_text;
+using units::seconds_minutes_text;
+using units::signed_rate_text;
+using units::signed_size_text;
 using sizing::number_at;
 
 namespace {
@@ -37,7 +40,7 @@ double num(const json& j, std::initializer_list<const char*> path, double fallba
 std::string delta_of(const json& level, const std::string& mode, const std::string& metric) {
   for (const auto& c : field(level, "comparisons"))
     if (c.value("mode", "") == mode && c.value("metric", "") == metric && field(c, "delta_pct").is_number())
-      return fmt::format("{:+.1f}%{}", field(c, "delta_pct").get<double>(), c.value("significant", false) ? "" : "~");
+      return percent_text(field(c, "delta_pct").get<double>()) + (c.value("significant", false) ? "" : "~");
   return "-";
 }
 
@@ -105,7 +108,7 @@ std::string format_sweep(const json& sweep) {
       }
       for (const auto& f : field(p, "flight_recorder"))
         out << fmt::format("  window {:<6} MinAge {:<6} MaxBytes {:>9}  (memory live {}, RSS up to {})\n",
-                           seconds_text(num(f, {"window_s"})), seconds_text(num(f, {"min_age_s"})),
+                           seconds_minutes_text(num(f, {"window_s"})), seconds_minutes_text(num(f, {"min_age_s"})),
                            f.value("max_bytes_text", ""),
                            binary_size_text(static_cast<std::uint64_t>(num(f, {"expected_live_bytes"}, 0))),
                            binary_size_text(static_cast<std::uint64_t>(num(f, {"expected_rss_high_bytes"}, 0))));
@@ -117,9 +120,10 @@ std::string format_sweep(const json& sweep) {
         const std::string metric = o.value("metric", "");
         if (metric != "target_cpu_us_per_request" && metric != "throughput_rps" && metric != "latency_p99_ns") continue;
         if (open_loop && metric == "throughput_rps") continue;
-        out << fmt::format("  {} {} change {:+.1f}%", o.value("mode", ""), metric_label(metric), num(o, {"estimate"}));
+        out << fmt::format("  {} {} change {}", o.value("mode", ""), metric_label(metric), percent_text(num(o, {"estimate"})));
         if (field(o, "pi_low").is_number())
-          out << fmt::format(" (95% prediction interval {:+.1f}% .. {:+.1f}%)", num(o, {"pi_low"}), num(o, {"pi_high"}));
+          out << fmt::format(" (95% prediction interval {} .. {})", percent_text(num(o, {"pi_low"})),
+                             percent_text(num(o, {"pi_high"})));
         out << (o.value("extrapolated", false) ? " extrapolated" : "") << "\n";
       }
       for (const auto& n : field(p, "notes")) out << "  note: " << n.get<std::string>() << "\n";

@@ -20,9 +20,14 @@
 #include "gates/junit.h"
 #include "gates/trace_assertions.h"
 #include "trace/analyze.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::cli {
 namespace {
+
+using units::binary_size_text;
+using units::compact_duration_text;
 
 namespace po = boost::program_options;
 namespace gt = tracebench::gates;
@@ -133,8 +138,8 @@ std::string rate_text(double per_second) {
 
 std::string value_text(gt::Quantity q, double v) {
   switch (q) {
-    case gt::Quantity::kDurationNs: return format_duration_ns(static_cast<std::int64_t>(v));
-    case gt::Quantity::kBytesPerSecond: return format_size_bytes(static_cast<std::uint64_t>(v)) + "/s";
+    case gt::Quantity::kDurationNs: return compact_duration_text(static_cast<std::int64_t>(v));
+    case gt::Quantity::kBytesPerSecond: return binary_size_text(static_cast<std::uint64_t>(v)) + "/s";
     case gt::Quantity::kPerSecond: return rate_text(v) + "/s";
   }
   return "?";
@@ -161,14 +166,14 @@ std::string context_text(const gt::AssertionResult& r, double span_s) {
     return r.note;
   if (r.quantity == gt::Quantity::kDurationNs) {
     const auto& d = r.region;
-    return fmt::format("{} occurrences: p50 {}, p99 {}, max {}", d.count, format_duration_ns(d.p50_ns),
-                       format_duration_ns(d.p99_ns), format_duration_ns(d.max_ns));
+    return fmt::format("{} occurrences: p50 {}, p99 {}, max {}", d.count, compact_duration_text(d.p50_ns),
+                       compact_duration_text(d.p99_ns), compact_duration_text(d.max_ns));
   }
   const std::string what = r.quantity == gt::Quantity::kBytesPerSecond ? "bytes"
                            : r.subject.starts_with("goroutine")       ? "goroutines created"
                                                                       : "timed events";
   return fmt::format("{} {} over {}", r.region.count, what,
-                     format_duration_ns(static_cast<std::int64_t>(span_s * 1e9)));
+                     compact_duration_text(static_cast<std::int64_t>(span_s * 1e9)));
 }
 
 gt::JunitSuite junit_suite(const gt::AssertReport& report, double span_s, double elapsed_s) {
@@ -234,7 +239,7 @@ int assert_command(const std::vector<std::string>& argv) {
   }
 
   fmt::print("trace     {} (go {}, {}, span {})\n\n", args.trace_path, tr::version_name(summary.version),
-             format_size_bytes(summary.file_bytes), format_duration_ns(summary.span_ns));
+             binary_size_text(summary.file_bytes), compact_duration_text(summary.span_ns));
   fmt::print("{:<36} {:>12} {:>12}  {}\n", "assertion", "seen", "limit", "status");
   for (const auto& r : report.results)
     fmt::print("{:<36} {:>12} {:>12}  {}\n", r.subject, seen_text(r), value_text(r.quantity, r.limit), status_text(r));

@@ -12,14 +12,18 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/flag_parsing.h"
-#include "cli/units.h"
 #include "trace/analyze.h"
 #include "trace/diagnostics.h"
 #include "trace/source.h"
 #include "trace/wire_dump.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::cli {
 namespace {
+
+using units::binary_size_text;
+using units::compact_duration_text;
 
 namespace po = boost::program_options;
 namespace tr = tracebench::trace;
@@ -47,7 +51,7 @@ std::string rate(double per_second) {
   return fmt::format("{:.0f}", per_second);
 }
 
-std::string duration_or_dash(std::int64_t ns, std::uint64_t count) { return count ? format_duration_ns(ns) : "-"; }
+std::string duration_or_dash(std::int64_t ns, std::uint64_t count) { return count ? compact_duration_text(ns) : "-"; }
 
 std::string_view frequency_text(const tr::TraceSummary& s) { return s.frequency_assumed ? " (assumed)" : ""; }
 
@@ -55,22 +59,22 @@ void print_text(const tr::TraceSummary& s, const std::vector<tr::Diagnostic>& di
   const double span_s = static_cast<double>(s.span_ns) / 1e9;
   fmt::print("trace       {}\n", s.path);
   fmt::print("go          {} (format header \"go {} trace\")\n", tr::version_name(s.version), tr::version_name(s.version));
-  fmt::print("size        {} ({} bytes), {} generations, {} batches\n", format_size_bytes(s.file_bytes),
+  fmt::print("size        {} ({} bytes), {} generations, {} batches\n", binary_size_text(s.file_bytes),
              s.file_bytes, s.generations, s.batches);
   if (s.timed_events > 0) {
-    fmt::print("span        {}  (first event {} ns, last {} ns; trace clock {} Hz{})\n", format_duration_ns(s.span_ns),
+    fmt::print("span        {}  (first event {} ns, last {} ns; trace clock {} Hz{})\n", compact_duration_text(s.span_ns),
                s.first_event_ns, s.last_event_ns, s.ticks_per_second, frequency_text(s));
   } else {
     fmt::print("span        - (no timed events)\n");
   }
   if (span_s > 0) {
     fmt::print("rate        {}/s, {} events/s ({} events, {} timed)\n",
-               format_size_bytes(static_cast<std::uint64_t>(s.bytes_per_second())), rate(s.events_per_second()),
+               binary_size_text(static_cast<std::uint64_t>(s.bytes_per_second())), rate(s.events_per_second()),
                s.events, s.timed_events);
   } else {
     fmt::print("rate        - ({} events)\n", s.events);
   }
-  fmt::print("parse       {}, {:.0f} MB/s\n", format_duration_ns(static_cast<std::int64_t>(s.parse_seconds * 1e9)),
+  fmt::print("parse       {}, {:.0f} MB/s\n", compact_duration_text(static_cast<std::int64_t>(s.parse_seconds * 1e9)),
              s.parse_mb_per_second());
   if (s.truncated) fmt::print("TRUNCATED   {}\n", s.truncation);
 
@@ -98,8 +102,8 @@ void print_text(const tr::TraceSummary& s, const std::vector<tr::Diagnostic>& di
   const auto& g = s.goroutines;
   fmt::print("\ngoroutines  created {}, destroyed {}, seen {}", g.created, g.destroyed, g.seen);
   if (g.lifetimes > 0)
-    fmt::print("; lifetime p50 {} p99 {} ({} lived and died in the trace)", format_duration_ns(g.lifetime_p50_ns),
-               format_duration_ns(g.lifetime_p99_ns), g.lifetimes);
+    fmt::print("; lifetime p50 {} p99 {} ({} lived and died in the trace)", compact_duration_text(g.lifetime_p50_ns),
+               compact_duration_text(g.lifetime_p99_ns), g.lifetimes);
   fmt::print("\n");
   if (!g.top.empty()) {
     fmt::print("{:<12} {:>12} {:>7}  {}\n", "goroutine", "events", "%", "start function");
@@ -136,9 +140,9 @@ void print_text(const tr::TraceSummary& s, const std::vector<tr::Diagnostic>& di
   if (s.gc.cycles > 0 || s.gc.stw_pauses > 0) {
     fmt::print("\ngc          {} cycles ({} in GC), {} stop-the-world pauses (total {}, max {}), heap max {}, "
                "GOMAXPROCS {}\n",
-               s.gc.cycles, format_duration_ns(s.gc.gc_total_ns), s.gc.stw_pauses,
-               format_duration_ns(s.gc.stw_total_ns), format_duration_ns(s.gc.stw_max_ns),
-               format_size_bytes(s.gc.heap_alloc_max_bytes), s.gc.gomaxprocs);
+               s.gc.cycles, compact_duration_text(s.gc.gc_total_ns), s.gc.stw_pauses,
+               compact_duration_text(s.gc.stw_total_ns), compact_duration_text(s.gc.stw_max_ns),
+               binary_size_text(s.gc.heap_alloc_max_bytes), s.gc.gomaxprocs);
   }
   if (!s.issues.empty()) {
     fmt::print("\n{:<28} {:<10} {:>8}  {}\n", "issue", "severity", "count", "first");

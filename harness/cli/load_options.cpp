@@ -90,7 +90,7 @@ void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
   if (vm.count("rate"))
     cfg.open_loop = load::OpenLoop{parse_flag("--rate", vm["rate"].as<std::string>(),
                                              [](const std::string& s) { return parse_count(s); })};
-  cfg.duration_ns = parse_flag("--duration", vm["duration"].as<std::string>(),
+  cfg.measure_ns = parse_flag("--duration", vm["duration"].as<std::string>(),
                               [](const std::string& s) { return parse_duration_ns(s); });
   cfg.warmup_ns = parse_flag("--warmup", vm["warmup"].as<std::string>(),
                             [](const std::string& s) { return parse_duration_ns(s); });

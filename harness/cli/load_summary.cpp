@@ -3,17 +3,21 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include "cli/units.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::cli {
 namespace {
+
+using units::binary_size_text;
+using units::compact_duration_text;
 
 // An open-loop send lag above this is comparable with the latencies being measured.
 constexpr std::int64_t kMaxLagP99Ns = 1'000'000;
 constexpr double kMinRateReachedFraction = 0.99;
 constexpr double kSaturatedCpuShare = 0.9;
 
-std::string d(std::int64_t ns) { return format_duration_ns(ns); }
+std::string d(std::int64_t ns) { return compact_duration_text(ns); }
 
 }  // namespace
 
@@ -59,7 +63,7 @@ std::string format_load_summary(const load::LoadConfig& cfg, const load::LoadRes
                  fmt::format("{:.2f}s", r.measured_s));
   if (!r.complete) fmt::format_to(it, "  PARTIAL RESULT: {}\n", r.stop_reason);
   fmt::format_to(it, "\n  {:<16}{} in {:.2f}s, {:.1f} req/s, {} read\n", "responses", r.responses_in_window,
-                 r.measured_s, r.throughput_rps, format_size_bytes(r.bytes_read));
+                 r.measured_s, r.throughput_rps, binary_size_text(r.bytes_read));
   if (r.open_loop)
     fmt::format_to(it, "  {:<16}{} of the requests due in the window were answered\n", "", r.requests);
   fmt::format_to(it, "  {:<16}{}", "errors", r.errors.total());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include "cli/flag_parsing.h"
 #include "gates/budget_check.h"
@@ -91,9 +92,11 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   }
   auto& c = o.config;
   // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
-  // the first round).
+  // the first round). They are the run's, not one load run's: the experiment sets the
+  // phases of each load run it starts, so c.load keeps none.
   apply_load_flags(vm, c.load);
-  c.warmup_ns = c.load.warmup_ns;
+  c.warmup_ns = std::exchange(c.load.warmup_ns, 0);
+  const std::int64_t duration_flag_ns = std::exchange(c.load.measure_ns, 0);
 
   c.modes.clear();
   std::string modes = vm["modes"].as<std::string>();
@@ -130,7 +133,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     if (duration_given && !vm[flag].defaulted())
       throw UsageError(fmt::format("--{} belongs to adaptive length, which --duration turns off: give one of them", flag));
   if (duration_given) {
-    c.duration_per_mode_ns = c.load.duration_ns;
+    c.duration_per_mode_ns = duration_flag_ns;
     if (c.phase_ns() < 200'000'000)
       throw UsageError(fmt::format("--duration {} split into {} rounds gives rounds under 200ms: raise --duration or "
                                    "lower --rounds",

@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "cli/units.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::cli {
 namespace {
+
+using units::binary_size_text;
+using units::compact_duration_text;
 
 using experiment::Metric;
 
@@ -17,7 +21,7 @@ std::string value(Metric m, double v) {
   switch (m) {
     case Metric::kThroughput: return fmt::format("{:.0f} req/s", v);
     case Metric::kTargetCpuPerRequest: return fmt::format("{:.2f} µs/req", v);
-    default: return format_duration_ns(static_cast<std::int64_t>(v));
+    default: return compact_duration_text(static_cast<std::int64_t>(v));
   }
 }
 
@@ -148,9 +152,9 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
     any_resource = true;
     fmt::format_to(it, "  {:<16}", experiment::to_string(s.mode));
     if (s.target_rss_bytes)
-      fmt::format_to(it, "target RSS {} [{}, {}]", format_size_bytes(static_cast<std::uint64_t>(s.target_rss_bytes->estimate)),
-                     format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->low))),
-                     format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->high))));
+      fmt::format_to(it, "target RSS {} [{}, {}]", binary_size_text(static_cast<std::uint64_t>(s.target_rss_bytes->estimate)),
+                     binary_size_text(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->low))),
+                     binary_size_text(static_cast<std::uint64_t>(std::max(0.0, s.target_rss_bytes->high))));
     if (s.target_rss_bytes && s.generator_cpu_us_per_request) fmt::format_to(it, "; ");
     if (s.generator_cpu_us_per_request)
       fmt::format_to(it, "generator {:.2f} µs/req [{:.2f}, {:.2f}]{}", s.generator_cpu_us_per_request->estimate,
@@ -165,19 +169,19 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
     any_trace = true;
     if (s.mode == experiment::Mode::kTrace) {
       fmt::format_to(it, "  {:<16}{} per capture, {}/s", experiment::to_string(s.mode),
-                     format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes->estimate)),
-                     s.trace_bytes_per_s ? format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes_per_s->estimate)) : "-");
+                     binary_size_text(static_cast<std::uint64_t>(s.trace_bytes->estimate)),
+                     s.trace_bytes_per_s ? binary_size_text(static_cast<std::uint64_t>(s.trace_bytes_per_s->estimate)) : "-");
       if (s.trace_bytes_per_s)
-        fmt::format_to(it, " [{}/s, {}/s]", format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.trace_bytes_per_s->low))),
-                       format_size_bytes(static_cast<std::uint64_t>(std::max(0.0, s.trace_bytes_per_s->high))));
+        fmt::format_to(it, " [{}/s, {}/s]", binary_size_text(static_cast<std::uint64_t>(std::max(0.0, s.trace_bytes_per_s->low))),
+                       binary_size_text(static_cast<std::uint64_t>(std::max(0.0, s.trace_bytes_per_s->high))));
       if (s.trace_events_per_s) fmt::format_to(it, ", {:.0f} events/s", s.trace_events_per_s->estimate);
       fmt::format_to(it, "\n");
     } else {
       fmt::format_to(it, "  {:<16}snapshot {}, holds {:.2f}s of trace", experiment::to_string(s.mode),
-                     format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes->estimate)),
+                     binary_size_text(static_cast<std::uint64_t>(s.trace_bytes->estimate)),
                      s.fr_window_s ? s.fr_window_s->estimate : 0.0);
       if (s.trace_bytes_per_s)
-        fmt::format_to(it, ", {}/s", format_size_bytes(static_cast<std::uint64_t>(s.trace_bytes_per_s->estimate)));
+        fmt::format_to(it, ", {}/s", binary_size_text(static_cast<std::uint64_t>(s.trace_bytes_per_s->estimate)));
       if (s.trace_events_per_s) fmt::format_to(it, ", {:.0f} events/s", s.trace_events_per_s->estimate);
       fmt::format_to(it, "\n");
     }

@@ -26,9 +26,9 @@
 #include "load/load_runner.h"
 #include "reports/render.h"
 #include "reports/sweep_text.h"
-#include "sizing/quantity_text.h"
 #include "sizing/sizing.h"
 #include "sizing/sweep.h"
+#include "units/size_text.h"
 
 namespace tracebench::cli {
 namespace {
@@ -244,7 +244,7 @@ int sweep_command(const std::vector<std::string>& args) {
     if (l.contains("modes") && l["modes"].contains("off") && l["modes"]["off"]["throughput_rps"].is_number())
       line += fmt::format(", off {:.0f} req/s", l["modes"]["off"]["throughput_rps"].get<double>());
     if (l.contains("trace_bytes_per_s") && l["trace_bytes_per_s"].is_object())
-      line += fmt::format(", trace {}", sizing::rate_text(l["trace_bytes_per_s"]["median"].get<double>()));
+      line += fmt::format(", trace {}", units::rate_text(l["trace_bytes_per_s"]["median"].get<double>()));
     fmt::print("{}\n", line);
     if (l["reason"].is_string()) fmt::print("  {}\n", l["reason"].get<std::string>());
     std::fflush(stdout);

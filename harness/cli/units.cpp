@@ -91,24 +91,4 @@ double parse_count(std::string_view text) {
   return value * factor;
 }
 
-std::string format_duration_ns(std::int64_t ns) {
-  const double v = static_cast<double>(ns);
-  if (ns < 1'000) return fmt::format("{}ns", ns);
-  if (ns < 1'000'000) return fmt::format("{:.3g}µs", v / 1e3);
-  if (ns < 1'000'000'000) return fmt::format("{:.3g}ms", v / 1e6);
-  return fmt::format("{:.3g}s", v / 1e9);
-}
-
-std::string format_size_bytes(std::uint64_t bytes) {
-  static constexpr std::string_view kNames[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  std::size_t i = 0;
-  while (v >= 1024.0 && i + 1 < std::size(kNames)) {
-    v /= 1024.0;
-    ++i;
-  }
-  if (i == 0) return fmt::format("{} B", bytes);
-  return fmt::format("{:.3g} {}", v, kNames[i]);
-}
-
 }  // namespace tracebench::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Parsing of the human-unit values every command accepts: durations (500ms, 30s, 1m),
-// byte sizes (10MiB, 64KB, 4096) and counts/rates (20000, 20k, 1.5M).
+// byte sizes (10MiB, 64KB, 4096) and counts/rates (20000, 20k, 1.5M). Their output forms are
+// in units/.
 //
 // Each parser accepts the whole string or throws BadValue whose message names the
 // value seen and what was expected; callers prefix the flag name. Thread-safe, pure.
@@ -28,9 +29,5 @@ std::uint64_t parse_size_bytes(std::string_view text);
 
 // A non-negative count or rate: plain number or with k (1e3), M (1e6), G (1e9) suffix.
 double parse_count(std::string_view text);
-
-// Inverse helpers for output: "1.5s", "250ms", "16 MiB".
-std::string format_duration_ns(std::int64_t ns);
-std::string format_size_bytes(std::uint64_t bytes);
 
 }  // namespace tracebench::cli

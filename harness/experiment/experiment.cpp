@@ -27,9 +27,11 @@ namespace {
 // the measured window closes, whatever the request's latency.
 constexpr std::int64_t kCaptureTailNs = 300'000'000;
 
-// Thrown inside a round when the run cannot go on; the message becomes the stop reason.
+// Thrown inside a round when the run cannot go on; cause and message become the run's
+// stop_cause and stop_reason.
 struct RunStopped : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  RunStopped(StopCause c, const std::string& why) : std::runtime_error(why), cause(c) {}
+  StopCause cause;
 };
 
 TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double fallback_span_s) {
@@ -120,17 +122,20 @@ class RoundRunner {
   void warm_up() {
     if (run_.config.warmup_ns <= 0) return;
     load::LoadConfig cfg = run_.config.load;
+    // All measured phase: its request count tells whether the target answers; nothing is kept.
     cfg.warmup_ns = 0;
-    cfg.duration_ns = run_.config.warmup_ns;
+    cfg.measure_ns = run_.config.warmup_ns;
     load::RunHooks h;
     h.interrupt = hooks_.interrupt;
     h.on_progress = [&](const load::Progress& p) {
       if (hooks_.on_progress) hooks_.on_progress(-1, Mode::kOff, p);
     };
     load::LoadResult r = load::run_load(cfg, h);
-    if (!r.complete) throw RunStopped(r.stop_reason);
-    if (r.requests == 0) throw RunStopped(fmt::format("the target did not answer during the warm-up ({} errors)",
-                                                      r.errors.total()));
+    // A load run ends early only when interrupted (load_result.h).
+    if (!r.complete) throw RunStopped(StopCause::kInterrupted, r.stop_reason);
+    if (r.requests == 0)
+      throw RunStopped(StopCause::kWarmUpUnanswered,
+                       fmt::format("the target did not answer during the warm-up ({} errors)", r.errors.total()));
   }
 
   RoundRecord run_round(int index, int block, Mode mode) {
@@ -149,18 +154,19 @@ class RoundRunner {
       trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
       capture = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, trace_path);
       const double seconds = static_cast<double>(settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
-      if (std::string err = capture->start(seconds); !err.empty()) throw RunStopped(err);
+      if (std::string err = capture->start(seconds); !err.empty()) throw RunStopped(StopCause::kCaptureFailed, err);
     } else if (mode == Mode::kFlightRecorder) {
       try {
         agent_->start(c.fr_min_age_ns, c.fr_max_bytes);
       } catch (const target::AgentError& e) {
-        throw RunStopped(fmt::format("cannot start the flight recorder: {}", e.what()));
+        throw RunStopped(StopCause::kFlightRecorderFailed,
+                         fmt::format("cannot start the flight recorder: {}", e.what()));
       }
     }
 
     load::LoadConfig cfg = c.load;
     cfg.warmup_ns = settle_ns;
-    cfg.duration_ns = c.phase_ns();
+    cfg.measure_ns = c.phase_ns();
     target::ProcessSample before, after;
     target::HostCpuSample host_before, host_after;
     load::RunHooks h;
@@ -184,7 +190,7 @@ class RoundRunner {
       r = load::run_load(cfg, h);
     } catch (const load::TargetUnreachable& e) {
       stop_mode(mode, capture.get());
-      throw RunStopped(fmt::format("the target stopped answering: {}", e.what()));
+      throw RunStopped(StopCause::kTargetStoppedAnswering, fmt::format("the target stopped answering: {}", e.what()));
     }
 
     rec.complete = r.complete;
@@ -222,7 +228,7 @@ class RoundRunner {
     // tracer may have stopped part-way): it is kept for the record but not counted.
     if (!cap.ok && r.complete) {
       rec.complete = false;
-      throw_after(rec, fmt::format("the trace capture failed: {}", cap.error));
+      throw_after(rec, StopCause::kCaptureFailed, fmt::format("the trace capture failed: {}", cap.error));
     }
     } else if (mode == Mode::kFlightRecorder) {
       const std::string snap_path = fmt::format("{}/round{:03}-flightrecorder.trace", c.out_dir, index);
@@ -233,7 +239,8 @@ class RoundRunner {
         stop_mode(mode, nullptr);
         if (r.complete) {
           rec.complete = false;
-          throw_after(rec, fmt::format("the flight-recorder snapshot failed: {}", e.what()));
+          throw_after(rec, StopCause::kFlightRecorderFailed,
+                      fmt::format("the flight-recorder snapshot failed: {}", e.what()));
         }
       }
       stop_mode(mode, nullptr);
@@ -247,25 +254,26 @@ class RoundRunner {
     }
     if (!r.complete) {
       rec.complete = false;
-      throw_after(rec, r.stop_reason);
+      throw_after(rec, StopCause::kInterrupted, r.stop_reason);
     }
     if (run_.target_pid && !target::sample_process(*run_.target_pid).alive) {
       rec.complete = false;
-      throw_after(rec, fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
+      throw_after(rec, StopCause::kTargetExited,
+                  fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
     }
     if (r.requests == 0) {
       rec.complete = false;
-      throw_after(rec, fmt::format("the target stopped answering during round {} ({} errors)", index + 1,
-                                   r.errors.total()));
+      throw_after(rec, StopCause::kTargetStoppedAnswering,
+                  fmt::format("the target stopped answering during round {} ({} errors)", index + 1, r.errors.total()));
     }
     return rec;
   }
 
   // A round that measured something but must stop the run: keep the round, then stop. The
   // caller marks the round incomplete first when what it measured cannot be trusted.
-  [[noreturn]] void throw_after(const RoundRecord& rec, const std::string& why) {
+  [[noreturn]] void throw_after(const RoundRecord& rec, StopCause cause, const std::string& why) {
     pending_ = rec;
-    throw RunStopped(why);
+    throw RunStopped(cause, why);
   }
 
   std::optional<RoundRecord> take_pending() {
@@ -369,10 +377,12 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
     }
     run.complete = false;
     run.stop_rule = StopRule::kStopped;
+    run.stop_cause = e.cause;
     run.stop_reason = e.what();
   } catch (const load::TargetUnreachable& e) {
     run.complete = false;
     run.stop_rule = StopRule::kStopped;
+    run.stop_cause = StopCause::kTargetStoppedAnswering;
     run.stop_reason = fmt::format("the target stopped answering: {}", e.what());
   }
   run.wall_s = seconds_since(start);

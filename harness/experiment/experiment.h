@@ -5,7 +5,8 @@
 //
 // Failures: a target that cannot be reached at the start throws load::TargetUnreachable;
 // anything that goes wrong later (target dies, pprof refuses, Ctrl-C) stops the run and
-// returns what was measured so far with complete = false and stop_reason saying why.
+// returns what was measured so far with complete = false, stop_cause saying what kind of
+// stop it was and stop_reason saying why in words.
 // Blocking; call from one thread.
 
 #include <atomic>
@@ -40,6 +41,19 @@ enum class StopRule {
 };
 std::string_view to_string(StopRule r);  // "blocks done", "precision reached", ...
 
+// What stopped a run early, for callers that decide on it (a sweep tells an overloaded rate
+// level from a target that is gone); stop_reason is the same fact in words, for people.
+enum class StopCause {
+  kNone,                    // the run did not stop early
+  kInterrupted,             // the interrupt flag (Ctrl-C)
+  kTargetUnreachable,       // nothing answered before the run began
+  kWarmUpUnanswered,        // the warm-up got no answer at all
+  kTargetStoppedAnswering,  // connections failed during the run, or a round got no answer
+  kTargetExited,            // the watched target process ended during a round
+  kCaptureFailed,           // the pprof trace capture did not start or failed
+  kFlightRecorderFailed,    // the agent did not start the recorder or take a snapshot
+};
+
 struct DroppedBlock {
   int block = 0;
   std::string reason;  // the first disturbed round's, naming it
@@ -52,7 +66,8 @@ struct RunResult {
   std::vector<RoundRecord> rounds;       // those that ran
   std::vector<SkippedMode> skipped;
   bool complete = true;
-  std::string stop_reason;               // why the run stopped early
+  StopCause stop_cause = StopCause::kNone;
+  std::string stop_reason;               // why the run stopped early, in words
   std::string target_go_version;         // from a trace header, when one was read
   std::optional<int> target_pid;
   std::map<Mode, std::shared_ptr<stats::Histogram>> latency_by_mode;  // merged over rounds

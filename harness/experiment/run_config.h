@@ -12,7 +12,7 @@
 namespace tracebench::experiment {
 
 struct RunConfig {
-  load::LoadConfig load;               // target, request, schedule; duration/warmup set per round
+  load::LoadConfig load;               // target, request, schedule; no phases: each load run gets its own
   std::vector<Mode> modes = {Mode::kOff, Mode::kTrace, Mode::kFlightRecorder};
   // A block runs every mode once, in random order; a round's measured window is phase_ns().
   // Fixed design: rounds_per_mode clean blocks. With `precision`, rounds_per_mode is the

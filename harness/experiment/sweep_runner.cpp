@@ -91,6 +91,7 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
       if (i == 0) throw;
       run.config = c;
       run.complete = false;
+      run.stop_cause = StopCause::kTargetUnreachable;
       run.stop_reason = e.what();
     }
     if (run.complete) {
@@ -125,7 +126,7 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
     // if the target had gone; if it still answers, the level was simply not reached.
     bool overloaded = false;
     if (!run.complete && config.axis == SweepAxis::kRate && !(hooks.interrupt && hooks.interrupt->load()) &&
-        run.stop_reason.find("stopped answering") != std::string::npos) {
+        run.stop_cause == StopCause::kTargetStoppedAnswering) {
       try {
         overloaded = load::check_reachable(load::resolve(c.load.target), c.load.target, 2'000'000'000).empty();
       } catch (const std::exception&) {

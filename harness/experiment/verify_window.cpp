@@ -26,22 +26,23 @@
 #include "load/clock.h"
 #include "load/load_runner.h"
 #include "sizing/flight_recorder_size.h"
-#include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
 #include "target/agent_client.h"
 #include "target/process_stats.h"
 #include "trace/analyze.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::experiment {
 
 using nlohmann::json;
-using sizing::binary_size_text;
 using sizing::FlightRecorderSize;
-using sizing::rate_text;
-using sizing::seconds_text;
 using sizing::VerificationStatus;
 using sizing::WindowBound;
+using units::binary_size_text;
+using units::rate_text;
+using units::seconds_minutes_text;
 
 namespace {
 
@@ -184,7 +185,7 @@ class WindowVerifier {
     out_["final_max_bytes"] = size_.max_bytes;
     out_["reason"] = fmt::format("still short after {} attempts (last: {:.2f} s of the wanted {}); the next size, {}, "
                                  "is untested: {}, so run --verify-window again or size from a longer run",
-                                 kMaxAttempts, out_["achieved_window_s"].get<double>(), seconds_text(window_s_),
+                                 kMaxAttempts, out_["achieved_window_s"].get<double>(), seconds_minutes_text(window_s_),
                                  binary_size_text(size_.max_bytes),
                                  out_.value("basis_exceeded", false)
                                      ? "BASIS EXCEEDED: the rate at this load was above what the run measured"
@@ -205,7 +206,7 @@ class WindowVerifier {
   };
 
   void say(const std::string& line) const {
-    if (log_) log_(fmt::format("verify {}: {}", seconds_text(window_s_), line));
+    if (log_) log_(fmt::format("verify {}: {}", seconds_minutes_text(window_s_), line));
   }
 
   Verification done(VerificationStatus status) {
@@ -219,11 +220,11 @@ class WindowVerifier {
   std::string run_attempt(int attempt, json& a, double& filled_s) {
     const std::int64_t fill_ns = fill_time_ns(window_ns_, size_.max_bytes, rate_.basis.median_bytes_per_s);
     say(fmt::format("attempt {}/{}: MinAge {}, MaxBytes {}; {} of load, then a snapshot", attempt, kMaxAttempts,
-                    seconds_text(static_cast<double>(size_.min_age_ns) / 1e9), binary_size_text(size_.max_bytes),
-                    seconds_text(static_cast<double>(fill_ns) / 1e9)));
+                    seconds_minutes_text(static_cast<double>(size_.min_age_ns) / 1e9), binary_size_text(size_.max_bytes),
+                    seconds_minutes_text(static_cast<double>(fill_ns) / 1e9)));
     load::LoadConfig cfg = config_.load;
     cfg.warmup_ns = 0;
-    cfg.duration_ns = kLeadInNs + fill_ns + kLoadSlackNs;
+    cfg.measure_ns = kLeadInNs + fill_ns + kLoadSlackNs;
     const std::string path = snapshot_path(config_, window_ns_, attempt);
     a = {{"attempt", attempt},
          {"max_bytes", size_.max_bytes},
@@ -341,9 +342,9 @@ class WindowVerifier {
         size_.max_bytes != initial_max_bytes_
             ? fmt::format("; raised from the computed {} after a short window", binary_size_text(initial_max_bytes_))
             : std::string();
-    const std::string min_age = seconds_text(static_cast<double>(size_.min_age_ns) / 1e9);
+    const std::string min_age = seconds_minutes_text(static_cast<double>(size_.min_age_ns) / 1e9);
     std::string reason = fmt::format("recommend MinAge {}, MaxBytes {}: {} (wanted {}){}", min_age,
-                                     binary_size_text(size_.max_bytes), held, seconds_text(window_s_), raised);
+                                     binary_size_text(size_.max_bytes), held, seconds_minutes_text(window_s_), raised);
     // A rate above the basis' upper bound means the size held the window with less margin
     // than the arithmetic assumed (on the rounding up, the crossing generation or the 50 ms
     // tolerance), not thanks to the headroom: the size to recommend is the one this rate
@@ -371,7 +372,7 @@ class WindowVerifier {
             "(window + 1 generation); the computed {} was verified: {} (wanted {}){}; {}; a larger MaxBytes only "
             "lengthens the window, so the verification stands for it",
             min_age, binary_size_text(restated.max_bytes), rate_text(verify_rate), rate_.basis.spread_factor(),
-            binary_size_text(size_.max_bytes), held, seconds_text(window_s_), raised, exceeded);
+            binary_size_text(size_.max_bytes), held, seconds_minutes_text(window_s_), raised, exceeded);
         size_ = restated;
         out_["final_max_bytes"] = size_.max_bytes;
       } else {
@@ -388,9 +389,9 @@ class WindowVerifier {
     out_["reason"] = reason;
     out_["go_runtime_trace"] = sizing::go_runtime_trace_snippet(
         size_, size_.max_bytes == verified.max_bytes
-                   ? fmt::format("{} window, verified: a snapshot held {:.2f} s", seconds_text(window_s_), achieved_s)
+                   ? fmt::format("{} window, verified: a snapshot held {:.2f} s", seconds_minutes_text(window_s_), achieved_s)
                    : fmt::format("{} window: sized from the {} seen in verification, where {} held {:.2f} s",
-                                 seconds_text(window_s_), rate_text(verify_rate),
+                                 seconds_minutes_text(window_s_), rate_text(verify_rate),
                                  binary_size_text(verified.max_bytes), achieved_s));
     say(reason);
     return done(VerificationStatus::kVerified);
@@ -401,7 +402,7 @@ class WindowVerifier {
     const double verify_rate = snap.rate_bytes_per_s;
     const std::uint64_t next = sizing::next_max_bytes_after_short(window_ns_, size_.max_bytes, snap.achieved_s,
                                                                   std::min(verify_rate, sizing::kMaxBytesPerSec));
-    say(fmt::format("short by {}; raising MaxBytes {} -> {}", seconds_text(window_s_ - snap.achieved_s),
+    say(fmt::format("short by {}; raising MaxBytes {} -> {}", seconds_minutes_text(window_s_ - snap.achieved_s),
                     binary_size_text(size_.max_bytes), binary_size_text(next)));
     if (verify_rate > rate_.basis.upper_bytes_per_s) {
       out_["basis_exceeded"] = true;
@@ -442,7 +443,7 @@ Verification verify_window(const RunConfig& config, const json& run_result, std:
   const double window_s = static_cast<double>(window_ns) / 1e9;
   if (window_ns < sizing::kMinWindowNs || window_ns > sizing::kMaxWindowNs)
     return skipped_verification(
-        window_ns, fmt::format("window {} is out of range: expected 1s to 1h", seconds_text(window_s)));
+        window_ns, fmt::format("window {} is out of range: expected 1s to 1h", seconds_minutes_text(window_s)));
   if (!config.agent)
     return skipped_verification(window_ns, "no flight-recorder agent: add agent.Register to the target's debug mux "
                                            "(docs/agent.md) and pass --agent HOST:PORT");

@@ -220,13 +220,11 @@ double parse_percent(std::string_view text) {
 }
 
 Verdict judge(Cost cost, double limit_pct, double ci_low_pct, double ci_high_pct) {
-  const double low = std::min(ci_low_pct, ci_high_pct);
-  const double high = std::max(ci_low_pct, ci_high_pct);
-  // The cost interval: the change itself, or its negation for a drop.
-  const double cost_low = cost == Cost::kDrop ? -high : low;
-  const double cost_high = cost == Cost::kDrop ? -low : high;
-  if (cost_high <= limit_pct) return Verdict::kPass;
-  if (cost_low > limit_pct) return Verdict::kFail;
+  switch (stats::judge_cost(stats::cost_interval(cost, ci_low_pct, ci_high_pct), limit_pct)) {
+    case stats::BudgetVerdict::kWithin: return Verdict::kPass;
+    case stats::BudgetVerdict::kOver: return Verdict::kFail;
+    case stats::BudgetVerdict::kInconclusive: return Verdict::kInconclusive;
+  }
   return Verdict::kInconclusive;
 }
 

@@ -38,6 +38,7 @@
 #include <nlohmann/json.hpp>
 
 #include "load/send_lag_limit.h"
+#include "stats/budget_judgement.h"
 
 namespace tracebench::gates {
 
@@ -54,10 +55,9 @@ enum class Verdict : std::uint8_t {
 // "pass", "fail", "inconclusive", "not measured"
 std::string_view verdict_name(Verdict v);
 
-enum class Cost : std::uint8_t {
-  kIncrease,  // a higher value is the cost (latency, CPU per request)
-  kDrop,      // a lower value is the cost (throughput)
-};
+// kIncrease: a higher value is the cost (latency, CPU per request); kDrop: a lower one
+// (throughput).
+using Cost = stats::CostDirection;
 
 // One budget `check` knows: its flag (without dashes), the comparison metric it reads
 // (comparisons[].metric) and words for output.
@@ -83,7 +83,7 @@ struct Budget {
 double parse_percent(std::string_view text);
 
 // The verdict for a change interval [ci_low_pct, ci_high_pct] against a budget (see the
-// table above). The bounds may come in either order.
+// table above; the rule is stats/budget_judgement.h's). The bounds may come in either order.
 Verdict judge(Cost cost, double limit_pct, double ci_low_pct, double ci_high_pct);
 
 struct Judgement {

@@ -45,7 +45,7 @@ std::string validate(const LoadConfig& cfg) {
   if (cfg.threads > cfg.connections)
     return fmt::format("--threads {} exceeds --connections {}: each thread needs a connection", cfg.threads,
                        cfg.connections);
-  if (cfg.duration_ns <= 0) return "--duration must be greater than zero";
+  if (cfg.measure_ns <= 0) return "--duration must be greater than zero";
   if (cfg.warmup_ns < 0) return "--warmup must not be negative";
   if (cfg.timeout_ns <= 0) return "--timeout must be greater than zero";
   if (cfg.spin_ns < 0 || cfg.spin_ns > 10'000'000)

@@ -44,8 +44,13 @@ struct LoadConfig {
   std::optional<OpenLoop> open_loop;    // nullopt: closed loop
   int connections = 50;                 // closed loop: concurrency; open loop: pool size
   int threads = 1;                      // worker threads, each with its own epoll loop
-  std::int64_t duration_ns = 10'000'000'000;
-  std::int64_t warmup_ns = 0;           // load runs, nothing is recorded
+  // The two phases of this one load run: warmup_ns of load that nothing records, then
+  // measure_ns of load that is measured. Whoever runs the load sets both from its own
+  // settings (tracebench load: --warmup, --duration; a run's round: settle, phase; a run's
+  // warm-up: none, then the warm-up, measured and dropped; window verification: none, then
+  // lead-in and fill time); a config that is copied does not carry them over in meaning.
+  std::int64_t warmup_ns = 0;
+  std::int64_t measure_ns = 10'000'000'000;
   std::int64_t timeout_ns = 10'000'000'000;   // per request, counted as a timeout error
   std::int64_t drain_ns = 1'000'000'000;      // after the end, wait this long for in-flight replies
   std::uint64_t max_body_bytes = 64ull << 20; // larger responses are an error

@@ -40,7 +40,7 @@ nlohmann::json to_json(const LoadConfig& cfg, const LoadResult& r) {
         {"rate_rps", r.open_loop ? nlohmann::json(r.target_rate_rps) : nlohmann::json(nullptr)},
         {"connections", r.connections},
         {"threads", r.threads},
-        {"duration_s", static_cast<double>(cfg.duration_ns) / 1e9},
+        {"duration_s", static_cast<double>(cfg.measure_ns) / 1e9},
         {"warmup_s", static_cast<double>(cfg.warmup_ns) / 1e9},
         {"timeout_s", static_cast<double>(cfg.timeout_ns) / 1e9},
         {"spin_s", static_cast<double>(cfg.spin_ns) / 1e9}}},

@@ -46,7 +46,7 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   // Workers get a moment to open their connections before the first request is due.
   timeline.load_start_ns = monotonic_ns() + 20'000'000;
   timeline.measure_start_ns = timeline.load_start_ns + cfg.warmup_ns;
-  timeline.measure_end_ns = timeline.measure_start_ns + cfg.duration_ns;
+  timeline.measure_end_ns = timeline.measure_start_ns + cfg.measure_ns;
   timeline.drain_end_ns = timeline.measure_end_ns + std::min(cfg.drain_ns, cfg.timeout_ns);
 
   std::atomic<bool> stop{false};

@@ -8,9 +8,13 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sizing/quantity_text.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::sizing {
+
+using units::binary_size_text;
+using units::go_duration_text;
 
 std::uint64_t friendly_size_up(double bytes) {
   if (!std::isfinite(bytes) || bytes < 0 || bytes > static_cast<double>(kMaxFriendlySize))
@@ -104,13 +108,6 @@ std::string agent_size(std::uint64_t bytes) {
   if (bytes % (1u << 20) == 0) return fmt::format("{}MiB", bytes >> 20);
   if (bytes % (1u << 10) == 0) return fmt::format("{}KiB", bytes >> 10);
   return fmt::format("{}", bytes);
-}
-
-std::string go_duration_text(std::int64_t ns) {
-  if (ns % 1'000'000'000 == 0) return fmt::format("{}s", ns / 1'000'000'000);
-  if (ns % 1'000'000 == 0) return fmt::format("{}ms", ns / 1'000'000);
-  if (ns % 1'000 == 0) return fmt::format("{}us", ns / 1'000);
-  return fmt::format("{}ns", ns);
 }
 
 }  // namespace

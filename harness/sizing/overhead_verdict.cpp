@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sizing/result_rates.h"
+#include "stats/budget_judgement.h"
 
 namespace tracebench::sizing {
 namespace {
@@ -59,7 +60,8 @@ json overhead_verdict(const json& result, std::optional<double> budget_pct) {
     for (const auto& row : *comparisons) {
       if (!row.is_object() || row.value("mode", "") != mode) continue;
       const std::string metric = row.value("metric", "");
-      const bool higher_is_better = metric == "throughput_rps";
+      const stats::CostDirection direction =
+          metric == "throughput_rps" ? stats::CostDirection::kDrop : stats::CostDirection::kIncrease;
       const auto delta = num(row, "delta_pct"), lo = num(row, "ci_low_pct"), hi = num(row, "ci_high_pct");
       json mj = {{"metric", metric},
                  {"delta_pct", delta ? json(*delta) : json(nullptr)},
@@ -68,31 +70,30 @@ json overhead_verdict(const json& result, std::optional<double> budget_pct) {
                  {"significant", row.value("significant", false)},
                  {"judged", judged(metric)}};
       // The cost is the change in the costly direction; its CI flips for throughput.
-      std::optional<double> cost, cost_low, cost_high;
-      if (delta) cost = higher_is_better ? -*delta : *delta;
-      if (lo && hi) {
-        cost_low = higher_is_better ? -*hi : *lo;
-        cost_high = higher_is_better ? -*lo : *hi;
-      }
+      std::optional<double> cost;
+      std::optional<stats::CostInterval> cost_ci;
+      if (delta) cost = direction == stats::CostDirection::kDrop ? -*delta : *delta;
+      if (lo && hi) cost_ci = stats::cost_interval(direction, *lo, *hi);
       mj["cost_pct"] = cost ? json(*cost) : json(nullptr);
-      mj["cost_low_pct"] = cost_low ? json(*cost_low) : json(nullptr);
-      mj["cost_high_pct"] = cost_high ? json(*cost_high) : json(nullptr);
+      mj["cost_low_pct"] = cost_ci ? json(cost_ci->low_pct) : json(nullptr);
+      mj["cost_high_pct"] = cost_ci ? json(cost_ci->high_pct) : json(nullptr);
       const auto noise = noise_floor_pct(result, metric);
       mj["noise_floor_pct"] = noise ? json(*noise) : json(nullptr);
       json verdict = nullptr;
       if (budget_pct && judged(metric)) {
-        if (!cost_low || !cost_high) {
-          verdict = "inconclusive";
-          ++inconclusive;
-        } else if (*cost_high <= *budget_pct) {
-          verdict = "within";
-          ++within;
-        } else if (*cost_low > *budget_pct) {
-          verdict = "over";
-          ++over;
-        } else {
-          verdict = "inconclusive";
-          ++inconclusive;
+        switch (cost_ci ? stats::judge_cost(*cost_ci, *budget_pct) : stats::BudgetVerdict::kInconclusive) {
+          case stats::BudgetVerdict::kWithin:
+            verdict = "within";
+            ++within;
+            break;
+          case stats::BudgetVerdict::kOver:
+            verdict = "over";
+            ++over;
+            break;
+          case stats::BudgetVerdict::kInconclusive:
+            verdict = "inconclusive";
+            ++inconclusive;
+            break;
         }
         if (noise && *noise > *budget_pct &&
             std::find(finer_than_noise.begin(), finer_than_noise.end(), metric) == finer_than_noise.end())

@@ -7,7 +7,8 @@
 //   a latency or CPU-per-request rise), in percent, with the 95% CI of the change.
 //   within:        the CI's worst end is at or under the budget
 //   over:          even the CI's best end is above the budget
-//   inconclusive:  the CI straddles the budget (more rounds narrow it)
+//   inconclusive:  the CI straddles the budget (more rounds narrow it), or has no bounds
+// (the rule is stats/budget_judgement.h's, which tracebench check uses too).
 //
 // A mode is over if any judged metric is over, else inconclusive if any is, else within.
 // Judged metrics: throughput_rps, target_cpu_us_per_request, latency_p50_ns,

@@ -9,13 +9,18 @@
 
 #include "sizing/flight_recorder_size.h"
 #include "sizing/overhead_verdict.h"
-#include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::sizing {
 
 using nlohmann::json;
+using units::binary_size_text;
+using units::decimal_size_text;
+using units::rate_text;
+using units::seconds_minutes_text;
 
 std::string validate(const SizingOptions& o) {
   if (o.windows_ns.empty()) return "no window given: expected at least one, e.g. --window 10s";
@@ -23,7 +28,7 @@ std::string validate(const SizingOptions& o) {
     if (w < kMinWindowNs || w > kMaxWindowNs)
       return fmt::format("window {} is out of range: expected 1s to 1h (the flight recorder keeps whole ~1 s "
                          "generations; longer windows are a capture's job, not a ring's)",
-                         w <= 0 ? fmt::format("{} ns", w) : seconds_text(static_cast<double>(w) / 1e9));
+                         w <= 0 ? fmt::format("{} ns", w) : seconds_minutes_text(static_cast<double>(w) / 1e9));
   }
   if (o.file_budgets_bytes.empty()) return "no file budget given: expected at least one, e.g. --file-budget 50MB";
   for (std::uint64_t b : o.file_budgets_bytes) {
@@ -85,7 +90,7 @@ json rate_json(const MeasuredRate& m) {
 json flight_recorder_json(const MeasuredRate& m, std::int64_t window_ns) {
   const FlightRecorderSize s = size_flight_recorder(m.basis, window_ns);
   const std::string comment =
-      fmt::format("{} window at {} (highest {}); tracebench size", seconds_text(static_cast<double>(window_ns) / 1e9),
+      fmt::format("{} window at {} (highest {}); tracebench size", seconds_minutes_text(static_cast<double>(window_ns) / 1e9),
                   rate_text(m.basis.median_bytes_per_s), rate_text(m.basis.upper_bytes_per_s));
   return {{"window_s", static_cast<double>(s.window_ns) / 1e9},
           {"min_age_s", static_cast<double>(s.min_age_ns) / 1e9},
@@ -127,7 +132,7 @@ std::string implausible_memory(const json& f) {
   return fmt::format("the {} window needs MaxBytes {} (RSS up to {}): over {}, more memory than a flight recorder "
                      "can plausibly hold in one process; check the rate, shorten the window, or take a capture "
                      "(/debug/pprof/trace?seconds=N) instead",
-                     seconds_text(f["window_s"].get<double>()), binary_size_text(max_bytes), binary_size_text(rss),
+                     seconds_minutes_text(f["window_s"].get<double>()), binary_size_text(max_bytes), binary_size_text(rss),
                      binary_size_text(kPlausibleMemoryBytes));
 }
 
@@ -168,7 +173,7 @@ json memory_json(const json* result, const MeasuredRate& m) {
       "the run compares a small ring (expected live ≈ {}), not a full MaxBytes one; the Go runtime returns freed "
       "memory to the OS only gradually, so off rounds after flightrecorder rounds read high and the delta is a "
       "lower bound; --verify-window measures the growth with the recommended size",
-      seconds_text(held_s), binary_size_text(static_cast<std::uint64_t>(expected_live))));
+      seconds_minutes_text(held_s), binary_size_text(static_cast<std::uint64_t>(expected_live))));
   return j;
 }
 

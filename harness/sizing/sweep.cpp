@@ -7,12 +7,16 @@
 
 #include "sizing/flight_recorder_size.h"
 #include "sizing/linear_fit.h"
-#include "sizing/quantity_text.h"
 #include "sizing/result_rates.h"
+#include "units/duration_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::sizing {
 
 using nlohmann::json;
+using units::binary_size_text;
+using units::rate_text;
+using units::seconds_minutes_text;
 
 std::string_view to_string(SweepAxis axis) { return axis == SweepAxis::kRate ? "rate_rps" : "connections"; }
 
@@ -307,7 +311,7 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
                                           {"go_runtime_trace",
                                            go_runtime_trace_snippet(
                                                s, fmt::format("{} window at a predicted {} for {:g} req/s{}",
-                                                              seconds_text(static_cast<double>(w) / 1e9),
+                                                              seconds_minutes_text(static_cast<double>(w) / 1e9),
                                                               rate_text(pr.estimate), r,
                                                               pr.extrapolated
                                                                   ? fmt::format(" (extrapolated; sized for {})",
@@ -316,7 +320,7 @@ json fit_model(const json& levels, std::optional<double> production_rate, const 
           if (s.max_bytes > kPlausibleMemoryBytes || s.expected_rss_high_bytes > kPlausibleMemoryBytes)
             p["notes"].push_back(fmt::format("warning: the {} window needs MaxBytes {} (RSS up to {}), over {}: more "
                                              "than a flight recorder can plausibly hold in one process",
-                                             seconds_text(static_cast<double>(w) / 1e9), binary_size_text(s.max_bytes),
+                                             seconds_minutes_text(static_cast<double>(w) / 1e9), binary_size_text(s.max_bytes),
                                              binary_size_text(s.expected_rss_high_bytes),
                                              binary_size_text(kPlausibleMemoryBytes)));
         }

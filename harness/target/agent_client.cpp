@@ -15,6 +15,7 @@
 #include "target/httplib_include.h"
 #include "load/clock.h"
 #include "target/tcp_connect.h"
+#include "units/duration_text.h"
 
 namespace tracebench::target {
 namespace {
@@ -37,13 +38,6 @@ std::string error_text(const std::string& body) {
 }
 
 }  // namespace
-
-std::string go_duration_text(std::int64_t ns) {
-  if (ns % 1'000'000'000 == 0) return fmt::format("{}s", ns / 1'000'000'000);
-  if (ns % 1'000'000 == 0) return fmt::format("{}ms", ns / 1'000'000);
-  if (ns % 1'000 == 0) return fmt::format("{}us", ns / 1'000);
-  return fmt::format("{}ns", ns);
-}
 
 AgentStatus parse_agent_status(const std::string& json_text) {
   auto j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
@@ -135,7 +129,7 @@ AgentStatus AgentClient::start(std::int64_t min_age_ns, std::uint64_t max_bytes)
   std::string endpoint = "start";
   char sep = '?';
   if (min_age_ns > 0) {
-    endpoint += fmt::format("{}min_age={}", sep, go_duration_text(min_age_ns));
+    endpoint += fmt::format("{}min_age={}", sep, units::go_duration_text(min_age_ns));
     sep = '&';
   }
   if (max_bytes > 0) endpoint += fmt::format("{}max_bytes={}", sep, max_bytes);

@@ -75,10 +75,6 @@ class AgentClient {
   std::int64_t timeout_ns_;
 };
 
-// A duration in the exact Go time.ParseDuration syntax the agent takes, in the largest unit
-// that is exact: 10000000000 → "10s", 1500000000 → "1500ms", 2500 → "2500ns", 250000 → "250us".
-std::string go_duration_text(std::int64_t ns);
-
 // Parses the agent's status JSON. Throws std::invalid_argument (with the text) if it is not
 // a JSON object or a known field has the wrong type.
 AgentStatus parse_agent_status(const std::string& json_text);

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "target/tcp_connect.h"
+#include "units/duration_text.h"
 
 namespace tracebench::target {
 
@@ -20,10 +21,10 @@ std::string describe(const TransportFailure& f) {
       // A read that waited the whole timeout went silent; anything shorter was a close or reset.
       const bool timed_out = f.read_timeout_ns > 0 && f.idle_ns >= f.read_timeout_ns - f.read_timeout_ns / 10;
       if (!f.got_headers)
-        return timed_out ? fmt::format("no response within {} (read timeout)", seconds_text(f.read_timeout_ns))
+        return timed_out ? fmt::format("no response within {} (read timeout)", units::timeout_text(f.read_timeout_ns))
                          : "the connection closed before a response arrived";
       return timed_out ? fmt::format("the response stopped after {} bytes of the body: no data for {} (read timeout)",
-                                     f.body_bytes, seconds_text(f.read_timeout_ns))
+                                     f.body_bytes, units::timeout_text(f.read_timeout_ns))
                        : fmt::format("the connection closed after {} bytes of the body (the target closed it "
                                      "or exited)",
                                      f.body_bytes);

@@ -20,6 +20,7 @@
 #include "target/process_stats.h"
 #include "load/clock.h"
 #include "target/tcp_connect.h"
+#include "units/duration_text.h"
 
 namespace tracebench::target {
 namespace {
@@ -319,7 +320,7 @@ std::string LaunchedTarget::wait_until_listening(const std::string& host, std::u
     if (load::monotonic_ns() >= deadline_ns) break;
     std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(20'000'000, deadline_ns - load::monotonic_ns())));
   }
-  return fmt::format("`{}` did not listen on {} within {} ({}){}", command_, where, seconds_text(timeout_ns), why,
+  return fmt::format("`{}` did not listen on {} within {} ({}){}", command_, where, units::timeout_text(timeout_ns), why,
                      log_suffix());
 }
 

@@ -20,6 +20,7 @@
 #include "target/httplib_include.h"
 #include "load/clock.h"
 #include "target/tcp_connect.h"
+#include "units/duration_text.h"
 
 namespace tracebench::target {
 namespace {
@@ -254,7 +255,7 @@ CaptureResult PprofCapture::finish(std::int64_t timeout_ns) {
     s.cv.wait_for(lock, std::chrono::nanoseconds(std::max<std::int64_t>(0, timeout_ns)), [&] { return s.done; });
     if (!s.done) {
       s.cancel_reason =
-          timeout_ns > 0 ? fmt::format("abandoned: the capture did not end within {} of finish()", seconds_text(timeout_ns))
+          timeout_ns > 0 ? fmt::format("abandoned: the capture did not end within {} of finish()", units::timeout_text(timeout_ns))
                          : "abandoned before it ended";
       s.cancel.store(true);
       // stop() shuts the socket down so a blocked read returns; repeat it in case the

@@ -10,16 +10,13 @@
 #include <cstring>
 
 #include "load/socket_address.h"
+#include "units/duration_text.h"
 
 namespace tracebench::target {
 
 std::string host_port(std::string_view host, std::uint16_t port) {
   if (host.find(':') != std::string_view::npos) return fmt::format("[{}]:{}", host, port);
   return fmt::format("{}:{}", host, port);
-}
-
-std::string seconds_text(std::int64_t ns) {
-  return fmt::format("{:.3g} s", static_cast<double>(ns) / 1e9);
 }
 
 std::string one_line(std::string_view text, std::size_t max_chars) {
@@ -68,7 +65,7 @@ std::string try_tcp_connect(const std::string& host, std::uint16_t port, std::in
   const std::string where = host_port(host, port);
   if (last_errno == ECONNREFUSED) return fmt::format("nothing listens on {} (connection refused)", where);
   if (last_errno == ETIMEDOUT)
-    return fmt::format("no answer from {} within {} (connect timed out)", where, seconds_text(timeout_ns));
+    return fmt::format("no answer from {} within {} (connect timed out)", where, units::timeout_text(timeout_ns));
   return fmt::format("cannot connect to {}: {}", where, std::strerror(last_errno));
 }
 

@@ -20,9 +20,6 @@ std::string host_port(std::string_view host, std::uint16_t port);
 //   "cannot connect to HOST:PORT: <strerror>"
 std::string try_tcp_connect(const std::string& host, std::uint16_t port, std::int64_t timeout_ns);
 
-// Seconds for messages: "0.15 s", "2 s", "10 s".
-std::string seconds_text(std::int64_t ns);
-
 // An HTTP body or other foreign text as one short line: whitespace runs (newlines included)
 // become one space, control bytes become '?', and more than max_chars is cut with "...".
 std::string one_line(std::string_view text, std::size_t max_chars = 300);

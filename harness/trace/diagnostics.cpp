@@ -2,14 +2,18 @@
 
 #include <fmt/core.h>
 
+#include "units/duration_text.h"
+#include "units/number_text.h"
+
 namespace tracebench::trace {
 namespace {
+
+using units::compact_duration_text;
+using units::share_text;
 
 double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
 }
-
-std::string pct(double s) { return fmt::format("{:.0f}%", s * 100); }
 
 std::string per_second(double rate) {
   if (rate >= 1e6) return fmt::format("{:.1f}M/s", rate / 1e6);
@@ -20,15 +24,6 @@ std::string per_second(double rate) {
 std::string function_or_unknown(const std::string& f) { return f.empty() ? "start function unknown" : f; }
 
 }  // namespace
-
-std::string format_duration(std::int64_t ns) {
-  const double v = static_cast<double>(ns);
-  if (ns < 0) return "-" + format_duration(-ns);
-  if (ns < 1000) return fmt::format("{}ns", ns);
-  if (ns < 1'000'000) return fmt::format("{:.3g}µs", v / 1e3);
-  if (ns < 1'000'000'000) return fmt::format("{:.3g}ms", v / 1e6);
-  return fmt::format("{:.3g}s", v / 1e9);
-}
 
 std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThresholds& t) {
   std::vector<Diagnostic> out;
@@ -57,7 +52,7 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
     std::string detail = fmt::format("{} goroutines created", s.goroutines.created);
     if (span_s > 0) detail += fmt::format(", {}", per_second(static_cast<double>(s.goroutines.created) / span_s));
     if (s.goroutines.lifetimes > 0)
-      detail += fmt::format("; median lifetime {}", format_duration(s.goroutines.lifetime_p50_ns));
+      detail += fmt::format("; median lifetime {}", compact_duration_text(s.goroutines.lifetime_p50_ns));
     const FunctionStats* creator = nullptr;
     for (const FunctionStats& f : s.goroutines.by_function)
       if (f.created > 0 && (creator == nullptr || f.created > creator->created)) creator = &f;
@@ -68,7 +63,7 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
                                "A goroutine per small work item costs several events each; bound concurrency "
                                "with a worker pool or a semaphore, and the trace shrinks (the program usually "
                                "gets faster too).",
-                               pct(sh), detail)});
+                               share_text(sh), detail)});
   }
 
   const Counts& annotations = s.categories[static_cast<std::size_t>(Category::kUserAnnotations)];
@@ -81,13 +76,13 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
     if (!s.regions.empty()) {
       const DurationStats& r = s.regions.front();
       top = fmt::format(" The most frequent region, '{}', ran {} times with a median of {}.", r.name, r.count,
-                        format_duration(r.p50_ns));
+                        compact_duration_text(r.p50_ns));
     }
     out.push_back({"fine_grained_regions", true, sh,
                    fmt::format("User annotations are {} of all events ({} regions, {} logs): regions this "
                                "fine-grained inflate the trace and bury the phases that matter.{} Annotate "
                                "phases (decode, query, render), not small functions or loop bodies.",
-                               pct(sh), regions, logs, top)});
+                               share_text(sh), regions, logs, top)});
   }
 
   if (!s.goroutines.top.empty()) {
@@ -98,7 +93,7 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
                      fmt::format("Goroutine {} ({}) produced {} of all events{}. Scope the capture: trace while "
                                  "the path under study is under load, or keep background loops (health checks, "
                                  "metric flushers, pollers) from dominating the window.",
-                                 g.goid, function_or_unknown(g.start_function), pct(sh), kind)});
+                                 g.goid, function_or_unknown(g.start_function), share_text(sh), kind)});
     }
   }
 
@@ -109,7 +104,7 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
                    fmt::format("Goroutine status events are {} of the bytes: every generation (about 1 s) "
                                "restates the status of each goroutine, so many parked goroutines cost bytes every "
                                "second. Fewer idle goroutines make every generation smaller.",
-                               pct(sh))});
+                               share_text(sh))});
   }
 
   const Counts& tables = s.categories[static_cast<std::size_t>(Category::kTables)];
@@ -118,7 +113,7 @@ std::vector<Diagnostic> diagnose(const TraceSummary& s, const DiagnosticThreshol
                    fmt::format("Stack and string tables are {} of the bytes: each generation carries its own "
                                "tables, so a very short capture (or a small flight-recorder window) is mostly "
                                "tables. Rates measured on it overstate the per-second cost of longer captures.",
-                               pct(sh))});
+                               share_text(sh))});
   }
   return out;
 }

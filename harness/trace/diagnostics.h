@@ -38,7 +38,4 @@ struct Diagnostic {
 
 std::vector<Diagnostic> diagnose(const TraceSummary& summary, const DiagnosticThresholds& thresholds = {});
 
-// "1.5s", "250ms", "12.3µs", "800ns": for messages. Exposed for reuse and tests.
-std::string format_duration(std::int64_t ns);
-
 }  // namespace tracebench::trace

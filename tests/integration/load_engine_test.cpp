@@ -21,7 +21,7 @@ LoadConfig config_for(const ScriptedServer& server, std::int64_t duration_ms = 3
   LoadConfig cfg;
   cfg.target = parse_endpoint(server.address());
   cfg.connections = 4;
-  cfg.duration_ns = duration_ms * 1'000'000;
+  cfg.measure_ns = duration_ms * 1'000'000;
   cfg.warmup_ns = 0;
   cfg.timeout_ns = 2'000'000'000;
   return cfg;

@@ -54,12 +54,5 @@ TEST(ParseCount, AcceptsSuffixes) {
   EXPECT_THROW(parse_count("3q"), BadValue);
 }
 
-TEST(FormatUnits, ReadsBack) {
-  EXPECT_EQ(format_duration_ns(1'500'000'000), "1.5s");
-  EXPECT_EQ(format_duration_ns(250'000), "250µs");
-  EXPECT_EQ(format_size_bytes(16u << 20), "16 MiB");
-  EXPECT_EQ(format_size_bytes(100), "100 B");
-}
-
 }  // namespace
 }  // namespace tracebench::cli

@@ -12,14 +12,18 @@
 #include <functional>
 
 #include "reports/plot_job.h"
-#include "reports/quantities.h"
 #include "reports/render.h"
 #include "reports/writers.h"
+#include "units/number_text.h"
+#include "units/size_text.h"
 
 namespace tracebench::reports {
 namespace {
 
 using nlohmann::json;
+using units::binary_size_text;
+using units::bytes_rate_text;
+using units::percent_text;
 
 const std::string kFixtures = TRACEBENCH_REPORT_FIXTURES;
 
@@ -92,7 +96,7 @@ TEST(SweepDocument, VerdictHasTheModelTheOverheadAndTheProductionPoint) {
 
   const Paragraph* trace = paragraph(v, "Trace data");
   ASSERT_NE(trace, nullptr);
-  EXPECT_EQ(trace->text.rfind(binary_bytes_text(fit["slope"].get<double>()) + " of trace per request on top of an idle " +
+  EXPECT_EQ(trace->text.rfind(binary_size_text(fit["slope"].get<double>()) + " of trace per request on top of an idle " +
                                   bytes_rate_text(fit["intercept"].get<double>()),
                               0),
             0u)

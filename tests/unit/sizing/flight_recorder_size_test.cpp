@@ -10,7 +10,6 @@
 
 #include "ring_simulation.h"
 #include "sizing/flight_recorder_size.h"
-#include "sizing/quantity_text.h"
 
 namespace tracebench::sizing {
 namespace {
@@ -125,23 +124,6 @@ TEST(CaptureWindow, StaysUnderTheBudgetAtTheUpperRate) {
   EXPECT_DOUBLE_EQ(w.seconds, 1.6);
   w = capture_window_for_budget(rate, 100'000);  // 0.04 s: not possible
   EXPECT_DOUBLE_EQ(w.seconds, 0.0);
-}
-
-TEST(QuantityText, Units) {
-  EXPECT_EQ(binary_size_text(28 * kMiB), "28 MiB");
-  EXPECT_EQ(binary_size_text(1280 * kKiB), "1.25 MiB");
-  EXPECT_EQ(binary_size_text(512), "512 B");
-  EXPECT_EQ(decimal_size_text(50e6), "50 MB");
-  EXPECT_EQ(decimal_size_text(6.75e6), "6.75 MB");
-  EXPECT_EQ(rate_text(2.5 * kMiB), "2.5 MiB/s");
-  EXPECT_EQ(seconds_text(10), "10 s");
-  EXPECT_EQ(seconds_text(0.25), "250 ms");
-  EXPECT_EQ(seconds_text(120), "2 min");
-  EXPECT_EQ(rate_text(-120 * 1024.0), "0 B/s");
-  EXPECT_EQ(signed_rate_text(-120 * 1024.0), "-120 KiB/s");
-  EXPECT_EQ(signed_rate_text(2.5 * kMiB), "2.5 MiB/s");
-  EXPECT_EQ(signed_size_text(-3.0 * kMiB), "-3 MiB");
-  EXPECT_EQ(signed_size_text(-0.2), "0 B");
 }
 
 TEST(RingSimulation, RecommendedMaxBytesHoldsTheWindowAtRatesUpToTheUpperRate) {

@@ -1,4 +1,4 @@
-// The small pure pieces of target/: Go durations, status JSON, exec scripts, message text.
+// The small pure pieces of target/: status JSON, exec scripts, message text.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,15 +11,6 @@
 
 namespace tracebench::target {
 namespace {
-
-TEST(GoDurationText, UsesTheLargestExactUnit) {
-  EXPECT_EQ(go_duration_text(10'000'000'000), "10s");
-  EXPECT_EQ(go_duration_text(1'500'000'000), "1500ms");
-  EXPECT_EQ(go_duration_text(250'000), "250us");
-  EXPECT_EQ(go_duration_text(2'500), "2500ns");
-  EXPECT_EQ(go_duration_text(1), "1ns");
-  EXPECT_EQ(go_duration_text(120'000'000'000), "120s");
-}
 
 TEST(ParseAgentStatus, ReadsEveryDocumentedField) {
   const AgentStatus s = parse_agent_status(

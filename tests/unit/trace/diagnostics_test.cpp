@@ -98,12 +98,5 @@ TEST(Diagnostics, StatusAndTableShares) {
   EXPECT_TRUE(has(d, "tables_dominate"));
 }
 
-TEST(FormatDuration, UsesReadableUnits) {
-  EXPECT_EQ(format_duration(800), "800ns");
-  EXPECT_EQ(format_duration(12'300), "12.3µs");
-  EXPECT_EQ(format_duration(250'000'000), "250ms");
-  EXPECT_EQ(format_duration(1'500'000'000), "1.5s");
-}
-
 }  // namespace
 }  // namespace tracebench::trace
