@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/flag_parsing.h"
 #include "cli/units.h"
+#include "result/schema.h"
 #include "trace/analyze.h"
 #include "trace/diagnostics.h"
 #include "trace/source.h"
@@ -161,7 +162,7 @@ nlohmann::json durations_json(const std::vector<tr::DurationStats>& v) {
 
 nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnostic>& diags) {
   nlohmann::json j;
-  j["schema"] = "tracebench.inspect/1";
+  j["schema"] = result::kInspectSchema;
   j["path"] = s.path;
   j["go_version"] = std::string(tr::version_name(s.version));
   j["file_bytes"] = s.file_bytes;
