@@ -1,5 +1,7 @@
 #include "reports/writers.h"
 
+#include "result/schema.h"
+
 namespace tracebench::reports {
 namespace {
 
@@ -59,7 +61,7 @@ std::string write_json(const Document& doc) {
     for (const auto& b : s.blocks) blocks.push_back(block_json(b));
     sections.push_back({{"id", s.id}, {"title", s.title}, {"blocks", blocks}});
   }
-  json out = {{"schema", "tracebench.report/v1"}, {"title", doc.title}, {"subtitle", doc.subtitle}};
+  json out = {{"schema", result::kReportSchema}, {"title", doc.title}, {"subtitle", doc.subtitle}};
   for (const auto& [k, v] : doc.data.items()) out[k] = v;
   out["sections"] = sections;
   return out.dump(2) + "\n";

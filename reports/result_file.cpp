@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <tuple>
+
+#include "result/run_result.h"
 
 namespace tracebench::reports {
 namespace {
+
+namespace model = tracebench::result;  // "result" names the document in this file
 
 using nlohmann::json;
 
@@ -120,23 +123,23 @@ ResultKind classify_result(const json& result, const std::string& source) {
   if (!it->is_string())
     throw ResultError(fmt::format("{} is not a tracebench result: \"schema\" is {}, expected the string {}", source,
                                   type_name(*it), kExpected));
-  const std::string schema = it->get<std::string>();
-  if (schema == kSweepSchema) {
-    check_sweep(result, source);
-    return ResultKind::kSweep;
-  }
-  if (schema != kRunSchema) {
-    for (const auto& [prefix, what, reads] : {std::tuple{"tracebench.run/", "run result", kRunSchema},
-                                              std::tuple{"tracebench.sweep/", "sweep result", kSweepSchema}})
-      if (schema.rfind(prefix, 0) == 0)
-        throw ResultError(fmt::format("{} has schema \"{}\", a version of the {} this tracebench does not read (it "
-                                      "reads \"{}\"); re-render it with the tracebench that wrote it",
-                                      source, schema, what, reads));
-    if (schema.rfind("tracebench.", 0) == 0)
+  const model::SchemaCheck schema = model::check_schema(result);
+  const auto other_version = [&](const char* what, const char* reads) {
+    return ResultError(fmt::format("{} has schema \"{}\", a version of the {} this tracebench does not read (it "
+                                   "reads \"{}\"); re-render it with the tracebench that wrote it",
+                                   source, schema.schema, what, reads));
+  };
+  switch (schema.kind) {
+    case model::SchemaKind::kRun: break;
+    case model::SchemaKind::kSweep: check_sweep(result, source); return ResultKind::kSweep;
+    case model::SchemaKind::kOtherRunVersion: throw other_version("run result", kRunSchema);
+    case model::SchemaKind::kOtherSweepVersion: throw other_version("sweep result", kSweepSchema);
+    case model::SchemaKind::kOtherTracebench:
       throw ResultError(fmt::format("{} has schema \"{}\": unsupported by tracebench report (it renders {})", source,
-                                    schema, kExpected));
-    throw ResultError(fmt::format("{} is not a tracebench result: its schema is \"{}\" (expected {})", source, schema,
-                                  kExpected));
+                                    schema.schema, kExpected));
+    default:
+      throw ResultError(fmt::format("{} is not a tracebench result: its schema is \"{}\" (expected {})", source,
+                                    schema.schema, kExpected));
   }
   expect_type(result, "modes", &json::is_object, "an object of modes", source, true);
   expect_type(result, "comparisons", &json::is_array, "an array", source, false);
@@ -149,6 +152,12 @@ ResultKind classify_result(const json& result, const std::string& source) {
   for (const auto& [mode, m] : result["modes"].items())
     if (!m.is_object())
       throw ResultError(fmt::format("{}: \"modes\".\"{}\" is {}, expected an object", source, mode, type_name(m)));
+  // The rest of what the typed reader needs (the rows and rounds objects, "generator").
+  try {
+    model::read_run_result(result);
+  } catch (const model::FormatError& e) {
+    throw ResultError(fmt::format("{}: {}", source, e.what()));
+  }
   return ResultKind::kRun;
 }
 

@@ -6,10 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "result/schema.h"
+
 namespace tracebench::reports {
 
-inline constexpr const char* kRunSchema = "tracebench.run/v1";
-inline constexpr const char* kSweepSchema = "tracebench.sweep/v1";
+using result::kRunSchema;    // "tracebench.run/v1"
+using result::kSweepSchema;  // "tracebench.sweep/v1"
 
 // Bad input: a result file that is missing, unreadable, empty, truncated, not JSON, or not a
 // result this version renders. The message is one line that names the file (or "result"),

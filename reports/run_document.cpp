@@ -10,6 +10,7 @@
 #include "reports/event_mix.h"
 #include "reports/json_access.h"
 #include "reports/plots.h"
+#include "result/run_result.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
@@ -116,24 +117,23 @@ struct Change {
   }
 };
 
-std::vector<Change> changes(const json& result, const char* key) {
+std::vector<Change> changes(const std::vector<result::ComparisonView>& rows) {
   std::vector<Change> out;
-  for (const auto& row : array(result, {key})) {
-    if (!row.is_object()) continue;
+  for (const auto& row : rows) {
     Change c;
-    c.mode = text(row, {"mode"});
-    c.metric = text(row, {"metric"});
-    c.delta = number(row, {"delta_pct"});
-    c.low = number(row, {"ci_low_pct"});
-    c.high = number(row, {"ci_high_pct"});
-    c.p_raw = number(row, {"p_value"});
-    c.p_adj = number(row, {"p_adjusted"});
-    c.n_base = static_cast<std::int64_t>(number(row, {"n_base"}).value_or(0));
-    c.n_mode = static_cast<std::int64_t>(number(row, {"n_mode"}).value_or(0));
-    c.significant = boolean(row, {"significant"}).value_or(false);
+    c.mode = row.mode;
+    c.metric = row.metric;
+    c.delta = row.delta_pct;
+    c.low = row.ci_low_pct;
+    c.high = row.ci_high_pct;
+    c.p_raw = row.p_value;
+    c.p_adj = row.p_adjusted;
+    c.n_base = static_cast<std::int64_t>(row.n_base.value_or(0));
+    c.n_mode = static_cast<std::int64_t>(row.n_mode.value_or(0));
+    c.significant = row.significant;
     c.higher_is_better = c.metric == "throughput_rps";
-    c.bound_low = number(row, {"bound_low_pct"});
-    c.bound_high = number(row, {"bound_high_pct"});
+    c.bound_low = row.bound_low_pct;
+    c.bound_high = row.bound_high_pct;
     out.push_back(c);
   }
   return out;
@@ -178,15 +178,14 @@ double median_of(std::vector<double> v) {
 
 bool round_complete(const json& r) { return boolean(r, {"complete"}).value_or(true); }
 
-// The CPU share (CPU-seconds per second) a process spent, from per-round CPU per request and
-// throughput: median over complete rounds.
-std::optional<double> cpu_share(const json& result, const char* key) {
+// The target's CPU share (CPU-seconds per second), from per-round CPU per request and
+// throughput: median over complete rounds. (The generator's is the result's own.)
+std::optional<double> target_cpu_share(const result::RunResultView& run) {
   std::vector<double> v;
-  for (const auto& r : array(result, {"rounds"})) {
-    if (!round_complete(r)) continue;
-    auto us = number(r, {key});
-    auto rps = number(r, {"throughput_rps"});
-    if (us && rps) v.push_back(*us * *rps / 1e6);
+  for (const auto& r : run.rounds) {
+    if (!r.complete.value_or(true)) continue;
+    if (r.target_cpu_us_per_request && r.throughput_rps)
+      v.push_back(*r.target_cpu_us_per_request * *r.throughput_rps / 1e6);
   }
   if (v.empty()) return std::nullopt;
   return median_of(v);
@@ -194,9 +193,9 @@ std::optional<double> cpu_share(const json& result, const char* key) {
 
 class Builder {
  public:
-  explicit Builder(const json& result) : r_(result) {
-    comparisons_ = changes(r_, "comparisons");
-    noise_ = changes(r_, "noise_floor");
+  explicit Builder(const json& document) : r_(document), run_(result::read_run_result(document)) {
+    comparisons_ = changes(run_.comparisons);
+    noise_ = changes(run_.noise_floor);
     modes_ = mode_order(r_);
     for (const auto& spec : run_plot_specs(r_)) plots_.push_back(spec);
     recs_ = object(r_, {"recommendations"});
@@ -228,6 +227,7 @@ class Builder {
 
  private:
   const json& r_;
+  const result::RunResultView run_;
   std::vector<Change> comparisons_, noise_;
   std::vector<std::string> modes_;
   std::vector<PlotSpec> plots_;
@@ -1000,8 +1000,8 @@ class Builder {
   std::vector<std::string> derived_warnings() const {
     std::vector<std::string> out;
     const double cpus = number(r_, {"context", "cpus"}).value_or(NAN);
-    if (auto gen = cpu_share(r_, "generator_cpu_us_per_request"); gen && *gen >= 0.5) {
-      std::string w = fmt::format("the generator used {} of a CPU (median over rounds)", share_text(*gen));
+    if (const auto& gen = run_.generator; gen.competes_for_cpu && gen.core_share) {
+      std::string w = fmt::format("the generator used {} of a CPU (median over rounds)", share_text(*gen.core_share));
       if (std::isfinite(cpus) && cpus <= 4)
         w += fmt::format(" on a host with {:.0f} CPUs: it competes with the target for CPU", cpus);
       w += "; pin them apart (tracebench run --exec CMD --pin) or run tracebench on another machine";
@@ -1028,9 +1028,9 @@ class Builder {
     Table host = host_table(r_);
     if (text(r_, {"context", "target_go_version"}).empty())
       missing("target Go version (read from a trace header: no trace was read)");
-    if (auto gen = cpu_share(r_, "generator_cpu_us_per_request"))
+    if (const auto& gen = run_.generator.core_share)
       host.rows.push_back({Cell("tracebench CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*gen)))});
-    if (auto tgt = cpu_share(r_, "target_cpu_us_per_request"))
+    if (auto tgt = target_cpu_share(run_))
       host.rows.push_back({Cell("target CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*tgt)))});
     s.blocks.push_back(std::move(host));
     if (auto cmd = command_line_block(r_)) s.blocks.push_back(*cmd);

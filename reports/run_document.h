@@ -11,7 +11,8 @@ namespace tracebench::reports {
 // Section ids, in order: verdict, overhead, latency, trace-data, sizing, noise-floor, rounds,
 // context. Reads only `result`; whatever part is absent (recommendations, verification, a
 // mode, target CPU) is said in the section and listed in data["missing"]. The caller has
-// checked the schema (classify_result); other keys are read tolerantly and never throw.
+// checked the schema (classify_result, which also runs the typed reader,
+// result/run_result.h); other keys are read tolerantly and never throw.
 Document build_run_document(const nlohmann::json& result);
 
 }  // namespace tracebench::reports

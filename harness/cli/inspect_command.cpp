@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/flag_parsing.h"
+#include "result/schema.h"
 #include "trace/analyze.h"
 #include "trace/diagnostics.h"
 #include "trace/source.h"
@@ -165,7 +166,7 @@ nlohmann::json durations_json(const std::vector<tr::DurationStats>& v) {
 
 nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnostic>& diags) {
   nlohmann::json j;
-  j["schema"] = "tracebench.inspect/1";
+  j["schema"] = result::kInspectSchema;
   j["path"] = s.path;
   j["go_version"] = std::string(tr::version_name(s.version));
   j["file_bytes"] = s.file_bytes;

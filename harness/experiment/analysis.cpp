@@ -144,10 +144,11 @@ void count_blocks(const RunResult& run, Analysis& a) {
 
 // Per mode: the medians of every metric and of the trace facts; too few rounds is invalid.
 void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
+  std::vector<double> run_generator_share;
   for (Mode mode : modes) {
     ModeSummary s;
     s.mode = mode;
-    std::vector<double> bytes_per_s, events_per_s, bytes, window_s, rss, generator_cpu, generator_share;
+    std::vector<double> bytes_per_s, events_per_s, bytes, window_s, rss, generator_cpu, generator_share, parse_speeds;
     for (const auto& r : run.rounds) {
       if (r.mode != mode || !counts(r)) continue;
       ++s.rounds;
@@ -166,6 +167,15 @@ void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analy
       if (f->bytes_per_s > 0) bytes_per_s.push_back(f->bytes_per_s);
       if (f->events_per_s) events_per_s.push_back(*f->events_per_s);
       if (r.snapshot && f->span_s > 0) window_s.push_back(f->span_s);
+      if (f->parse_mb_per_s) parse_speeds.push_back(*f->parse_mb_per_s);
+      for (const auto& c : f->categories) {
+        auto slot = std::find_if(s.event_mix.begin(), s.event_mix.end(),
+                                 [&](const TraceFacts::CategoryCounts& m) { return m.name == c.name; });
+        if (slot == s.event_mix.end())
+          slot = s.event_mix.insert(s.event_mix.end(), TraceFacts::CategoryCounts{c.name, 0, 0});
+        slot->events += c.events;
+        slot->bytes += c.bytes;
+      }
     }
     for (Metric m : kMetrics) {
       const stats::Interval median = stats::median_ci(metric_samples(run, mode, m));
@@ -173,14 +183,18 @@ void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analy
     }
     s.target_rss_bytes = interval_of(rss);
     s.generator_cpu_us_per_request = interval_of(generator_cpu);
+    s.parse_mb_per_s = interval_of(parse_speeds);
+    run_generator_share.insert(run_generator_share.end(), generator_share.begin(), generator_share.end());
     if (!generator_share.empty()) {
       s.generator_core_share = stats::median_ci(generator_share).estimate;
-      if (*s.generator_core_share > kGeneratorCoreShareWarn)
+      if (*s.generator_core_share > kGeneratorCoreShareWarn) {
+        a.generator_competes_for_cpu = true;
         a.warnings.push_back(fmt::format(
             "tracebench's load generator used {:.0f}% of a CPU core in mode {} ({:.1f} µs per request): where it "
             "shares cores with the target it takes CPU the target needs; give it CPUs of its own (--exec with --pin) "
             "or run it on another machine",
             *s.generator_core_share * 100, to_string(mode), s.generator_cpu_us_per_request->estimate));
+      }
     }
     s.trace_bytes_per_s = interval_of(bytes_per_s);
     s.trace_events_per_s = interval_of(events_per_s);
@@ -191,6 +205,7 @@ void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analy
                                               to_string(mode), s.rounds, kMinRounds));
     a.modes.push_back(std::move(s));
   }
+  if (!run_generator_share.empty()) a.generator_core_share = stats::median_ci(run_generator_share).estimate;
 }
 
 // Every mode against off, every metric, inside blocks; then Holm across the whole family.

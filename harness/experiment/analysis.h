@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "experiment/experiment.h"
+#include "result/run_result.h"
 #include "stats/comparison.h"
 
 namespace tracebench::experiment {
@@ -50,6 +51,10 @@ struct ModeSummary {
   std::optional<stats::Interval> generator_cpu_us_per_request;
   // The generator's CPU as a share of one core (CPU s / measured s), median round.
   std::optional<double> generator_core_share;
+  // The event mix of the mode's traces (or snapshots) summed over its counted rounds, by
+  // category name; empty when no file could be parsed. And the reader's speed on them.
+  std::vector<TraceFacts::CategoryCounts> event_mix;
+  std::optional<stats::Interval> parse_mb_per_s;
 };
 
 struct ComparisonRow {
@@ -89,14 +94,20 @@ struct Analysis {
   int clean_blocks = 0;
   int dropped_blocks = 0;
   std::vector<std::string> invalid_reasons;  // too few clean blocks
+  // The generator's CPU as a share of one core over every mode's counted rounds (median
+  // round), and whether it competes with the target: some mode's share is above
+  // kGeneratorCoreShareWarn (each such mode has its line in warnings). Reports read these
+  // from the result ("generator") instead of judging the rounds again.
+  std::optional<double> generator_core_share;
+  bool generator_competes_for_cpu = false;
   // Valid but to be read with care: intervals covering less than 95%, a noise floor too
   // small to ever flag anything, a generator using a large share of a core.
   std::vector<std::string> warnings;
 };
 
 // Above this share of one core (median round) the generator is said to compete with the
-// target for CPU.
-inline constexpr double kGeneratorCoreShareWarn = 0.5;
+// target for CPU (defined with the result model, which derives the flag for older results).
+using result::kGeneratorCoreShareWarn;
 
 Analysis analyse(const RunResult& run, double alpha = 0.05);
 

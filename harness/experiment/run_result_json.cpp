@@ -151,23 +151,10 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       m["latency_all_rounds_ns"] = load::percentiles_json(*it->second);
     }
     m["latency_spectrum"] = spectrum;
-    // The event mix of all this mode's traces (or snapshots) together, and the reader's speed.
     json mix = json::object();
-    std::vector<double> parse_speeds;
-    for (const auto& r : run.rounds) {
-      if (r.mode != s.mode || !counts(r)) continue;
-      const TraceFacts* f = r.trace ? &*r.trace : r.snapshot ? &*r.snapshot : nullptr;
-      if (!f) continue;
-      if (f->parse_mb_per_s) parse_speeds.push_back(*f->parse_mb_per_s);
-      for (const auto& cat : f->categories) {
-        json& slot = mix[cat.name];
-        if (slot.is_null()) slot = {{"events", std::uint64_t{0}}, {"bytes", std::uint64_t{0}}};
-        slot["events"] = slot["events"].get<std::uint64_t>() + cat.events;
-        slot["bytes"] = slot["bytes"].get<std::uint64_t>() + cat.bytes;
-      }
-    }
+    for (const auto& cat : s.event_mix) mix[cat.name] = {{"events", cat.events}, {"bytes", cat.bytes}};
     if (!mix.empty()) m["trace_event_mix"] = mix;
-    if (!parse_speeds.empty()) m["parse_mb_per_s"] = interval_json(stats::median_ci(parse_speeds));
+    if (s.parse_mb_per_s) m["parse_mb_per_s"] = interval_json(*s.parse_mb_per_s);
     modes[std::string(to_string(s.mode))] = m;
   }
 
@@ -221,6 +208,9 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       {"noise_floor", noise},
       {"design", design_json(run, a)},
       {"host", host_json(host_load(run))},
+      {"generator",
+       {{"core_share", a.generator_core_share ? json(*a.generator_core_share) : json(nullptr)},
+        {"competes_for_cpu", a.generator_competes_for_cpu}}},
       {"alpha", a.alpha},
       {"rounds", rounds},
       {"warnings", warnings},

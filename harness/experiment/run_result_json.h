@@ -6,10 +6,11 @@
 
 #include "experiment/analysis.h"
 #include "experiment/experiment.h"
+#include "result/schema.h"
 
 namespace tracebench::experiment {
 
-inline constexpr const char* kRunSchema = "tracebench.run/v1";
+using result::kRunSchema;  // "tracebench.run/v1"
 
 // context: the caller's context block (host, CPUs, tool version, command line); the
 // target's Go version is added to it here when a trace header told it.

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "gates/errors.h"
+#include "result/run_result.h"
 
 namespace tracebench::gates {
 namespace {
@@ -21,71 +22,46 @@ constexpr BudgetKind kKinds[] = {
     {"max-cpu-increase", "target_cpu_us_per_request", Cost::kIncrease, "target CPU per request increase"},
 };
 
-std::optional<double> number_at(const json& object, std::string_view key) {
-  if (!object.is_object()) return std::nullopt;
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  const double v = it->get<double>();
-  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
-}
-
-std::string string_at(const json& object, std::string_view key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> strings_at(const json& result, std::string_view key) {
-  std::vector<std::string> out;
-  auto it = result.find(key);
-  if (it == result.end() || it->is_null()) return out;
-  if (!it->is_array()) throw GateInputError(fmt::format("the result's '{}' is not a list", key));
-  for (const auto& line : *it) out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
-  return out;
-}
-
-std::string mode_list(const json& modes) {
+std::string mode_list(const result::RunResultView& run) {
   std::string out;
-  for (const auto& [name, _] : modes.items()) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& m : run.modes) out += (out.empty() ? "" : ", ") + m.name;
   return out.empty() ? "none" : out;
 }
 
-std::string skip_reason(const json& result, std::string_view mode) {
-  auto it = result.find("skipped_modes");
-  if (it == result.end() || !it->is_array()) return {};
-  for (const auto& s : *it)
-    if (string_at(s, "mode") == mode) return string_at(s, "reason");
+std::string skip_reason(const result::RunResultView& run, std::string_view mode) {
+  for (const auto& s : run.skipped_modes)
+    if (s.mode == mode) return s.reason;
   return {};
 }
 
-std::string choose_mode(const json& result, const json& modes, const std::optional<std::string>& wanted) {
+std::string choose_mode(const result::RunResultView& run, const std::optional<std::string>& wanted) {
   if (wanted) {
     if (*wanted == "off")
       throw GateInputError("--mode off: off is the baseline every mode is compared against; expected trace or "
                            "flightrecorder");
     if (*wanted != "trace" && *wanted != "flightrecorder" && *wanted != "off2")
       throw GateInputError(fmt::format("--mode '{}': expected trace, flightrecorder or off2 (an A/A run)", *wanted));
-    if (!modes.contains(*wanted)) {
-      const std::string why = skip_reason(result, *wanted);
+    if (!run.mode(*wanted)) {
+      const std::string why = skip_reason(run, *wanted);
       throw GateInputError(fmt::format("the result has no {} mode{} (modes in the result: {})", *wanted,
-                                       why.empty() ? "" : fmt::format(": it was skipped: {}", why),
-                                       mode_list(modes)));
+                                       why.empty() ? "" : fmt::format(": it was skipped: {}", why), mode_list(run)));
     }
     return *wanted;
   }
-  if (modes.contains("flightrecorder")) return "flightrecorder";
-  if (modes.contains("trace")) return "trace";
+  if (run.mode("flightrecorder")) return "flightrecorder";
+  if (run.mode("trace")) return "trace";
   throw GateInputError(fmt::format(
-      "the result has neither a flightrecorder nor a trace mode to judge (modes in the result: {})",
-      mode_list(modes)));
+      "the result has neither a flightrecorder nor a trace mode to judge (modes in the result: {})", mode_list(run)));
 }
 
-std::uint64_t complete_rounds(const json& result, const json& modes, const std::string& mode) {
-  if (auto n = number_at(modes[mode], "rounds"); n && *n >= 0) return static_cast<std::uint64_t>(*n);
+// A round without a "complete" flag does not count here: only what run marked complete is judged.
+bool marked_complete(const result::RoundView& r) { return r.complete.value_or(false); }
+
+std::uint64_t complete_rounds(const result::RunResultView& run, const std::string& mode) {
+  if (auto n = run.mode(mode)->rounds; n && *n >= 0) return static_cast<std::uint64_t>(*n);
   std::uint64_t n = 0;
-  if (auto it = result.find("rounds"); it != result.end() && it->is_array())
-    for (const auto& r : *it)
-      if (string_at(r, "mode") == mode && r.value("complete", false)) ++n;
+  for (const auto& r : run.rounds)
+    if (r.mode == mode && marked_complete(r)) ++n;
   return n;
 }
 
@@ -93,19 +69,9 @@ void add_once(std::vector<std::string>& lines, std::string line) {
   if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(std::move(line));
 }
 
-const json* find_comparison(const json& result, std::string_view mode, std::string_view metric) {
-  auto it = result.find("comparisons");
-  if (it == result.end() || !it->is_array()) return nullptr;
-  for (const auto& c : *it)
-    if (string_at(c, "mode") == mode && string_at(c, "metric") == metric) return &c;
-  return nullptr;
-}
-
-std::string missing_reason(const json& modes, const std::string& mode, const BudgetKind& kind) {
+std::string missing_reason(const result::RunResultView& run, const std::string& mode, const BudgetKind& kind) {
   if (kind.metric == "target_cpu_us_per_request") {
-    const bool measured = modes[mode].is_object() && modes[mode].contains(kind.metric) &&
-                          !modes[mode][kind.metric].is_null() && modes["off"].is_object() &&
-                          modes["off"].contains(kind.metric) && !modes["off"][kind.metric].is_null();
+    const bool measured = run.mode(mode)->target_cpu_measured && run.mode("off")->target_cpu_measured;
     if (!measured)
       return fmt::format("{} was not measured: the target must run on this machine (tracebench run finds it by "
                          "its port, or give --target-pid)",
@@ -117,29 +83,24 @@ std::string missing_reason(const json& modes, const std::string& mode, const Bud
 // The first kept round whose send lag p99 is over the limit `run` drops blocks by
 // (load::disturbed_send_lag_limit_ns of the median complete round), in the words `run`
 // uses, or "" when there is none.
-std::string send_lag_reason(const json& result) {
-  auto it = result.find("rounds");
-  if (it == result.end() || !it->is_array()) return {};
+std::string send_lag_reason(const result::RunResultView& run) {
   std::vector<double> lags;
-  for (const auto& r : *it)
-    if (r.is_object() && r.value("complete", false))
-      if (const auto lag_ns = number_at(r, "send_lag_p99_ns")) lags.push_back(*lag_ns);
+  for (const auto& r : run.rounds)
+    if (marked_complete(r) && r.send_lag_p99_ns) lags.push_back(*r.send_lag_p99_ns);
   if (lags.empty()) return {};
   std::sort(lags.begin(), lags.end());
   const std::size_t n = lags.size();
   const double typical = n % 2 == 1 ? lags[n / 2] : (lags[n / 2 - 1] + lags[n / 2]) / 2;
   const auto limit = static_cast<double>(load::disturbed_send_lag_limit_ns(static_cast<std::int64_t>(typical)));
-  for (const auto& r : *it) {
+  for (const auto& r : run.rounds) {
     // A dropped block's disturbed round was replaced by another block; it does not count.
-    if (!r.is_object() || !r.value("complete", false) || r.value("dropped", false)) continue;
-    const auto lag_ns = number_at(r, "send_lag_p99_ns");
-    if (!lag_ns || *lag_ns <= limit) continue;
-    const auto index = number_at(r, "index");
+    if (!marked_complete(r) || r.dropped) continue;
+    if (!r.send_lag_p99_ns || *r.send_lag_p99_ns <= limit) continue;
     return fmt::format(
         "generator send lag p99 reached {:.2f} ms in round {} against the run's typical {:.2f} ms: the generator "
         "could not keep its schedule",
-        *lag_ns / 1e6, index ? fmt::format("{}", static_cast<std::int64_t>(*index) + 1) : std::string("?"),
-        typical / 1e6);
+        *r.send_lag_p99_ns / 1e6,
+        r.index ? fmt::format("{}", static_cast<std::int64_t>(*r.index) + 1) : std::string("?"), typical / 1e6);
   }
   return {};
 }
@@ -228,44 +189,38 @@ Verdict judge(Cost cost, double limit_pct, double ci_low_pct, double ci_high_pct
   return Verdict::kInconclusive;
 }
 
-CheckReport check_result(const json& result, const CheckOptions& options) {
-  if (!result.is_object()) throw GateInputError("not a tracebench run result: the document is not a JSON object");
-  auto schema = result.find("schema");
-  if (schema == result.end() || !schema->is_string())
-    throw GateInputError(fmt::format("not a tracebench run result: no 'schema' key (expected \"{}\")", kRunSchema));
-  if (schema->get<std::string>() != kRunSchema)
-    throw GateInputError(fmt::format("not a tracebench run result: schema is \"{}\", expected \"{}\"",
-                                     schema->get<std::string>(), kRunSchema));
-  auto complete = result.find("complete");
-  if (complete == result.end() || !complete->is_boolean())
-    throw GateInputError("the result has no 'complete' flag (true or false)");
-  auto modes_it = result.find("modes");
-  if (modes_it == result.end() || !modes_it->is_object())
-    throw GateInputError("the result has no 'modes' object");
-  const json& modes = *modes_it;
+CheckReport check_result(const json& document, const CheckOptions& options) {
+  result::RunResultView run;
+  try {
+    run = result::read_run_result(document);
+  } catch (const result::FormatError& e) {
+    throw GateInputError(e.what());
+  }
+  if (!run.complete) throw GateInputError("the result has no 'complete' flag (true or false)");
+  if (!run.has_modes) throw GateInputError("the result has no 'modes' object");
 
   CheckReport report;
-  report.mode = choose_mode(result, modes, options.mode);
-  if (!modes.contains("off"))
+  report.mode = choose_mode(run, options.mode);
+  if (!run.mode("off"))
     throw GateInputError(fmt::format("the result has no off mode to compare {} against (modes in the result: {})",
-                                     report.mode, mode_list(modes)));
-  report.rounds_mode = complete_rounds(result, modes, report.mode);
-  report.rounds_off = complete_rounds(result, modes, "off");
-  report.warnings = strings_at(result, "warnings");
+                                     report.mode, mode_list(run)));
+  report.rounds_mode = complete_rounds(run, report.mode);
+  report.rounds_off = complete_rounds(run, "off");
+  report.warnings = run.warnings;
 
-  if (!complete->get<bool>()) {
-    const std::string why = string_at(result, "stop_reason");
+  if (!*run.complete) {
+    const std::string& why = run.stop_reason;
     report.invalid_reasons.push_back(
         fmt::format("the run stopped early{}; the result is incomplete", why.empty() ? "" : ": " + why));
   }
-  for (auto& line : strings_at(result, "invalid_reasons")) add_once(report.invalid_reasons, std::move(line));
+  for (const auto& line : run.invalid_reasons) add_once(report.invalid_reasons, line);
   // The same words tracebench run uses, so a result it already marked is not told twice.
   for (const auto& [mode, n] : {std::pair{std::string("off"), report.rounds_off}, {report.mode, report.rounds_mode}})
     if (n < kMinRounds)
       add_once(report.invalid_reasons,
                fmt::format("mode {} has {} complete rounds; at least {} are needed for a 95% CI", mode, n, kMinRounds));
   // One lag line is enough, as in run; a result run already marked keeps its own.
-  if (const std::string lag = send_lag_reason(result); !lag.empty()) {
+  if (const std::string lag = send_lag_reason(run); !lag.empty()) {
     const bool told = std::any_of(report.invalid_reasons.begin(), report.invalid_reasons.end(),
                                   [](const std::string& line) { return line.starts_with("generator send lag p99"); });
     if (!told) report.invalid_reasons.push_back(lag);
@@ -275,29 +230,28 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
     if (b.kind == nullptr) throw GateInputError("a budget names no metric");
     Judgement j;
     j.budget = b;
-    const json* c = find_comparison(result, report.mode, b.kind->metric);
+    const result::ComparisonView* c = run.comparison(report.mode, b.kind->metric);
     if (c == nullptr) {
       j.verdict = Verdict::kNotMeasured;
-      j.reason = missing_reason(modes, report.mode, *b.kind);
+      j.reason = missing_reason(run, report.mode, *b.kind);
       report.judgements.push_back(std::move(j));
       continue;
     }
-    j.delta_pct = number_at(*c, "delta_pct");
-    j.ci_low_pct = number_at(*c, "ci_low_pct");
-    j.ci_high_pct = number_at(*c, "ci_high_pct");
+    j.delta_pct = c->delta_pct;
+    j.ci_low_pct = c->ci_low_pct;
+    j.ci_high_pct = c->ci_high_pct;
     if (!j.ci_low_pct || !j.ci_high_pct) {
       j.verdict = Verdict::kNotMeasured;
       j.reason = fmt::format("the {} vs off comparison of {} has no confidence interval ({}+{} rounds)",
-                             report.mode, b.kind->metric, number_at(*c, "n_base").value_or(0),
-                             number_at(*c, "n_mode").value_or(0));
+                             report.mode, b.kind->metric, c->n_base.value_or(0), c->n_mode.value_or(0));
       report.judgements.push_back(std::move(j));
       continue;
     }
     // A blocked run states one-sided 95% bounds: the cost is at most the one and at least
     // the other, each with 95% confidence, which is what a budget asks. Older results have
     // only the two-sided interval.
-    const auto bound_low = number_at(*c, "bound_low_pct");
-    const auto bound_high = number_at(*c, "bound_high_pct");
+    const auto& bound_low = c->bound_low_pct;
+    const auto& bound_high = c->bound_high_pct;
     const bool one_sided = bound_low && bound_high;
     const double low = one_sided ? std::min(*bound_low, *bound_high) : std::min(*j.ci_low_pct, *j.ci_high_pct);
     const double high = one_sided ? std::max(*bound_low, *bound_high) : std::max(*j.ci_low_pct, *j.ci_high_pct);
@@ -305,7 +259,7 @@ CheckReport check_result(const json& result, const CheckOptions& options) {
     j.reason = decide_reason(*b.kind, b.limit_pct, low, high, j.verdict,
                              one_sided ? "one-sided 95% bounds" : "95% CI");
     if (j.verdict == Verdict::kInconclusive && one_sided && j.delta_pct)
-      j.reason += blocks_hint(*b.kind, b.limit_pct, *j.delta_pct, low, high, number_at(*c, "n_blocks").value_or(0));
+      j.reason += blocks_hint(*b.kind, b.limit_pct, *j.delta_pct, low, high, c->n_blocks.value_or(0));
     report.judgements.push_back(std::move(j));
   }
   return report;

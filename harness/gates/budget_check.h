@@ -42,7 +42,6 @@
 
 namespace tracebench::gates {
 
-inline constexpr std::string_view kRunSchema = "tracebench.run/v1";
 inline constexpr std::uint64_t kMinRounds = 6;  // fewer cannot give a 95% CI on a median
 using load::kMaxSendLagP99Ns;  // the send lag p99 past which a round is blurred (load/send_lag_limit.h)
 

@@ -6,10 +6,11 @@
 
 #include "load/load_config.h"
 #include "load/load_result.h"
+#include "result/schema.h"
 
 namespace tracebench::load {
 
-inline constexpr const char* kLoadSchema = "tracebench.load/v1";
+using result::kLoadSchema;  // "tracebench.load/v1"
 
 // {p50, p90, p99, p999, max, min, mean, count} of a histogram, in ns.
 nlohmann::json percentiles_json(const stats::Histogram& h);

@@ -22,52 +22,47 @@ bool judged(const std::string& metric) {
   return std::find(std::begin(kJudged), std::end(kJudged), metric) != std::end(kJudged);
 }
 
-std::optional<double> num(const json& j, const char* key) { return number_at(j, {key}); }
-
 // How wide the off-vs-off change is for this metric: the machine's resolution.
-std::optional<double> noise_floor_pct(const json& result, const std::string& metric) {
-  auto it = result.find("noise_floor");
-  if (it == result.end() || !it->is_array()) return std::nullopt;
-  for (const auto& row : *it) {
-    if (!row.is_object() || row.value("metric", "") != metric) continue;
-    auto lo = num(row, "ci_low_pct"), hi = num(row, "ci_high_pct");
-    if (lo && hi) return std::max(std::fabs(*lo), std::fabs(*hi));
+std::optional<double> noise_floor_pct(const result::RunResultView& run, const std::string& metric) {
+  for (const auto& row : run.noise_floor) {
+    if (row.metric != metric) continue;
+    if (row.ci_low_pct && row.ci_high_pct) return std::max(std::fabs(*row.ci_low_pct), std::fabs(*row.ci_high_pct));
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-json overhead_verdict(const json& result, std::optional<double> budget_pct) {
+json overhead_verdict(const result::RunResultView& run, std::optional<double> budget_pct) {
   json out = {{"budget_pct", budget_pct ? json(*budget_pct) : json(nullptr)},
               {"judged_metrics", json(std::vector<std::string>(std::begin(kJudged), std::end(kJudged)))},
               {"modes", json::array()},
               {"notes", json::array()}};
-  auto comparisons = result.find("comparisons");
-  if (comparisons == result.end() || !comparisons->is_array() || comparisons->empty()) {
+  const auto& comparisons = run.comparisons;
+  if (comparisons.empty()) {
     out["notes"].push_back("the result has no comparisons against off (the run had one mode, or too few rounds)");
     return out;
   }
   std::vector<std::string> modes;
-  for (const auto& row : *comparisons) {
-    const std::string mode = row.is_object() ? row.value("mode", "") : "";
+  for (const auto& row : comparisons) {
+    const std::string& mode = row.mode;
     if (!mode.empty() && std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
   }
   std::vector<std::string> finer_than_noise;
   for (const auto& mode : modes) {
     json m = {{"mode", mode}, {"metrics", json::array()}};
     int over = 0, inconclusive = 0, within = 0;
-    for (const auto& row : *comparisons) {
-      if (!row.is_object() || row.value("mode", "") != mode) continue;
-      const std::string metric = row.value("metric", "");
+    for (const auto& row : comparisons) {
+      if (row.mode != mode) continue;
+      const std::string& metric = row.metric;
       const stats::CostDirection direction =
           metric == "throughput_rps" ? stats::CostDirection::kDrop : stats::CostDirection::kIncrease;
-      const auto delta = num(row, "delta_pct"), lo = num(row, "ci_low_pct"), hi = num(row, "ci_high_pct");
+      const auto delta = row.delta_pct, lo = row.ci_low_pct, hi = row.ci_high_pct;
       json mj = {{"metric", metric},
                  {"delta_pct", delta ? json(*delta) : json(nullptr)},
                  {"ci_low_pct", lo ? json(*lo) : json(nullptr)},
                  {"ci_high_pct", hi ? json(*hi) : json(nullptr)},
-                 {"significant", row.value("significant", false)},
+                 {"significant", row.significant},
                  {"judged", judged(metric)}};
       // The cost is the change in the costly direction; its CI flips for throughput.
       std::optional<double> cost;
@@ -77,7 +72,7 @@ json overhead_verdict(const json& result, std::optional<double> budget_pct) {
       mj["cost_pct"] = cost ? json(*cost) : json(nullptr);
       mj["cost_low_pct"] = cost_ci ? json(cost_ci->low_pct) : json(nullptr);
       mj["cost_high_pct"] = cost_ci ? json(cost_ci->high_pct) : json(nullptr);
-      const auto noise = noise_floor_pct(result, metric);
+      const auto noise = noise_floor_pct(run, metric);
       mj["noise_floor_pct"] = noise ? json(*noise) : json(nullptr);
       json verdict = nullptr;
       if (budget_pct && judged(metric)) {
@@ -116,6 +111,10 @@ json overhead_verdict(const json& result, std::optional<double> budget_pct) {
                                        *budget_pct, list));
   }
   return out;
+}
+
+json overhead_verdict(const json& document, std::optional<double> budget_pct) {
+  return overhead_verdict(result::read_run_result(document), budget_pct);
 }
 
 }  // namespace tracebench::sizing

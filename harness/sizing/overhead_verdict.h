@@ -19,10 +19,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "result/run_result.h"
+
 namespace tracebench::sizing {
 
 // The "overhead" object of a recommendations document. Without a budget the costs and
-// their bounds are listed and every verdict is null.
+// their bounds are listed and every verdict is null. The JSON form reads the document with
+// result::read_run_result (throws result::FormatError for one it refuses).
+nlohmann::json overhead_verdict(const result::RunResultView& run, std::optional<double> budget_pct);
 nlohmann::json overhead_verdict(const nlohmann::json& run_result, std::optional<double> budget_pct);
 
 }  // namespace tracebench::sizing

@@ -107,14 +107,11 @@ json flight_recorder_json(const MeasuredRate& m, std::int64_t window_ns) {
 }
 
 // Median of target_rss_bytes over one mode's complete rounds.
-std::optional<double> rss_median(const json& result, const std::string& mode, std::size_t* n) {
+std::optional<double> rss_median(const result::RunResultView& run, const std::string& mode, std::size_t* n) {
   std::vector<double> v;
-  if (result.contains("rounds") && result["rounds"].is_array()) {
-    for (const auto& r : result["rounds"]) {
-      if (!r.is_object() || r.value("mode", "") != mode) continue;
-      if (r.contains("complete") && r["complete"].is_boolean() && !r["complete"].get<bool>()) continue;
-      if (auto b = number_at(r, {"target_rss_bytes"})) v.push_back(*b);
-    }
+  for (const auto& r : run.rounds) {
+    if (r.mode != mode || !r.complete.value_or(true)) continue;
+    if (r.target_rss_bytes) v.push_back(*r.target_rss_bytes);
   }
   *n = v.size();
   if (v.empty()) return std::nullopt;
@@ -136,7 +133,7 @@ std::string implausible_memory(const json& f) {
                      binary_size_text(kPlausibleMemoryBytes));
 }
 
-json memory_json(const json* result, const MeasuredRate& m) {
+json memory_json(const result::RunResultView* result, const MeasuredRate& m) {
   json j = {{"formula", "live ≈ MaxBytes + 2 generations (upper rate × 1 s each); RSS growth up to 2 × live"},
             {"basis",
              "runtime/trace recorder.go endGeneration keeps adding generations while the ring is <= MaxBytes, so it "
@@ -155,9 +152,9 @@ json memory_json(const json* result, const MeasuredRate& m) {
                          "with a measurement here");
     return j;
   }
-  const double phase_s = number_at(*result, {"config", "phase_s"}).value_or(0);
-  const double settle_s = number_at(*result, {"config", "settle_s"}).value_or(0);
-  const double fr_max = number_at(*result, {"config", "fr_max_bytes"}).value_or(10 << 20);
+  const double phase_s = result->config.phase_s.value_or(0);
+  const double settle_s = result->config.settle_s.value_or(0);
+  const double fr_max = result->config.fr_max_bytes.value_or(10 << 20);
   const double held_s = phase_s + settle_s;
   // What a recorder could hold in one of this run's rounds: it starts afresh each round.
   const double expected_live = std::min(fr_max, m.basis.upper_bytes_per_s * held_s) + m.basis.upper_bytes_per_s;
@@ -179,7 +176,7 @@ json memory_json(const json* result, const MeasuredRate& m) {
 
 // Speeds to turn file sizes into open times: the caller's (experiment/trace_timing.h
 // measures them on kept files), then the result's.
-std::vector<ParseSpeed> parse_speeds_for(const json* result, const SizingOptions& o) {
+std::vector<ParseSpeed> parse_speeds_for(const result::RunResultView* result, const SizingOptions& o) {
   std::vector<ParseSpeed> speeds = o.parse_speeds;
   auto have = [&](const std::string& tool) {
     return std::any_of(speeds.begin(), speeds.end(), [&](const ParseSpeed& s) { return s.tool == tool; });
@@ -216,7 +213,7 @@ json capture_json(const MeasuredRate& m, std::uint64_t budget, const std::vector
   return j;
 }
 
-json build(const json* result, const std::optional<MeasuredRate>& rate, const std::string& why_missing,
+json build(const result::RunResultView* result, const std::optional<MeasuredRate>& rate, const std::string& why_missing,
            const SizingOptions& o) {
   json rec = {{"rate", nullptr},
               {"headroom", nullptr},
@@ -292,9 +289,10 @@ json recommend(const json& run_result, const SizingOptions& options) {
                 {"notes", json::array()}};
     return rec;
   }
+  const result::RunResultView run = result::read_run_result(run_result);
   std::string why;
-  const auto rate = measured_rate(run_result, &why);
-  json rec = build(&run_result, rate, why, options);
+  const auto rate = measured_rate(run, &why);
+  json rec = build(&run, rate, why, options);
   if (std::string bad = validate(options); !bad.empty()) rec["missing"].push_back("options: " + bad);
   return rec;
 }

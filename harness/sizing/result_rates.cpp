@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "result/schema.h"
+
 namespace tracebench::sizing {
 
 using nlohmann::json;
@@ -22,33 +24,45 @@ std::optional<double> number_at(const json& j, const std::vector<std::string>& p
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
-std::string check_run_result(const json& result) {
-  if (!result.is_object()) return "not a JSON object: not a tracebench result";
-  auto it = result.find("schema");
-  if (it == result.end() || !it->is_string()) return "no \"schema\" field: not a tracebench result";
-  const std::string schema = it->get<std::string>();
-  if (schema == kRunSchema) return {};
-  if (schema.rfind("tracebench.sweep/", 0) == 0)
-    return fmt::format("schema \"{}\" is a sweep result; size reads a run result ({}): the sweep's model "
-                       "holds its own predictions (tracebench sweep --production-rate R)",
-                       schema, kRunSchema);
-  if (schema.rfind("tracebench.run/", 0) == 0)
-    return fmt::format("schema \"{}\" is another version of the run result; this tracebench reads {}", schema,
-                       kRunSchema);
-  return fmt::format("schema \"{}\" is not a tracebench run result ({})", schema, kRunSchema);
+std::string check_run_result(const json& document) {
+  using result::SchemaKind;
+  const result::SchemaCheck schema = result::check_schema(document);
+  switch (schema.kind) {
+    case SchemaKind::kRun: break;
+    case SchemaKind::kNotObject: return "not a JSON object: not a tracebench result";
+    case SchemaKind::kMissing:
+    case SchemaKind::kNotString: return "no \"schema\" field: not a tracebench result";
+    case SchemaKind::kSweep:
+    case SchemaKind::kOtherSweepVersion:
+      return fmt::format("schema \"{}\" is a sweep result; size reads a run result ({}): the sweep's model "
+                         "holds its own predictions (tracebench sweep --production-rate R)",
+                         schema.schema, result::kRunSchema);
+    case SchemaKind::kOtherRunVersion:
+      return fmt::format("schema \"{}\" is another version of the run result; this tracebench reads {}",
+                         schema.schema, result::kRunSchema);
+    case SchemaKind::kOtherTracebench:
+    case SchemaKind::kForeign:
+      return fmt::format("schema \"{}\" is not a tracebench run result ({})", schema.schema, result::kRunSchema);
+  }
+  try {
+    result::read_run_result(document);
+  } catch (const result::FormatError& e) {
+    return e.what();
+  }
+  return {};
 }
 
 namespace {
 
-// Per-round rates of one mode's complete rounds, from rounds[].<facts>.bytes_per_s.
-std::vector<double> round_rates(const json& result, const std::string& mode, const std::string& facts) {
+bool counted(const result::RoundView& r) { return r.complete.value_or(true); }
+
+// Per-round rates of one mode's complete rounds, from their trace or snapshot facts.
+std::vector<double> round_rates(const result::RunResultView& run, const std::string& mode,
+                                std::optional<result::TraceFactsView> result::RoundView::*facts) {
   std::vector<double> out;
-  auto it = result.find("rounds");
-  if (it == result.end() || !it->is_array()) return out;
-  for (const auto& r : *it) {
-    if (!r.is_object() || r.value("mode", "") != mode) continue;
-    if (r.contains("complete") && r["complete"].is_boolean() && !r["complete"].get<bool>()) continue;
-    if (auto v = number_at(r, {facts, "bytes_per_s"}); v && *v > 0) out.push_back(*v);
+  for (const auto& r : run.rounds) {
+    if (r.mode != mode || !counted(r) || !(r.*facts)) continue;
+    if (auto v = (r.*facts)->bytes_per_s; v && *v > 0) out.push_back(*v);
   }
   return out;
 }
@@ -59,9 +73,14 @@ double median_of(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+const result::Interval* bytes_per_s_of(const result::RunResultView& run, const char* mode) {
+  const result::ModeView* m = run.mode(mode);
+  return m ? &m->trace_bytes_per_s : nullptr;
+}
+
 }  // namespace
 
-std::string check_result_rates(const json& result) {
+std::string check_result_rates(const result::RunResultView& run) {
   auto bad = [](double v, const std::string& where) {
     return !(v >= 0 && v <= kMaxBytesPerSec)
                ? fmt::format("{} = {:g} is out of range: expected a trace rate from 0 to 10 GB/s (bytes per second)",
@@ -69,40 +88,44 @@ std::string check_result_rates(const json& result) {
                : std::string();
   };
   for (const char* mode : {"trace", "flightrecorder"}) {
-    for (const char* key : {"median", "ci_low", "ci_high"}) {
-      if (auto v = number_at(result, {"modes", mode, "trace_bytes_per_s", key}))
+    const result::Interval* rate = bytes_per_s_of(run, mode);
+    if (!rate) continue;
+    for (const auto& [key, v] : {std::pair{"median", rate->median}, {"ci_low", rate->ci_low}, {"ci_high", rate->ci_high}})
+      if (v)
         if (auto why = bad(*v, fmt::format("modes.{}.trace_bytes_per_s.{}", mode, key)); !why.empty()) return why;
-    }
   }
-  auto it = result.find("rounds");
-  if (it == result.end() || !it->is_array()) return {};
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    const json& r = (*it)[i];
-    for (const char* facts : {"trace", "snapshot"})
-      if (auto v = number_at(r, {facts, "bytes_per_s"}))
-        if (auto why = bad(*v, fmt::format("rounds[{}].{}.bytes_per_s", i, facts)); !why.empty()) return why;
+  for (std::size_t i = 0; i < run.rounds.size(); ++i) {
+    const result::RoundView& r = run.rounds[i];
+    for (const auto& [facts, name] : {std::pair{&r.trace, "trace"}, {&r.snapshot, "snapshot"}})
+      if (*facts && (*facts)->bytes_per_s)
+        if (auto why = bad(*(*facts)->bytes_per_s, fmt::format("rounds[{}].{}.bytes_per_s", i, name)); !why.empty())
+          return why;
   }
   return {};
 }
 
+std::string check_result_rates(const json& document) { return check_result_rates(result::read_run_result(document)); }
+
 namespace {
 
 // One source's rate, as measured_rate describes; nullopt when it has none.
-std::optional<MeasuredRate> rate_of(const json& result, const char* mode, const char* facts) {
+std::optional<MeasuredRate> rate_of(const result::RunResultView& run, const char* mode,
+                                    std::optional<result::TraceFactsView> result::RoundView::*facts) {
   MeasuredRate m;
   m.source = mode;
-  m.round_bytes_per_s = round_rates(result, mode, facts);
-  const auto median = number_at(result, {"modes", mode, "trace_bytes_per_s", "median"});
-  if (median && *median > 0) {
-    m.median_bytes_per_s = *median;
+  m.round_bytes_per_s = round_rates(run, mode, facts);
+  const result::ModeView* summary = run.mode(mode);
+  const result::Interval rate = summary ? summary->trace_bytes_per_s : result::Interval{};
+  if (rate.median && *rate.median > 0) {
+    m.median_bytes_per_s = *rate.median;
   } else if (!m.round_bytes_per_s.empty()) {
     m.median_bytes_per_s = median_of(m.round_bytes_per_s);
   } else {
     return std::nullopt;
   }
-  m.ci_low = number_at(result, {"modes", mode, "trace_bytes_per_s", "ci_low"});
-  m.ci_high = number_at(result, {"modes", mode, "trace_bytes_per_s", "ci_high"});
-  m.events_per_s_median = number_at(result, {"modes", mode, "trace_events_per_s", "median"});
+  m.ci_low = rate.ci_low;
+  m.ci_high = rate.ci_high;
+  if (summary) m.events_per_s_median = summary->trace_events_per_s.median;
   m.basis.median_bytes_per_s = m.median_bytes_per_s;
   const std::string what = std::string(mode) == "trace" ? "pprof capture" : "flight-recorder snapshot";
   if (m.round_bytes_per_s.size() >= 2) {
@@ -124,13 +147,13 @@ std::string rate_words(double bytes_per_s) { return fmt::format("{:.2f} MiB/s", 
 
 }  // namespace
 
-std::optional<MeasuredRate> measured_rate(const json& result, std::string* why_missing) {
-  if (std::string bad = check_result_rates(result); !bad.empty()) {
+std::optional<MeasuredRate> measured_rate(const result::RunResultView& run, std::string* why_missing) {
+  if (std::string bad = check_result_rates(run); !bad.empty()) {
     if (why_missing) *why_missing = bad;
     return std::nullopt;
   }
-  auto trace = rate_of(result, "trace", "trace");
-  auto fr = rate_of(result, "flightrecorder", "snapshot");
+  auto trace = rate_of(run, "trace", &result::RoundView::trace);
+  auto fr = rate_of(run, "flightrecorder", &result::RoundView::snapshot);
   if (trace && fr) {
     // MaxBytes bounds the recorder's bytes, so its own rate is the one to size from; the
     // capture's is used instead only when it is the higher (never size below either).
@@ -157,14 +180,17 @@ std::optional<MeasuredRate> measured_rate(const json& result, std::string* why_m
     return trace;
   }
   if (why_missing) {
-    const bool ran_trace = result.contains("modes") && result["modes"].is_object() &&
-                           (result["modes"].contains("trace") || result["modes"].contains("flightrecorder"));
+    const bool ran_trace = run.mode("trace") || run.mode("flightrecorder");
     *why_missing = ran_trace ? "the run's trace and flight-recorder rounds measured no trace rate (every capture "
                                "failed or was empty)"
                              : "the run had neither the trace nor the flightrecorder mode, so no trace rate was "
                                "measured (run with --modes off,trace or pass --bytes-per-sec to tracebench size)";
   }
   return std::nullopt;
+}
+
+std::optional<MeasuredRate> measured_rate(const json& document, std::string* why_missing) {
+  return measured_rate(result::read_run_result(document), why_missing);
 }
 
 MeasuredRate given_rate(double bytes_per_s) {
@@ -177,10 +203,14 @@ MeasuredRate given_rate(double bytes_per_s) {
   return m;
 }
 
-std::optional<double> result_parse_mb_per_s(const json& result) {
-  if (auto v = number_at(result, {"modes", "trace", "parse_mb_per_s", "median"}); v && *v > 0) return v;
-  if (auto v = number_at(result, {"modes", "trace", "parse_mb_per_s"}); v && *v > 0) return v;
+std::optional<double> result_parse_mb_per_s(const result::RunResultView& run) {
+  const result::ModeView* trace = run.mode("trace");
+  if (trace && trace->parse_mb_per_s && *trace->parse_mb_per_s > 0) return trace->parse_mb_per_s;
   return std::nullopt;
+}
+
+std::optional<double> result_parse_mb_per_s(const json& document) {
+  return result_parse_mb_per_s(result::read_run_result(document));
 }
 
 }  // namespace tracebench::sizing

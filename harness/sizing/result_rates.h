@@ -1,7 +1,7 @@
 #pragma once
-// What sizing reads from a run result (schema tracebench.run/v1, docs/run.md): the trace
-// rate with its spread across rounds, parse speeds, and RSS per mode. Pure functions of
-// the JSON; thread-safe.
+// What sizing reads from a run result (schema tracebench.run/v1, docs/run.md), through the
+// typed reader (result/run_result.h): the trace rate with its spread across rounds and
+// parse speeds. Pure; thread-safe.
 
 #include <optional>
 #include <string>
@@ -9,16 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "result/run_result.h"
 #include "sizing/flight_recorder_size.h"
 
 namespace tracebench::sizing {
 
-inline constexpr const char* kRunSchema = "tracebench.run/v1";
-
-// "" when `result` is a tracebench.run/v1 document; else one line saying what it is
-// instead ("not a JSON object", "no \"schema\" field: not a tracebench result",
-// "schema \"tracebench.run/v2\" ... this tracebench reads tracebench.run/v1", or that it
-// is a sweep result).
+// "" when `result` is a tracebench.run/v1 document the typed reader reads; else one line
+// saying what it is instead ("not a JSON object", "no \"schema\" field: not a tracebench
+// result", "schema \"tracebench.run/v2\" ... this tracebench reads tracebench.run/v1", that
+// it is a sweep result, or the reader's error for a container of the wrong type).
+// The functions below that take the JSON read it with result::read_run_result, so they
+// expect a document this accepted (else they throw result::FormatError).
 std::string check_run_result(const nlohmann::json& result);
 
 // When no spread was measured (a rate given on the command line), sizes assume the rate
@@ -50,11 +51,13 @@ struct MeasuredRate {
 // highest complete round's (with fewer than 2 rounds: the CI high of the median, else the
 // median × kAssumedSpread). Rates are checked with check_result_rates first: an
 // implausible one gives nullopt with that message.
+std::optional<MeasuredRate> measured_rate(const result::RunResultView& result, std::string* why_missing);
 std::optional<MeasuredRate> measured_rate(const nlohmann::json& result, std::string* why_missing);
 
 // "" when every trace rate the result holds (the modes' medians and CI bounds, each
 // complete round's) is a number from 1 B/s to kMaxBytesPerSec; else one line naming the
 // first that is not, where it is and what was expected.
+std::string check_result_rates(const result::RunResultView& result);
 std::string check_result_rates(const nlohmann::json& result);
 
 // A rate given by hand: no spread measured, so upper = rate × kAssumedSpread.
@@ -62,6 +65,7 @@ MeasuredRate given_rate(double bytes_per_s);
 
 // The tracebench reader's parse speed recorded in the result (modes.trace.parse_mb_per_s,
 // a median interval or a number), when present.
+std::optional<double> result_parse_mb_per_s(const result::RunResultView& result);
 std::optional<double> result_parse_mb_per_s(const nlohmann::json& result);
 
 // A number at a JSON pointer-like path when it is a number, else nullopt (null, missing,

@@ -22,11 +22,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "result/schema.h"
 #include "sizing/sizing.h"
 
 namespace tracebench::sizing {
 
-inline constexpr const char* kSweepSchema = "tracebench.sweep/v1";
+using result::kSweepSchema;  // "tracebench.sweep/v1"
 inline constexpr double kReachedFraction = 0.9;
 
 enum class SweepAxis {

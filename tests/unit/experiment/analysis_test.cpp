@@ -326,9 +326,42 @@ TEST(Analysis, ResourcesPerModeAndABusyGeneratorIsWarnedAbout) {
   }
   EXPECT_TRUE(has_warning(a, "tracebench's load generator used 80% of a CPU core in mode off (20.0 µs per request)"))
       << ::testing::PrintToString(a.warnings);
+  // The run's own flag, which the result carries for the reports.
+  ASSERT_TRUE(a.generator_core_share.has_value());
+  EXPECT_NEAR(*a.generator_core_share, 0.8, 0.03);
+  EXPECT_TRUE(a.generator_competes_for_cpu);
 
   for (auto& r : run.rounds) r.generator_cpu_us_per_request = 2.0;  // 8%
-  EXPECT_FALSE(has_warning(analyse(run), "load generator used"));
+  const Analysis calm = analyse(run);
+  EXPECT_FALSE(has_warning(calm, "load generator used"));
+  EXPECT_FALSE(calm.generator_competes_for_cpu);
+}
+
+TEST(Analysis, TheEventMixIsSummedOverAModesCountedRounds) {
+  RunResult run = synthetic_run(6, 0.0);
+  for (auto& r : run.rounds) {
+    if (r.mode != Mode::kTrace) continue;
+    TraceFacts f;
+    f.parse_mb_per_s = 400;
+    f.categories = {{"scheduling", 10, 100}, {"gc_heap", 1, 20}};
+    r.trace = f;
+    if (r.block == 0) r.complete = false;  // a round cut short does not count
+  }
+  const Analysis a = analyse(run);
+  for (const auto& s : a.modes) {
+    if (s.mode != Mode::kTrace) {
+      EXPECT_TRUE(s.event_mix.empty());
+      continue;
+    }
+    const auto counted = static_cast<std::uint64_t>(s.rounds);
+    EXPECT_EQ(counted, 5u);
+    ASSERT_EQ(s.event_mix.size(), 2u);
+    EXPECT_EQ(s.event_mix[0].name, "scheduling");
+    EXPECT_EQ(s.event_mix[0].events, 10u * counted);
+    EXPECT_EQ(s.event_mix[1].bytes, 20u * counted);
+    ASSERT_TRUE(s.parse_mb_per_s.has_value());
+    EXPECT_DOUBLE_EQ(s.parse_mb_per_s->estimate, 400.0);
+  }
 }
 
 }  // namespace

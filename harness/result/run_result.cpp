@@ -1,0 +1,207 @@
+#include "result/run_result.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "result/schema.h"
+
+namespace tracebench::result {
+namespace {
+
+using nlohmann::json;
+
+const json* find(const json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::optional<double> number(const json& object, std::string_view key) {
+  const json* v = find(object, key);
+  if (!v || !v->is_number()) return std::nullopt;
+  const double d = v->get<double>();
+  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
+}
+
+std::string text(const json& object, std::string_view key) {
+  const json* v = find(object, key);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+std::optional<bool> boolean(const json& object, std::string_view key) {
+  const json* v = find(object, key);
+  return v && v->is_boolean() ? std::optional<bool>(v->get<bool>()) : std::nullopt;
+}
+
+Interval interval(const json& object, std::string_view key) {
+  const json* v = find(object, key);
+  if (!v) return {};
+  return {number(*v, "median"), number(*v, "ci_low"), number(*v, "ci_high"), number(*v, "n")};
+}
+
+// The array at key (empty when absent or null); FormatError when it is something else.
+const json& list(const json& document, std::string_view key) {
+  static const json kEmpty = json::array();
+  const json* v = find(document, key);
+  if (!v || v->is_null()) return kEmpty;
+  if (!v->is_array()) throw FormatError(fmt::format("the result's '{}' is not a list", key));
+  return *v;
+}
+
+// The elements of the array at key, each required to be an object.
+template <typename T, typename Read>
+std::vector<T> objects(const json& document, std::string_view key, Read read) {
+  std::vector<T> out;
+  const json& items = list(document, key);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_object()) throw FormatError(fmt::format("the result's '{}[{}]' is not an object", key, i));
+    out.push_back(read(items[i]));
+  }
+  return out;
+}
+
+std::vector<std::string> lines(const json& document, std::string_view key) {
+  std::vector<std::string> out;
+  for (const auto& line : list(document, key)) out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
+  return out;
+}
+
+ModeView read_mode(const std::string& name, const json& m) {
+  ModeView v;
+  v.name = name;
+  v.rounds = number(m, "rounds");
+  v.throughput_rps = interval(m, "throughput_rps");
+  const json* latency = find(m, "latency_ns");
+  if (latency) {
+    v.latency_p50_ns = interval(*latency, "p50");
+    v.latency_p99_ns = interval(*latency, "p99");
+    v.latency_p999_ns = interval(*latency, "p999");
+  }
+  v.target_cpu_us_per_request = interval(m, "target_cpu_us_per_request");
+  const json* cpu = find(m, "target_cpu_us_per_request");
+  v.target_cpu_measured = cpu && !cpu->is_null();
+  v.trace_bytes_per_s = interval(m, "trace_bytes_per_s");
+  v.trace_events_per_s = interval(m, "trace_events_per_s");
+  v.fr_window_s = interval(m, "fr_window_s");
+  v.parse_mb_per_s = interval(m, "parse_mb_per_s").median;
+  if (!v.parse_mb_per_s) v.parse_mb_per_s = number(m, "parse_mb_per_s");
+  return v;
+}
+
+ComparisonView read_comparison(const json& c) {
+  ComparisonView v;
+  v.mode = text(c, "mode");
+  v.metric = text(c, "metric");
+  v.delta_pct = number(c, "delta_pct");
+  v.ci_low_pct = number(c, "ci_low_pct");
+  v.ci_high_pct = number(c, "ci_high_pct");
+  v.bound_low_pct = number(c, "bound_low_pct");
+  v.bound_high_pct = number(c, "bound_high_pct");
+  v.p_value = number(c, "p_value");
+  v.p_adjusted = number(c, "p_adjusted");
+  v.n_base = number(c, "n_base");
+  v.n_mode = number(c, "n_mode");
+  v.n_blocks = number(c, "n_blocks");
+  v.significant = boolean(c, "significant").value_or(false);
+  return v;
+}
+
+std::optional<TraceFactsView> read_facts(const json& r, std::string_view key) {
+  const json* f = find(r, key);
+  if (!f || !f->is_object()) return std::nullopt;
+  return TraceFactsView{number(*f, "bytes_per_s")};
+}
+
+RoundView read_round(const json& r) {
+  RoundView v;
+  v.index = number(r, "index");
+  v.mode = text(r, "mode");
+  v.complete = boolean(r, "complete");
+  v.dropped = boolean(r, "dropped").value_or(false);
+  v.errors = number(r, "errors");
+  v.throughput_rps = number(r, "throughput_rps");
+  v.generator_cpu_us_per_request = number(r, "generator_cpu_us_per_request");
+  v.target_cpu_us_per_request = number(r, "target_cpu_us_per_request");
+  v.send_lag_p99_ns = number(r, "send_lag_p99_ns");
+  v.target_rss_bytes = number(r, "target_rss_bytes");
+  v.trace = read_facts(r, "trace");
+  v.snapshot = read_facts(r, "snapshot");
+  return v;
+}
+
+// A result from before analysis wrote "generator": the median over complete rounds of
+// CPU per request × requests per second, as reports used to compute it.
+GeneratorView derive_generator(const std::vector<RoundView>& rounds) {
+  std::vector<double> shares;
+  for (const auto& r : rounds)
+    if (r.complete.value_or(true) && r.generator_cpu_us_per_request && r.throughput_rps)
+      shares.push_back(*r.generator_cpu_us_per_request * *r.throughput_rps / 1e6);
+  if (shares.empty()) return {};
+  std::sort(shares.begin(), shares.end());
+  const std::size_t n = shares.size();
+  const double median = n % 2 ? shares[n / 2] : (shares[n / 2 - 1] + shares[n / 2]) / 2;
+  return {median, median > kGeneratorCoreShareWarn};
+}
+
+GeneratorView read_generator(const json& document, const std::vector<RoundView>& rounds) {
+  const json* g = find(document, "generator");
+  if (!g || g->is_null()) return derive_generator(rounds);
+  if (!g->is_object()) throw FormatError("the result's 'generator' is not an object");
+  return {number(*g, "core_share"), boolean(*g, "competes_for_cpu").value_or(false)};
+}
+
+}  // namespace
+
+const ModeView* RunResultView::mode(std::string_view name) const {
+  for (const auto& m : modes)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const ComparisonView* RunResultView::comparison(std::string_view mode_name, std::string_view metric) const {
+  for (const auto& c : comparisons)
+    if (c.mode == mode_name && c.metric == metric) return &c;
+  return nullptr;
+}
+
+RunResultView read_run_result(const json& document) {
+  const SchemaCheck schema = check_schema(document);
+  switch (schema.kind) {
+    case SchemaKind::kRun: break;
+    case SchemaKind::kNotObject:
+      throw FormatError("not a tracebench run result: the document is not a JSON object");
+    case SchemaKind::kMissing:
+    case SchemaKind::kNotString:
+      throw FormatError(fmt::format("not a tracebench run result: no 'schema' key (expected \"{}\")", kRunSchema));
+    default:
+      throw FormatError(
+          fmt::format("not a tracebench run result: schema is \"{}\", expected \"{}\"", schema.schema, kRunSchema));
+  }
+  RunResultView v;
+  v.complete = boolean(document, "complete");
+  v.stop_reason = text(document, "stop_reason");
+  if (const json* modes = find(document, "modes")) {
+    if (!modes->is_object()) throw FormatError("the result has no 'modes' object");
+    v.has_modes = true;
+    for (const auto& [name, m] : modes->items()) {
+      if (!m.is_object()) throw FormatError(fmt::format("the result's 'modes.{}' is not an object", name));
+      v.modes.push_back(read_mode(name, m));
+    }
+  }
+  v.comparisons = objects<ComparisonView>(document, "comparisons", read_comparison);
+  v.noise_floor = objects<ComparisonView>(document, "noise_floor", read_comparison);
+  v.rounds = objects<RoundView>(document, "rounds", read_round);
+  v.skipped_modes = objects<SkippedMode>(document, "skipped_modes", [](const json& s) {
+    return SkippedMode{text(s, "mode"), text(s, "reason")};
+  });
+  v.warnings = lines(document, "warnings");
+  v.invalid_reasons = lines(document, "invalid_reasons");
+  if (const json* config = find(document, "config"); config && config->is_object())
+    v.config = {number(*config, "phase_s"), number(*config, "settle_s"), number(*config, "fr_max_bytes")};
+  v.generator = read_generator(document, v.rounds);
+  return v;
+}
+
+}  // namespace tracebench::result

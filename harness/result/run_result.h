@@ -1,0 +1,121 @@
+#pragma once
+// The typed reader of the run result (schema tracebench.run/v1, docs/run.md): the one place
+// that knows where each figure sizing, gates and reports use sits in result.json.
+//
+// Containers must have their types: the document an object with the run schema; "modes" an
+// object of objects; "comparisons", "noise_floor", "rounds", "skipped_modes" arrays of
+// objects; "warnings" and "invalid_reasons" arrays (a line that is not a string is kept as
+// its JSON text). Otherwise read_run_result throws FormatError, one line naming the key and
+// what was expected. Leaves are read tolerantly: a number or string that is absent, null or
+// of another type reads as not there, so a reader uses whatever part of a result exists
+// (hand-made and older results hold only some keys).
+//
+// The view owns its data (no pointers into the JSON). Thread-safe, pure.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tracebench::result {
+
+class FormatError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Above this share of one core (median round) the load generator is said to compete with
+// the target for CPU: analysis flags it, reports read the flag.
+inline constexpr double kGeneratorCoreShareWarn = 0.5;
+
+// A median with its 95% CI: {median, ci_low, ci_high, n}. Every part is nullopt when the
+// key (or the whole interval) is absent or null.
+struct Interval {
+  std::optional<double> median, ci_low, ci_high, n;
+};
+
+struct ModeView {
+  std::string name;  // "off", "trace", "flightrecorder", "off2"
+  std::optional<double> rounds;  // complete rounds
+  Interval throughput_rps, latency_p50_ns, latency_p99_ns, latency_p999_ns, target_cpu_us_per_request;
+  bool target_cpu_measured = false;  // target_cpu_us_per_request is there and not null
+  Interval trace_bytes_per_s, trace_events_per_s, fr_window_s;
+  // The reader's speed on this mode's files: the median of the interval, or the plain
+  // number of older results.
+  std::optional<double> parse_mb_per_s;
+};
+
+// One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
+struct ComparisonView {
+  std::string mode, metric;
+  std::optional<double> delta_pct, ci_low_pct, ci_high_pct;
+  std::optional<double> bound_low_pct, bound_high_pct;  // one-sided 95% bounds (blocked runs)
+  std::optional<double> p_value, p_adjusted, n_base, n_mode, n_blocks;
+  bool significant = false;
+};
+
+// A round's trace or snapshot facts.
+struct TraceFactsView {
+  std::optional<double> bytes_per_s;
+};
+
+struct RoundView {
+  std::optional<double> index;
+  std::string mode;
+  // Absent in some hand-made documents: sizing counts such a round as complete, check
+  // does not, so the absence is kept.
+  std::optional<bool> complete;
+  bool dropped = false;  // its block was dropped and run again
+  std::optional<double> errors, throughput_rps;
+  std::optional<double> generator_cpu_us_per_request, target_cpu_us_per_request, send_lag_p99_ns, target_rss_bytes;
+  std::optional<TraceFactsView> trace, snapshot;
+};
+
+struct SkippedMode {
+  std::string mode, reason;
+};
+
+struct RunConfigView {
+  std::optional<double> phase_s, settle_s, fr_max_bytes;
+};
+
+// The load generator's CPU as a share of one core, median round, and whether that competes
+// with the target (above kGeneratorCoreShareWarn). Written by analysis as "generator";
+// for an older result without it, derived here from the complete rounds.
+struct GeneratorView {
+  std::optional<double> core_share;
+  bool competes_for_cpu = false;
+};
+
+struct RunResultView {
+  std::optional<bool> complete;  // absent in hand-made documents
+  std::string stop_reason;
+  bool has_modes = false;        // "modes" is there (it may be empty)
+  std::vector<ModeView> modes;   // in the document's key order
+  std::vector<ComparisonView> comparisons, noise_floor;
+  std::vector<RoundView> rounds;  // in run order
+  std::vector<SkippedMode> skipped_modes;
+  std::vector<std::string> warnings, invalid_reasons;
+  RunConfigView config;
+  GeneratorView generator;
+
+  // The mode by name, or nullptr.
+  const ModeView* mode(std::string_view name) const;
+  // The comparison of `mode` against off on `metric`, or nullptr.
+  const ComparisonView* comparison(std::string_view mode, std::string_view metric) const;
+};
+
+// Reads a parsed result.json. Throws FormatError (see above); the schema errors read
+//   "not a tracebench run result: the document is not a JSON object"
+//   "not a tracebench run result: no 'schema' key (expected \"tracebench.run/v1\")"
+//   "not a tracebench run result: schema is \"tracebench.inspect/1\", expected \"tracebench.run/v1\""
+// and a container of the wrong type
+//   "the result has no 'modes' object", "the result's 'rounds' is not a list",
+//   "the result's 'rounds[3]' is not an object".
+RunResultView read_run_result(const nlohmann::json& document);
+
+}  // namespace tracebench::result
