@@ -9,7 +9,7 @@ open-loop run of tracebench at --rate checks the generator's send lag, with --sp
 (the default) and --spin 100us in interleaved rounds.
 
 Usage: scripts/compare_load.py [--duration 10s] [--connections 50] [--rounds 3] [--rate 20000]
-Needs: build/ (cmake --build build), wrk and hey (scripts/setup.sh installs them).
+Needs: build/ (cmake --build build), wrk and hey (scripts/setup.sh --tests installs them).
 """
 import argparse
 import json

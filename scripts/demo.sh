@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job end to end on the bundled demo target: installs dependencies, builds
-# everything, starts demo-server on loopback, and runs `tracebench run` against it
+# The main job end to end on the bundled demo target: installs what it needs, builds
+# tracebench and the Go workloads (not the tests: scripts/test.sh builds those), starts
+# demo-server on loopback, and runs `tracebench run` against it
 # (result.json, run.bench and the terminal report under out/demo/).
 # Extra arguments go to tracebench (e.g. --precision 2% or --duration 30s).
 set -euo pipefail
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PATH:/usr/local/go/bin"
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build
+cmake --build build --target tracebench go_workloads
 
 out_dir=${TRACEBENCH_OUT:-out/demo}
 mkdir -p "$out_dir"

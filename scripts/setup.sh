@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
-# Installs everything tracebench builds, tests and compares with, from Debian packages.
+# Installs what tracebench needs from Debian packages.
+#
+#   scripts/setup.sh            what building tracebench and running it needs (the demo)
+#   scripts/setup.sh --tests    and what the test suite and the comparisons use: headless
+#                               Chromium (report rendering test), clang and its sanitizer and
+#                               fuzzer runtime (fuzz targets), wrk and hey (peer comparisons)
+#
 # Idempotent: packages already present are not reinstalled, and a second run is quick.
 set -euo pipefail
 
@@ -9,9 +15,17 @@ packages=(
   libboost-program-options-dev libboost-math-dev
   libcpp-httplib-dev libfmt-dev nlohmann-json3-dev
   libgnuplot-iostream-dev gnuplot-nox
-  libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev zlib1g-dev chromium
-  wrk hey clang libclang-rt-14-dev
+  libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev zlib1g-dev
 )
+# The large ones (Chromium and LLVM are about 800 MB installed) only where they are used,
+# so the first demo does not wait for them.
+test_packages=(chromium clang libclang-rt-14-dev wrk hey)
+
+case "${1:-}" in
+  "") ;;
+  --tests) packages+=("${test_packages[@]}") ;;
+  *) echo "setup: unknown argument '$1'; expected nothing or --tests" >&2; exit 1 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

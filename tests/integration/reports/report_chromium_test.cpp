@@ -172,8 +172,8 @@ TEST(ReportChromium, RealRunReportRendersWithSectionsAndPlots) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
     std::cerr << "\n*** SKIPPED: Chromium is not installed, so the HTML report was NOT rendered in a browser. ***\n"
-                 "*** scripts/setup.sh installs it (Debian package chromium); run it and test again.      ***\n\n";
-    GTEST_SKIP() << "chromium is not installed (Debian package chromium; scripts/setup.sh installs it)";
+                 "*** scripts/setup.sh --tests installs it (Debian package chromium); run it again.      ***\n\n";
+    GTEST_SKIP() << "chromium is not installed (Debian package chromium; scripts/setup.sh --tests installs it)";
   }
 
   // A real short run against the demo server; `run` writes report.html beside result.json.
@@ -251,7 +251,7 @@ TEST(ReportChromium, RealSweepReportRendersWithSectionsAndPlots) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
     std::cerr << "\n*** SKIPPED: Chromium is not installed, so the sweep's HTML report was NOT rendered. ***\n\n";
-    GTEST_SKIP() << "chromium is not installed (Debian package chromium; scripts/setup.sh installs it)";
+    GTEST_SKIP() << "chromium is not installed (Debian package chromium; scripts/setup.sh --tests installs it)";
   }
   auto server = std::make_unique<ChildProcess>(
       std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});

@@ -1,0 +1,12 @@
+# TRACEBENCH_SANITIZE=address,undefined (or thread) builds every target with those
+# sanitizers, for the checked build scripts/test.sh runs beside the optimised one. Set
+# globally on purpose: a sanitizer must see the tests and the code they call alike.
+set(TRACEBENCH_SANITIZE "" CACHE STRING "Sanitizers to build with, as for -fsanitize= (empty: none)")
+if(TRACEBENCH_SANITIZE)
+  add_compile_options(-fsanitize=${TRACEBENCH_SANITIZE} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${TRACEBENCH_SANITIZE})
+  if(TRACEBENCH_SANITIZE MATCHES "undefined")
+    # A finding stops the test with a non-zero exit, so ctest reports it instead of a log line.
+    add_compile_options(-fno-sanitize-recover=undefined)
+  endif()
+endif()
