@@ -8,6 +8,7 @@
 #include "sizing/result_rates.h"
 #include "target/go_tool_trace.h"
 #include "trace/analyze.h"
+#include "units/repeated_notes.h"
 
 namespace tracebench::experiment {
 
@@ -66,14 +67,18 @@ void time_reader_on_kept_trace(const json& result, sizing::SizingOptions& option
   const bool known = std::any_of(options.parse_speeds.begin(), options.parse_speeds.end(),
                                  [](const sizing::ParseSpeed& s) { return s.tool == "tracebench"; });
   if (known || sizing::result_parse_mb_per_s(result)) return;
+  std::vector<units::NoteAt> failures;
   for (const auto& file : kept_trace_files(result)) {
     try {
       options.parse_speeds.push_back(measure_reader_speed(file));
       return;
     } catch (const std::exception& e) {
-      options.parse_speed_notes.push_back(fmt::format("could not time the reader on '{}': {}", file, e.what()));
+      failures.push_back({fmt::format("'{}'", file), e.what()});
     }
   }
+  // Every round of an old target fails alike: one note per reason, not one per file.
+  for (auto& note : units::once_per_note(failures, "files"))
+    options.parse_speed_notes.push_back("could not time the reader: " + note);
 }
 
 void time_go_tool_trace_on_kept_trace(const json& result, sizing::SizingOptions& options) {

@@ -130,12 +130,19 @@ std::string dump(const std::vector<std::uint8_t>& bytes) {
   MemorySource src(bytes);
   char* buf = nullptr;
   std::size_t len = 0;
-  FILE* f = open_memstream(&buf, &len);
-  dump_wire(src, f);
-  std::fclose(f);
-  std::string out(buf, len);
-  std::free(buf);
-  return out;
+  // Closed and freed on the way out of a throwing dump too (LeakSanitizer checks the tests).
+  struct Stream {
+    FILE* f;
+    char*& buf;
+    ~Stream() {
+      if (f) std::fclose(f);
+      std::free(buf);
+    }
+  } stream{open_memstream(&buf, &len), buf};
+  dump_wire(src, stream.f);
+  std::fclose(stream.f);
+  stream.f = nullptr;
+  return std::string(buf, len);
 }
 
 TEST(WireDump, PrintsWhatTheAssemblerReads) {
