@@ -75,7 +75,7 @@ void Worker::open(Connection& c, std::int64_t now) {
   bool in_progress = false;
   int fd = start_connect(addr_, in_progress);
   if (fd < 0) {
-    if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) ++result_.errors[ErrorKind::kConnect];
+    count_connect_error(now);
     c.state = Connection::State::kClosed;
     c.retry_at_ns = now + kReconnectBackoffNs;
     return;
@@ -108,7 +108,7 @@ void Worker::on_connected(Connection& c, std::int64_t now) {
   socklen_t len = sizeof so_error;
   ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
   if (so_error != 0) {
-    if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) ++result_.errors[ErrorKind::kConnect];
+    count_connect_error(now);
     ::close(c.fd);
     c.fd = -1;
     c.state = Connection::State::kClosed;
@@ -168,12 +168,19 @@ void Worker::on_writable(Connection& c, std::int64_t now) {
   set_interest(c, EPOLLIN);
 }
 
+void Worker::count_error(ErrorKind kind) {
+  ++result_.errors[kind];
+  ++interval_errors_;
+  live_.errors.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::count_connect_error(std::int64_t now) {
+  // No request is on a connection being opened: a failed connect belongs to the window by when it happened.
+  if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) count_error(ErrorKind::kConnect);
+}
+
 void Worker::fail(Connection& c, ErrorKind kind, std::int64_t now) {
-  if (in_window(c.intended_ns)) {
-    ++result_.errors[kind];
-    ++interval_errors_;
-    live_.errors.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (in_window(c.intended_ns)) count_error(kind);
   close_and_reopen(c, now, true);
 }
 
@@ -188,10 +195,7 @@ void Worker::on_response(Connection& c, std::int64_t now) {
     ++result_.requests;
     live_.requests.fetch_add(1, std::memory_order_relaxed);
     const int status = c.parser.status_code();
-    if (status < 200 || status >= 400) {
-      ++result_.errors[ErrorKind::kStatus];
-      ++interval_errors_;
-    }
+    if (status < 200 || status >= 400) count_error(ErrorKind::kStatus);
   }
   if (!c.parser.keep_alive()) {
     close_and_reopen(c, now, true);
@@ -294,8 +298,7 @@ void Worker::check_timeouts(std::int64_t now) {
         break;
       case Connection::State::kConnecting:
         if (now - c->sent_ns > cfg_.connect_timeout_ns) {
-          if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns)
-            ++result_.errors[ErrorKind::kConnect];
+          count_connect_error(now);
           close_and_reopen(*c, now, false);
         }
         break;

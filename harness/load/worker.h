@@ -61,6 +61,9 @@ class Worker {
   void send(Connection& c, std::int64_t intended_ns, std::int64_t now);
   void on_response(Connection& c, std::int64_t now);
   void fail(Connection& c, ErrorKind kind, std::int64_t now);
+  // Every error goes into the totals, the per-second series and the live counters alike.
+  void count_error(ErrorKind kind);
+  void count_connect_error(std::int64_t now);
   void become_idle(Connection& c, std::int64_t now);
   void dispatch_open_loop(std::int64_t now);
   void check_timeouts(std::int64_t now);
