@@ -273,6 +273,23 @@ class RoundRunner {
       throw_after(rec, StopCause::kTargetExited,
                   fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
     }
+    if (r.errors[load::ErrorKind::kConnect] > 0) {
+      // Connections failed during the round. When none is accepted now either, the target went
+      // away part-way, even where its process is not watched (on another machine, or another
+      // pid given): the round measured only part of its window and must not be counted.
+      std::string why;
+      try {
+        why = load::check_reachable(load::resolve(c.load.target), c.load.target, c.load.connect_timeout_ns);
+      } catch (const std::exception& e) {
+        why = e.what();  // the name no longer resolves
+      }
+      if (!why.empty()) {
+        rec.complete = false;
+        throw_after(rec, StopCause::kTargetStoppedAnswering,
+                    fmt::format("the target stopped answering during round {} ({}): {}", index + 1,
+                                errors_text(r.errors), why));
+      }
+    }
     if (r.requests == 0) {
       rec.complete = false;
       throw_after(rec, StopCause::kTargetStoppedAnswering,

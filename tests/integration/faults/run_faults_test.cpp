@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -32,10 +33,12 @@ std::string fresh_dir(const std::string& name) {
 }
 
 std::vector<std::string> run_args(const std::string& target, const std::string& out, std::vector<std::string> extra) {
-  std::vector<std::string> a = {kTracebench, "run",      "--target", target,  "--modes",   "off",     "--warmup",
-                                "200ms",     "--settle", "0s",       "--out", out,         "--no-progress"};
-  if (std::find(extra.begin(), extra.end(), "--connections") == extra.end()) extra.insert(extra.end(), {"--connections", "4"});
-  if (std::find(extra.begin(), extra.end(), "--duration") == extra.end()) extra.insert(extra.end(), {"--duration", "1.2s"});
+  std::vector<std::string> a = {kTracebench, "run", "--target", target, "--modes", "off", "--settle", "0s",
+                                "--out",     out,   "--no-progress"};
+  // Defaults a test may replace.
+  for (const auto& [flag, value] : {std::pair<std::string, std::string>{"--connections", "4"},
+                                    {"--duration", "1.2s"}, {"--warmup", "200ms"}})
+    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) extra.insert(extra.end(), {flag, value});
   a.insert(a.end(), extra.begin(), extra.end());
   a.insert(a.end(), {"--rounds", "6"});
   return a;
@@ -149,6 +152,33 @@ TEST(RunFaults, TargetKilledMidRound) {
   EXPECT_NE(o.text.find("stopped early"), std::string::npos) << o.text;
 }
 
+// Row 1 for a target whose process tracebench does not watch (on another machine, or a pid
+// given that is not the server's): the round during which it died is still kept incomplete,
+// out of the statistics, and the run stops.
+TEST(RunFaults, TargetKilledMidRoundWithItsProcessUnwatched) {
+  DemoServer server;
+  const std::string out = fresh_dir("killed-unwatched");
+  ChildProcess tb(run_args(server.addr, out,
+                           {"--path", "/health", "--duration", "3s", "--target-pid", std::to_string(::getpid())}),
+                  true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server.proc->kill_now();
+  const int code = tb.wait_exit(30);
+  const RunOutcome o = read_outcome(code, tb.output(), out);
+  EXPECT_EQ(o.exit_code, 2) << o.text;
+  ASSERT_FALSE(o.result.is_null()) << o.text;
+  EXPECT_FALSE(o.result["complete"].get<bool>());
+  EXPECT_NE(o.result["stop_reason"].get<std::string>().find("stopped answering"), std::string::npos)
+      << o.result["stop_reason"];
+  const auto& rounds = o.result["rounds"];
+  ASSERT_GE(rounds.size(), 2u) << o.text;
+  ASSERT_LT(rounds.size(), 6u) << o.text;
+  for (std::size_t i = 0; i + 1 < rounds.size(); ++i) EXPECT_TRUE(rounds[i]["complete"].get<bool>());
+  const auto& last = rounds.back();
+  EXPECT_FALSE(last["complete"].get<bool>()) << last.dump();
+  EXPECT_GT(last["errors_by_kind"]["connect"].get<std::uint64_t>(), 0u) << last.dump();
+}
+
 // Row 2. Stopped for 350 ms inside rounds of 500 ms, with a 100 ms timeout: the requests held
 // up are `timeout` errors in the rounds it hit, every round still has answers, the run goes on.
 TEST(RunFaults, TargetStoppedLongerThanTheTimeoutThenResumed) {
@@ -164,6 +194,34 @@ TEST(RunFaults, TargetStoppedLongerThanTheTimeoutThenResumed) {
   expect_run_went_on(o);
   EXPECT_GE(o.errors("timeout"), 4u) << o.text;  // at least the request on each connection
   expect_only_kinds(o, {"timeout"});
+}
+
+// Row 2, a stop that outlasts a whole round: that round gets no answer, so the run stops
+// after it (the target is not answering; a later answer would not make the round
+// comparable), keeping the rounds before it (exit 2).
+TEST(RunFaults, TargetStoppedForLongerThanARoundStopsTheRun) {
+  DemoServer server;
+  const std::string out = fresh_dir("stopped-long");
+  ChildProcess tb(run_args(server.addr, out, {"--path", "/health", "--duration", "3s", "--timeout", "100ms"}), true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  server.proc->signal(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server.proc->signal(SIGCONT);
+  const int code = tb.wait_exit(30);
+  const RunOutcome o = read_outcome(code, tb.output(), out);
+  EXPECT_EQ(o.exit_code, 2) << o.text;
+  ASSERT_FALSE(o.result.is_null()) << o.text;
+  EXPECT_FALSE(o.result["complete"].get<bool>());
+  EXPECT_NE(o.result["stop_reason"].get<std::string>().find("stopped answering during round"), std::string::npos)
+      << o.result["stop_reason"];
+  EXPECT_NE(o.result["stop_reason"].get<std::string>().find("timeout"), std::string::npos) << o.result["stop_reason"];
+  const auto& rounds = o.result["rounds"];
+  ASSERT_GE(rounds.size(), 2u) << o.text;
+  EXPECT_TRUE(rounds[0]["complete"].get<bool>());
+  EXPECT_GT(rounds[0]["requests"].get<std::uint64_t>(), 0u);
+  EXPECT_FALSE(rounds.back()["complete"].get<bool>());
+  EXPECT_EQ(rounds.back()["requests"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(rounds.back()["errors_by_kind"]["timeout"].get<std::uint64_t>(), 0u);
 }
 
 // Row 3.
@@ -227,11 +285,11 @@ TEST(RunFaults, ServerClosingAfterEachResponseUnannounced) {
 }
 
 // Row 8. Rounds of 500 ms, a trickle of about 200 ms per answer and of 1.7 s for every
-// fourth, with a 400 ms timeout.
+// fourth, with a 600 ms timeout; a warm-up long enough for the first answers to arrive.
 TEST(RunFaults, SlowTrickleIsLatencyOrTimeout) {
   FaultServer server(testing::trickle_every(4, std::chrono::milliseconds(5)));
-  const RunOutcome o =
-      run(server.address(), "trickle", {"--duration", "3s", "--timeout", "400ms", "--connections", "8"});
+  const RunOutcome o = run(server.address(), "trickle",
+                           {"--duration", "3s", "--timeout", "600ms", "--connections", "8", "--warmup", "1s"});
   expect_run_went_on(o);
   EXPECT_GT(o.errors("timeout"), 0u) << o.text;
   expect_only_kinds(o, {"timeout"});
