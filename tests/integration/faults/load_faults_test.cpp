@@ -229,6 +229,19 @@ TEST(LoadFaults, ServerClosingAfterEachResponseUnannounced) {
   expect_series_adds_up(r);
 }
 
+// Row 7 with a method that is not idempotent: never sent twice, so a POST the close crossed
+// is an error (`closed`, or `reset` when it reached the closed socket first).
+TEST(LoadFaults, APostCrossedByAnUnannouncedCloseIsNotSentAgain) {
+  FaultServer server(testing::close_after_each());
+  const LoadRun r = load(server.address(), "silent-close-post", {"--duration", "1s", "--method", "POST"});
+  ASSERT_FALSE(r.result.is_null()) << r.dump();
+  EXPECT_EQ(r.process.exit_code, 0) << r.dump();
+  EXPECT_GT(r.requests(), 10u) << r.dump();
+  EXPECT_EQ(r.result["resent"].get<std::uint64_t>(), 0u) << r.dump();
+  EXPECT_GT(r.errors("closed") + r.errors("reset"), 0u) << r.dump();
+  expect_only_kinds(r, {"closed", "reset"});
+}
+
 // Row 8. A trickle within the timeout is a slow answer (its whole time in the latency); one
 // that outlasts it is a `timeout`.
 TEST(LoadFaults, SlowTrickleIsLatencyOrTimeout) {
