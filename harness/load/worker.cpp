@@ -180,6 +180,10 @@ void Worker::on_writable(Connection& c, std::int64_t now) {
       set_interest(c, EPOLLIN | EPOLLOUT);
       return;
     }
+    if (n < 0 && (errno == EPIPE || errno == ECONNRESET) && can_resend(c)) {
+      resend_on_new_connection(c, now);  // the close had arrived before the request went out
+      return;
+    }
     fail(c, ErrorKind::kWrite, now);
     return;
   }
@@ -308,7 +312,11 @@ void Worker::on_event(Connection& c, std::uint32_t events, std::int64_t now) {
       return;
     case Connection::State::kWriting:
       if (events & (EPOLLERR | EPOLLHUP)) {
-        fail(c, ErrorKind::kWrite, now);
+        if (can_resend(c)) {
+          resend_on_new_connection(c, now);
+        } else {
+          fail(c, ErrorKind::kWrite, now);
+        }
         return;
       }
       on_writable(c, now);

@@ -67,7 +67,7 @@ class Worker {
   void count_connect_error(std::int64_t now);
   void become_idle(Connection& c, std::int64_t now);
   // The server closed (FIN or reset) a connection that had answered before, without a byte of
-  // an answer to the request sent on it: the close crossed the request. Idempotent requests
+  // an answer to the request sent on it (or before it could be written): the close crossed the request. Idempotent requests
   // are sent again, once, on a new connection (RFC 9112 §9.3.1), as HTTP clients do.
   bool can_resend(const Connection& c) const;
   void resend_on_new_connection(Connection& c, std::int64_t now);
