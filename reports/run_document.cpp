@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 
 #include "reports/context_blocks.h"
 #include "reports/event_mix.h"
@@ -1009,15 +1010,22 @@ class Builder {
     }
     double errors = 0;
     std::size_t rounds_with_errors = 0;
+    std::map<std::string, double> by_kind;  // results before errors_by_kind have the totals only
     for (const auto& r : array(r_, {"rounds"}))
       if (double e = number(r, {"errors"}).value_or(0); e > 0) {
         errors += e;
         ++rounds_with_errors;
+        if (const auto* kinds = object(r, {"errors_by_kind"}))
+          for (const auto& [kind, n] : kinds->items())
+            if (n.is_number() && n.get<double>() > 0) by_kind[kind] += n.get<double>();
       }
+    std::string kinds;
+    for (const auto& [kind, n] : by_kind) kinds += fmt::format("{}{} {:.0f}", kinds.empty() ? "" : ", ", kind, n);
     if (errors > 0)
-      out.push_back(fmt::format("{:.0f} requests failed in {} round{} (see Rounds): latency and throughput count "
+      out.push_back(fmt::format("{:.0f} requests failed in {} round{}{} (see Rounds): latency and throughput count "
                                 "only answered requests",
-                                errors, rounds_with_errors, rounds_with_errors == 1 ? "" : "s"));
+                                errors, rounds_with_errors, rounds_with_errors == 1 ? "" : "s",
+                                kinds.empty() ? "" : " (" + kinds + ")"));
     if (text(r_, {"context", "build_type"}) == "debug")
       out.push_back("tracebench was a debug build: its own overhead distorts the figures");
     return out;

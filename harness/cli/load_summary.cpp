@@ -77,7 +77,9 @@ std::string format_load_summary(const load::LoadConfig& cfg, const load::LoadRes
     }
     fmt::format_to(it, ")");
   }
-  fmt::format_to(it, ", {} reconnects\n", r.reconnects);
+  fmt::format_to(it, ", {} reconnects", r.reconnects);
+  if (r.resent) fmt::format_to(it, ", {} resent (the server closed without saying so)", r.resent);
+  fmt::format_to(it, "\n");
   const auto line = [&](const char* name, const stats::Histogram& h) {
     fmt::format_to(it, "  {:<16}p50 {}  p90 {}  p99 {}  p99.9 {}  max {}\n", name, d(h.value_at_percentile(50)),
                    d(h.value_at_percentile(90)), d(h.value_at_percentile(99)), d(h.value_at_percentile(99.9)),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "load/load_result.h"
 #include "units/duration_text.h"
 #include "units/size_text.h"
 
@@ -122,6 +123,28 @@ std::string format_cost_bounds(const experiment::Analysis& a) {
          out;
 }
 
+// Errors during the rounds, by kind, as `load` counts them; "" when there were none.
+std::string format_round_errors(const experiment::RunResult& run) {
+  load::ErrorCounts total;
+  std::uint64_t resent = 0;
+  std::size_t rounds_with_errors = 0;
+  for (const auto& r : run.rounds) {
+    total.add(r.errors_by_kind);
+    resent += r.resent;
+    if (r.errors_by_kind.total()) ++rounds_with_errors;
+  }
+  if (total.total() == 0 && resent == 0) return {};
+  std::string out = fmt::format("\nerrors: {} in {} of {} rounds", total.total(), rounds_with_errors, run.rounds.size());
+  std::string kinds;
+  for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
+    if (total.by_kind[i])
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", load::to_string(static_cast<load::ErrorKind>(i)),
+                           total.by_kind[i]);
+  if (!kinds.empty()) out += " (" + kinds + ")";
+  if (resent) out += fmt::format("; {} requests resent after the server closed without saying so", resent);
+  return out + " (docs/faults.md)\n";
+}
+
 std::string format_run_summary(const experiment::RunResult& run, const experiment::Analysis& a) {
   std::string out;
   auto it = std::back_inserter(out);
@@ -143,6 +166,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
       first = false;
     }
   }
+  out += format_round_errors(run);
   out += format_cost_bounds(a);
   // Resources beside the compared metrics: what the target held and what the generator cost.
   bool any_resource = false;

@@ -64,6 +64,16 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
   return f;
 }
 
+// "12 errors: reset 10, timeout 2", the kinds in load::ErrorKind's order.
+std::string errors_text(const load::ErrorCounts& e) {
+  std::string kinds;
+  for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
+    if (e.by_kind[i])
+      kinds += fmt::format("{}{} {}", kinds.empty() ? ": " : ", ", load::to_string(static_cast<load::ErrorKind>(i)),
+                           e.by_kind[i]);
+  return fmt::format("{} errors{}", e.total(), kinds);
+}
+
 std::string agent_hint() {
   return "add the flight-recorder agent to the target's debug mux (agent.Register, see docs/agent.md) "
          "and pass --agent HOST:PORT";
@@ -135,7 +145,7 @@ class RoundRunner {
     if (!r.complete) throw RunStopped(StopCause::kInterrupted, r.stop_reason);
     if (r.requests == 0)
       throw RunStopped(StopCause::kWarmUpUnanswered,
-                       fmt::format("the target did not answer during the warm-up ({} errors)", r.errors.total()));
+                       fmt::format("the target did not answer during the warm-up ({})", errors_text(r.errors)));
   }
 
   RoundRecord run_round(int index, int block, Mode mode) {
@@ -197,6 +207,8 @@ class RoundRunner {
     rec.measured_s = r.measured_s;
     rec.requests = r.requests;
     rec.errors = r.errors.total();
+    rec.errors_by_kind = r.errors;
+    rec.resent = r.resent;
     rec.throughput_rps = r.throughput_rps;
     rec.latency_p50_ns = r.latency.value_at_percentile(50);
     rec.latency_p99_ns = r.latency.value_at_percentile(99);
@@ -261,10 +273,27 @@ class RoundRunner {
       throw_after(rec, StopCause::kTargetExited,
                   fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
     }
+    if (r.errors[load::ErrorKind::kConnect] > 0) {
+      // Connections failed during the round. When none is accepted now either, the target went
+      // away part-way, even where its process is not watched (on another machine, or another
+      // pid given): the round measured only part of its window and must not be counted.
+      std::string why;
+      try {
+        why = load::check_reachable(load::resolve(c.load.target), c.load.target, c.load.connect_timeout_ns);
+      } catch (const std::exception& e) {
+        why = e.what();  // the name no longer resolves
+      }
+      if (!why.empty()) {
+        rec.complete = false;
+        throw_after(rec, StopCause::kTargetStoppedAnswering,
+                    fmt::format("the target stopped answering during round {} ({}): {}", index + 1,
+                                errors_text(r.errors), why));
+      }
+    }
     if (r.requests == 0) {
       rec.complete = false;
       throw_after(rec, StopCause::kTargetStoppedAnswering,
-                  fmt::format("the target stopped answering during round {} ({} errors)", index + 1, r.errors.total()));
+                  fmt::format("the target stopped answering during round {} ({})", index + 1, errors_text(r.errors)));
     }
     return rec;
   }

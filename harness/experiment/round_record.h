@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "experiment/mode.h"
+#include "load/load_result.h"
 
 namespace tracebench::experiment {
 
@@ -42,6 +43,8 @@ struct RoundRecord {
   double measured_s = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;     // all kinds
+  load::ErrorCounts errors_by_kind;
+  std::uint64_t resent = 0;     // requests sent again after an unannounced close (load::LoadResult::resent)
   double throughput_rps = 0;
   std::int64_t latency_p50_ns = 0;
   std::int64_t latency_p99_ns = 0;

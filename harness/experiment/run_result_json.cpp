@@ -37,6 +37,13 @@ json trace_facts_json(const TraceFacts& f) {
   return j;
 }
 
+json errors_by_kind_json(const load::ErrorCounts& e) {
+  json j = json::object();
+  for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
+    j[std::string(load::to_string(static_cast<load::ErrorKind>(i)))] = e.by_kind[i];
+  return j;
+}
+
 json round_json(const RoundRecord& r) {
   json j = {{"index", r.index},
             {"block", r.block},
@@ -47,6 +54,8 @@ json round_json(const RoundRecord& r) {
             {"measured_s", r.measured_s},
             {"requests", r.requests},
             {"errors", r.errors},
+            {"errors_by_kind", errors_by_kind_json(r.errors_by_kind)},
+            {"resent", r.resent},
             {"throughput_rps", r.throughput_rps},
             {"latency_ns", {{"p50", r.latency_p50_ns}, {"p99", r.latency_p99_ns}, {"p999", r.latency_p999_ns},
                             {"max", r.latency_max_ns}}},

@@ -66,6 +66,10 @@ struct LoadResult {
   double throughput_rps = 0;        // responses_in_window / measured_s
   ErrorCounts errors;
   std::uint64_t reconnects = 0;     // connections reopened after the server closed or an error
+  // Requests sent again, once, on a new connection: the server closed a connection that had
+  // answered before (FIN or reset) with no byte of an answer to them. Idempotent methods only;
+  // not errors (a failed second attempt is counted by its kind).
+  std::uint64_t resent = 0;
   std::uint64_t bytes_read = 0;    // bytes received during the measured window
   std::uint64_t unfinished = 0;     // in flight when the drain period ran out
   std::uint64_t unsent = 0;         // open loop: intended in the window but never sent

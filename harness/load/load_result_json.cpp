@@ -50,6 +50,7 @@ nlohmann::json to_json(const LoadConfig& cfg, const LoadResult& r) {
       {"throughput_rps", r.throughput_rps},
       {"errors", errors},
       {"reconnects", r.reconnects},
+      {"resent", r.resent},
       {"bytes_read", r.bytes_read},
       {"unfinished", r.unfinished},
       {"unsent", r.unsent},

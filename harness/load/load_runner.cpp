@@ -128,6 +128,7 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
     total.responses_in_window += r.responses_in_window;
     total.errors.add(r.errors);
     total.reconnects += r.reconnects;
+    total.resent += r.resent;
     total.bytes_read += r.bytes_read;
     total.unfinished += r.unfinished;
     total.unsent += r.unsent;

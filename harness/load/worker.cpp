@@ -22,6 +22,13 @@ constexpr std::int64_t kReconnectBackoffNs = 10'000'000;   // after a failed con
 constexpr std::int64_t kTimeoutCheckPeriodNs = 5'000'000;
 constexpr std::int64_t kHousekeepingWaitNs = 5'000'000;    // longest epoll sleep
 
+// RFC 9110 §9.2.2: a client may send these again after a connection failed under them.
+bool is_idempotent(const std::string& method) {
+  for (const char* m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+    if (method == m) return true;
+  return false;
+}
+
 }  // namespace
 
 struct Worker::Connection {
@@ -34,6 +41,8 @@ struct Worker::Connection {
   std::int64_t sent_ns = 0;
   std::int64_t idle_since_ns = 0;
   std::int64_t retry_at_ns = 0;   // closed and waiting to reconnect
+  std::uint64_t answered = 0;     // responses on the current TCP connection
+  bool resend = false;            // the request in flight goes again on the connection being opened
   ResponseParser parser;
   explicit Connection(std::uint64_t max_body) : parser(max_body) {}
 };
@@ -50,6 +59,7 @@ Worker::Worker(const LoadConfig& cfg, const SocketAddress& addr, const std::stri
       intervals_(intervals),
       live_(live),
       head_request_(cfg.request.method == "HEAD"),
+      idempotent_request_(is_idempotent(cfg.request.method)),
       read_buffer_(kReadBufferBytes) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (plan_.rate_rps > 0) schedule_ = OpenLoopSchedule(timeline_.load_start_ns, plan_.rate_rps, plan_.phase_offset_ns);
@@ -75,12 +85,14 @@ void Worker::open(Connection& c, std::int64_t now) {
   bool in_progress = false;
   int fd = start_connect(addr_, in_progress);
   if (fd < 0) {
-    if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) ++result_.errors[ErrorKind::kConnect];
+    count_connect_error(now);
+    abandon_resend(c);
     c.state = Connection::State::kClosed;
     c.retry_at_ns = now + kReconnectBackoffNs;
     return;
   }
   c.fd = fd;
+  c.answered = 0;
   c.state = Connection::State::kConnecting;
   c.interest = EPOLLOUT;
   epoll_event ev{};
@@ -100,7 +112,7 @@ void Worker::close_and_reopen(Connection& c, std::int64_t now, bool count_reconn
   c.state = Connection::State::kClosed;
   c.interest = 0;
   if (count_reconnect && now < timeline_.measure_end_ns) ++result_.reconnects;
-  if (now < timeline_.measure_end_ns) open(c, now);
+  if (now < timeline_.measure_end_ns || c.resend) open(c, now);
 }
 
 void Worker::on_connected(Connection& c, std::int64_t now) {
@@ -108,7 +120,8 @@ void Worker::on_connected(Connection& c, std::int64_t now) {
   socklen_t len = sizeof so_error;
   ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
   if (so_error != 0) {
-    if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) ++result_.errors[ErrorKind::kConnect];
+    count_connect_error(now);
+    abandon_resend(c);
     ::close(c.fd);
     c.fd = -1;
     c.state = Connection::State::kClosed;
@@ -122,6 +135,12 @@ void Worker::on_connected(Connection& c, std::int64_t now) {
 void Worker::become_idle(Connection& c, std::int64_t now) {
   c.state = Connection::State::kIdle;
   c.idle_since_ns = now;
+  if (c.resend) {
+    // Sent again as it was: its latency runs from its first intended time, through both attempts.
+    c.resend = false;
+    send(c, c.intended_ns, now, false);
+    return;
+  }
   if (plan_.rate_rps <= 0) {
     if (now < timeline_.measure_end_ns) send(c, now, now);  // closed loop: the next request goes out at once
     return;
@@ -138,13 +157,13 @@ void Worker::become_idle(Connection& c, std::int64_t now) {
   if (now < timeline_.measure_end_ns) idle_.push_back(&c);
 }
 
-void Worker::send(Connection& c, std::int64_t intended_ns, std::int64_t now) {
+void Worker::send(Connection& c, std::int64_t intended_ns, std::int64_t now, bool record_lag) {
   c.intended_ns = intended_ns;
   c.sent_ns = now;
   c.written = 0;
   c.parser.reset(head_request_);
   c.state = Connection::State::kWriting;
-  if (plan_.rate_rps > 0 && in_window(intended_ns))
+  if (record_lag && plan_.rate_rps > 0 && in_window(intended_ns))
     result_.send_lag.record(now - std::max(intended_ns, c.idle_since_ns));
   on_writable(c, now);
 }
@@ -161,6 +180,10 @@ void Worker::on_writable(Connection& c, std::int64_t now) {
       set_interest(c, EPOLLIN | EPOLLOUT);
       return;
     }
+    if (n < 0 && (errno == EPIPE || errno == ECONNRESET) && can_resend(c)) {
+      resend_on_new_connection(c, now);  // the close had arrived before the request went out
+      return;
+    }
     fail(c, ErrorKind::kWrite, now);
     return;
   }
@@ -168,12 +191,35 @@ void Worker::on_writable(Connection& c, std::int64_t now) {
   set_interest(c, EPOLLIN);
 }
 
+void Worker::count_error(ErrorKind kind) {
+  ++result_.errors[kind];
+  ++interval_errors_;
+  live_.errors.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::count_connect_error(std::int64_t now) {
+  // No request is on a connection being opened: a failed connect belongs to the window by when it happened.
+  if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns) count_error(ErrorKind::kConnect);
+}
+
+bool Worker::can_resend(const Connection& c) const {
+  return idempotent_request_ && c.answered > 0 && !c.parser.started();
+}
+
+void Worker::resend_on_new_connection(Connection& c, std::int64_t now) {
+  if (in_window(c.intended_ns)) ++result_.resent;
+  c.resend = true;
+  close_and_reopen(c, now, true);
+}
+
+void Worker::abandon_resend(Connection& c) {
+  if (!c.resend) return;
+  c.resend = false;
+  if (in_window(c.intended_ns)) count_error(ErrorKind::kClosed);
+}
+
 void Worker::fail(Connection& c, ErrorKind kind, std::int64_t now) {
-  if (in_window(c.intended_ns)) {
-    ++result_.errors[kind];
-    ++interval_errors_;
-    live_.errors.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (in_window(c.intended_ns)) count_error(kind);
   close_and_reopen(c, now, true);
 }
 
@@ -188,11 +234,9 @@ void Worker::on_response(Connection& c, std::int64_t now) {
     ++result_.requests;
     live_.requests.fetch_add(1, std::memory_order_relaxed);
     const int status = c.parser.status_code();
-    if (status < 200 || status >= 400) {
-      ++result_.errors[ErrorKind::kStatus];
-      ++interval_errors_;
-    }
+    if (status < 200 || status >= 400) count_error(ErrorKind::kStatus);
   }
+  ++c.answered;
   if (!c.parser.keep_alive()) {
     close_and_reopen(c, now, true);
     return;
@@ -209,6 +253,8 @@ void Worker::on_readable(Connection& c) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       if (c.state != Connection::State::kReading) {
         close_and_reopen(c, now, true);
+      } else if (errno == ECONNRESET && can_resend(c)) {
+        resend_on_new_connection(c, now);
       } else {
         fail(c, errno == ECONNRESET ? ErrorKind::kReset : ErrorKind::kRead, now);
       }
@@ -221,6 +267,10 @@ void Worker::on_readable(Connection& c) {
       }
       if (c.parser.on_eof() == ResponseParser::Status::kComplete) {
         on_response(c, now);  // a read-until-close body; on_response reopens
+        return;
+      }
+      if (can_resend(c)) {
+        resend_on_new_connection(c, now);
         return;
       }
       fail(c, c.parser.started() ? ErrorKind::kReset : ErrorKind::kClosed, now);
@@ -262,7 +312,11 @@ void Worker::on_event(Connection& c, std::uint32_t events, std::int64_t now) {
       return;
     case Connection::State::kWriting:
       if (events & (EPOLLERR | EPOLLHUP)) {
-        fail(c, ErrorKind::kWrite, now);
+        if (can_resend(c)) {
+          resend_on_new_connection(c, now);
+        } else {
+          fail(c, ErrorKind::kWrite, now);
+        }
         return;
       }
       on_writable(c, now);
@@ -294,8 +348,8 @@ void Worker::check_timeouts(std::int64_t now) {
         break;
       case Connection::State::kConnecting:
         if (now - c->sent_ns > cfg_.connect_timeout_ns) {
-          if (now >= timeline_.measure_start_ns && now < timeline_.measure_end_ns)
-            ++result_.errors[ErrorKind::kConnect];
+          count_connect_error(now);
+          abandon_resend(*c);
           close_and_reopen(*c, now, false);
         }
         break;
@@ -343,7 +397,8 @@ void Worker::run() {
       // or the drain period is over.
       const bool busy = (open_loop && next_unsent_ < next_due_) ||
                         std::any_of(connections_.begin(), connections_.end(), [](const auto& c) {
-                          return c->state == Connection::State::kWriting || c->state == Connection::State::kReading;
+                          return c->state == Connection::State::kWriting || c->state == Connection::State::kReading ||
+                                 c->resend;
                         });
       if (!busy || now >= timeline_.drain_end_ns) break;
     }
@@ -365,7 +420,7 @@ void Worker::run() {
   }
   now = monotonic_ns();
   for (auto& c : connections_) {
-    if ((c->state == Connection::State::kWriting || c->state == Connection::State::kReading) &&
+    if ((c->state == Connection::State::kWriting || c->state == Connection::State::kReading || c->resend) &&
         in_window(c->intended_ns))
       ++result_.unfinished;
   }

@@ -58,10 +58,21 @@ class Worker {
   void on_connected(Connection& c, std::int64_t now);
   void on_readable(Connection& c);
   void on_writable(Connection& c, std::int64_t now);
-  void send(Connection& c, std::int64_t intended_ns, std::int64_t now);
+  // record_lag false: a request sent again, whose delay is the server's, not the generator's.
+  void send(Connection& c, std::int64_t intended_ns, std::int64_t now, bool record_lag = true);
   void on_response(Connection& c, std::int64_t now);
   void fail(Connection& c, ErrorKind kind, std::int64_t now);
+  // Every error goes into the totals, the per-second series and the live counters alike.
+  void count_error(ErrorKind kind);
+  void count_connect_error(std::int64_t now);
   void become_idle(Connection& c, std::int64_t now);
+  // The server closed (FIN or reset) a connection that had answered before, without a byte of
+  // an answer to the request sent on it (or before it could be written): the close crossed the request. Idempotent requests
+  // are sent again, once, on a new connection (RFC 9112 §9.3.1), as HTTP clients do.
+  bool can_resend(const Connection& c) const;
+  void resend_on_new_connection(Connection& c, std::int64_t now);
+  // The new connection for a resend could not be made: the request counts as `closed`.
+  void abandon_resend(Connection& c);
   void dispatch_open_loop(std::int64_t now);
   void check_timeouts(std::int64_t now);
   void roll_seconds(std::int64_t now, bool final);
@@ -79,6 +90,7 @@ class Worker {
   IntervalSeries& intervals_;
   LiveCounters& live_;
   const bool head_request_;
+  const bool idempotent_request_;
 
   int epoll_fd_ = -1;
   std::vector<std::unique_ptr<Connection>> connections_;

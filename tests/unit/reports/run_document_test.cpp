@@ -145,6 +145,16 @@ TEST(RunDocument, PartialInvalidRunLeadsWithItsProblems) {
   EXPECT_NE(text.find("(cut short)"), std::string::npos);
 }
 
+// A result that counts errors by kind (rounds[].errors_by_kind) names the kinds in the warning.
+TEST(RunDocument, FailedRequestsAreNamedByKind) {
+  nlohmann::json j = fixture("run_partial");
+  for (auto& r : j["rounds"])
+    if (r.value("errors", 0) > 0) r["errors_by_kind"] = {{"reset", 10}, {"timeout", 2}, {"parse", 0}};
+  const auto warnings = build_run_document(j).data["warnings"].get<std::vector<std::string>>();
+  EXPECT_TRUE(contains(warnings, "12 requests failed in 1 round (reset 10, timeout 2) (see Rounds)"))
+      << nlohmann::json(warnings).dump();
+}
+
 TEST(RunDocument, PlotsArePlacedInTheirSections) {
   const Document d = build_run_document(fixture("run_full"));
   auto plots_in = [&](const std::string& id) {
