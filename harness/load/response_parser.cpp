@@ -108,6 +108,9 @@ bool ResponseParser::on_status_line(std::string_view line) {
     code = code * 10 + (c - '0');
   }
   if (line.size() > 12 && line[12] != ' ') return false;
+  // The first digit is the class (RFC 9110 §15); "000" or "099" has none, and would be
+  // counted neither as a success nor as any class of failure. Go's client refuses it too.
+  if (code < 100) return false;
   status_code_ = code;
   return true;
 }
