@@ -77,7 +77,8 @@ std::uint64_t parse_size_bytes(std::string_view text) {
                     text));
   double bytes = value * factor;
   if (bytes > 1.8e19) throw BadValue(fmt::format("bad size '{}': too large", text));
-  return static_cast<std::uint64_t>(std::llround(bytes));
+  // Not llround: its long long overflows from 2^63 on, well inside the sizes accepted here.
+  return static_cast<std::uint64_t>(std::round(bytes));
 }
 
 double parse_count(std::string_view text) {

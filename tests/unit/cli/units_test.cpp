@@ -38,6 +38,14 @@ TEST(ParseSize, AcceptsDecimalAndBinaryUnits) {
   EXPECT_EQ(parse_size_bytes("2GiB"), 2ull << 30);
 }
 
+// Found by the fuzzer (tests/fuzz/corpus/unit_flags/size-above-2-to-the-63): sizes from 2^63
+// to the limit of 1.8e19 bytes came back as 2^63.
+TEST(ParseSize, AcceptsSizesAboveTwoToTheSixtyThree) {
+  EXPECT_EQ(parse_size_bytes("11111111318G"), 11'111'111'318'000'001'024ull);
+  EXPECT_EQ(parse_size_bytes("16000000TB"), 16'000'000'000'000'000'000ull);
+  EXPECT_THROW(parse_size_bytes("19000000TB"), BadValue);
+}
+
 TEST(ParseSize, RejectsUnknownUnits) {
   EXPECT_THROW(parse_size_bytes("10XB"), BadValue);
   EXPECT_THROW(parse_size_bytes("MiB"), BadValue);
