@@ -195,6 +195,9 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t len, s
         continue;
       case State::kHeaders:
         if (!take_line(p, end, line)) break;
+        // Checked per line too, not only when a read ends mid-line: the limit must not
+        // depend on how the socket split the bytes.
+        if (header_bytes_ > kMaxHeaderBytes) return stop(fail(ParseError::kHeaderTooLarge));
         if (line.empty()) {
           partial_.clear();
           Status s = finish_headers();
