@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace tracebench::cli {
 namespace {
 
@@ -60,6 +62,19 @@ TEST(ParseCount, AcceptsSuffixes) {
   EXPECT_THROW(parse_count("fast"), BadValue);
   EXPECT_THROW(parse_count("-3"), BadValue);
   EXPECT_THROW(parse_count("3q"), BadValue);
+}
+
+// Found by unit_flags_fuzz's contract check (tests/fuzz/corpus/unit_flags/count-overflows-with-suffix):
+// the number was checked to be finite, but not the number times its suffix.
+TEST(ParseCount, RejectsACountBeyondADouble) {
+  const std::string huge = "1" + std::string(305, '0');
+  EXPECT_DOUBLE_EQ(parse_count(huge), 1e305);
+  try {
+    parse_count(huge + "G");
+    FAIL() << "no BadValue";
+  } catch (const BadValue& e) {
+    EXPECT_EQ(std::string(e.what()), "bad number '" + huge + "G': too large");
+  }
 }
 
 }  // namespace
