@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside bytes for a bounded time.
 #
-#   scripts/fuzz.sh --ci                      every target for a fixed short time (about 3 min in all)
+#   scripts/fuzz.sh --ci                      every target for a fixed short time (about 2 min once built)
 #   scripts/fuzz.sh --seconds N [TARGET...]   a long campaign: N seconds per target (default: all)
 #   scripts/fuzz.sh --list                    the targets
 #
