@@ -85,6 +85,13 @@ json parse_result(const std::string& text, const std::string& source) {
                                     source, text.size(), parse_detail(e)));
     throw ResultError(fmt::format("{} is not JSON: {} at byte {}; expected a tracebench result", source,
                                   parse_detail(e), e.byte));
+  } catch (const json::exception& e) {
+    // The parser reports a number beyond a double ("1e999") as out_of_range, not as a
+    // parse_error, and with no offset: name the number it quotes.
+    std::string what = e.what();
+    if (auto end = what.find("] "); what.starts_with("[json.exception.") && end != std::string::npos)
+      what.erase(0, end + 2);
+    throw ResultError(fmt::format("{} is not JSON a result can hold: {}; expected a tracebench result", source, what));
   }
   if (!j.is_object())
     throw ResultError(fmt::format("{} holds {}, not a tracebench result (expected an object with \"schema\": {})",

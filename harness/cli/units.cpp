@@ -77,7 +77,8 @@ std::uint64_t parse_size_bytes(std::string_view text) {
                     text));
   double bytes = value * factor;
   if (bytes > 1.8e19) throw BadValue(fmt::format("bad size '{}': too large", text));
-  return static_cast<std::uint64_t>(std::llround(bytes));
+  // Not llround: its long long overflows from 2^63 on, well inside the sizes accepted here.
+  return static_cast<std::uint64_t>(std::round(bytes));
 }
 
 double parse_count(std::string_view text) {
@@ -88,7 +89,10 @@ double parse_count(std::string_view text) {
   double factor = 0;
   if (n == 0 || !lookup(kUnits, text.substr(n), factor) || !std::isfinite(value))
     throw BadValue(fmt::format("bad number '{}': expected a non-negative number, e.g. 500, 20k, 1.5M", text));
-  return value * factor;
+  // A number of 300 digits is finite, but not once multiplied by its suffix.
+  const double count = value * factor;
+  if (!std::isfinite(count)) throw BadValue(fmt::format("bad number '{}': too large", text));
+  return count;
 }
 
 }  // namespace tracebench::cli

@@ -108,6 +108,9 @@ bool ResponseParser::on_status_line(std::string_view line) {
     code = code * 10 + (c - '0');
   }
   if (line.size() > 12 && line[12] != ' ') return false;
+  // The first digit is the class (RFC 9110 §15); "000" or "099" has none, and would be
+  // counted neither as a success nor as any class of failure. Go's client refuses it too.
+  if (code < 100) return false;
   status_code_ = code;
   return true;
 }
@@ -192,6 +195,9 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t len, s
         continue;
       case State::kHeaders:
         if (!take_line(p, end, line)) break;
+        // Checked per line too, not only when a read ends mid-line: the limit must not
+        // depend on how the socket split the bytes.
+        if (header_bytes_ > kMaxHeaderBytes) return stop(fail(ParseError::kHeaderTooLarge));
         if (line.empty()) {
           partial_.clear();
           Status s = finish_headers();

@@ -18,7 +18,7 @@ namespace tracebench::load {
 
 enum class ParseError {
   kNone,
-  kBadStatusLine,     // the peer did not answer with "HTTP/1.x NNN ..."
+  kBadStatusLine,     // the peer did not answer with "HTTP/1.x NNN ..." (NNN from 100)
   kBadHeader,         // a header line without ':' or a bad Content-Length
   kHeaderTooLarge,    // more than kMaxHeaderBytes before the blank line
   kBadChunk,          // a chunk-size line that is not hex, or missing CRLF after a chunk

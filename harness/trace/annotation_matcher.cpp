@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "trace/tick_converter.h"
+
 namespace tracebench::trace {
 
 // The merge loop's per-record work, inline in it; what reports an issue is out of
@@ -40,7 +42,7 @@ inline std::vector<AnnotationMatcher::OpenRegion>& AnnotationMatcher::stack_of(s
     case AnnotKind::kRegionEnd: {
       std::vector<OpenRegion>& stack = stack_of(a.key);
       if (!stack.empty() && stack.back().name == a.name) [[likely]] {
-        duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack.back().begin_ns);
+        duration_acc(regions_, region_accs_, a.name).hist.record(wrapping_difference_ns(a.ts_ns, stack.back().begin_ns));
         --open_annotations_;
         stack.pop_back();
       } else {
@@ -66,7 +68,7 @@ inline std::vector<AnnotationMatcher::OpenRegion>& AnnotationMatcher::stack_of(s
                           fmt::format("task {} ended without a begin in the trace", a.key));
         break;
       }
-      duration_acc(tasks_, task_accs_, t->name).hist.record(a.ts_ns - t->begin_ns);
+      duration_acc(tasks_, task_accs_, t->name).hist.record(wrapping_difference_ns(a.ts_ns, t->begin_ns));
       open_tasks_.erase(a.key);
       --open_annotations_;
       break;
@@ -210,7 +212,7 @@ void AnnotationMatcher::region_end_off_top(const Annotation& a, std::vector<Open
   if (strict_) throw FormatError(annotation_offset(a), "the end of the innermost open region", msg);
   match_issues_.add(Issue::kRegionMismatch, annotation_offset(a), msg);
   if (i == 0) return;  // no matching begin at all: ignore the end
-  duration_acc(regions_, region_accs_, a.name).hist.record(a.ts_ns - stack[i - 1].begin_ns);
+  duration_acc(regions_, region_accs_, a.name).hist.record(wrapping_difference_ns(a.ts_ns, stack[i - 1].begin_ns));
   open_annotations_ -= stack.size() - (i - 1);
   stack.resize(i - 1);
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "trace/tick_converter.h"
+
 namespace tracebench::trace {
 
 std::uint32_t GoroutineAccounting::slot_lookup(std::uint64_t goid) {
@@ -31,7 +33,7 @@ void GoroutineAccounting::fold(const GoroutineSlot& s) {
   f.created += s.created ? 1 : 0;
   f.events += s.events;
   f.bytes += s.bytes;
-  if (s.created && s.destroyed) lifetimes_.record(s.destroyed_ns - s.created_ns);
+  if (s.created && s.destroyed) lifetimes_.record(wrapping_difference_ns(s.destroyed_ns, s.created_ns));
   const std::size_t k = std::max<std::size_t>(top_goroutines_, 1);
   if (top_.size() == k && s.events <= top_.front().first.events) return;
   GoroutineTalker t{s.goid, {}, s.events, s.bytes, s.created, s.destroyed};

@@ -9,6 +9,12 @@
 
 namespace tracebench::trace {
 
+// end - begin of two converted times, wrapping as Go's int64 arithmetic does: in a corrupt
+// trace the two may lie at opposite ends of the range, where a signed subtraction overflows.
+inline std::int64_t wrapping_difference_ns(std::int64_t end_ns, std::int64_t begin_ns) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(end_ns) - static_cast<std::uint64_t>(begin_ns));
+}
+
 class TickConverter {
  public:
   void set_frequency(std::uint64_t ticks_per_second) {

@@ -51,6 +51,11 @@ func TestParseBytes(t *testing.T) {
 		{"1.1KiB", 0, "1.1KiB is 1126.4 bytes, not a whole number"},
 		{"0.0001KB", 0, "at least 1 byte"},
 		{"1.0001KB", 0, "1.0001KB is 1000.1 bytes, not a whole number"},
+		// The longest exact fraction: one byte in TiB. Longer numbers are refused before
+		// big.Rat reads them (FuzzParseBytes stalled on numbers of megabytes).
+		{"0.0000000000009094947017729282379150390625TiB", 1, ""},
+		{"1" + strings.Repeat("0", 64) + "B", 0, "a number of 65 characters: want at most 64"},
+		{strings.Repeat("9", 1<<20), 0, "a number of 1048576 characters"},
 	} {
 		got, err := ParseBytes(tc.in)
 		if tc.wantErr != "" {

@@ -24,6 +24,10 @@ var byteUnits = map[string]uint64{
 	"tb":  1e12,
 }
 
+// maxSizeDigits bounds the length of the number in a size: enough for any exact size up to
+// MaxMaxBytes with room for leading and trailing zeros.
+const maxSizeDigits = 64
+
 // ParseBytes parses a size such as "16MiB", "500KB", "1.5GiB" or "1048576" (bytes).
 // Units are case-insensitive: B, KiB, MiB, GiB, TiB (powers of 1024) and KB, MB, GB, TB
 // (powers of 1000). The number may have a fraction, but the size it gives must be a
@@ -38,6 +42,12 @@ func ParseBytes(s string) (uint64, error) {
 	num, unit := s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
 	if num == "" {
 		return 0, fmt.Errorf("want a size such as 16MiB, 500KB or 1048576")
+	}
+	// big.Rat reads a number in time quadratic in its length: a query of a megabyte of
+	// digits would cost the service seconds of CPU. No size up to MaxMaxBytes needs more
+	// than 10 whole and 40 fractional digits (1 byte = 2^-40 TiB).
+	if len(num) > maxSizeDigits {
+		return 0, fmt.Errorf("a number of %d characters: want at most %d, in a size such as 16MiB", len(num), maxSizeDigits)
 	}
 	mult, ok := byteUnits[unit]
 	if !ok {

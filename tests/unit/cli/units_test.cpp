@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace tracebench::cli {
 namespace {
 
@@ -38,6 +40,14 @@ TEST(ParseSize, AcceptsDecimalAndBinaryUnits) {
   EXPECT_EQ(parse_size_bytes("2GiB"), 2ull << 30);
 }
 
+// Found by the fuzzer (tests/fuzz/corpus/unit_flags/size-above-2-to-the-63): sizes from 2^63
+// to the limit of 1.8e19 bytes came back as 2^63.
+TEST(ParseSize, AcceptsSizesAboveTwoToTheSixtyThree) {
+  EXPECT_EQ(parse_size_bytes("11111111318G"), 11'111'111'318'000'001'024ull);
+  EXPECT_EQ(parse_size_bytes("16000000TB"), 16'000'000'000'000'000'000ull);
+  EXPECT_THROW(parse_size_bytes("19000000TB"), BadValue);
+}
+
 TEST(ParseSize, RejectsUnknownUnits) {
   EXPECT_THROW(parse_size_bytes("10XB"), BadValue);
   EXPECT_THROW(parse_size_bytes("MiB"), BadValue);
@@ -52,6 +62,19 @@ TEST(ParseCount, AcceptsSuffixes) {
   EXPECT_THROW(parse_count("fast"), BadValue);
   EXPECT_THROW(parse_count("-3"), BadValue);
   EXPECT_THROW(parse_count("3q"), BadValue);
+}
+
+// Found by unit_flags_fuzz's contract check (tests/fuzz/corpus/unit_flags/count-overflows-with-suffix):
+// the number was checked to be finite, but not the number times its suffix.
+TEST(ParseCount, RejectsACountBeyondADouble) {
+  const std::string huge = "1" + std::string(305, '0');
+  EXPECT_DOUBLE_EQ(parse_count(huge), 1e305);
+  try {
+    parse_count(huge + "G");
+    FAIL() << "no BadValue";
+  } catch (const BadValue& e) {
+    EXPECT_EQ(std::string(e.what()), "bad number '" + huge + "G': too large");
+  }
 }
 
 }  // namespace

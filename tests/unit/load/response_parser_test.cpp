@@ -128,6 +128,10 @@ INSTANTIATE_TEST_SUITE_P(
         GarbageCase{"ssh_banner", "SSH-2.0-OpenSSH_9.2p1 Debian\r\n", ParseError::kBadStatusLine},
         GarbageCase{"http2_preface", std::string("\0\0\x12\x04\0\0\0\0\0\n", 10), ParseError::kBadStatusLine},
         GarbageCase{"bad_status_code", "HTTP/1.1 2x0 OK\r\n\r\n", ParseError::kBadStatusLine},
+        // Found by the fuzzer (tests/fuzz/corpus/http_response/status-000): no status class.
+        GarbageCase{"status_without_class", "HTTP/1.1 000 OK\r\nContent-Length: 1000\r\n\r\n",
+                    ParseError::kBadStatusLine},
+        GarbageCase{"status_below_100", "HTTP/1.1 099\r\n\r\n", ParseError::kBadStatusLine},
         GarbageCase{"http2_version", "HTTP/2 200\r\n\r\n", ParseError::kBadStatusLine},
         GarbageCase{"header_without_colon", "HTTP/1.1 200 OK\r\nnonsense\r\n\r\n", ParseError::kBadHeader},
         GarbageCase{"bad_length", "HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n", ParseError::kBadHeader},
@@ -150,6 +154,21 @@ INSTANTIATE_TEST_SUITE_P(
                       return s;
                     }(), ParseError::kHeaderTooLarge}),
     [](const auto& test) { return std::string(test.param.name); });
+
+// Found by http_response_fuzz's oracle (tests/fuzz/corpus/http_response/header-over-64KiB-in-one-read):
+// a header section over the limit that arrived whole in one read was accepted, while the same
+// bytes in several reads were refused.
+TEST(ResponseParser, HeaderLimitHoldsWhateverTheReads) {
+  const std::string in = "HTTP/1.1 200 OK\r\nX: " + std::string(70'000, 'a') + "\r\nContent-Length: 0\r\n\r\n";
+  for (std::size_t step : {in.size(), std::size_t{64 * 1024}, std::size_t{4096}}) {
+    SCOPED_TRACE(step);
+    ResponseParser p;
+    p.reset();
+    std::size_t used = 0;
+    EXPECT_EQ(feed_in_pieces(p, in, step, used), Status::kError);
+    EXPECT_EQ(p.error(), ParseError::kHeaderTooLarge);
+  }
+}
 
 TEST(ResponseParser, ResetAllowsReuseOnKeepAlive) {
   ResponseParser p;

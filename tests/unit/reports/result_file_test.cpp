@@ -87,6 +87,13 @@ TEST(ResultFile, NotJsonGivesTheOffset) {
   EXPECT_NE(e.find("at byte 14; expected a tracebench result"), std::string::npos) << e;
 }
 
+// Found by the fuzzer (tests/fuzz/corpus/result_document/number-overflow.json): the parser
+// throws out_of_range for such a number, which escaped and aborted `tracebench report`.
+TEST(ResultFile, NumberBeyondADoubleNamesTheNumber) {
+  EXPECT_EQ(parse_error("{\"schema\": \"tracebench.run/v1\", \"x\": 1e999}"),
+            "'x.json' is not JSON a result can hold: number overflow parsing '1e999'; expected a tracebench result");
+}
+
 TEST(ResultFile, NotAnObject) {
   EXPECT_EQ(parse_error("[1, 2]"),
             "'x.json' holds an array, not a tracebench result (expected an object with \"schema\": "
