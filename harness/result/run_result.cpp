@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "result/json_fields.h"
 #include "result/schema.h"
 
 namespace tracebench::result {
@@ -12,60 +13,17 @@ namespace {
 
 using nlohmann::json;
 
-const json* find(const json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::optional<double> number(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  if (!v || !v->is_number()) return std::nullopt;
-  const double d = v->get<double>();
-  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
-}
-
-std::string text(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::optional<bool> boolean(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  return v && v->is_boolean() ? std::optional<bool>(v->get<bool>()) : std::nullopt;
-}
+using fields::boolean;
+using fields::find;
+using fields::lines;
+using fields::number;
+using fields::objects;
+using fields::text;
 
 Interval interval(const json& object, std::string_view key) {
   const json* v = find(object, key);
   if (!v) return {};
-  return {number(*v, "median"), number(*v, "ci_low"), number(*v, "ci_high"), number(*v, "n")};
-}
-
-// The array at key (empty when absent or null); FormatError when it is something else.
-const json& list(const json& document, std::string_view key) {
-  static const json kEmpty = json::array();
-  const json* v = find(document, key);
-  if (!v || v->is_null()) return kEmpty;
-  if (!v->is_array()) throw FormatError(fmt::format("the result's '{}' is not a list", key));
-  return *v;
-}
-
-// The elements of the array at key, each required to be an object.
-template <typename T, typename Read>
-std::vector<T> objects(const json& document, std::string_view key, Read read) {
-  std::vector<T> out;
-  const json& items = list(document, key);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is_object()) throw FormatError(fmt::format("the result's '{}[{}]' is not an object", key, i));
-    out.push_back(read(items[i]));
-  }
-  return out;
-}
-
-std::vector<std::string> lines(const json& document, std::string_view key) {
-  std::vector<std::string> out;
-  for (const auto& line : list(document, key)) out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
-  return out;
+  return {number(*v, "median"), number(*v, "ci_low"), number(*v, "ci_high"), number(*v, "n"), number(*v, "ci_coverage")};
 }
 
 ModeView read_mode(const std::string& name, const json& m) {

@@ -32,10 +32,11 @@ class FormatError : public std::runtime_error {
 // the target for CPU: analysis flags it, reports read the flag.
 inline constexpr double kGeneratorCoreShareWarn = 0.5;
 
-// A median with its 95% CI: {median, ci_low, ci_high, n}. Every part is nullopt when the
-// key (or the whole interval) is absent or null.
+// A median with its 95% CI: {median, ci_low, ci_high, n, ci_coverage}. Every part is
+// nullopt when the key (or the whole interval) is absent or null. ci_coverage is what the
+// interval really covers (below 0.95 with fewer than 6 values); older results lack it.
 struct Interval {
-  std::optional<double> median, ci_low, ci_high, n;
+  std::optional<double> median, ci_low, ci_high, n, ci_coverage;
 };
 
 struct ModeView {
