@@ -65,16 +65,16 @@ void SweepReportBuilder::add_plot(Section& s, const std::string& name) {
     if (p.name == name) s.blocks.push_back(PlotRef{p.name, p.title, p.caption});
 }
 
-std::vector<const json*> SweepReportBuilder::with_status(const std::string& status) const {
+std::vector<const json*> SweepReportBuilder::with_status(result::LevelStatus status) const {
   std::vector<const json*> out;
   for (const json* l : levels_)
-    if (text(*l, {"status"}) == status) out.push_back(l);
+    if (result::level_status(*l) == status) out.push_back(l);
   return out;
 }
 
 std::vector<const json*> SweepReportBuilder::invalid_levels() const {
   std::vector<const json*> out;
-  for (const json* l : with_status("measured"))
+  for (const json* l : with_status(result::LevelStatus::kMeasured))
     if (!array(*l, {"invalid_reasons"}).empty()) out.push_back(l);
   return out;
 }

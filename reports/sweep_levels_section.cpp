@@ -28,9 +28,11 @@ Section SweepReportBuilder::levels_section() {
   bool any_rate = false, any_share = false;
   for (const json* l : levels_) {
     const std::string status = text(*l, {"status"}, "?");
-    const Tone tone = status == "measured" ? (array(*l, {"invalid_reasons"}).empty() ? Tone::kPlain : Tone::kWarn)
-                      : status == "not_run" ? Tone::kPlain
-                                            : Tone::kBad;
+    const result::LevelStatus st = result::level_status(*l);
+    const Tone tone = st == result::LevelStatus::kMeasured
+                          ? (array(*l, {"invalid_reasons"}).empty() ? Tone::kPlain : Tone::kWarn)
+                      : st == result::LevelStatus::kNotRun ? Tone::kPlain
+                                                           : Tone::kBad;
     const auto errors = number(*l, {"errors"});
     if (number(*l, {"trace_bytes_per_s", "median"})) any_rate = true;
     if (at(*l, {"generator_cpu_share"})) any_share = true;
@@ -54,7 +56,7 @@ Section SweepReportBuilder::levels_section() {
            "\"from\", measured at the throughput in \"at\"; CPU: share of one CPU, median over rounds";
   s.blocks.push_back(std::move(t));
   if (!any_rate) missing("trace bytes/s at any level (the sweep needs the trace or flightrecorder mode)");
-  if (!any_share && !with_status("measured").empty())
+  if (!any_share && !with_status(result::LevelStatus::kMeasured).empty())
     missing("the CPU share of tracebench and of the target at each level (levels[].generator_cpu_share and "
             "target_cpu_share, written by a newer tracebench sweep)");
   if (!notes.empty()) {

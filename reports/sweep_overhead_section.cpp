@@ -31,7 +31,7 @@ Section SweepReportBuilder::overhead_section() {
     med.header.push_back(m.label);
     med.align += "r";
   }
-  for (const json* l : with_status("measured")) {
+  for (const json* l : with_status(result::LevelStatus::kMeasured)) {
     bool first = true;
     for (const auto& mode : traced_) {
       bool any = false;

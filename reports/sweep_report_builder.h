@@ -14,6 +14,7 @@
 #include "reports/document.h"
 #include "reports/plots.h"
 #include "reports/sweep_figures.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports::sweep_report {
 
@@ -39,7 +40,7 @@ class SweepReportBuilder {
   void missing(const std::string& what);
   // A PlotRef for the plot `name` when the sweep has the data for it.
   void add_plot(Section& s, const std::string& name);
-  std::vector<const nlohmann::json*> with_status(const std::string& status) const;
+  std::vector<const nlohmann::json*> with_status(result::LevelStatus status) const;
   // The measured levels whose run was marked invalid.
   std::vector<const nlohmann::json*> invalid_levels() const;
   // The metrics a verdict and the overhead plot speak of: an open-loop sweep holds throughput

@@ -25,10 +25,10 @@ Section SweepReportBuilder::verdict_section() {
   Section s{"verdict", "Verdict", {}};
   json verdict = json::object();
   const bool complete = boolean(s_, {"complete"}).value_or(true);
-  const auto measured = with_status("measured");
-  const auto not_reached = with_status("not_reached");
-  const auto failed = with_status("failed");
-  const auto not_run = with_status("not_run");
+  const auto measured = with_status(result::LevelStatus::kMeasured);
+  const auto not_reached = with_status(result::LevelStatus::kNotReached);
+  const auto failed = with_status(result::LevelStatus::kFailed);
+  const auto not_run = with_status(result::LevelStatus::kNotRun);
   const auto invalid = invalid_levels();
   verdict["status"] = complete ? "complete" : "partial";
   verdict["levels"] = {{"asked", levels_.size()},      {"measured", measured.size()},
@@ -90,10 +90,7 @@ Section SweepReportBuilder::verdict_section() {
 
 void SweepReportBuilder::trace_verdict(Section& s, json& verdict) {
   if (!bytes_fit_) {
-    std::vector<std::string> why;
-    if (model_)
-      for (const auto& n : array(*model_, {"notes"}))
-        if (n.is_string() && n.get<std::string>().rfind("no bytes/s model", 0) == 0) why.push_back(n.get<std::string>());
+    const std::vector<std::string> why = model_ ? result::bytes_model_missing(*model_) : std::vector<std::string>{};
     const std::string reason =
         why.empty() ? (model_ ? "the sweep has no bytes/s model" : "the sweep has no model (\"model\" is null)")
                     : join(why, "; ");
@@ -133,7 +130,7 @@ void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
     t.header.push_back(fmt::format("at {:g} req/s", *rate));
     t.align += "l";
   }
-  const auto measured = with_status("measured");
+  const auto measured = with_status(result::LevelStatus::kMeasured);
   for (const auto& mode : traced_) {
     bool first = true;
     for (const auto& metric : headline_metrics()) {

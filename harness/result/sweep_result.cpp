@@ -89,6 +89,15 @@ SweepLevelView read_sweep_level(const json& level) {
   return v;
 }
 
+std::vector<std::string> bytes_model_missing(const json& model) {
+  if (const std::string why = text(model, "bytes_per_s_missing"); !why.empty()) return {why};
+  std::vector<std::string> out;
+  if (const json* notes = find(model, "notes"); notes && notes->is_array())
+    for (const auto& n : *notes)
+      if (n.is_string() && n.get<std::string>().starts_with("no bytes/s model")) out.push_back(n.get<std::string>());
+  return out;
+}
+
 std::vector<SweepLevelView> read_sweep_levels(const json& levels) {
   if (!levels.is_array()) throw FormatError("the sweep's 'levels' is not a list");
   std::vector<SweepLevelView> out;

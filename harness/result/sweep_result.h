@@ -66,6 +66,12 @@ struct SweepLevelView {
   const LevelModeView* mode(std::string_view name) const;  // or nullptr
 };
 
+// Why the sweep's model (the "model" object) has no bytes/s line, in words: its
+// bytes_per_s_missing; empty when the line is there or the model does not say. A sweep
+// written before that key said it only among the model's notes, as the lines that begin
+// "no bytes/s model": those are read instead.
+std::vector<std::string> bytes_model_missing(const nlohmann::json& model);
+
 // One levels[] entry. Throws FormatError (see above).
 SweepLevelView read_sweep_level(const nlohmann::json& level);
 // The levels[] array, in its order. Throws FormatError when it is not an array of objects.

@@ -86,5 +86,14 @@ TEST(SweepResult, AWronglyTypedContainerIsOneLineNamingTheKey) {
   EXPECT_THROW(read_sweep_level(l), FormatError);
 }
 
+TEST(SweepResult, WhyTheModelHasNoBytesLineFromItsKeyOrAnOlderSweepsNotes) {
+  EXPECT_EQ(bytes_model_missing(json{{"bytes_per_s_missing", "no bytes/s model: 1 point"},
+                                     {"notes", {"no bytes/s model: 1 point", "two levels"}}}),
+            std::vector<std::string>{"no bytes/s model: 1 point"});
+  EXPECT_EQ(bytes_model_missing(json{{"notes", {"two levels", "no bytes/s model: no fitted level"}}}),
+            std::vector<std::string>{"no bytes/s model: no fitted level"});
+  EXPECT_TRUE(bytes_model_missing(json{{"bytes_per_s", {{"slope", 1}}}, {"notes", json::array()}}).empty());
+}
+
 }  // namespace
 }  // namespace tracebench::result
