@@ -156,6 +156,9 @@ RunResultView read_run_result(const json& document) {
   });
   v.warnings = lines(document, "warnings");
   v.invalid_reasons = lines(document, "invalid_reasons");
+  v.invalid_for_send_lag = std::any_of(v.invalid_reasons.begin(), v.invalid_reasons.end(), [](const std::string& line) {
+    return line.starts_with("generator send lag p99");
+  });
   if (const json* config = find(document, "config"); config && config->is_object())
     v.config = {number(*config, "phase_s"), number(*config, "settle_s"), number(*config, "fr_max_bytes")};
   v.generator = read_generator(document, v.rounds);

@@ -101,6 +101,10 @@ struct RunResultView {
   std::vector<RoundView> rounds;  // in run order
   std::vector<SkippedMode> skipped_modes;
   std::vector<std::string> warnings, invalid_reasons;
+  // The run itself marked the result invalid for its generator's send lag. Runs from before
+  // blocks did (a line of invalid_reasons beginning "generator send lag p99"); a blocked run
+  // drops the disturbed block instead, so its results never are.
+  bool invalid_for_send_lag = false;
   RunConfigView config;
   GeneratorView generator;
 
