@@ -104,6 +104,12 @@ Tone change_tone(const Change& c) {
   return *c.cost() > 0 ? Tone::kBad : Tone::kGood;
 }
 
+Tone budget_tone(std::optional<result::BudgetVerdict> verdict, Tone otherwise) {
+  if (verdict == result::BudgetVerdict::kWithin) return Tone::kGood;
+  if (verdict == result::BudgetVerdict::kOver) return Tone::kBad;
+  return otherwise;
+}
+
 std::vector<std::string> mode_order(const json& result) {
   static const char* const kKnown[] = {"off", "trace", "flightrecorder"};
   std::vector<std::string> out;

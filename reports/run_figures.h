@@ -13,6 +13,7 @@
 
 #include "reports/document.h"
 #include "result/run_result.h"
+#include "result/verdicts.h"
 
 namespace tracebench::reports::run_report {
 
@@ -76,6 +77,9 @@ const Change* find_change(const std::vector<Change>& v, const std::string& mode,
 std::string change_text(const Change& c);
 // A significant cost reads bad, a significant gain good, the rest plain.
 Tone change_tone(const Change& c);
+
+// Within reads good, over bad, and anything else (inconclusive, no verdict) `otherwise`.
+Tone budget_tone(std::optional<result::BudgetVerdict> verdict, Tone otherwise);
 
 // The result's modes in report order: off, trace, flightrecorder, then the others as written.
 std::vector<std::string> mode_order(const nlohmann::json& result);

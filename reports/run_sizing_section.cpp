@@ -160,13 +160,14 @@ void RunReportBuilder::budget_blocks(Section& s) {
     for (const auto& x : array(m, {"metrics"})) {
       if (!boolean(x, {"judged"}).value_or(false)) continue;
       const std::string verdict = text(x, {"verdict"}, budget ? "-" : "");
+      const auto judged = x.contains("verdict") ? result::budget_verdict(x["verdict"]) : std::nullopt;
       t.rows.push_back(
           {Cell(first ? text(m, {"mode"}) : ""), Cell(metric_label(text(x, {"metric"}))),
            Cell(or_dash(number(x, {"cost_pct"}), percent_text)),
            Cell(fmt::format("[{}, {}]", or_dash(number(x, {"cost_low_pct"}), percent_text),
                             or_dash(number(x, {"cost_high_pct"}), percent_text))),
            Cell(or_dash(number(x, {"noise_floor_pct"}), [](double v) { return fmt::format("±{:.1f}%", v); })),
-           Cell(verdict, verdict == "within" ? Tone::kGood : verdict == "over" ? Tone::kBad : Tone::kPlain)});
+           Cell(verdict, budget_tone(judged, Tone::kPlain))});
       first = false;
     }
   }
@@ -185,7 +186,10 @@ void RunReportBuilder::verification_blocks(Section& s) {
     return;
   }
   const std::string status = text(*verification_, {"status"}, "?");
-  const Tone tone = status == "verified" ? Tone::kGood : status == "skipped" ? Tone::kWarn : Tone::kBad;
+  const auto st = result::verification_status(*verification_);
+  const Tone tone = st == result::VerificationStatus::kVerified  ? Tone::kGood
+                    : st == result::VerificationStatus::kSkipped ? Tone::kWarn
+                                                                 : Tone::kBad;
   s.blocks.push_back(Callout{tone, fmt::format("{} window: {}", seconds_text(number(*verification_, {"window_s"}).value_or(NAN)), status),
                              text(*verification_, {"reason"}, "no reason recorded")});
   const auto& attempts = array(*verification_, {"attempts"});

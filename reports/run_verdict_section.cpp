@@ -88,9 +88,13 @@ Section RunReportBuilder::verdict_section() {
       }
       if (budget) {
         std::string v = "-";
+        std::optional<result::BudgetVerdict> verdict;
         for (const auto& m : array(*overhead, {"modes"}))
-          if (text(m, {"mode"}) == mode) v = text(m, {"verdict"}, "-");
-        row.push_back(Cell(v, v == "within" ? Tone::kGood : v == "over" ? Tone::kBad : Tone::kWarn));
+          if (text(m, {"mode"}) == mode) {
+            v = text(m, {"verdict"}, "-");
+            verdict = m.is_object() && m.contains("verdict") ? result::budget_verdict(m["verdict"]) : std::nullopt;
+          }
+        row.push_back(Cell(v, budget_tone(verdict, Tone::kWarn)));
       }
       t.rows.push_back(std::move(row));
     }
@@ -236,8 +240,9 @@ json RunReportBuilder::recommendation_blocks(Section& s) {
                               {"verified", nullptr}};
     if (verification_) {
       const std::string status = text(*verification_, {"status"}, "?");
-      out["flight_recorder"]["verified"] = status == "verified";
-      if (status == "verified") {
+      const bool verified = result::verification_status(*verification_) == result::VerificationStatus::kVerified;
+      out["flight_recorder"]["verified"] = verified;
+      if (verified) {
         line = fmt::format("flight recorder MinAge {}, MaxBytes {} for a {} window; verified on the real runtime: "
                            "a snapshot held {}",
                            seconds_text(number(*verification_, {"min_age_s"}).value_or(NAN)),
