@@ -274,9 +274,7 @@ json RunReportBuilder::recommendation_blocks(Section& s) {
                         {"query", text(c, {"query"})}};
     }
   }
-  for (const auto& m : array(*recs_, {"missing"}))
-    if (m.is_string() && m.get<std::string>().rfind("no flight-recorder sizes", 0) == 0)
-      s.blocks.push_back(Paragraph{"Recommendation", m.get<std::string>()});
+  for (const auto& why : result::sizes_missing(*recs_)) s.blocks.push_back(Paragraph{"Recommendation", why});
   return out;
 }
 

@@ -48,4 +48,16 @@ std::optional<BudgetVerdict> budget_verdict(const nlohmann::json& verdict) {
   return parse(&verdict, kAll);
 }
 
+std::vector<std::string> sizes_missing(const nlohmann::json& recommendations) {
+  if (!recommendations.is_object()) return {};
+  if (auto it = recommendations.find("sizes_missing"); it != recommendations.end() && it->is_string())
+    return {it->get<std::string>()};
+  std::vector<std::string> out;
+  if (auto it = recommendations.find("missing"); it != recommendations.end() && it->is_array())
+    for (const auto& line : *it)
+      if (line.is_string() && line.get<std::string>().starts_with("no flight-recorder sizes"))
+        out.push_back(line.get<std::string>());
+  return out;
+}
+
 }  // namespace tracebench::result

@@ -1,11 +1,13 @@
 #pragma once
 // The words of result.json that say how a judgement ended, defined once: a window
-// verification's "status" and an overhead budget's "verdict". The writers (experiment's
+// verification's "status", an overhead budget's "verdict", and why sizing gave no sizes. The writers (experiment's
 // verify_window, sizing's overhead_verdict) write them with to_string; readers that decide
 // on them (reports, check) parse them here, never by comparing text. Pure; thread-safe.
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,5 +34,11 @@ enum class BudgetVerdict {
 std::string_view to_string(BudgetVerdict verdict);
 // A "verdict" value; nullopt when null (no budget) or another word.
 std::optional<BudgetVerdict> budget_verdict(const nlohmann::json& verdict);
+
+// Why the recommendations hold no flight-recorder sizes or capture windows (no usable
+// trace rate), in words: their "sizes_missing"; empty when sizes were computed. Results
+// written before that key said it only among "missing", as the line that begins "no
+// flight-recorder sizes": that line is read instead.
+std::vector<std::string> sizes_missing(const nlohmann::json& recommendations);
 
 }  // namespace tracebench::result

@@ -229,7 +229,8 @@ json build(const result::RunResultView* result, const std::optional<MeasuredRate
   std::vector<ParseSpeed> speeds = parse_speeds_for(result, o);
   for (const auto& s : speeds) rec["parse_speeds"].push_back(to_json(s));
   if (!rate) {
-    rec["missing"].push_back(fmt::format("no flight-recorder sizes or capture windows: {}", why_missing));
+    rec["sizes_missing"] = fmt::format("no flight-recorder sizes or capture windows: {}", why_missing);
+    rec["missing"].push_back(rec["sizes_missing"]);
     return rec;
   }
   rec["rate"] = rate_json(*rate);

@@ -28,5 +28,15 @@ TEST(Verdicts, ABudgetVerdictReadsBackAsWritten) {
   EXPECT_EQ(budget_verdict(json("-")), std::nullopt);
 }
 
+TEST(Verdicts, WhySizingGaveNoSizesFromItsKeyOrAnOlderResultsMissingLines) {
+  EXPECT_EQ(sizes_missing(json{{"sizes_missing", "no flight-recorder sizes or capture windows: no rate"},
+                               {"missing", {"no flight-recorder sizes or capture windows: no rate"}}}),
+            std::vector<std::string>{"no flight-recorder sizes or capture windows: no rate"});
+  EXPECT_EQ(sizes_missing(json{{"missing", {"no parse speed measured", "no flight-recorder sizes: x"}}}),
+            std::vector<std::string>{"no flight-recorder sizes: x"});
+  EXPECT_TRUE(sizes_missing(json{{"missing", {"no parse speed measured"}}}).empty());
+  EXPECT_TRUE(sizes_missing(json(nullptr)).empty());
+}
+
 }  // namespace
 }  // namespace tracebench::result
