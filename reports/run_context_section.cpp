@@ -41,7 +41,7 @@ std::optional<double> target_cpu_share(const result::RunResultView& run) {
 // Warnings this report derives from the rounds, beside the ones the run wrote.
 std::vector<std::string> RunReportBuilder::derived_warnings() const {
   std::vector<std::string> out;
-  const double cpus = number(r_, {"context", "cpus"}).value_or(NAN);
+  const double cpus = run_.context.cpus.value_or(NAN);
   if (const auto& gen = run_.generator; gen.competes_for_cpu && gen.core_share) {
     std::string w = fmt::format("the generator used {} of a CPU (median over rounds)", share_text(*gen.core_share));
     if (std::isfinite(cpus) && cpus <= 4)
@@ -51,8 +51,8 @@ std::vector<std::string> RunReportBuilder::derived_warnings() const {
   }
   double errors = 0;
   std::size_t rounds_with_errors = 0;
-  for (const auto& r : array(r_, {"rounds"}))
-    if (double e = number(r, {"errors"}).value_or(0); e > 0) {
+  for (const auto& r : run_.rounds)
+    if (double e = r.errors.value_or(0); e > 0) {
       errors += e;
       ++rounds_with_errors;
     }
@@ -60,7 +60,7 @@ std::vector<std::string> RunReportBuilder::derived_warnings() const {
     out.push_back(fmt::format("{:.0f} requests failed in {} round{} (see Rounds): latency and throughput count "
                               "only answered requests",
                               errors, rounds_with_errors, rounds_with_errors == 1 ? "" : "s"));
-  if (text(r_, {"context", "build_type"}) == "debug")
+  if (run_.context.debug_build)
     out.push_back("tracebench was a debug build: its own overhead distorts the figures");
   return out;
 }
@@ -68,7 +68,7 @@ std::vector<std::string> RunReportBuilder::derived_warnings() const {
 Section RunReportBuilder::context_section() {
   Section s{"context", "Context", {}};
   Table host = host_table(r_);
-  if (text(r_, {"context", "target_go_version"}).empty())
+  if (run_.context.target_go_version.empty())
     missing("target Go version (read from a trace header: no trace was read)");
   if (const auto& gen = run_.generator.core_share)
     host.rows.push_back({Cell("tracebench CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*gen)))});
@@ -81,15 +81,15 @@ Section RunReportBuilder::context_section() {
   s.blocks.push_back(config_table(r_));
 
   std::vector<std::string> skipped;
-  for (const auto& m : array(r_, {"skipped_modes"}))
-    skipped.push_back(fmt::format("{}: {}", text(m, {"mode"}, "?"), text(m, {"reason"}, "no reason recorded")));
+  for (const auto& m : run_.skipped_modes)
+    skipped.push_back(fmt::format("{}: {}", m.mode.empty() ? "?" : m.mode,
+                                  m.reason.empty() ? "no reason recorded" : m.reason));
   if (!skipped.empty()) {
     s.blocks.push_back(Heading{"Skipped modes"});
     s.blocks.push_back(BulletList{skipped});
   }
 
-  for (const auto& w : array(r_, {"warnings"}))
-    if (w.is_string()) warnings_.push_back(w.get<std::string>());
+  warnings_ = run_.warnings;
   for (const auto& w : derived_warnings()) warnings_.push_back(w);
   for (auto& b : warnings_and_gaps_blocks(warnings_, missing_)) s.blocks.push_back(std::move(b));
   return s;

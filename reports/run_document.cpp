@@ -20,7 +20,7 @@ RunReportBuilder::RunReportBuilder(const json& document)
     : r_(document), run_(result::read_run_result(document)) {
   comparisons_ = changes(run_.comparisons);
   noise_ = changes(run_.noise_floor);
-  modes_ = mode_order(r_);
+  modes_ = mode_order(run_);
   for (const auto& spec : run_plot_specs(r_)) plots_.push_back(spec);
   recs_ = object(r_, {"recommendations"});
   if (recs_ && recs_->empty()) recs_ = nullptr;  // an empty object: sizing did not run
@@ -30,8 +30,9 @@ RunReportBuilder::RunReportBuilder(const json& document)
 
 Document RunReportBuilder::build() {
   Document d;
-  d.title = fmt::format("tracebench: what tracing costs {} {}", text(r_, {"config", "method"}, "GET"),
-                        text(r_, {"config", "path"}, "?"));
+  const auto& c = run_.config;
+  d.title = fmt::format("tracebench: what tracing costs {} {}", c.method.empty() ? "GET" : c.method,
+                        c.path.empty() ? "?" : c.path);
   d.subtitle = subtitle();
   // In report order; the context comes last and lists what every section found missing.
   d.sections.push_back(verdict_section());
@@ -59,15 +60,14 @@ void RunReportBuilder::add_plot(Section& s, const std::string& name) {
 }
 
 std::string RunReportBuilder::subtitle() const {
-  std::string load = text(r_, {"config", "schedule"}) == "open_loop"
-                         ? fmt::format("open loop at {}", rps_text(number(r_, {"config", "rate_rps"}).value_or(NAN)))
-                         : fmt::format("closed loop, {} connections",
-                                       static_cast<long>(number(r_, {"config", "connections"}).value_or(0)));
-  std::string s = fmt::format("target {}, {}", text(r_, {"config", "target"}, "?"), load);
-  if (auto rounds = number(r_, {"config", "rounds_per_mode"}))
-    s += fmt::format("; {} rounds per mode of {} measured", static_cast<long>(*rounds),
-                     seconds_text(number(r_, {"config", "phase_s"}).value_or(NAN)));
-  if (auto started = text(r_, {"context", "started_at"}); !started.empty()) s += "; started " + started;
+  const auto& c = run_.config;
+  std::string load = c.open_loop ? fmt::format("open loop at {}", rps_text(c.rate_rps.value_or(NAN)))
+                                 : fmt::format("closed loop, {} connections", static_cast<long>(c.connections.value_or(0)));
+  std::string s = fmt::format("target {}, {}", c.target.empty() ? "?" : c.target, load);
+  if (c.rounds_per_mode)
+    s += fmt::format("; {} rounds per mode of {} measured", static_cast<long>(*c.rounds_per_mode),
+                     seconds_text(c.phase_s.value_or(NAN)));
+  if (!run_.context.started_at.empty()) s += "; started " + run_.context.started_at;
   return s;
 }
 

@@ -27,29 +27,19 @@ const MetricInfo* metric_info(const std::string& metric) {
 
 }  // namespace
 
-std::optional<Interval> interval_from(const json* o) {
-  if (!o || !o->is_object()) return std::nullopt;
-  auto med = number(*o, {"median"});
-  if (!med) return std::nullopt;
-  Interval i;
-  i.median = *med;
-  i.low = number(*o, {"ci_low"});
-  i.high = number(*o, {"ci_high"});
-  i.n = static_cast<std::int64_t>(number(*o, {"n"}).value_or(0));
-  return i;
-}
-
-std::optional<Interval> interval_at(const json& j, std::initializer_list<std::string_view> path) {
-  return interval_from(at(j, path));
+std::optional<Interval> interval_from(const result::Interval& i) {
+  if (!i.median) return std::nullopt;
+  return Interval{*i.median, i.ci_low, i.ci_high, static_cast<std::int64_t>(i.n.value_or(0))};
 }
 
 const std::vector<MetricInfo>& metrics() {
   static const std::vector<MetricInfo> kMetrics = {
-      {"throughput_rps", "throughput", {"throughput_rps"}, rps_text, true},
-      {"latency_p50_ns", "p50 latency", {"latency_ns", "p50"}, duration_ns_text, false},
-      {"latency_p99_ns", "p99 latency", {"latency_ns", "p99"}, duration_ns_text, false},
-      {"latency_p999_ns", "p99.9 latency", {"latency_ns", "p999"}, duration_ns_text, false},
-      {"target_cpu_us_per_request", "target CPU per request", {"target_cpu_us_per_request"}, cpu_us_text, false},
+      {"throughput_rps", "throughput", &result::ModeView::throughput_rps, rps_text, true},
+      {"latency_p50_ns", "p50 latency", &result::ModeView::latency_p50_ns, duration_ns_text, false},
+      {"latency_p99_ns", "p99 latency", &result::ModeView::latency_p99_ns, duration_ns_text, false},
+      {"latency_p999_ns", "p99.9 latency", &result::ModeView::latency_p999_ns, duration_ns_text, false},
+      {"target_cpu_us_per_request", "target CPU per request", &result::ModeView::target_cpu_us_per_request,
+       cpu_us_text, false},
   };
   return kMetrics;
 }
@@ -110,15 +100,13 @@ Tone budget_tone(std::optional<result::BudgetVerdict> verdict, Tone otherwise) {
   return otherwise;
 }
 
-std::vector<std::string> mode_order(const json& result) {
+std::vector<std::string> mode_order(const result::RunResultView& run) {
   static const char* const kKnown[] = {"off", "trace", "flightrecorder"};
   std::vector<std::string> out;
-  const json* modes = object(result, {"modes"});
-  if (!modes) return out;
   for (const char* m : kKnown)
-    if (modes->contains(m)) out.push_back(m);
-  for (const auto& [name, v] : modes->items())
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    if (run.mode(m)) out.push_back(m);
+  for (const auto& m : run.modes)
+    if (std::find(out.begin(), out.end(), m.name) == out.end()) out.push_back(m.name);
   return out;
 }
 

@@ -23,16 +23,15 @@ struct Interval {
   std::int64_t n = 0;
 };
 
-// The {median, ci_low, ci_high, n} object at o (or at path under j); nullopt without a median.
-std::optional<Interval> interval_from(const nlohmann::json* o);
-std::optional<Interval> interval_at(const nlohmann::json& j, std::initializer_list<std::string_view> path);
+// A mode's interval as the report shows it; nullopt without a median.
+std::optional<Interval> interval_from(const result::Interval& i);
 
 using Formatter = std::function<std::string(double)>;
 
 struct MetricInfo {
   const char* metric;  // comparisons[].metric
   const char* label;
-  std::vector<std::string> path;  // under modes.<mode>
+  result::Interval result::ModeView::*interval;  // the mode's median with its CI
   Formatter format;
   bool higher_is_better;
 };
@@ -82,6 +81,6 @@ Tone change_tone(const Change& c);
 Tone budget_tone(std::optional<result::BudgetVerdict> verdict, Tone otherwise);
 
 // The result's modes in report order: off, trace, flightrecorder, then the others as written.
-std::vector<std::string> mode_order(const nlohmann::json& result);
+std::vector<std::string> mode_order(const result::RunResultView& run);
 
 }  // namespace tracebench::reports::run_report

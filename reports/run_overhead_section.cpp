@@ -49,8 +49,8 @@ Section RunReportBuilder::overhead_section() {
   for (const auto& m : metrics()) {
     bool first = true;
     for (const auto& mode : modes_) {
-      const json* mj = object(r_, {"modes", mode});
-      const auto iv = mj ? interval_from(at(*mj, m.path)) : std::nullopt;
+      const result::ModeView* mv = run_.mode(mode);
+      const auto iv = mv ? interval_from(mv->*m.interval) : std::nullopt;
       if (!iv) continue;
       std::vector<Cell> row = {Cell(first ? m.label : ""), Cell(mode), Cell(m.format(iv->median)),
                                Cell(interval_text(*iv, m.format)), Cell(fmt::format("{}", iv->n))};

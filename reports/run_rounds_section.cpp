@@ -17,16 +17,9 @@ using units::cpu_us_text;
 using units::duration_ns_text;
 using units::or_dash;
 
-namespace {
-
-bool round_complete(const json& r) { return boolean(r, {"complete"}).value_or(true); }
-
-}  // namespace
-
 Section RunReportBuilder::rounds_section() {
   Section s{"rounds", "Rounds", {}};
-  const auto& rounds = array(r_, {"rounds"});
-  if (rounds.empty()) {
+  if (run_.rounds.empty()) {
     s.blocks.push_back(Paragraph{"", "The result lists no rounds."});
     missing("per-round records (rounds[])");
     return s;
@@ -35,23 +28,23 @@ Section RunReportBuilder::rounds_section() {
   t.header = {"#", "mode", "req/s", "p50", "p99", "p99.9", "errors", "target CPU/req", "tracebench CPU/req",
               "send lag p99", "target RSS", "trace bytes/s"};
   t.align = "rlrrrrrrrrrr";
-  for (const auto& r : rounds) {
-    const bool complete = round_complete(r);
+  for (const auto& r : run_.rounds) {
+    const bool complete = r.complete.value_or(true);
     std::string rate = "-";
-    for (const char* key : {"trace", "snapshot"})
-      if (auto b = number(r, {key, "bytes_per_s"})) rate = bytes_rate_text(*b);
-    const double errors = number(r, {"errors"}).value_or(0);
-    t.rows.push_back({Cell(fmt::format("{:.0f}", number(r, {"index"}).value_or(-1))),
-                      Cell(text(r, {"mode"}, "?") + (complete ? "" : " (cut short)"), complete ? Tone::kPlain : Tone::kWarn),
-                      Cell(or_dash(number(r, {"throughput_rps"}), [](double v) { return fmt::format("{:.0f}", v); })),
-                      Cell(or_dash(number(r, {"latency_ns", "p50"}), duration_ns_text)),
-                      Cell(or_dash(number(r, {"latency_ns", "p99"}), duration_ns_text)),
-                      Cell(or_dash(number(r, {"latency_ns", "p999"}), duration_ns_text)),
+    for (const auto& facts : {r.trace, r.snapshot})
+      if (facts && facts->bytes_per_s) rate = bytes_rate_text(*facts->bytes_per_s);
+    const double errors = r.errors.value_or(0);
+    t.rows.push_back({Cell(fmt::format("{:.0f}", r.index.value_or(-1))),
+                      Cell((r.mode.empty() ? "?" : r.mode) + (complete ? "" : " (cut short)"),
+                           complete ? Tone::kPlain : Tone::kWarn),
+                      Cell(or_dash(r.throughput_rps, [](double v) { return fmt::format("{:.0f}", v); })),
+                      Cell(or_dash(r.latency_p50_ns, duration_ns_text)), Cell(or_dash(r.latency_p99_ns, duration_ns_text)),
+                      Cell(or_dash(r.latency_p999_ns, duration_ns_text)),
                       Cell(fmt::format("{:.0f}", errors), errors > 0 ? Tone::kWarn : Tone::kPlain),
-                      Cell(or_dash(number(r, {"target_cpu_us_per_request"}), cpu_us_text)),
-                      Cell(or_dash(number(r, {"generator_cpu_us_per_request"}), cpu_us_text)),
-                      Cell(or_dash(number(r, {"send_lag_p99_ns"}), duration_ns_text)),
-                      Cell(or_dash(number(r, {"target_rss_bytes"}), binary_size_text)), Cell(rate)});
+                      Cell(or_dash(r.target_cpu_us_per_request, cpu_us_text)),
+                      Cell(or_dash(r.generator_cpu_us_per_request, cpu_us_text)),
+                      Cell(or_dash(r.send_lag_p99_ns, duration_ns_text)),
+                      Cell(or_dash(r.target_rss_bytes, binary_size_text)), Cell(rate)});
   }
   t.note = "in run order; a round cut short is listed but left out of the statistics";
   s.blocks.push_back(std::move(t));

@@ -68,12 +68,12 @@ Section RunReportBuilder::trace_section() {
   t.header = {"mode", "what", "bytes [95% CI]", "bytes/s [95% CI]", "events/s [95% CI]", "window held"};
   t.align = "llllll";
   for (const auto& mode : modes_) {
-    const json* mj = object(r_, {"modes", mode});
-    if (!mj) continue;
-    auto bytes = interval_at(*mj, {"trace_bytes"});
-    auto rate = interval_at(*mj, {"trace_bytes_per_s"});
-    auto events = interval_at(*mj, {"trace_events_per_s"});
-    auto window = interval_at(*mj, {"fr_window_s"});
+    const result::ModeView* mv = run_.mode(mode);
+    if (!mv) continue;
+    auto bytes = interval_from(mv->trace_bytes);
+    auto rate = interval_from(mv->trace_bytes_per_s);
+    auto events = interval_from(mv->trace_events_per_s);
+    auto window = interval_from(mv->fr_window_s);
     if (!bytes && !rate && !events && !window) continue;
     auto cell = [](const std::optional<Interval>& i, const Formatter& f) {
       return i ? Cell(f(i->median) + " " + interval_text(*i, f)) : Cell("-");
@@ -93,18 +93,17 @@ Section RunReportBuilder::trace_section() {
              "trace file, never estimated";
     s.blocks.push_back(std::move(t));
   }
-  if (auto go = text(r_, {"context", "target_go_version"}); !go.empty())
+  if (const auto& go = run_.context.target_go_version; !go.empty())
     s.blocks.push_back(Paragraph{"Target Go version", go + " (from the trace header)"});
   add_plot(s, "trace_rate");
 
   std::vector<std::string> files, errors;
-  for (const auto& r : array(r_, {"rounds"}))
-    for (const char* key : {"trace", "snapshot"}) {
-      const json* f = object(r, {key});
+  for (const auto& r : run_.rounds)
+    for (const auto& f : {r.trace, r.snapshot}) {
       if (!f) continue;
-      if (auto file = text(*f, {"file"}); !file.empty()) files.push_back(file);
-      if (auto err = text(*f, {"read_error"}); !err.empty())
-        errors.push_back(fmt::format("round {}: {}", static_cast<long>(number(r, {"index"}).value_or(-1)), err));
+      if (!f->file.empty()) files.push_back(f->file);
+      if (!f->read_error.empty())
+        errors.push_back(fmt::format("round {}: {}", static_cast<long>(r.index.value_or(-1)), f->read_error));
     }
   s.blocks.push_back(Heading{"Event mix by category"});
   const auto mixes = event_mix(r_);
@@ -130,7 +129,8 @@ Section RunReportBuilder::trace_section() {
 std::string RunReportBuilder::parse_speed_text() const {
   std::vector<std::string> parts;
   for (const auto& mode : modes_) {
-    const auto iv = interval_at(r_, {"modes", mode, "parse_mb_per_s"});
+    const result::ModeView* mv = run_.mode(mode);
+    const auto iv = mv ? interval_from(mv->parse_mb_per_s_interval) : std::nullopt;
     if (!iv) continue;
     parts.push_back(fmt::format("{} {:.0f} MB/s{}", mode, iv->median,
                                 iv->low && iv->high ? fmt::format(" [{:.0f}, {:.0f}]", *iv->low, *iv->high) : ""));

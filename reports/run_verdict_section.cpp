@@ -23,24 +23,21 @@ using units::seconds_text;
 Section RunReportBuilder::verdict_section() {
   Section s{"verdict", "Verdict", {}};
   json verdict = json::object();
-  const auto& invalid = array(r_, {"invalid_reasons"});
-  const bool complete = boolean(r_, {"complete"}).value_or(true);
+  const auto& invalid = run_.invalid_reasons;
+  const bool complete = run_.complete.value_or(true);
   std::string status = "valid";
   if (!complete) {
     status = "partial";
     s.blocks.push_back(Callout{Tone::kBad, "PARTIAL",
                                fmt::format("the run stopped early ({}): {} of {} planned rounds ran; the figures "
                                            "below rest on the complete rounds only",
-                                           text(r_, {"stop_reason"}, "no reason recorded"),
-                                           array(r_, {"rounds"}).size(), array(r_, {"plan"}).size())});
+                                           run_.stop_reason.empty() ? "no reason recorded" : run_.stop_reason,
+                                           run_.rounds.size(), run_.planned_rounds)});
   }
   if (!invalid.empty()) {
     status = "invalid";
-    std::vector<std::string> reasons;
-    for (const auto& line : invalid)
-      if (line.is_string()) reasons.push_back(line.get<std::string>());
     s.blocks.push_back(Callout{Tone::kBad, "INVALID",
-                               "this measurement is invalid and its figures must not be trusted: " + join(reasons, "; ")});
+                               "this measurement is invalid and its figures must not be trusted: " + join(invalid, "; ")});
   }
   if (status == "valid" && object(r_, {"design"})) {
     s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
@@ -121,7 +118,7 @@ Section RunReportBuilder::verdict_section() {
 
   verdict["recommendation"] = recommendation_blocks(s);
   s.blocks.insert(s.blocks.end(), budget_notes.begin(), budget_notes.end());
-  const std::size_t warnings = array(r_, {"warnings"}).size() + derived_warnings().size();
+  const std::size_t warnings = run_.warnings.size() + derived_warnings().size();
   if (warnings > 0)
     s.blocks.push_back(Callout{Tone::kWarn, "Warnings",
                                fmt::format("{} warning{} about this run: see Context", warnings, warnings == 1 ? "" : "s")});

@@ -40,10 +40,12 @@ ModeView read_mode(const std::string& name, const json& m) {
   v.target_cpu_us_per_request = interval(m, "target_cpu_us_per_request");
   const json* cpu = find(m, "target_cpu_us_per_request");
   v.target_cpu_measured = cpu && !cpu->is_null();
+  v.trace_bytes = interval(m, "trace_bytes");
   v.trace_bytes_per_s = interval(m, "trace_bytes_per_s");
   v.trace_events_per_s = interval(m, "trace_events_per_s");
   v.fr_window_s = interval(m, "fr_window_s");
-  v.parse_mb_per_s = interval(m, "parse_mb_per_s").median;
+  v.parse_mb_per_s_interval = interval(m, "parse_mb_per_s");
+  v.parse_mb_per_s = v.parse_mb_per_s_interval.median;
   if (!v.parse_mb_per_s) v.parse_mb_per_s = number(m, "parse_mb_per_s");
   return v;
 }
@@ -69,7 +71,7 @@ ComparisonView read_comparison(const json& c) {
 std::optional<TraceFactsView> read_facts(const json& r, std::string_view key) {
   const json* f = find(r, key);
   if (!f || !f->is_object()) return std::nullopt;
-  return TraceFactsView{number(*f, "bytes_per_s")};
+  return TraceFactsView{number(*f, "bytes_per_s"), text(*f, "file"), text(*f, "read_error")};
 }
 
 RoundView read_round(const json& r) {
@@ -80,6 +82,11 @@ RoundView read_round(const json& r) {
   v.dropped = boolean(r, "dropped").value_or(false);
   v.errors = number(r, "errors");
   v.throughput_rps = number(r, "throughput_rps");
+  if (const json* latency = find(r, "latency_ns")) {
+    v.latency_p50_ns = number(*latency, "p50");
+    v.latency_p99_ns = number(*latency, "p99");
+    v.latency_p999_ns = number(*latency, "p999");
+  }
   v.generator_cpu_us_per_request = number(r, "generator_cpu_us_per_request");
   v.target_cpu_us_per_request = number(r, "target_cpu_us_per_request");
   v.send_lag_p99_ns = number(r, "send_lag_p99_ns");
@@ -151,6 +158,7 @@ RunResultView read_run_result(const json& document) {
   v.comparisons = objects<ComparisonView>(document, "comparisons", read_comparison);
   v.noise_floor = objects<ComparisonView>(document, "noise_floor", read_comparison);
   v.rounds = objects<RoundView>(document, "rounds", read_round);
+  if (const json* plan = find(document, "plan"); plan && plan->is_array()) v.planned_rounds = plan->size();
   v.skipped_modes = objects<SkippedMode>(document, "skipped_modes", [](const json& s) {
     return SkippedMode{text(s, "mode"), text(s, "reason")};
   });
@@ -159,8 +167,14 @@ RunResultView read_run_result(const json& document) {
   v.invalid_for_send_lag = std::any_of(v.invalid_reasons.begin(), v.invalid_reasons.end(), [](const std::string& line) {
     return line.starts_with("generator send lag p99");
   });
-  if (const json* config = find(document, "config"); config && config->is_object())
-    v.config = {number(*config, "phase_s"), number(*config, "settle_s"), number(*config, "fr_max_bytes")};
+  if (const json* c = find(document, "config"); c && c->is_object())
+    v.config = {number(*c, "phase_s"), number(*c, "settle_s"),       number(*c, "fr_max_bytes"),
+                text(*c, "method"),    text(*c, "path"),             text(*c, "target"),
+                text(*c, "schedule") == "open_loop",
+                number(*c, "rate_rps"), number(*c, "connections"), number(*c, "rounds_per_mode")};
+  if (const json* c = find(document, "context"); c && c->is_object())
+    v.context = {text(*c, "started_at"), text(*c, "target_go_version"), number(*c, "cpus"),
+                 text(*c, "build_type") == "debug"};
   v.generator = read_generator(document, v.rounds);
   return v;
 }

@@ -44,10 +44,11 @@ struct ModeView {
   std::optional<double> rounds;  // complete rounds
   Interval throughput_rps, latency_p50_ns, latency_p99_ns, latency_p999_ns, target_cpu_us_per_request;
   bool target_cpu_measured = false;  // target_cpu_us_per_request is there and not null
-  Interval trace_bytes_per_s, trace_events_per_s, fr_window_s;
+  Interval trace_bytes, trace_bytes_per_s, trace_events_per_s, fr_window_s;
   // The reader's speed on this mode's files: the median of the interval, or the plain
   // number of older results.
   std::optional<double> parse_mb_per_s;
+  Interval parse_mb_per_s_interval;  // the interval itself (empty for older results)
 };
 
 // One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
@@ -62,6 +63,8 @@ struct ComparisonView {
 // A round's trace or snapshot facts.
 struct TraceFactsView {
   std::optional<double> bytes_per_s;
+  std::string file;        // the kept file, "" when not kept
+  std::string read_error;  // why the file could not be read, "" when it was
 };
 
 struct RoundView {
@@ -72,6 +75,7 @@ struct RoundView {
   std::optional<bool> complete;
   bool dropped = false;  // its block was dropped and run again
   std::optional<double> errors, throughput_rps;
+  std::optional<double> latency_p50_ns, latency_p99_ns, latency_p999_ns;
   std::optional<double> generator_cpu_us_per_request, target_cpu_us_per_request, send_lag_p99_ns, target_rss_bytes;
   std::optional<TraceFactsView> trace, snapshot;
 };
@@ -82,6 +86,16 @@ struct SkippedMode {
 
 struct RunConfigView {
   std::optional<double> phase_s, settle_s, fr_max_bytes;
+  std::string method, path, target;  // the request and where it went ("" when absent)
+  bool open_loop = false;            // "schedule" is "open_loop" (a fixed rate), else closed loop
+  std::optional<double> rate_rps, connections, rounds_per_mode;
+};
+
+// The machine and the build the run had ("context"); "" and nullopt when absent.
+struct RunContextView {
+  std::string started_at, target_go_version;
+  std::optional<double> cpus;
+  bool debug_build = false;  // "build_type" is "debug": tracebench's own overhead distorts the figures
 };
 
 // The load generator's CPU as a share of one core, median round, and whether that competes
@@ -99,6 +113,7 @@ struct RunResultView {
   std::vector<ModeView> modes;   // in the document's key order
   std::vector<ComparisonView> comparisons, noise_floor;
   std::vector<RoundView> rounds;  // in run order
+  std::size_t planned_rounds = 0;  // the length of "plan": the rounds the run meant to run
   std::vector<SkippedMode> skipped_modes;
   std::vector<std::string> warnings, invalid_reasons;
   // The run itself marked the result invalid for its generator's send lag. Runs from before
@@ -106,6 +121,7 @@ struct RunResultView {
   // drops the disturbed block instead, so its results never are.
   bool invalid_for_send_lag = false;
   RunConfigView config;
+  RunContextView context;
   GeneratorView generator;
 
   // The mode by name, or nullptr.
