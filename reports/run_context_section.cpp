@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "reports/context_blocks.h"
-#include "reports/json_access.h"
 #include "units/number_text.h"
 
 namespace tracebench::reports::run_report {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 

@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"

@@ -5,7 +5,6 @@
 
 #include "reports/context_blocks.h"
 #include "reports/event_mix.h"
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
