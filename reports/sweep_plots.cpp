@@ -11,6 +11,7 @@
 
 #include "reports/json_access.h"
 #include "reports/plot_job.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports::detail {
 namespace {
@@ -81,7 +82,7 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
     if (!x || !y) continue;
     const double lo = number(l, {"trace_bytes_per_s", "ci_low"}).value_or(*y);
     const double hi = number(l, {"trace_bytes_per_s", "ci_high"}).value_or(*y);
-    (text(l, {"status"}) == "measured" ? fitted : unfitted).push_back({*x, *y / kMiB, lo / kMiB, hi / kMiB});
+    (result::level_status(l) == result::LevelStatus::kMeasured ? fitted : unfitted).push_back({*x, *y / kMiB, lo / kMiB, hi / kMiB});
     level_labels.push_back({level_name(l), *x, *y / kMiB});
     x_max = std::max(x_max, *x);
     y_max = std::max(y_max, hi / kMiB);
@@ -202,7 +203,7 @@ std::optional<PlotJob> overhead(const json& sweep) {
     const double sign = s.cost_is_negative_delta ? -1 : 1;
     Rows significant, not_significant;
     for (const auto& l : array(sweep, {"levels"})) {
-      if (text(l, {"status"}) != "measured") continue;
+      if (result::level_status(l) != result::LevelStatus::kMeasured) continue;
       auto x = number(l, {"modes", "off", "throughput_rps"});
       if (!x) continue;
       for (const auto& c : array(l, {"comparisons"})) {

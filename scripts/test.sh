@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone on a fresh machine: installs what it needs,
 # builds everything, runs the C++ unit and loopback integration tests and the Go tests
-# (plain and under the race detector). Each stage prints how long it took; a summary ends
-# the run.
+# (plain and under the race detector), then the same C++ tests that read outside bytes
+# again in an AddressSanitizer + UndefinedBehaviorSanitizer build, and every fuzz target
+# for a short bounded time. Each stage prints how long it took; a summary ends the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -40,6 +41,17 @@ go_tests() { (cd workloads && go vet ./... && go test -count=1 ./...); }
 go_race() { (cd workloads && go test -race -count=1 ./...); }
 stage "go tests" go_tests
 stage "go race detector" go_race
+
+# The checked build: every unit test, and the integration tests that drive the load
+# engine (the fault table included), the HTTP clients and the trace reader, with ASan +
+# UBSan. Timing figures from this build mean nothing, so only tests that assert behaviour
+# run here.
+sanitized_integration='^(LoadEngine|LoadCli|LoadFaults|RunFaults|AgentClientScripted|PprofCaptureScripted|trace_go_golden)'
+stage "sanitizer build" cmake_build build-asan -DTRACEBENCH_SANITIZE=address,undefined
+stage "sanitizer unit tests" ctest --test-dir build-asan --output-on-failure -L unit -j 2
+stage "sanitizer integration tests" ctest --test-dir build-asan --output-on-failure -R "$sanitized_integration"
+
+stage "fuzz (bounded)" scripts/fuzz.sh --ci
 
 echo "test.sh: stage times"
 for i in "${!stage_names[@]}"; do

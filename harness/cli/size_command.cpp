@@ -162,11 +162,11 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
   } catch (const std::exception& e) {
     if (file_was_given) throw UsageError(fmt::format("--trace '{}': {}", file, e.what()));
     s.parse_speed_notes.push_back(fmt::format("tracebench's reader could not read '{}': {}", file, e.what()));
-    s.parse_speed_notes.push_back("go tool trace not timed: the trace file could not be read");
+    s.go_tool_not_timed = "go tool trace not timed: the trace file could not be read";
     return;
   }
   if (!o.go_tool) {
-    s.parse_speed_notes.push_back("go tool trace not timed (--no-go-tool)");
+    s.go_tool_not_timed = "go tool trace not timed (--no-go-tool)";
     return;
   }
   const std::string go = o.go_binary.empty() ? target::find_go_binary() : o.go_binary;
@@ -175,7 +175,7 @@ void measure_speeds(const std::string& file, const SizeOptions& o, sizing::Sizin
   if (auto speed = experiment::measure_go_tool_trace(file, go, 180.0, &why))
     s.parse_speeds.push_back(*speed);
   else
-    s.parse_speed_notes.push_back("go tool trace not timed: " + why);
+    s.go_tool_not_timed = "go tool trace not timed: " + why;
 }
 
 // Why go tool trace was not timed when there is no trace file to time it on.
@@ -214,7 +214,7 @@ int size_command(const std::vector<std::string>& args) {
         o.sizing.parse_speed_notes.push_back(
             "no trace file to time the readers on: pass --trace FILE (e.g. curl -o demo.trace "
             "'http://DEBUG_ADDR/debug/pprof/trace?seconds=5'), or run with --keep-traces");
-      o.sizing.parse_speed_notes.push_back(go_tool_not_timed(o, result.is_null()));
+      o.sizing.go_tool_not_timed = go_tool_not_timed(o, result.is_null());
     }
   } catch (const UsageError& e) {
     fmt::print(stderr, "tracebench size: {}\n", e.what());

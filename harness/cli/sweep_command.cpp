@@ -26,6 +26,7 @@
 #include "load/load_runner.h"
 #include "reports/render.h"
 #include "reports/sweep_text.h"
+#include "result/sweep_result.h"
 #include "sizing/sizing.h"
 #include "sizing/sweep.h"
 #include "units/size_text.h"
@@ -292,7 +293,7 @@ int sweep_command(const std::vector<std::string>& args) {
   if (code != kExitOk) return code;
   // Levels the target could not reach, or runs marked invalid, make the model rest on less.
   for (const auto& l : sweep["levels"]) {
-    if (l.value("status", "") != "measured") return kExitInvalid;
+    if (result::level_status(l) != result::LevelStatus::kMeasured) return kExitInvalid;
     if (l.contains("invalid_reasons") && !l["invalid_reasons"].empty()) return kExitInvalid;
   }
   return kExitOk;

@@ -10,6 +10,7 @@
 #include "experiment/run_result_json.h"
 #include "experiment/trace_timing.h"
 #include "load/socket_address.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::experiment {
 
@@ -70,7 +71,7 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
     const double level = levels[i];
     const std::string dir_name = fmt::format("level-{}", i + 1);
     if (!stop.empty()) {
-      json l = {{"index", i}, {"axis", to_string(config.axis)}, {"level", level}, {"status", "not_run"},
+      json l = {{"index", i}, {"axis", to_string(config.axis)}, {"level", level}, {"status", result::to_string(result::LevelStatus::kNotRun)},
                 {"reached", nullptr}, {"reason", stop}, {"result", nullptr}};
       doc["levels"].push_back(l);
       if (hooks.on_level_done) hooks.on_level_done(i, l);
@@ -134,7 +135,7 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
       }
     }
     if (overloaded) {
-      l["status"] = "not_reached";
+      l["status"] = result::to_string(result::LevelStatus::kNotReached);
       l["reached"] = false;
       l["reason"] = fmt::format("not reached: the run at {:g} req/s stopped ({}) while the target still answers, so "
                                 "this level is not fitted",
@@ -142,12 +143,11 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
     }
     doc["levels"].push_back(l);
     if (hooks.on_level_done) hooks.on_level_done(i, l);
-    const std::string status = l.value("status", "");
     if (!run.complete && !overloaded) {
       doc["complete"] = false;
       doc["stop_reason"] = fmt::format("level {} ({}): {}", i + 1, level_text(config.axis, level), run.stop_reason);
       stop = fmt::format("not run: the sweep stopped at level {}", i + 1);
-    } else if (status == "not_reached" && config.axis == SweepAxis::kRate) {
+    } else if (result::level_status(l) == result::LevelStatus::kNotReached && config.axis == SweepAxis::kRate) {
       stop = fmt::format("not run: a lower rate ({:g} req/s) was not reached", level);
     }
     if (hooks.interrupt && hooks.interrupt->load() && stop.empty()) {

@@ -17,7 +17,7 @@ using nlohmann::json;
 sizing::ParseSpeed measure_reader_speed(const std::string& path) {
   const trace::TraceSummary summary = trace::analyze_file(path);
   sizing::ParseSpeed s;
-  s.tool = "tracebench";
+  s.tool = sizing::ParseTool::kTracebench;
   s.file = path;
   s.file_bytes = summary.file_bytes;
   s.seconds = summary.parse_seconds;
@@ -31,7 +31,7 @@ std::optional<sizing::ParseSpeed> measure_go_tool_trace(const std::string& path,
   const auto t = target::time_go_tool_trace(path, go_binary, timeout_s, why);
   if (!t) return std::nullopt;
   sizing::ParseSpeed s;
-  s.tool = "go tool trace";
+  s.tool = sizing::ParseTool::kGoToolTrace;
   s.file = path;
   s.file_bytes = t->file_bytes;
   s.seconds = t->seconds;
@@ -65,7 +65,7 @@ std::vector<std::string> kept_trace_files(const json& result) {
 
 void time_reader_on_kept_trace(const json& result, sizing::SizingOptions& options) {
   const bool known = std::any_of(options.parse_speeds.begin(), options.parse_speeds.end(),
-                                 [](const sizing::ParseSpeed& s) { return s.tool == "tracebench"; });
+                                 [](const sizing::ParseSpeed& s) { return s.tool == sizing::ParseTool::kTracebench; });
   if (known || sizing::result_parse_mb_per_s(result)) return;
   std::vector<units::NoteAt> failures;
   for (const auto& file : kept_trace_files(result)) {
@@ -86,7 +86,7 @@ void time_go_tool_trace_on_kept_trace(const json& result, sizing::SizingOptions&
   if (files.empty()) return;
   const std::string go = target::find_go_binary();
   if (go.empty()) {
-    options.parse_speed_notes.push_back("go tool trace not timed: no go command in $PATH or /usr/local/go/bin");
+    options.go_tool_not_timed = "go tool trace not timed: no go command in $PATH or /usr/local/go/bin";
     return;
   }
   fmt::print(stderr, "timing go tool trace on {} ...\n", files.front());
@@ -94,7 +94,7 @@ void time_go_tool_trace_on_kept_trace(const json& result, sizing::SizingOptions&
   if (auto speed = measure_go_tool_trace(files.front(), go, 180.0, &why))
     options.parse_speeds.push_back(*speed);
   else
-    options.parse_speed_notes.push_back("go tool trace not timed: " + why);
+    options.go_tool_not_timed = "go tool trace not timed: " + why;
 }
 
 }  // namespace tracebench::experiment

@@ -220,11 +220,8 @@ CheckReport check_result(const json& document, const CheckOptions& options) {
       add_once(report.invalid_reasons,
                fmt::format("mode {} has {} complete rounds; at least {} are needed for a 95% CI", mode, n, kMinRounds));
   // One lag line is enough, as in run; a result run already marked keeps its own.
-  if (const std::string lag = send_lag_reason(run); !lag.empty()) {
-    const bool told = std::any_of(report.invalid_reasons.begin(), report.invalid_reasons.end(),
-                                  [](const std::string& line) { return line.starts_with("generator send lag p99"); });
-    if (!told) report.invalid_reasons.push_back(lag);
-  }
+  if (const std::string lag = send_lag_reason(run); !lag.empty() && !run.invalid_for_send_lag)
+    report.invalid_reasons.push_back(lag);
 
   for (const Budget& b : options.budgets) {
     if (b.kind == nullptr) throw GateInputError("a budget names no metric");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "result/json_fields.h"
 #include "result/schema.h"
 
 namespace tracebench::result {
@@ -12,60 +13,17 @@ namespace {
 
 using nlohmann::json;
 
-const json* find(const json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::optional<double> number(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  if (!v || !v->is_number()) return std::nullopt;
-  const double d = v->get<double>();
-  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
-}
-
-std::string text(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::optional<bool> boolean(const json& object, std::string_view key) {
-  const json* v = find(object, key);
-  return v && v->is_boolean() ? std::optional<bool>(v->get<bool>()) : std::nullopt;
-}
+using fields::boolean;
+using fields::find;
+using fields::lines;
+using fields::number;
+using fields::objects;
+using fields::text;
 
 Interval interval(const json& object, std::string_view key) {
   const json* v = find(object, key);
   if (!v) return {};
-  return {number(*v, "median"), number(*v, "ci_low"), number(*v, "ci_high"), number(*v, "n")};
-}
-
-// The array at key (empty when absent or null); FormatError when it is something else.
-const json& list(const json& document, std::string_view key) {
-  static const json kEmpty = json::array();
-  const json* v = find(document, key);
-  if (!v || v->is_null()) return kEmpty;
-  if (!v->is_array()) throw FormatError(fmt::format("the result's '{}' is not a list", key));
-  return *v;
-}
-
-// The elements of the array at key, each required to be an object.
-template <typename T, typename Read>
-std::vector<T> objects(const json& document, std::string_view key, Read read) {
-  std::vector<T> out;
-  const json& items = list(document, key);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is_object()) throw FormatError(fmt::format("the result's '{}[{}]' is not an object", key, i));
-    out.push_back(read(items[i]));
-  }
-  return out;
-}
-
-std::vector<std::string> lines(const json& document, std::string_view key) {
-  std::vector<std::string> out;
-  for (const auto& line : list(document, key)) out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
-  return out;
+  return {number(*v, "median"), number(*v, "ci_low"), number(*v, "ci_high"), number(*v, "n"), number(*v, "ci_coverage")};
 }
 
 ModeView read_mode(const std::string& name, const json& m) {
@@ -82,10 +40,12 @@ ModeView read_mode(const std::string& name, const json& m) {
   v.target_cpu_us_per_request = interval(m, "target_cpu_us_per_request");
   const json* cpu = find(m, "target_cpu_us_per_request");
   v.target_cpu_measured = cpu && !cpu->is_null();
+  v.trace_bytes = interval(m, "trace_bytes");
   v.trace_bytes_per_s = interval(m, "trace_bytes_per_s");
   v.trace_events_per_s = interval(m, "trace_events_per_s");
   v.fr_window_s = interval(m, "fr_window_s");
-  v.parse_mb_per_s = interval(m, "parse_mb_per_s").median;
+  v.parse_mb_per_s_interval = interval(m, "parse_mb_per_s");
+  v.parse_mb_per_s = v.parse_mb_per_s_interval.median;
   if (!v.parse_mb_per_s) v.parse_mb_per_s = number(m, "parse_mb_per_s");
   return v;
 }
@@ -111,7 +71,7 @@ ComparisonView read_comparison(const json& c) {
 std::optional<TraceFactsView> read_facts(const json& r, std::string_view key) {
   const json* f = find(r, key);
   if (!f || !f->is_object()) return std::nullopt;
-  return TraceFactsView{number(*f, "bytes_per_s")};
+  return TraceFactsView{number(*f, "bytes_per_s"), text(*f, "file"), text(*f, "read_error")};
 }
 
 RoundView read_round(const json& r) {
@@ -121,7 +81,15 @@ RoundView read_round(const json& r) {
   v.complete = boolean(r, "complete");
   v.dropped = boolean(r, "dropped").value_or(false);
   v.errors = number(r, "errors");
+  if (const json* kinds = find(r, "errors_by_kind"); kinds && kinds->is_object())
+    for (const auto& [kind, n] : kinds->items())
+      if (n.is_number() && n.get<double>() > 0) v.errors_by_kind[kind] = n.get<double>();
   v.throughput_rps = number(r, "throughput_rps");
+  if (const json* latency = find(r, "latency_ns")) {
+    v.latency_p50_ns = number(*latency, "p50");
+    v.latency_p99_ns = number(*latency, "p99");
+    v.latency_p999_ns = number(*latency, "p999");
+  }
   v.generator_cpu_us_per_request = number(r, "generator_cpu_us_per_request");
   v.target_cpu_us_per_request = number(r, "target_cpu_us_per_request");
   v.send_lag_p99_ns = number(r, "send_lag_p99_ns");
@@ -193,13 +161,23 @@ RunResultView read_run_result(const json& document) {
   v.comparisons = objects<ComparisonView>(document, "comparisons", read_comparison);
   v.noise_floor = objects<ComparisonView>(document, "noise_floor", read_comparison);
   v.rounds = objects<RoundView>(document, "rounds", read_round);
+  if (const json* plan = find(document, "plan"); plan && plan->is_array()) v.planned_rounds = plan->size();
   v.skipped_modes = objects<SkippedMode>(document, "skipped_modes", [](const json& s) {
     return SkippedMode{text(s, "mode"), text(s, "reason")};
   });
   v.warnings = lines(document, "warnings");
   v.invalid_reasons = lines(document, "invalid_reasons");
-  if (const json* config = find(document, "config"); config && config->is_object())
-    v.config = {number(*config, "phase_s"), number(*config, "settle_s"), number(*config, "fr_max_bytes")};
+  v.invalid_for_send_lag = std::any_of(v.invalid_reasons.begin(), v.invalid_reasons.end(), [](const std::string& line) {
+    return line.starts_with("generator send lag p99");
+  });
+  if (const json* c = find(document, "config"); c && c->is_object())
+    v.config = {number(*c, "phase_s"), number(*c, "settle_s"),       number(*c, "fr_max_bytes"),
+                text(*c, "method"),    text(*c, "path"),             text(*c, "target"),
+                text(*c, "schedule") == "open_loop",
+                number(*c, "rate_rps"), number(*c, "connections"), number(*c, "rounds_per_mode")};
+  if (const json* c = find(document, "context"); c && c->is_object())
+    v.context = {text(*c, "started_at"), text(*c, "target_go_version"), number(*c, "cpus"),
+                 text(*c, "build_type") == "debug"};
   v.generator = read_generator(document, v.rounds);
   return v;
 }

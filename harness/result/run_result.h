@@ -13,6 +13,7 @@
 // The view owns its data (no pointers into the JSON). Thread-safe, pure.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,10 +33,11 @@ class FormatError : public std::runtime_error {
 // the target for CPU: analysis flags it, reports read the flag.
 inline constexpr double kGeneratorCoreShareWarn = 0.5;
 
-// A median with its 95% CI: {median, ci_low, ci_high, n}. Every part is nullopt when the
-// key (or the whole interval) is absent or null.
+// A median with its 95% CI: {median, ci_low, ci_high, n, ci_coverage}. Every part is
+// nullopt when the key (or the whole interval) is absent or null. ci_coverage is what the
+// interval really covers (below 0.95 with fewer than 6 values); older results lack it.
 struct Interval {
-  std::optional<double> median, ci_low, ci_high, n;
+  std::optional<double> median, ci_low, ci_high, n, ci_coverage;
 };
 
 struct ModeView {
@@ -43,10 +45,11 @@ struct ModeView {
   std::optional<double> rounds;  // complete rounds
   Interval throughput_rps, latency_p50_ns, latency_p99_ns, latency_p999_ns, target_cpu_us_per_request;
   bool target_cpu_measured = false;  // target_cpu_us_per_request is there and not null
-  Interval trace_bytes_per_s, trace_events_per_s, fr_window_s;
+  Interval trace_bytes, trace_bytes_per_s, trace_events_per_s, fr_window_s;
   // The reader's speed on this mode's files: the median of the interval, or the plain
   // number of older results.
   std::optional<double> parse_mb_per_s;
+  Interval parse_mb_per_s_interval;  // the interval itself (empty for older results)
 };
 
 // One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
@@ -61,6 +64,8 @@ struct ComparisonView {
 // A round's trace or snapshot facts.
 struct TraceFactsView {
   std::optional<double> bytes_per_s;
+  std::string file;        // the kept file, "" when not kept
+  std::string read_error;  // why the file could not be read, "" when it was
 };
 
 struct RoundView {
@@ -71,6 +76,10 @@ struct RoundView {
   std::optional<bool> complete;
   bool dropped = false;  // its block was dropped and run again
   std::optional<double> errors, throughput_rps;
+  // Failed requests by kind ("timeout", "reset", ...); empty in results written before the
+  // kinds were recorded, which have the total only.
+  std::map<std::string, double> errors_by_kind;
+  std::optional<double> latency_p50_ns, latency_p99_ns, latency_p999_ns;
   std::optional<double> generator_cpu_us_per_request, target_cpu_us_per_request, send_lag_p99_ns, target_rss_bytes;
   std::optional<TraceFactsView> trace, snapshot;
 };
@@ -81,6 +90,16 @@ struct SkippedMode {
 
 struct RunConfigView {
   std::optional<double> phase_s, settle_s, fr_max_bytes;
+  std::string method, path, target;  // the request and where it went ("" when absent)
+  bool open_loop = false;            // "schedule" is "open_loop" (a fixed rate), else closed loop
+  std::optional<double> rate_rps, connections, rounds_per_mode;
+};
+
+// The machine and the build the run had ("context"); "" and nullopt when absent.
+struct RunContextView {
+  std::string started_at, target_go_version;
+  std::optional<double> cpus;
+  bool debug_build = false;  // "build_type" is "debug": tracebench's own overhead distorts the figures
 };
 
 // The load generator's CPU as a share of one core, median round, and whether that competes
@@ -98,9 +117,15 @@ struct RunResultView {
   std::vector<ModeView> modes;   // in the document's key order
   std::vector<ComparisonView> comparisons, noise_floor;
   std::vector<RoundView> rounds;  // in run order
+  std::size_t planned_rounds = 0;  // the length of "plan": the rounds the run meant to run
   std::vector<SkippedMode> skipped_modes;
   std::vector<std::string> warnings, invalid_reasons;
+  // The run itself marked the result invalid for its generator's send lag. Runs from before
+  // blocks did (a line of invalid_reasons beginning "generator send lag p99"); a blocked run
+  // drops the disturbed block instead, so its results never are.
+  bool invalid_for_send_lag = false;
   RunConfigView config;
+  RunContextView context;
   GeneratorView generator;
 
   // The mode by name, or nullptr.

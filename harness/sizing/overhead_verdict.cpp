@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "result/verdicts.h"
 #include "sizing/result_rates.h"
 #include "stats/budget_judgement.h"
 
@@ -78,15 +79,15 @@ json overhead_verdict(const result::RunResultView& run, std::optional<double> bu
       if (budget_pct && judged(metric)) {
         switch (cost_ci ? stats::judge_cost(*cost_ci, *budget_pct) : stats::BudgetVerdict::kInconclusive) {
           case stats::BudgetVerdict::kWithin:
-            verdict = "within";
+            verdict = to_string(result::BudgetVerdict::kWithin);
             ++within;
             break;
           case stats::BudgetVerdict::kOver:
-            verdict = "over";
+            verdict = to_string(result::BudgetVerdict::kOver);
             ++over;
             break;
           case stats::BudgetVerdict::kInconclusive:
-            verdict = "inconclusive";
+            verdict = to_string(result::BudgetVerdict::kInconclusive);
             ++inconclusive;
             break;
         }
@@ -99,7 +100,9 @@ json overhead_verdict(const result::RunResultView& run, std::optional<double> bu
     }
     json verdict = nullptr;
     if (budget_pct && over + inconclusive + within > 0)
-      verdict = over ? "over" : inconclusive ? "inconclusive" : "within";
+      verdict = to_string(over           ? result::BudgetVerdict::kOver
+                        : inconclusive ? result::BudgetVerdict::kInconclusive
+                                       : result::BudgetVerdict::kWithin);
     m["verdict"] = verdict;
     out["modes"].push_back(m);
   }

@@ -5,13 +5,20 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace tracebench::sizing {
 
+enum class ParseTool {
+  kTracebench,   // tracebench's own reader (full analysis, as inspect runs it)
+  kGoToolTrace,  // go tool trace, up to its viewer listening
+};
+std::string_view to_string(ParseTool tool);  // "tracebench", "go tool trace": the JSON's "tool"
+
 struct ParseSpeed {
-  std::string tool;             // "tracebench" or "go tool trace"
+  ParseTool tool = ParseTool::kTracebench;
   double mb_per_s = 0;          // file MB (1e6 bytes) per second
   std::uint64_t file_bytes = 0; // size of the file it was measured on (0 when not known)
   double seconds = 0;           // time taken on that file (0 when not known)

@@ -178,13 +178,13 @@ json memory_json(const result::RunResultView* result, const MeasuredRate& m) {
 // measures them on kept files), then the result's.
 std::vector<ParseSpeed> parse_speeds_for(const result::RunResultView* result, const SizingOptions& o) {
   std::vector<ParseSpeed> speeds = o.parse_speeds;
-  auto have = [&](const std::string& tool) {
+  auto have = [&](ParseTool tool) {
     return std::any_of(speeds.begin(), speeds.end(), [&](const ParseSpeed& s) { return s.tool == tool; });
   };
-  if (result && !have("tracebench")) {
+  if (result && !have(ParseTool::kTracebench)) {
     if (auto v = result_parse_mb_per_s(*result)) {
       ParseSpeed s;
-      s.tool = "tracebench";
+      s.tool = ParseTool::kTracebench;
       s.mb_per_s = *v;
       s.basis = "tracebench's reader on the run's trace captures (median, from the result)";
       speeds.push_back(s);
@@ -204,7 +204,7 @@ json capture_json(const MeasuredRate& m, std::uint64_t budget, const std::vector
   if (w.seconds <= 0) return j;
   for (const auto& s : speeds) {
     if (s.mb_per_s <= 0) continue;
-    json o = {{"tool", s.tool},
+    json o = {{"tool", to_string(s.tool)},
               {"expected_seconds", w.expected_bytes / 1e6 / s.mb_per_s},
               {"upper_seconds", w.upper_bytes / 1e6 / s.mb_per_s},
               {"extrapolated", s.file_bytes > 0 && w.expected_bytes > 2.0 * static_cast<double>(s.file_bytes)}};
@@ -229,7 +229,8 @@ json build(const result::RunResultView* result, const std::optional<MeasuredRate
   std::vector<ParseSpeed> speeds = parse_speeds_for(result, o);
   for (const auto& s : speeds) rec["parse_speeds"].push_back(to_json(s));
   if (!rate) {
-    rec["missing"].push_back(fmt::format("no flight-recorder sizes or capture windows: {}", why_missing));
+    rec["sizes_missing"] = fmt::format("no flight-recorder sizes or capture windows: {}", why_missing);
+    rec["missing"].push_back(rec["sizes_missing"]);
     return rec;
   }
   rec["rate"] = rate_json(*rate);
@@ -251,10 +252,10 @@ json build(const result::RunResultView* result, const std::optional<MeasuredRate
   // not; one that did not try (run without --keep-traces: it would start go tool trace on
   // every run) gets the general reason.
   std::vector<std::string> speed_notes = o.parse_speed_notes;
-  const bool go_timed = std::any_of(speeds.begin(), speeds.end(), [](const ParseSpeed& s) { return s.tool == "go tool trace"; });
-  const bool go_said = std::any_of(speed_notes.begin(), speed_notes.end(),
-                                   [](const std::string& n) { return n.find("go tool trace") != std::string::npos; });
-  if (!go_timed && !go_said)
+  const bool go_timed =
+      std::any_of(speeds.begin(), speeds.end(), [](const ParseSpeed& s) { return s.tool == ParseTool::kGoToolTrace; });
+  if (o.go_tool_not_timed) speed_notes.push_back(*o.go_tool_not_timed);
+  else if (!go_timed)
     speed_notes.push_back("go tool trace not timed: tracebench size RESULT --trace FILE (or on a result run with "
                           "--keep-traces) times it on a real trace");
   if (speeds.empty()) {

@@ -26,6 +26,10 @@ struct SizingOptions {
   std::vector<ParseSpeed> parse_speeds;
   // A reason no speed was measured, shown when none is known (e.g. "go is not installed").
   std::vector<std::string> parse_speed_notes;
+  // Why go tool trace was not timed, when the caller tried and could not (or was told not
+  // to): said after parse_speed_notes. Without it, and without a go tool trace speed, the
+  // recommendations say how to time it.
+  std::optional<std::string> go_tool_not_timed;
 };
 
 // Limits on what options make sense: windows 1 s to 1 h (the recorder keeps whole ~1 s

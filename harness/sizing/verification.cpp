@@ -2,16 +2,6 @@
 
 namespace tracebench::sizing {
 
-std::string_view to_string(VerificationStatus status) {
-  switch (status) {
-    case VerificationStatus::kVerified: return "verified";
-    case VerificationStatus::kShort: return "short";
-    case VerificationStatus::kFailed: return "failed";
-    case VerificationStatus::kSkipped: return "skipped";
-  }
-  return "?";
-}
-
 std::string_view to_string(WindowBound bound) {
   switch (bound) {
     case WindowBound::kMaxBytes: return "max_bytes";

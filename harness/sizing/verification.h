@@ -5,16 +5,13 @@
 #include <cstdint>
 #include <string_view>
 
+#include "result/verdicts.h"
+
 namespace tracebench::sizing {
 
-enum class VerificationStatus {
-  kVerified,  // a snapshot held the wanted window
-  kShort,     // still short after every attempt: the last size is untested
-  kFailed,    // an attempt could not run or its snapshot could not be read
-  kSkipped,   // not run (no agent, no measured rate, the run stopped early)
-};
-// "verified", "short", "failed", "skipped": the result model's "verification.status".
-std::string_view to_string(VerificationStatus status);
+// How a verification ended: its words are the result model's (result/verdicts.h).
+using result::VerificationStatus;
+using result::to_string;
 // A window was asked for and not shown to hold: the recommendation is unproven.
 inline bool inconclusive(VerificationStatus s) {
   return s == VerificationStatus::kShort || s == VerificationStatus::kFailed;

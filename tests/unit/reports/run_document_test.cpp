@@ -3,6 +3,7 @@
 
 #include "reports/run_document.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -153,6 +154,24 @@ TEST(RunDocument, FailedRequestsAreNamedByKind) {
   const auto warnings = build_run_document(j).data["warnings"].get<std::vector<std::string>>();
   EXPECT_TRUE(contains(warnings, "12 requests failed in 1 round (reset 10, timeout 2) (see Rounds)"))
       << nlohmann::json(warnings).dump();
+}
+
+// A target whose traces cannot be read (an old Go) fails every round alike: one line with the count.
+TEST(RunDocument, AReadErrorOfEveryRoundIsSaidOnce) {
+  nlohmann::json j = fixture("run_full");
+  int traced = 0;
+  for (auto& r : j["rounds"])
+    if (r.contains("trace")) {
+      r["trace"]["read_error"] = "go 1.19: the old v1 trace format";
+      ++traced;
+    }
+  ASSERT_GT(traced, 1);
+  const auto lists = blocks_of<BulletList>(section(build_run_document(j), "trace-data"));
+  ASSERT_EQ(lists.size(), 1u);
+  ASSERT_EQ(lists.front().items.size(), 1u) << nlohmann::json(lists.front().items).dump();
+  EXPECT_NE(lists.front().items.front().find(fmt::format("go 1.19: the old v1 trace format ({} rounds: round ", traced)),
+            std::string::npos)
+      << lists.front().items.front();
 }
 
 TEST(RunDocument, PlotsArePlacedInTheirSections) {

@@ -146,6 +146,15 @@ TEST(ReadRunResult, AContainerOfTheWrongTypeNamesItsKey) {
   EXPECT_EQ(with("warnings", nullptr), "no error");  // null: no warnings
 }
 
+TEST(RunResult, TellsWhetherTheRunMarkedItInvalidForSendLag) {
+  json d = good_document();
+  EXPECT_FALSE(read_run_result(d).invalid_for_send_lag);
+  d["invalid_reasons"] = {"mode off has 2 complete rounds; at least 3 are needed for a 95% CI",
+                          "generator send lag p99 reached 4.20 ms against the run's typical 0.10 ms: the generator "
+                          "could not keep its schedule"};
+  EXPECT_TRUE(read_run_result(d).invalid_for_send_lag);
+}
+
 TEST(CheckSchema, TellsEachKindOfDocument) {
   EXPECT_EQ(check_schema(json{{"schema", kRunSchema}}).kind, SchemaKind::kRun);
   EXPECT_EQ(check_schema(json{{"schema", kSweepSchema}}).kind, SchemaKind::kSweep);

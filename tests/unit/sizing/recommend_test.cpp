@@ -190,7 +190,7 @@ TEST(Recommend, TimeToOpenFromMeasuredSpeeds) {
   SizingOptions o;
   o.file_budgets_bytes = {50'000'000};
   ParseSpeed go;
-  go.tool = "go tool trace";
+  go.tool = ParseTool::kGoToolTrace;
   go.mb_per_s = 2.0;
   go.file_bytes = 5'000'000;
   o.parse_speeds.push_back(go);
@@ -260,7 +260,7 @@ TEST(Recommend, SaysWhyGoToolTraceWasNotTimed) {
       << rec["missing"].dump(2);
   // A caller's own reason is kept, not doubled.
   SizingOptions o;
-  o.parse_speed_notes = {"go tool trace not timed: go not found"};
+  o.go_tool_not_timed = "go tool trace not timed: go not found";
   const json told = recommend(run_result({2e6, 2.2e6}), o);
   EXPECT_NE(told["missing"][0].get<std::string>().find("go not found"), std::string::npos);
   EXPECT_EQ(told["missing"][0].get<std::string>().find("tracebench size RESULT --trace FILE) times it on"),
