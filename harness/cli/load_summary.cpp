@@ -67,16 +67,7 @@ std::string format_load_summary(const load::LoadConfig& cfg, const load::LoadRes
   if (r.open_loop)
     fmt::format_to(it, "  {:<16}{} of the requests due in the window were answered\n", "", r.requests);
   fmt::format_to(it, "  {:<16}{}", "errors", r.errors.total());
-  if (r.errors.total()) {
-    fmt::format_to(it, " (");
-    bool first = true;
-    for (std::size_t i = 0; i < load::kErrorKindCount; ++i) {
-      if (!r.errors.by_kind[i]) continue;
-      fmt::format_to(it, "{}{} {}", first ? "" : ", ", to_string(static_cast<load::ErrorKind>(i)), r.errors.by_kind[i]);
-      first = false;
-    }
-    fmt::format_to(it, ")");
-  }
+  if (r.errors.total()) fmt::format_to(it, " ({})", r.errors.kinds_text());
   fmt::format_to(it, ", {} reconnects", r.reconnects);
   if (r.resent) fmt::format_to(it, ", {} resent (the server closed without saying so)", r.resent);
   fmt::format_to(it, "\n");

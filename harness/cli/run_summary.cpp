@@ -135,12 +135,7 @@ std::string format_round_errors(const experiment::RunResult& run) {
   }
   if (total.total() == 0 && resent == 0) return {};
   std::string out = fmt::format("\nerrors: {} in {} of {} rounds", total.total(), rounds_with_errors, run.rounds.size());
-  std::string kinds;
-  for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
-    if (total.by_kind[i])
-      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", load::to_string(static_cast<load::ErrorKind>(i)),
-                           total.by_kind[i]);
-  if (!kinds.empty()) out += " (" + kinds + ")";
+  if (const std::string kinds = total.kinds_text(); !kinds.empty()) out += " (" + kinds + ")";
   if (resent) out += fmt::format("; {} requests resent after the server closed without saying so", resent);
   return out + " (docs/faults.md)\n";
 }

@@ -66,12 +66,8 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
 
 // "12 errors: reset 10, timeout 2", the kinds in load::ErrorKind's order.
 std::string errors_text(const load::ErrorCounts& e) {
-  std::string kinds;
-  for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
-    if (e.by_kind[i])
-      kinds += fmt::format("{}{} {}", kinds.empty() ? ": " : ", ", load::to_string(static_cast<load::ErrorKind>(i)),
-                           e.by_kind[i]);
-  return fmt::format("{} errors{}", e.total(), kinds);
+  const std::string kinds = e.kinds_text();
+  return fmt::format("{} errors{}{}", e.total(), kinds.empty() ? "" : ": ", kinds);
 }
 
 std::string agent_hint() {

@@ -1,5 +1,7 @@
 #include "load/load_result.h"
 
+#include <fmt/core.h>
+
 namespace tracebench::load {
 
 std::string_view to_string(ErrorKind k) {
@@ -25,6 +27,14 @@ std::uint64_t ErrorCounts::total() const {
 
 void ErrorCounts::add(const ErrorCounts& o) {
   for (std::size_t i = 0; i < by_kind.size(); ++i) by_kind[i] += o.by_kind[i];
+}
+
+std::string ErrorCounts::kinds_text() const {
+  std::string out;
+  for (std::size_t i = 0; i < by_kind.size(); ++i)
+    if (by_kind[i])
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", to_string(static_cast<ErrorKind>(i)), by_kind[i]);
+  return out;
 }
 
 }  // namespace tracebench::load

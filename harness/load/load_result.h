@@ -35,6 +35,8 @@ struct ErrorCounts {
   // Errors that mean no response arrived (everything except kStatus).
   std::uint64_t failed_requests() const { return total() - (*this)[ErrorKind::kStatus]; }
   void add(const ErrorCounts& o);
+  // "reset 10, timeout 2": the kinds that occurred, in ErrorKind's order; "" when none.
+  std::string kinds_text() const;
 };
 
 // One second of the measured window (by completion time).

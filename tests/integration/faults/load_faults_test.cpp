@@ -19,10 +19,10 @@ namespace tracebench {
 namespace {
 
 using testing::ChildProcess;
+using testing::DemoServer;
 using testing::FaultServer;
 
 const std::string kTracebench = TRACEBENCH_BIN;
-const std::string kDemoServer = DEMO_SERVER_BIN;
 
 struct LoadRun {
   testing::ProcessResult process;
@@ -74,16 +74,6 @@ void expect_series_adds_up(const LoadRun& r) {
   for (const auto& s : r.result["per_second"]) sum += s["requests"].get<std::uint64_t>();
   EXPECT_EQ(sum, r.requests()) << r.result["per_second"].dump();
 }
-
-struct DemoServer {
-  std::unique_ptr<ChildProcess> proc;
-  std::string addr;
-  DemoServer() {
-    proc = std::make_unique<ChildProcess>(
-        std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
-    addr = proc->wait_for_line("listening on ");
-  }
-};
 
 // Row 1. The run goes on to its end: the answers before the kill are kept, the connections
 // cut are `reset`/`closed`/`read`, and every reconnect after it is a `connect` error.

@@ -21,10 +21,10 @@ namespace tracebench {
 namespace {
 
 using testing::ChildProcess;
+using testing::DemoServer;
 using testing::FaultServer;
 
 const std::string kTracebench = TRACEBENCH_BIN;
-const std::string kDemoServer = DEMO_SERVER_BIN;
 
 std::string fresh_dir(const std::string& name) {
   auto dir = std::filesystem::path(::testing::TempDir()) / ("tracebench-run-fault-" + name);
@@ -111,16 +111,6 @@ void expect_every_answer_counted(const nlohmann::json& round, std::uint64_t faul
   EXPECT_NEAR(round["requests"].get<double>(), static_cast<double>((n - 1) * faults), static_cast<double>(slack))
       << round.dump();
 }
-
-struct DemoServer {
-  std::unique_ptr<ChildProcess> proc;
-  std::string addr;
-  DemoServer() {
-    proc = std::make_unique<ChildProcess>(
-        std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
-    addr = proc->wait_for_line("listening on ");
-  }
-};
 
 // Row 1. The round during which the target died is kept, incomplete; the rounds before it
 // are complete with their answers; the run stops and says why (exit 2).
