@@ -11,6 +11,7 @@
 
 #include "trace/analyze.h"
 #include "trace/id_map.h"
+#include "trace/tick_converter.h"
 
 namespace tracebench::trace {
 
@@ -37,7 +38,7 @@ class GcAccounting {
   }
   void gc_end(std::uint64_t seq, std::int64_t ts_ns) {
     if (std::int64_t* t = gc_begins_.find(seq)) {
-      out_.gc_total_ns += ts_ns - *t;
+      out_.gc_total_ns += wrapping_difference_ns(ts_ns, *t);
       gc_begins_.erase(seq);
       return;
     }
@@ -51,7 +52,7 @@ class GcAccounting {
   }
   void stw_end(std::uint64_t m, std::int64_t ts_ns) {
     if (std::int64_t* begin = stw_open_.find(m)) {
-      std::int64_t d = ts_ns - *begin;
+      const std::int64_t d = wrapping_difference_ns(ts_ns, *begin);
       ++out_.stw_pauses;
       out_.stw_total_ns += d;
       out_.stw_max_ns = std::max(out_.stw_max_ns, d);
