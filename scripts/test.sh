@@ -2,7 +2,8 @@
 # The whole test suite, from a clean clone on a fresh machine: installs what it needs,
 # builds everything, runs the C++ unit and loopback integration tests and the Go tests
 # (plain and under the race detector), then the same C++ tests that read outside bytes
-# again in an AddressSanitizer + UndefinedBehaviorSanitizer build, and every fuzz target
+# again in an AddressSanitizer + UndefinedBehaviorSanitizer build, the multi-thread
+# ones in a ThreadSanitizer build, and every fuzz target
 # for a short bounded time. Each stage prints how long it took; a summary ends the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,17 @@ stage() {
   echo "test.sh: -- $name took $((SECONDS - start)) s"
 }
 
+# cmake_build DIR [CONFIGURE_ARGS...] [-- BUILD_ARGS...]
 cmake_build() {
   local dir=$1
   shift
-  cmake -S . -B "$dir" -G Ninja "$@" && cmake --build "$dir"
+  local configure=()
+  while (($#)) && [[ $1 != -- ]]; do
+    configure+=("$1")
+    shift
+  done
+  (($#)) && shift
+  cmake -S . -B "$dir" -G Ninja "${configure[@]}" && cmake --build "$dir" "$@"
 }
 
 stage "setup" scripts/setup.sh --tests
@@ -50,6 +58,20 @@ sanitized_integration='^(LoadEngine|LoadCli|LoadFaults|RunFaults|AgentClientScri
 stage "sanitizer build" cmake_build build-asan -DTRACEBENCH_SANITIZE=address,undefined
 stage "sanitizer unit tests" ctest --test-dir build-asan --output-on-failure -L unit -j 2
 stage "sanitizer integration tests" ctest --test-dir build-asan --output-on-failure -R "$sanitized_integration"
+
+# ThreadSanitizer on the code that runs on several threads: the load engine (its
+# integration tests, one with two event loops) and the trace reader's two-thread
+# pipeline (its unit tests, the corpus of the two-thread fuzz target and the two-thread
+# cases against real Go traces). Only these targets are built, not the whole tree.
+tsan_targets=(load_engine_test trace_test trace_threads_fuzz_replay_test trace_go_golden_test)
+tsan_tests() {
+  build-tsan/tests/integration/load_engine_test &&
+    build-tsan/tests/unit/trace/trace_test &&
+    build-tsan/tests/fuzz/trace_threads_fuzz_replay_test &&
+    build-tsan/tests/unit/trace/trace_go_golden_test --gtest_filter='*TwoThreads*'
+}
+stage "thread sanitizer build" cmake_build build-tsan -DTRACEBENCH_SANITIZE=thread -- --target "${tsan_targets[@]}"
+stage "thread sanitizer tests" tsan_tests
 
 stage "fuzz (bounded)" scripts/fuzz.sh --ci
 

@@ -58,6 +58,9 @@ struct SharedMatcher {
   std::mutex mutex;
   std::atomic<bool> busy{false};
   std::exception_ptr error;  // guarded by mutex
+  // Set once `error` is: the scanning thread polls this, never `error` itself, which
+  // the other thread may be writing (ThreadSanitizer found that race).
+  std::atomic<bool> failed{false};
 
   bool pending() const { return !busy.load(std::memory_order_seq_cst) && builder.match_pending(); }
   void run() {
@@ -69,6 +72,7 @@ struct SharedMatcher {
         builder.match_some(kMatchBudget);
       } catch (...) {
         if (error == nullptr) error = std::current_exception();
+        failed.store(true, std::memory_order_relaxed);
       }
     }
     busy.store(false, std::memory_order_seq_cst);
@@ -217,7 +221,8 @@ void decode_in_two_threads(Dec& decoder, SummaryBuilder& builder, TraceSource& s
   std::exception_ptr scan_error;
   try {
     std::uint64_t prepared = 0;
-    while (!interpret_failed.load(std::memory_order_relaxed) && matcher.error == nullptr && frames.next()) {
+    while (!interpret_failed.load(std::memory_order_relaxed) && !matcher.failed.load(std::memory_order_relaxed) &&
+           frames.next()) {
       // The decoder keeps two prepared generations: the one before last must be ended.
       if (prepared >= 2) handoff.wait_for_progress(prepared - 1, matcher);
       Dec::Prepared& g = decoder.prepare(source, frames.frame(), frames.last());
