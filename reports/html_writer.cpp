@@ -7,13 +7,6 @@
 namespace tracebench::reports {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // One page that works offline and on paper: no script, no web font, no external resource.
 // Tables scroll sideways in a narrow window instead of squeezing the figures; plots scale.
 constexpr const char* kStyle = R"css(

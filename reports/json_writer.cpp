@@ -7,13 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 const char* tone_name(Tone t) {
   switch (t) {
     case Tone::kGood: return "good";

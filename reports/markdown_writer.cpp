@@ -7,13 +7,6 @@
 namespace tracebench::reports {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 bool word_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; }
 
 // Markdown treats these as markup in running text; results carry free text (reasons, paths).

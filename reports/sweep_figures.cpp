@@ -73,6 +73,4 @@ std::string points_text(double pct_points) {
   return fmt::format("{:+.2f} pts", pct_points);
 }
 
-json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
 }  // namespace tracebench::reports::sweep_report

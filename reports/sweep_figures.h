@@ -43,7 +43,5 @@ std::string change_text(const nlohmann::json& c, bool with_ci);
 Tone change_tone(const nlohmann::json& c);
 // "+1.25 pts", "-" when not finite.
 std::string points_text(double pct_points);
-// The number or null, for the document's data.
-nlohmann::json opt(const std::optional<double>& v);
 
 }  // namespace tracebench::reports::sweep_report

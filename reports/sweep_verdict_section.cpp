@@ -7,6 +7,7 @@
 
 #include "reports/context_blocks.h"
 #include "reports/json_access.h"
+#include "result/json_number.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
@@ -116,8 +117,8 @@ void SweepReportBuilder::trace_verdict(Section& s, json& verdict) {
   if (const json* ev = object(*model_, {"events_per_s"}))
     if (auto eb = number(*ev, {"slope"})) line += fmt::format("; {:.0f} events per request", *eb);
   s.blocks.push_back(Paragraph{"Trace data", line});
-  verdict["bytes_model"] = {{"idle_bytes_per_s", opt(a)}, {"bytes_per_request", opt(b)}, {"r2", opt(r2)},
-                            {"n", n},                     {"x_min", opt(x0)},              {"x_max", opt(x1)}};
+  verdict["bytes_model"] = {{"idle_bytes_per_s", result::number_or_null(a)}, {"bytes_per_request", result::number_or_null(b)}, {"r2", result::number_or_null(r2)},
+                            {"n", n},                     {"x_min", result::number_or_null(x0)},              {"x_max", result::number_or_null(x1)}};
 }
 
 void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
@@ -143,9 +144,9 @@ void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
         changes.push_back(change_text(*c, false));
         if (change_tone(*c) == Tone::kBad) tone = Tone::kBad;
         changes_json.push_back({{"level", number(*l, {"level"}).value_or(NAN)},
-                                {"delta_pct", opt(number(*c, {"delta_pct"}))},
-                                {"ci_low_pct", opt(number(*c, {"ci_low_pct"}))},
-                                {"ci_high_pct", opt(number(*c, {"ci_high_pct"}))},
+                                {"delta_pct", result::number_or_null(number(*c, {"delta_pct"}))},
+                                {"ci_low_pct", result::number_or_null(number(*c, {"ci_low_pct"}))},
+                                {"ci_high_pct", result::number_or_null(number(*c, {"ci_high_pct"}))},
                                 {"significant", boolean(*c, {"significant"}).value_or(false)}});
       }
       if (changes.empty()) continue;
@@ -161,7 +162,7 @@ void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
                                       : fmt::format("{} (R² {:.2f})", points_text(per_1000),
                                                     number(*fit, {"r2"}).value_or(NAN))));
         row_json["slope_pct_per_1000_rps"] = per_1000;
-        row_json["r2"] = opt(number(*fit, {"r2"}));
+        row_json["r2"] = result::number_or_null(number(*fit, {"r2"}));
       } else {
         row.push_back(Cell("-"));
       }
@@ -174,8 +175,8 @@ void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
           const bool extrapolated = boolean(*p, {"extrapolated"}).value_or(false);
           if (extrapolated) cell += " extrapolated";
           row.push_back(Cell(cell, extrapolated ? Tone::kWarn : Tone::kPlain));
-          row_json["at_production"] = {{"estimate_pct", *number(*p, {"estimate"})}, {"pi_low_pct", opt(lo)},
-                                       {"pi_high_pct", opt(hi)}, {"extrapolated", extrapolated}};
+          row_json["at_production"] = {{"estimate_pct", *number(*p, {"estimate"})}, {"pi_low_pct", result::number_or_null(lo)},
+                                       {"pi_high_pct", result::number_or_null(hi)}, {"extrapolated", extrapolated}};
         } else {
           row.push_back(Cell("-"));
         }
@@ -222,7 +223,7 @@ void SweepReportBuilder::production_verdict(Section& s, json& verdict) {
                                    bytes_rate_text(*hi))
                      : " (no prediction interval: it needs three or more levels)";
     s.blocks.push_back(Paragraph{fmt::format("At {:g} req/s", *rate), line});
-    p["bytes_per_s"] = {{"estimate", est}, {"pi_low", opt(lo)}, {"pi_high", opt(hi)}};
+    p["bytes_per_s"] = {{"estimate", est}, {"pi_low", result::number_or_null(lo)}, {"pi_high", result::number_or_null(hi)}};
   } else {
     s.blocks.push_back(Paragraph{fmt::format("At {:g} req/s", *rate), "no trace bytes/s predicted: there is no model"});
   }
@@ -236,9 +237,9 @@ void SweepReportBuilder::production_verdict(Section& s, json& verdict) {
                     text(*fr, {"max_bytes_text"}, binary_size_text(number(*fr, {"max_bytes"}).value_or(NAN))),
                     seconds_text(number(*fr, {"window_s"}).value_or(NAN)),
                     seconds_text(number(*fr, {"window_s"}).value_or(NAN)))});
-    p["flight_recorder"] = {{"window_s", opt(number(*fr, {"window_s"}))},
-                            {"min_age_s", opt(number(*fr, {"min_age_s"}))},
-                            {"max_bytes", opt(number(*fr, {"max_bytes"}))}};
+    p["flight_recorder"] = {{"window_s", result::number_or_null(number(*fr, {"window_s"}))},
+                            {"min_age_s", result::number_or_null(number(*fr, {"min_age_s"}))},
+                            {"max_bytes", result::number_or_null(number(*fr, {"max_bytes"}))}};
   }
   const auto& caps = array(*prediction_, {"capture_windows"});
   if (!caps.empty()) {
@@ -248,7 +249,7 @@ void SweepReportBuilder::production_verdict(Section& s, json& verdict) {
           "Capture", fmt::format("{} keeps a file under {} (about {} at the predicted rate)", capture_query(c),
                                  decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)),
                                  decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)))});
-      p["capture"] = {{"budget_bytes", opt(number(c, {"budget_bytes"}))}, {"seconds", opt(number(c, {"seconds"}))}};
+      p["capture"] = {{"budget_bytes", result::number_or_null(number(c, {"budget_bytes"}))}, {"seconds", result::number_or_null(number(c, {"seconds"}))}};
     }
   }
   verdict["production"] = p;

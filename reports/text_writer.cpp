@@ -9,13 +9,6 @@ namespace {
 
 constexpr std::size_t kWidth = 100;
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // Greedy word wrap; `first` prefixes the first line, `rest` the others.
 std::string wrap(const std::string& text, const std::string& first, const std::string& rest) {
   std::string out, line = first;

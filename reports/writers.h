@@ -8,6 +8,14 @@
 
 namespace tracebench::reports {
 
+// The lambdas for std::visit over a Document's blocks, one per alternative.
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
 // For a terminal: paragraphs wrapped at 100 columns, aligned tables, no plots (a plot drawn
 // to a file is named by its PNG path).
 std::string write_text(const Document& doc, const PlotSet& plots = {});

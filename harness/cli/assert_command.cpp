@@ -33,7 +33,7 @@ namespace po = boost::program_options;
 namespace gt = tracebench::gates;
 namespace tr = tracebench::trace;
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kAssertUsage =
     "usage: tracebench assert TRACE [assertions] [options]\n"
     "\n"
     "Reads a Go execution trace (e.g. from go test -trace=trace.out -bench ...; - for stdin)\n"
@@ -90,7 +90,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   if (vm.count("help")) {
     std::ostringstream o;
     o << assertions << "\n" << options;
-    fmt::print("{}\n{}", kUsage, o.str());
+    fmt::print("{}\n{}", kAssertUsage, o.str());
     return std::nullopt;
   }
 

@@ -28,7 +28,7 @@ namespace {
 namespace po = boost::program_options;
 namespace gt = tracebench::gates;
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kCheckUsage =
     "usage: tracebench check RESULT --max-throughput-drop PCT --max-p99-increase PCT ... [options]\n"
     "\n"
     "Judges overhead budgets on a tracebench run result (RESULT: result.json, or the --out\n"
@@ -114,7 +114,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
   if (vm.count("help")) {
     std::ostringstream o;
     o << budgets << "\n" << options;
-    fmt::print("{}\n{}", kUsage, o.str());
+    fmt::print("{}\n{}", kCheckUsage, o.str());
     return std::nullopt;
   }
 

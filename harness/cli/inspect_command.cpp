@@ -29,7 +29,7 @@ using units::compact_duration_text;
 namespace po = boost::program_options;
 namespace tr = tracebench::trace;
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kInspectUsage =
     "usage: tracebench inspect TRACE [options]\n"
     "\n"
     "Reads a Go execution trace (runtime/trace, /debug/pprof/trace, go test -trace, a\n"
@@ -284,7 +284,7 @@ int inspect_command(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::ostringstream o;
     o << visible;
-    fmt::print("{}{}", kUsage, o.str());
+    fmt::print("{}{}", kInspectUsage, o.str());
     return kExitOk;
   }
   if (positional.size() != 1) {

@@ -24,7 +24,7 @@ namespace {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
-constexpr std::string_view kUsage =
+constexpr std::string_view kReportUsage =
     "usage: tracebench report RESULT [--format text|json|md|html] [--out FILE]\n"
     "       tracebench report RESULT --out-dir DIR\n"
     "\n"
@@ -97,7 +97,7 @@ ReportOptions parse(const std::vector<std::string>& args, po::options_descriptio
   return o;
 }
 
-nlohmann::json read_result(const std::string& path) {
+nlohmann::json read_result_or_stdin(const std::string& path) {
   if (path != "-") return reports::load_result(path);
   std::ostringstream s;
   s << std::cin.rdbuf();
@@ -142,14 +142,14 @@ int report_command(const std::vector<std::string>& args) {
   if (o.help) {
     std::ostringstream s;
     s << visible;
-    fmt::print("{}{}", kUsage, s.str());
+    fmt::print("{}{}", kReportUsage, s.str());
     return kExitOk;
   }
 
   const std::string source = o.result_path == "-" ? "stdin" : "'" + o.result_path + "'";
   nlohmann::json result;
   try {
-    result = read_result(o.result_path);
+    result = read_result_or_stdin(o.result_path);
     reports::build_document(result, source);  // checks the schema: a clear error before any file is written
   } catch (const reports::ResultError& e) {
     fmt::print(stderr, "tracebench report: {}\n", e.what());

@@ -135,7 +135,7 @@ SizeOptions parse_size_options(const std::vector<std::string>& args) {
 }
 
 // Reads and checks a run result; throws UsageError naming the file and what is wrong.
-nlohmann::json read_result(const std::string& path) {
+nlohmann::json read_checked_result(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw UsageError(fmt::format("'{}' is a directory: expected a run result file (e.g. '{}/result.json')", path,
@@ -198,7 +198,7 @@ int size_command(const std::vector<std::string>& args) {
       fmt::print("{}", size_usage());
       return kExitOk;
     }
-    if (!o.result_path.empty()) result = read_result(o.result_path);
+    if (!o.result_path.empty()) result = read_checked_result(o.result_path);
     if (std::string bad = sizing::validate(o.sizing); !bad.empty()) throw UsageError(bad);
     std::string file = o.trace_path;
     if (file.empty() && !result.is_null()) {

@@ -7,6 +7,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "result/json_number.h"
+
 namespace tracebench::sizing {
 
 std::optional<LinearFit> fit_line(const std::vector<double>& x, const std::vector<double>& y, std::string* why) {
@@ -76,18 +78,17 @@ Prediction predict(const LinearFit& f, double x) {
 }
 
 namespace {
-nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 }  // namespace
 
 nlohmann::json to_json(const LinearFit& f) {
   return {{"intercept", f.intercept}, {"slope", f.slope},        {"r2", f.r2},
           {"n", f.n},                 {"x_min", f.x_min},        {"x_max", f.x_max},
-          {"residual_se", opt(f.residual_se)}, {"slope_se", opt(f.slope_se)},
-          {"intercept_se", opt(f.intercept_se)}};
+          {"residual_se", result::number_or_null(f.residual_se)}, {"slope_se", result::number_or_null(f.slope_se)},
+          {"intercept_se", result::number_or_null(f.intercept_se)}};
 }
 
 nlohmann::json to_json(const Prediction& p) {
-  return {{"x", p.x}, {"estimate", p.estimate}, {"pi_low", opt(p.low)}, {"pi_high", opt(p.high)},
+  return {{"x", p.x}, {"estimate", p.estimate}, {"pi_low", result::number_or_null(p.low)}, {"pi_high", result::number_or_null(p.high)},
           {"extrapolated", p.extrapolated}};
 }
 

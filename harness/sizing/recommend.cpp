@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "result/json_number.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/overhead_verdict.h"
 #include "sizing/result_rates.h"
@@ -61,25 +62,23 @@ std::string parse_budget_pct(const std::string& flag, const std::string& given, 
 
 namespace {
 
-json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
 json rate_json(const MeasuredRate& m) {
   json j = {{"source", m.source},
             {"median_bytes_per_s", m.median_bytes_per_s},
-            {"ci_low", opt(m.ci_low)},
-            {"ci_high", opt(m.ci_high)},
+            {"ci_low", result::number_or_null(m.ci_low)},
+            {"ci_high", result::number_or_null(m.ci_high)},
             {"rounds", m.round_bytes_per_s.size()},
             {"round_min_bytes_per_s", nullptr},
             {"round_max_bytes_per_s", nullptr},
             {"upper_bytes_per_s", m.basis.upper_bytes_per_s},
             {"upper_basis", m.upper_basis},
             {"spread_factor", m.basis.spread_factor()},
-            {"events_per_s", opt(m.events_per_s_median)},
+            {"events_per_s", result::number_or_null(m.events_per_s_median)},
             {"other", nullptr}};
   if (m.other_source)
     j["other"] = {{"source", *m.other_source},
-                  {"median_bytes_per_s", opt(m.other_median_bytes_per_s)},
-                  {"upper_bytes_per_s", opt(m.other_upper_bytes_per_s)}};
+                  {"median_bytes_per_s", result::number_or_null(m.other_median_bytes_per_s)},
+                  {"upper_bytes_per_s", result::number_or_null(m.other_upper_bytes_per_s)}};
   if (!m.round_bytes_per_s.empty()) {
     j["round_min_bytes_per_s"] = *std::min_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());
     j["round_max_bytes_per_s"] = *std::max_element(m.round_bytes_per_s.begin(), m.round_bytes_per_s.end());

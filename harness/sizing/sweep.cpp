@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "result/json_number.h"
 #include "result/run_result.h"
 #include "result/sweep_result.h"
 #include "sizing/flight_recorder_size.h"
@@ -29,7 +30,6 @@ namespace {
 constexpr const char* kMetricsFitted[] = {"throughput_rps", "latency_p50_ns", "latency_p99_ns", "latency_p999_ns",
                                           "target_cpu_us_per_request"};
 
-json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 // A count as the run result writes it: an integer when it is one.
 json count_json(double v) {
@@ -40,7 +40,7 @@ json count_json(double v) {
 // A mode's interval as the run result holds it, for levels[].throughput_rps.<mode>.
 json interval_json(const result::Interval& i) {
   if (!i.median && !i.ci_low && !i.ci_high && !i.n) return nullptr;
-  json j = {{"median", opt(i.median)}, {"ci_low", opt(i.ci_low)}, {"ci_high", opt(i.ci_high)},
+  json j = {{"median", result::number_or_null(i.median)}, {"ci_low", result::number_or_null(i.ci_low)}, {"ci_high", result::number_or_null(i.ci_high)},
             {"n", i.n ? count_json(*i.n) : json(nullptr)}};
   if (i.ci_coverage) j["ci_coverage"] = *i.ci_coverage;
   return j;
@@ -88,37 +88,37 @@ json empty_level(SweepAxis axis, double level, std::size_t index) {
 // The figures of a level that do not depend on whether it was reached.
 void summarize_figures(const result::RunResultView& run, json& s, std::string& why_no_rate) {
   for (const auto& m : run.modes) {
-    s["modes"][m.name] = {{"throughput_rps", opt(m.throughput_rps.median)},
-                          {"latency_p50_ns", opt(m.latency_p50_ns.median)},
-                          {"latency_p99_ns", opt(m.latency_p99_ns.median)},
-                          {"latency_p999_ns", opt(m.latency_p999_ns.median)},
-                          {"target_cpu_us_per_request", opt(m.target_cpu_us_per_request.median)},
+    s["modes"][m.name] = {{"throughput_rps", result::number_or_null(m.throughput_rps.median)},
+                          {"latency_p50_ns", result::number_or_null(m.latency_p50_ns.median)},
+                          {"latency_p99_ns", result::number_or_null(m.latency_p99_ns.median)},
+                          {"latency_p999_ns", result::number_or_null(m.latency_p999_ns.median)},
+                          {"target_cpu_us_per_request", result::number_or_null(m.target_cpu_us_per_request.median)},
                           {"rounds", count_json(m.rounds.value_or(0))}};
     s["throughput_rps"][m.name] = interval_json(m.throughput_rps);
   }
   for (const auto& c : run.comparisons)
     s["comparisons"].push_back({{"mode", c.mode},
                                 {"metric", c.metric},
-                                {"delta_pct", opt(c.delta_pct)},
-                                {"ci_low_pct", opt(c.ci_low_pct)},
-                                {"ci_high_pct", opt(c.ci_high_pct)},
+                                {"delta_pct", result::number_or_null(c.delta_pct)},
+                                {"ci_low_pct", result::number_or_null(c.ci_low_pct)},
+                                {"ci_high_pct", result::number_or_null(c.ci_high_pct)},
                                 {"significant", c.significant}});
   if (auto rate = measured_rate(run, &why_no_rate)) {
     s["trace_bytes_per_s"] = {{"source", rate->source},
                               {"median", rate->median_bytes_per_s},
-                              {"ci_low", opt(rate->ci_low)},
-                              {"ci_high", opt(rate->ci_high)},
+                              {"ci_low", result::number_or_null(rate->ci_low)},
+                              {"ci_high", result::number_or_null(rate->ci_high)},
                               {"n", rate->round_bytes_per_s.size()},
                               {"upper", rate->basis.upper_bytes_per_s}};
-    s["trace_events_per_s"] = opt(rate->events_per_s_median);
+    s["trace_events_per_s"] = result::number_or_null(rate->events_per_s_median);
     // The load the rate was measured at: that mode's own median throughput.
     const result::ModeView* source = run.mode(rate->source);
-    s["trace_throughput_rps"] = opt(source ? source->throughput_rps.median : std::nullopt);
+    s["trace_throughput_rps"] = result::number_or_null(source ? source->throughput_rps.median : std::nullopt);
   }
   const result::ModeView* fr = run.mode("flightrecorder");
-  s["fr_window_s"] = opt(fr ? fr->fr_window_s.median : std::nullopt);
-  s["generator_cpu_share"] = opt(cpu_share(run, &result::RoundView::generator_cpu_us_per_request));
-  s["target_cpu_share"] = opt(cpu_share(run, &result::RoundView::target_cpu_us_per_request));
+  s["fr_window_s"] = result::number_or_null(fr ? fr->fr_window_s.median : std::nullopt);
+  s["generator_cpu_share"] = result::number_or_null(cpu_share(run, &result::RoundView::generator_cpu_us_per_request));
+  s["target_cpu_share"] = result::number_or_null(cpu_share(run, &result::RoundView::target_cpu_us_per_request));
   double errors = 0;
   for (const auto& r : run.rounds) errors += r.errors.value_or(0);
   s["errors"] = errors;

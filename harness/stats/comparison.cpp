@@ -1,4 +1,5 @@
 #include "stats/comparison.h"
+#include "stats/rank_constants.h"
 
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
@@ -10,13 +11,6 @@
 
 namespace tracebench::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Tail probabilities are compared with alpha/2 under a relative fuzz: some exact null
-// distributions hit alpha/2 exactly (3 of C(10,3) = 120 arrangements is 0.025), and the
-// floating-point sum must not miss that boundary by one ulp.
-constexpr double kTailFuzz = 1e-9;
 
 bool valid_confidence(double confidence) { return confidence > 0 && confidence < 1; }
 
@@ -39,7 +33,7 @@ double sorted_median(const std::vector<double>& sorted) {
 // or 1 when even the min-max interval falls short. n >= 1.
 std::size_t median_lower_rank(std::size_t n, double confidence) {
   const boost::math::binomial_distribution<double> b(static_cast<double>(n), 0.5);
-  const double tail = (1 - confidence) / 2 * (1 + kTailFuzz);
+  const double tail = two_sided_tail(confidence);
   std::size_t j = 1;
   // Raising j by one is allowed while P(B <= j) still fits in the tail. j <= n/2 keeps
   // the interval non-empty; the tail condition (tail < 1/2) implies it anyway.

@@ -1,4 +1,5 @@
 #include "stats/paired.h"
+#include "stats/rank_constants.h"
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -9,10 +10,6 @@
 
 namespace tracebench::stats {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// As in comparison.cpp: a tail that hits alpha/2 exactly must not miss it by one ulp.
-constexpr double kTailFuzz = 1e-9;
 
 std::vector<double> usable(const std::vector<double>& d) {
   std::vector<double> out;
@@ -74,7 +71,7 @@ double tie_corrected_sigma(std::size_t n, const std::vector<std::size_t>& ties) 
 // The 1-based rank k of the interval's lower end among the sorted Walsh averages.
 std::size_t exact_lower_rank(std::size_t n, double confidence) {
   const auto pmf = signed_rank_pmf(n);
-  const double tail = (1 - confidence) / 2 * (1 + kTailFuzz);
+  const double tail = two_sided_tail(confidence);
   // qsignrank(alpha/2): the smallest q with P(V <= q) >= alpha/2; at least 1.
   double cdf = 0;
   std::size_t q = 0;

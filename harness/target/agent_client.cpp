@@ -21,8 +21,6 @@ namespace tracebench::target {
 namespace {
 
 constexpr std::string_view kPrefix = "/debug/tracebench/flightrecorder/";
-constexpr std::size_t kErrorBodyMax = 4096;
-constexpr std::string_view kTraceMagic = "go 1.";
 
 struct Reply {
   int status = 0;

@@ -3,12 +3,19 @@
 // connection that closed or went silent), shared by the pprof capture and the agent client.
 // Internal to target/; includes cpp-httplib, so only .cpp files include it.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "target/httplib_include.h"
 
 namespace tracebench::target {
+
+// Of a failed response, the body bytes kept to quote in the error.
+inline constexpr std::size_t kErrorBodyMax = 4096;
+// How every Go execution trace file begins ("go 1.26 trace\0\0\0").
+inline constexpr std::string_view kTraceMagic = "go 1.";
 
 struct TransportFailure {
   httplib::Error error = httplib::Error::Unknown;

@@ -31,10 +31,6 @@ constexpr std::int64_t kConnectTimeoutNs = 3'000'000'000;
 // until its first buffer (2-4 KiB) fills, which may be at the very end for an idle target;
 // so a read may legitimately wait the capture length plus the final flush.
 constexpr std::int64_t kReadSlackNs = 10'000'000'000;
-// How much of an error body we keep for the message.
-constexpr std::size_t kErrorBodyMax = 4096;
-// A Go execution trace starts with "go 1.22 trace\0\0\0" (and later versions alike).
-constexpr std::string_view kTraceMagic = "go 1.";
 
 void set_timeout(httplib::Client& client, std::int64_t connect_ns, std::int64_t read_ns) {
   client.set_connection_timeout(std::chrono::microseconds(connect_ns / 1000));
