@@ -6,7 +6,7 @@
 #   variables are missing (a Debug build has them). It cut a file's compile time by 40%.
 # - The product's libraries as unity builds (several sources per compiler run): nlohmann/json,
 #   fmt and Boost are parsed and their templates instantiated once per batch instead of once
-#   per file. Tests stay one file per compiler run. A source's file-local names must
+#   per file. The hot paths (load/, trace/) and the tests stay one file per compiler run. A source's file-local names must
 #   therefore be unique within its library (the build fails on a clash, naming both).
 option(TRACEBENCH_UNITY "Compile the product's libraries as unity builds" ON)
 add_compile_options($<$<CONFIG:RelWithDebInfo>:-g1>)

@@ -85,13 +85,14 @@ Section RunReportBuilder::verdict_section() {
       }
       if (budget) {
         std::string v = "-";
-        std::optional<result::BudgetVerdict> verdict;
+        std::optional<result::BudgetVerdict> mode_verdict;
         for (const auto& m : array(*overhead, {"modes"}))
           if (text(m, {"mode"}) == mode) {
             v = text(m, {"verdict"}, "-");
-            verdict = m.is_object() && m.contains("verdict") ? result::budget_verdict(m["verdict"]) : std::nullopt;
+            mode_verdict =
+                m.is_object() && m.contains("verdict") ? result::budget_verdict(m["verdict"]) : std::nullopt;
           }
-        row.push_back(Cell(v, budget_tone(verdict, Tone::kWarn)));
+        row.push_back(Cell(v, budget_tone(mode_verdict, Tone::kWarn)));
       }
       t.rows.push_back(std::move(row));
     }

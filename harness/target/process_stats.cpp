@@ -84,10 +84,10 @@ bool holds_socket(pid_t pid, const std::set<unsigned long>& inodes) {
     const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
     if (n <= 0) continue;
     const std::string_view t(target, static_cast<std::size_t>(n));
-    constexpr std::string_view kPrefix = "socket:[";
-    if (t.size() <= kPrefix.size() + 1 || t.substr(0, kPrefix.size()) != kPrefix || t.back() != ']') continue;
+    constexpr std::string_view kSocketPrefix = "socket:[";
+    if (t.size() <= kSocketPrefix.size() + 1 || t.substr(0, kSocketPrefix.size()) != kSocketPrefix || t.back() != ']') continue;
     unsigned long inode = 0;
-    if (std::from_chars(t.data() + kPrefix.size(), t.data() + t.size() - 1, inode).ec != std::errc{}) continue;
+    if (std::from_chars(t.data() + kSocketPrefix.size(), t.data() + t.size() - 1, inode).ec != std::errc{}) continue;
     if (inodes.count(inode) != 0) {
       found = true;
       break;
