@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -111,7 +112,7 @@ func (s *Server) spin() {
 	for {
 		select {
 		case <-s.stopSpin:
-			spinSink = x
+			spinSink.Add(int64(x))
 			return
 		default:
 		}
@@ -122,7 +123,7 @@ func (s *Server) spin() {
 }
 
 // spinSink keeps the spinners' work from being optimised away.
-var spinSink int
+var spinSink atomic.Int64
 
 // InjectStats reports the CPU injection: what was asked, how it is done and how much
 // has been injected. Safe to call while requests are served.
