@@ -43,7 +43,7 @@ TEST(RunAgentCpu, AgreesWithProcAndBreaksTheCostDownPerMode) {
   EXPECT_EQ(j["config"]["target_cpu"], "agent");
   EXPECT_EQ(j["config"]["target_cpu_source"], "agent");
 
-  std::vector<double> ratios;
+  std::vector<double> ratios, class_gaps;
   int with_classes = 0, rounds = 0;
   for (const auto& round : j["rounds"]) {
     if (!counted(round)) continue;
@@ -57,10 +57,15 @@ TEST(RunAgentCpu, AgreesWithProcAndBreaksTheCostDownPerMode) {
     const json& classes = round["runtime"]["cpu_classes_us_per_request"];
     if (classes.is_null()) continue;
     ++with_classes;
-    // The parts add up to the total, and the GC's parts to the GC's, in the runtime's accounting.
+    // The parts add up to the total, and the GC's parts to the GC's, in the runtime's accounting:
+    // it recomputes user (total less the rest) when a GC cycle ends, but adds the stop-the-world
+    // pause that starts a cycle to gc_total at once, so a read during a cycle counts that pause
+    // (× GOMAXPROCS) twice. A round is off by at most one such pause; the median round by none.
+    const double total = classes["total"].get<double>();
     const double parts = classes["user"].get<double>() + classes["gc_total"].get<double>() +
                          classes["scavenge_total"].get<double>() + classes["idle"].get<double>();
-    EXPECT_NEAR(parts, classes["total"].get<double>(), 1e-3 * classes["total"].get<double>()) << classes;
+    EXPECT_NEAR(parts, total, 1e-2 * total) << classes;
+    class_gaps.push_back(std::abs(parts - total) / total);
     const double gc_parts = classes["gc_mark_assist"].get<double>() + classes["gc_mark_dedicated"].get<double>() +
                             classes["gc_mark_idle"].get<double>() + classes["gc_pause"].get<double>();
     EXPECT_NEAR(gc_parts, classes["gc_total"].get<double>(), 1e-3 * classes["total"].get<double>()) << classes;
@@ -71,6 +76,8 @@ TEST(RunAgentCpu, AgreesWithProcAndBreaksTheCostDownPerMode) {
   std::printf("agent / proc CPU per request, median over %zu rounds: %.4f\n", ratios.size(), agreement);
   EXPECT_NEAR(agreement, 1.0, 0.03) << "the agent's and /proc's CPU per request disagree";
   EXPECT_GE(with_classes, rounds / 2) << "too few rounds had a GC cycle at each end to time the CPU classes";
+  ASSERT_FALSE(class_gaps.empty());
+  EXPECT_LT(median(class_gaps), 1e-4) << "user + gc + scavenge + idle against total, median round";
 
   for (const char* mode : {"off", "trace", "flightrecorder"}) {
     const json& m = j["modes"][mode];
