@@ -18,6 +18,8 @@ using units::rps_text;
 
 namespace {
 
+std::string gc_cycles_text(double v) { return fmt::format("{:.3g}", v); }
+
 const MetricInfo* metric_info(const std::string& metric) {
   for (const auto& m : metrics())
     if (metric == m.metric) return &m;
@@ -39,6 +41,18 @@ const std::vector<MetricInfo>& metrics() {
       {"latency_p999_ns", "p99.9 latency", &result::ModeView::latency_p999_ns, duration_ns_text, false},
       {"target_cpu_us_per_request", "target CPU per request", &result::ModeView::target_cpu_us_per_request,
        cpu_us_text, false},
+      // Where the CPU went (the agent's runtime/metrics): rows only where the result has them.
+      {"user_cpu_us_per_request", "runtime user CPU per request", &result::ModeView::user_cpu_us_per_request,
+       cpu_us_text, false},
+      {"gc_cpu_us_per_request", "GC CPU per request", &result::ModeView::gc_cpu_us_per_request, cpu_us_text, false},
+      {"scavenge_cpu_us_per_request", "scavenger CPU per request", &result::ModeView::scavenge_cpu_us_per_request,
+       cpu_us_text, false},
+      {"gc_cycles_per_1k_requests", "GC cycles per 1000 requests", &result::ModeView::gc_cycles_per_1k_requests,
+       gc_cycles_text, false},
+      {"sched_latency_p50_ns", "p50 scheduler latency", &result::ModeView::sched_latency_p50_ns, duration_ns_text,
+       false},
+      {"sched_latency_p99_ns", "p99 scheduler latency", &result::ModeView::sched_latency_p99_ns, duration_ns_text,
+       false},
   };
   return kMetrics;
 }
@@ -59,6 +73,7 @@ std::vector<Change> changes(const std::vector<result::ComparisonView>& rows) {
     Change c;
     c.mode = row.mode;
     c.metric = row.metric;
+    c.breakdown = row.breakdown;
     c.delta = row.delta_pct;
     c.low = row.ci_low_pct;
     c.high = row.ci_high_pct;

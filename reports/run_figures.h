@@ -36,7 +36,9 @@ struct MetricInfo {
   bool higher_is_better;
 };
 
-// The compared metrics in report order: throughput, p50, p99, p99.9, target CPU per request.
+// The compared metrics in report order: throughput, p50, p99, p99.9, target CPU per request,
+// then the breakdown from the agent (runtime user, GC and scavenger CPU per request, GC
+// cycles per 1000 requests, scheduler latency p50 and p99).
 const std::vector<MetricInfo>& metrics();
 // "p99 latency" for "latency_p99_ns"; an unknown metric reads as itself.
 std::string metric_label(const std::string& metric);
@@ -46,6 +48,7 @@ std::string interval_text(const Interval& i, const Formatter& f);
 // One comparisons[] (or noise_floor[]) row.
 struct Change {
   std::string mode, metric;
+  bool breakdown = false;  // of the breakdown family (where the cost went), not the overhead one
   std::optional<double> delta, low, high, p_raw, p_adj;
   std::int64_t n_base = 0, n_mode = 0;
   bool significant = false;

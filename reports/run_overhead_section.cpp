@@ -46,6 +46,8 @@ Section RunReportBuilder::overhead_section() {
     t.header.push_back("cost at most");
     t.align += "r";
   }
+  const auto breakdown_rows = static_cast<std::size_t>(
+      std::count_if(comparisons_.begin(), comparisons_.end(), [](const Change& c) { return c.breakdown; }));
   for (const auto& m : metrics()) {
     bool first = true;
     for (const auto& mode : modes_) {
@@ -68,18 +70,23 @@ Section RunReportBuilder::overhead_section() {
     }
     if (first && std::string(m.metric) == "target_cpu_us_per_request")
       missing("target CPU per request: not measured (the target's process was not found on this machine; "
-              "pass --target-pid or --exec)");
+              "pass --target-pid or --exec, or mount the agent on its debug mux: docs/agent.md)");
   }
   t.note = bounded
                ? fmt::format("median of the rounds with its 95% CI; change = inside blocks, Hodges-Lehmann of the "
                              "blocks' log ratios with its 95% CI and signed-rank p; \"~\" = not significant after "
                              "Holm's correction over {} comparisons at alpha {}; cost at most = one-sided 95% bound "
                              "on the rise (drop, for throughput) (docs/statistics.md)",
-                             comparisons_.size(), number(r_, {"alpha"}).value_or(0.05))
+                             comparisons_.size() - breakdown_rows, number(r_, {"alpha"}).value_or(0.05))
                : fmt::format("median of the rounds with its 95% CI; change = Hodges-Lehmann shift in % of off's "
                              "median with its 95% CI; \"~\" = not significant after Holm's correction over {} "
                              "comparisons at alpha {} (docs/statistics.md)",
-                             comparisons_.size(), number(r_, {"alpha"}).value_or(0.05));
+                             comparisons_.size() - breakdown_rows, number(r_, {"alpha"}).value_or(0.05));
+  if (breakdown_rows > 0)
+    t.note += fmt::format("; the rows from runtime user CPU on say where the CPU went (the agent's runtime/metrics; "
+                          "the runtime counts a P's time while the OS may have paused its thread, so they can exceed "
+                          "target CPU) and are corrected over their own family of {} comparisons",
+                          breakdown_rows);
   if (t.rows.empty())
     s.blocks.push_back(Paragraph{"", "No mode has statistics in this result."});
   else

@@ -133,7 +133,8 @@ std::pair<std::string, json> RunReportBuilder::mode_sentence(const std::string& 
   std::optional<double> worst;
   std::string worst_metric;
   for (const auto& c : comparisons_) {
-    if (c.mode != mode) continue;
+    // The verdict is on what the mode costs; where that went is in the overhead table.
+    if (c.mode != mode || c.breakdown) continue;
     const auto cost = c.cost();
     const auto cost_high = c.cost_high();
     mj["changes"].push_back({{"metric", c.metric},

@@ -31,6 +31,7 @@ cpp_targets=(
   trace_reader:20:8192
   trace_threads:15:32768
   http_response:10:8192
+  agent_process:10:16384
   result_document:15:16384
   unit_flags:10:512
 )

@@ -52,7 +52,7 @@ int run_command(const std::vector<std::string>& args) {
   const auto& interrupt = install_interrupt_handler();
 
   // Stops a launched target when the command returns.
-  const std::optional<experiment::TargetSetup> setup = set_up_target(o, "run", o.verify_window_ns.has_value());
+  const std::optional<experiment::TargetSetup> setup = set_up_target(o, "run", o.verify_window_ns.has_value() || o.config.target_cpu != experiment::TargetCpu::kProc);
   if (!setup) return kExitRunFailed;
   const bool temp_out = o.out_dir.empty();
   o.config.out_dir = temp_out ? experiment::make_temp_dir("tracebench") : o.out_dir;

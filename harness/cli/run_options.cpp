@@ -48,6 +48,9 @@ po::options_description run_flag_descriptions() {
       ("fr-min-age", po::value<std::string>()->default_value("10s"), "flight recorder MinAge")
       ("fr-max-bytes", po::value<std::string>()->default_value("10MiB"), "flight recorder MaxBytes")
       ("target-pid", po::value<std::string>(), "pid of the target for CPU/RSS (default: the process listening on the port)")
+      ("target-cpu", po::value<std::string>()->default_value("auto"),
+       "where target CPU per request comes from: proc (/proc, the target on this machine), agent (the agent's "
+       "process endpoint, the target anywhere) or auto (proc when the target's process is found here, else agent)")
       ("exec", po::value<std::string>(), "start the target with this shell command and stop it at the end")
       ("pin", "with --exec: target on the last CPU, tracebench on the others")
       ("out", po::value<std::string>(), "directory for result.json, run.bench and (with --keep-traces) traces")
@@ -201,6 +204,12 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     if (pid < 1 || pid != static_cast<double>(static_cast<int>(pid)))
       throw UsageError(fmt::format("--target-pid '{}' is not a process id", vm["target-pid"].as<std::string>()));
     c.target_pid = static_cast<int>(pid);
+  }
+  {
+    const std::string text = vm["target-cpu"].as<std::string>();
+    const auto source = experiment::parse_target_cpu(text);
+    if (!source) throw UsageError(fmt::format("--target-cpu '{}': expected auto, proc or agent", text));
+    c.target_cpu = *source;
   }
   if (vm.count("exec")) o.exec_command = vm["exec"].as<std::string>();
   o.pin = vm.count("pin") > 0;

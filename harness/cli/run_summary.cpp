@@ -21,7 +21,11 @@ std::string value(Metric m, double v) {
   if (!std::isfinite(v)) return "-";
   switch (m) {
     case Metric::kThroughput: return fmt::format("{:.0f} req/s", v);
-    case Metric::kTargetCpuPerRequest: return fmt::format("{:.2f} µs/req", v);
+    case Metric::kTargetCpuPerRequest:
+    case Metric::kUserCpuPerRequest:
+    case Metric::kGcCpuPerRequest:
+    case Metric::kScavengeCpuPerRequest: return fmt::format("{:.2f} µs/req", v);
+    case Metric::kGcCyclesPer1kRequests: return fmt::format("{:.3f} /1k req", v);
     default: return compact_duration_text(static_cast<std::int64_t>(v));
   }
 }
@@ -146,12 +150,12 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   if (!run.complete) fmt::format_to(it, "PARTIAL RESULT ({} of {} rounds): {}\n\n", run.rounds.size(), run.plan.size(), run.stop_reason);
   out += format_design(run, a);
   fmt::format_to(it, "{:<28}{:<16}{:>18}  {:<34}{}\n", "metric", "mode", "median", "95% CI", "vs off [95% CI], Holm p");
-  for (std::size_t mi = 0; mi < std::size(experiment::kMetrics); ++mi) {
-    const Metric m = experiment::kMetrics[mi];
+  for (const Metric m : experiment::kAllMetrics) {
     bool first = true;
     for (const auto& s : a.modes) {
-      const auto& ms = s.metrics[mi];
-      if (ms.median.n == 0) continue;
+      const experiment::MetricSummary* found = s.metric(m);
+      if (!found || found->median.n == 0) continue;
+      const auto& ms = *found;
       std::string cmp;
       for (const auto& c : a.comparisons)
         if (c.mode == s.mode && c.metric == m) cmp = change_cell(c);

@@ -68,14 +68,26 @@ std::string_view metric_name(Metric m) {
     case Metric::kLatencyP99: return "latency_p99_ns";
     case Metric::kLatencyP999: return "latency_p999_ns";
     case Metric::kTargetCpuPerRequest: return "target_cpu_us_per_request";
+    case Metric::kUserCpuPerRequest: return "user_cpu_us_per_request";
+    case Metric::kGcCpuPerRequest: return "gc_cpu_us_per_request";
+    case Metric::kScavengeCpuPerRequest: return "scavenge_cpu_us_per_request";
+    case Metric::kGcCyclesPer1kRequests: return "gc_cycles_per_1k_requests";
+    case Metric::kSchedLatencyP50: return "sched_latency_p50_ns";
+    case Metric::kSchedLatencyP99: return "sched_latency_p99_ns";
   }
   return "unknown";
 }
 
+bool in_breakdown(Metric m) { return std::find(std::begin(kBreakdownMetrics), std::end(kBreakdownMetrics), m) != std::end(kBreakdownMetrics); }
+
 std::string_view metric_unit(Metric m) {
   switch (m) {
     case Metric::kThroughput: return "req/s";
-    case Metric::kTargetCpuPerRequest: return "µs/req";
+    case Metric::kTargetCpuPerRequest:
+    case Metric::kUserCpuPerRequest:
+    case Metric::kGcCpuPerRequest:
+    case Metric::kScavengeCpuPerRequest: return "µs/req";
+    case Metric::kGcCyclesPer1kRequests: return "/1k req";
     default: return "ns";
   }
 }
@@ -89,8 +101,28 @@ std::optional<double> metric_value(const RoundRecord& r, Metric m) {
     case Metric::kLatencyP99: return static_cast<double>(r.latency_p99_ns);
     case Metric::kLatencyP999: return static_cast<double>(r.latency_p999_ns);
     case Metric::kTargetCpuPerRequest: return r.target_cpu_us_per_request;
+    case Metric::kUserCpuPerRequest:
+      if (r.runtime && r.runtime->cpu_us_per_request) return r.runtime->cpu_us_per_request->user;
+      return std::nullopt;
+    case Metric::kGcCpuPerRequest:
+      if (r.runtime && r.runtime->cpu_us_per_request) return r.runtime->cpu_us_per_request->gc_total;
+      return std::nullopt;
+    case Metric::kScavengeCpuPerRequest:
+      if (r.runtime && r.runtime->cpu_us_per_request) return r.runtime->cpu_us_per_request->scavenge_total;
+      return std::nullopt;
+    case Metric::kGcCyclesPer1kRequests:
+      if (r.runtime) return r.runtime->gc_cycles_per_1k_requests;
+      return std::nullopt;
+    case Metric::kSchedLatencyP50: return r.runtime ? r.runtime->sched_latency_p50_ns : std::nullopt;
+    case Metric::kSchedLatencyP99: return r.runtime ? r.runtime->sched_latency_p99_ns : std::nullopt;
   }
   return std::nullopt;
+}
+
+const MetricSummary* ModeSummary::metric(Metric m) const {
+  for (const auto& ms : metrics)
+    if (ms.metric == m) return &ms;
+  return nullptr;
 }
 
 bool counts(const RoundRecord& r) { return r.complete && !r.dropped; }
@@ -177,8 +209,11 @@ void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analy
         slot->bytes += c.bytes;
       }
     }
-    for (Metric m : kMetrics) {
-      const stats::Interval median = stats::median_ci(metric_samples(run, mode, m));
+    for (Metric m : kAllMetrics) {
+      const std::vector<double> samples = metric_samples(run, mode, m);
+      // The breakdown is there only where the agent measured it.
+      if (samples.empty() && in_breakdown(m)) continue;
+      const stats::Interval median = stats::median_ci(samples);
       s.metrics.push_back({m, median, stats::median_ci_achieved_confidence(median.n)});
     }
     s.target_rss_bytes = interval_of(rss);
@@ -208,17 +243,27 @@ void summarise_modes(const RunResult& run, const std::vector<Mode>& modes, Analy
   if (!run_generator_share.empty()) a.generator_core_share = stats::median_ci(run_generator_share).estimate;
 }
 
-// Every mode against off, every metric, inside blocks; then Holm across the whole family.
-void compare_with_off(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
+// Every mode against off, every metric of a family, inside blocks; then Holm across the family.
+template <std::size_t N>
+std::vector<ComparisonRow> compare_family(const RunResult& run, const std::vector<Mode>& modes, const Metric (&family)[N],
+                                          double alpha) {
+  std::vector<ComparisonRow> rows;
   for (Mode mode : modes) {
     if (mode == Mode::kOff || !run.latency_by_mode.count(Mode::kOff)) continue;
-    for (Metric m : kMetrics) {
+    for (Metric m : family) {
       const Pairs pairs = block_pairs(run, Mode::kOff, mode, m);
       if (pairs.base.size() < 2) continue;
-      a.comparisons.push_back(compare(mode, m, pairs, metric_samples(run, Mode::kOff, m), metric_samples(run, mode, m)));
+      rows.push_back(compare(mode, m, pairs, metric_samples(run, Mode::kOff, m), metric_samples(run, mode, m)));
     }
   }
-  holm(a.comparisons, a.alpha);
+  holm(rows, alpha);
+  return rows;
+}
+
+void compare_with_off(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
+  a.comparisons = compare_family(run, modes, kMetrics, a.alpha);
+  std::vector<ComparisonRow> breakdown = compare_family(run, modes, kBreakdownMetrics, a.alpha);
+  a.comparisons.insert(a.comparisons.end(), breakdown.begin(), breakdown.end());
 }
 
 // Noise floor: an A/A in the same design. The off round of every even clean block is
@@ -261,7 +306,10 @@ void warn_where_a_family_cannot_flag(Analysis& a) {
         what, n, stats::min_signed_rank_p(n), stats::min_signed_rank_p(n) * m, rows.size(),
         needed * pairs_per_block_pair));
   };
-  cannot_flag(a.comparisons, 1, "each mode against off");
+  std::vector<ComparisonRow> overhead;
+  for (const auto& c : a.comparisons)
+    if (!in_breakdown(c.metric)) overhead.push_back(c);
+  cannot_flag(overhead, 1, "each mode against off");
   cannot_flag(a.noise_floor, 2, "the noise floor (off of one block against off of the next)");
 }
 

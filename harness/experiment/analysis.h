@@ -17,12 +17,42 @@
 
 namespace tracebench::experiment {
 
-enum class Metric { kThroughput, kLatencyP50, kLatencyP99, kLatencyP999, kTargetCpuPerRequest };
+enum class Metric {
+  kThroughput,
+  kLatencyP50,
+  kLatencyP99,
+  kLatencyP999,
+  kTargetCpuPerRequest,
+  // Where the target's CPU went and how its scheduler fared, from the agent (RuntimeFigures).
+  kUserCpuPerRequest,
+  kGcCpuPerRequest,
+  kScavengeCpuPerRequest,
+  kGcCyclesPer1kRequests,
+  kSchedLatencyP50,
+  kSchedLatencyP99,
+};
+// The overhead family: what a mode costs the service. The verdicts, the noise floor, the
+// carry-over check and adaptive length read these.
 inline constexpr Metric kMetrics[] = {Metric::kThroughput, Metric::kLatencyP50, Metric::kLatencyP99,
                                       Metric::kLatencyP999, Metric::kTargetCpuPerRequest};
+// The breakdown family: where that cost went. Compared like the others, with Holm's
+// correction over its own family, so asking where the cost went does not weaken the
+// overhead family's tests.
+inline constexpr Metric kBreakdownMetrics[] = {Metric::kUserCpuPerRequest,     Metric::kGcCpuPerRequest,
+                                               Metric::kScavengeCpuPerRequest, Metric::kGcCyclesPer1kRequests,
+                                               Metric::kSchedLatencyP50,       Metric::kSchedLatencyP99};
+// Both families, in that order: ModeSummary::metrics holds every overhead metric and the
+// breakdown metrics that have values, in this order.
+inline constexpr Metric kAllMetrics[] = {Metric::kThroughput,        Metric::kLatencyP50,
+                                         Metric::kLatencyP99,        Metric::kLatencyP999,
+                                         Metric::kTargetCpuPerRequest, Metric::kUserCpuPerRequest,
+                                         Metric::kGcCpuPerRequest,   Metric::kScavengeCpuPerRequest,
+                                         Metric::kGcCyclesPer1kRequests, Metric::kSchedLatencyP50,
+                                         Metric::kSchedLatencyP99};
+bool in_breakdown(Metric m);
 
 std::string_view metric_name(Metric m);  // "throughput_rps", "latency_p99_ns", ...
-std::string_view metric_unit(Metric m);  // "req/s", "ns", "µs/req"
+std::string_view metric_unit(Metric m);  // "req/s", "ns", "µs/req", "/1k req"
 bool higher_is_better(Metric m);
 
 // The metric's value in a round; nullopt when the round does not have it (no target pid).
@@ -37,7 +67,9 @@ struct MetricSummary {
 struct ModeSummary {
   Mode mode;
   int rounds = 0;  // complete rounds
-  std::vector<MetricSummary> metrics;
+  std::vector<MetricSummary> metrics;  // see kAllMetrics
+  // The summary of `m`, or nullptr when the mode has none (a breakdown metric not measured).
+  const MetricSummary* metric(Metric m) const;
   // Bytes and events per second of the trace's own span (first to last event), one value per
   // complete round: trace from its capture, flightrecorder from its snapshot (the window the
   // snapshot holds). Absent when no round's file could be timed.
@@ -88,7 +120,7 @@ struct CarryOver {
 struct Analysis {
   double alpha = 0.05;
   std::vector<ModeSummary> modes;
-  std::vector<ComparisonRow> comparisons;
+  std::vector<ComparisonRow> comparisons;  // the overhead family, then the breakdown family
   std::vector<ComparisonRow> noise_floor;  // off of block 2k+1 vs off of block 2k; mode = off
   std::vector<CarryOver> carry_over;        // empty when either side has fewer than 3 rounds
   int clean_blocks = 0;

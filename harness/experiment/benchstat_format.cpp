@@ -33,6 +33,11 @@ void write_benchstat(std::ostream& out, const RunResult& run) {
                  r.throughput_rps);
       if (r.target_cpu_us_per_request)
         fmt::print(out, " {} target-cpu-sec/op", *r.target_cpu_us_per_request / 1e6);
+      // Where the CPU went and how the scheduler fared, when the agent measured them.
+      if (r.runtime && r.runtime->cpu_us_per_request)
+        fmt::print(out, " {} gc-cpu-sec/op", r.runtime->cpu_us_per_request->gc_total / 1e6);
+      if (r.runtime && r.runtime->sched_latency_p99_ns)
+        fmt::print(out, " {} sched-p99-sec", *r.runtime->sched_latency_p99_ns / 1e9);
       fmt::print(out, "\n");
     }
   }

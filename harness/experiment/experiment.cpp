@@ -70,9 +70,66 @@ std::string errors_text(const load::ErrorCounts& e) {
   return fmt::format("{} errors{}{}", e.total(), kinds.empty() ? "" : ": ", kinds);
 }
 
+// The agent is read twice a round, at the window's edges, on the thread that runs the load
+// schedule's clock: a read that does not answer in this long leaves the round without the
+// agent's figures instead of holding the window open.
+constexpr std::int64_t kAgentReadTimeoutNs = 2'000'000'000;
+
 std::string agent_hint() {
   return "add the flight-recorder agent to the target's debug mux (agent.Register, see docs/agent.md) "
          "and pass --agent HOST:PORT";
+}
+
+// Whether the agent serves GET process: an agent older than the endpoint answers 404.
+void probe_agent_process(RunResult& run) {
+  const RunConfig& c = run.config;
+  if (!c.agent) return;
+  try {
+    target::AgentClient(c.agent->host, c.agent->port, c.agent_token, kAgentReadTimeoutNs).process();
+    run.agent_process = true;
+  } catch (const target::AgentError& e) {
+    run.warnings.push_back(fmt::format("the agent does not give the target's CPU time and runtime metrics, so there "
+                                       "is no breakdown of where the CPU went: {}{}",
+                                       e.what(), e.http_status() == 404 ? " (an agent older than its process endpoint: "
+                                                                          "update workloads/agent)"
+                                                                        : ""));
+  }
+}
+
+std::string no_agent_text(const RunConfig& c) {
+  return c.agent_skip_reason.empty() ? "no agent found: " + agent_hint() : c.agent_skip_reason;
+}
+
+void choose_cpu_source(RunResult& run) {
+  const RunConfig& c = run.config;
+  switch (c.target_cpu) {
+    case TargetCpu::kProc:
+      if (!run.target_pid)
+        throw std::runtime_error("--target-cpu proc: the target's process was not found on this machine (pass "
+                                 "--target-pid, or --target-cpu agent with the agent on the target's debug mux)");
+      run.cpu_source = TargetCpu::kProc;
+      return;
+    case TargetCpu::kAgent:
+      if (!c.agent) throw std::runtime_error("--target-cpu agent: " + no_agent_text(c));
+      if (!run.agent_process)
+        throw std::runtime_error(fmt::format("--target-cpu agent: the agent at {} does not answer GET process (see "
+                                             "the warning above; update workloads/agent)",
+                                             c.agent->display()));
+      run.cpu_source = TargetCpu::kAgent;
+      return;
+    case TargetCpu::kAuto:
+      if (run.target_pid) {
+        run.cpu_source = TargetCpu::kProc;
+      } else if (run.agent_process) {
+        run.cpu_source = TargetCpu::kAgent;
+      } else {
+        run.warnings.push_back(
+            "the target's process was not found on this machine and no agent gives its CPU time: target CPU per "
+            "request, RSS and the runtime breakdown are not measured (run it locally, pass --target-pid, or mount "
+            "the agent on its debug mux and pass --agent HOST:PORT: docs/agent.md)");
+      }
+      return;
+  }
 }
 
 }  // namespace
@@ -107,9 +164,8 @@ RunResult prepare_run(const RunConfig& config) {
   if (!run.target_pid && target::is_this_machine(config.load.target.host)) {
     if (auto pid = target::find_listening_pid(config.load.target.port)) run.target_pid = *pid;
   }
-  if (!run.target_pid)
-    run.warnings.push_back("the target's process was not found on this machine: no target CPU per request or RSS "
-                           "(run it locally, or pass --target-pid)");
+  probe_agent_process(run);
+  choose_cpu_source(run);
   for (Mode m : modes) run.latency_by_mode[m] = std::make_shared<stats::Histogram>();
   return run;
 }
@@ -122,6 +178,9 @@ class RoundRunner {
     if (run.config.agent)
       agent_ = std::make_unique<target::AgentClient>(run.config.agent->host, run.config.agent->port,
                                                       run.config.agent_token);
+    if (run.agent_process)
+      agent_reader_ = std::make_unique<target::AgentClient>(run.config.agent->host, run.config.agent->port,
+                                                             run.config.agent_token, kAgentReadTimeoutNs);
   }
 
   // Load with nothing recorded, before the first round.
@@ -174,6 +233,7 @@ class RoundRunner {
     cfg.warmup_ns = settle_ns;
     cfg.measure_ns = c.phase_ns();
     target::ProcessSample before, after;
+    AgentReading agent_before, agent_after;
     target::HostCpuSample host_before, host_after;
     load::RunHooks h;
     h.interrupt = hooks_.interrupt;
@@ -183,6 +243,7 @@ class RoundRunner {
     target::CpuSpeedProbe probe;
     h.on_measure_start = [&] {
       if (run_.target_pid) before = target::sample_process(*run_.target_pid);
+      agent_before = read_agent();
       host_before = target::sample_host_cpu();
       probe.start();
     };
@@ -190,6 +251,7 @@ class RoundRunner {
       rec.cpu_probe_ns = probe.stop();
       host_after = target::sample_host_cpu();
       if (run_.target_pid) after = target::sample_process(*run_.target_pid);
+      agent_after = read_agent();
     };
     load::LoadResult r;
     try {
@@ -216,8 +278,16 @@ class RoundRunner {
     rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
     rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
     if (run_.target_pid && before.alive && after.alive && served > 0) {
-      rec.target_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
+      rec.proc_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = after.rss_bytes;
+    }
+    if (agent_reader_) record_agent_window(rec, agent_before, agent_after, served, r.measured_s);
+    if (run_.cpu_source == TargetCpu::kProc && rec.proc_cpu_us_per_request) {
+      rec.target_cpu_us_per_request = rec.proc_cpu_us_per_request;
+      rec.target_cpu_source = TargetCpu::kProc;
+    } else if (run_.cpu_source == TargetCpu::kAgent && rec.agent_cpu_us_per_request) {
+      rec.target_cpu_us_per_request = rec.agent_cpu_us_per_request;
+      rec.target_cpu_source = TargetCpu::kAgent;
     }
     const bool target_cpu_known = run_.target_pid && before.alive && after.alive;
     if (auto use = target::host_cpu_use(host_before, host_after, target_cpu_known ? after.cpu_s - before.cpu_s : 0.0)) {
@@ -308,6 +378,42 @@ class RoundRunner {
   }
 
  private:
+  // One read of the agent's process endpoint: the sample, or why there is none.
+  struct AgentReading {
+    std::optional<target::AgentProcessSample> sample;
+    std::string error;
+  };
+
+  AgentReading read_agent() {
+    AgentReading out;
+    if (!agent_reader_) return out;
+    try {
+      out.sample = agent_reader_->process();
+    } catch (const target::AgentError& e) {
+      out.error = e.what();
+    }
+    return out;
+  }
+
+  // The agent's figures of the round, or why it has none: a failed read, another process,
+  // a counter that went back. Never a negative or guessed figure; the run goes on.
+  static void record_agent_window(RoundRecord& rec, const AgentReading& before, const AgentReading& after,
+                                  double served, double measured_s) {
+    if (!before.sample || !after.sample) {
+      rec.agent_invalid = !before.error.empty() ? "at the window's start: " + before.error
+                          : !after.error.empty() ? "at the window's end: " + after.error
+                                                 : "the agent was not read (the window did not start)";
+      return;
+    }
+    const target::AgentWindowOrWhy w = target::agent_window(*before.sample, *after.sample);
+    if (!w.window) {
+      rec.agent_invalid = w.invalid;
+      return;
+    }
+    if (served > 0) rec.agent_cpu_us_per_request = w.window->cpu_s * 1e6 / served;
+    rec.runtime = runtime_figures(*w.window, served, measured_s);
+  }
+
   void stop_mode(Mode mode, target::PprofCapture* capture) {
     if (mode == Mode::kFlightRecorder && agent_) {
       try {
@@ -322,6 +428,7 @@ class RoundRunner {
   RunResult& run_;
   const ExperimentHooks& hooks_;
   std::unique_ptr<target::AgentClient> agent_;
+  std::unique_ptr<target::AgentClient> agent_reader_;  // GET process, with a short timeout
   std::optional<RoundRecord> pending_;
   bool last_mode_traced_ = false;
 };
@@ -454,7 +561,9 @@ std::string idle_target_warning(const RunResult& run) {
   if (!run.target_pid) return {};
   std::vector<double> cpu;
   for (const auto& r : run.rounds)
-    if (r.complete && r.target_cpu_us_per_request) cpu.push_back(*r.target_cpu_us_per_request);
+    // The agent's figure is the serving process's own, whatever pid is watched here.
+    if (r.complete && r.target_cpu_us_per_request && r.target_cpu_source != TargetCpu::kAgent)
+      cpu.push_back(*r.target_cpu_us_per_request);
   if (cpu.empty()) return {};
   std::sort(cpu.begin(), cpu.end());
   const double median = cpu[cpu.size() / 2];

@@ -70,6 +70,11 @@ struct RunResult {
   std::string stop_reason;               // why the run stopped early, in words
   std::string target_go_version;         // from a trace header, when one was read
   std::optional<int> target_pid;
+  // Where every round's target CPU per request comes from (kProc or kAgent; nullopt: none,
+  // with a warning naming what is missing), and whether the agent's process endpoint
+  // answered before the first round (its figures are then read at every window's edges).
+  std::optional<TargetCpu> cpu_source;
+  bool agent_process = false;
   std::map<Mode, std::shared_ptr<stats::Histogram>> latency_by_mode;  // merged over rounds
   std::vector<std::string> warnings;
   std::vector<DroppedBlock> dropped_blocks;
@@ -86,8 +91,9 @@ struct ExperimentHooks {
   std::function<void(const RoundRecord&)> on_round_done;
 };
 
-// Decides which modes can run (probing pprof and the agent) and fills the plan. Throws
-// load::TargetUnreachable when the target itself does not answer.
+// Decides which modes can run (probing pprof and the agent), where target CPU comes from,
+// and fills the plan. Throws load::TargetUnreachable when the target itself does not answer,
+// std::runtime_error (one line) when --target-cpu asks for a source that is not there.
 RunResult prepare_run(const RunConfig& config);
 
 // Runs a prepared plan block by block: drops (and replaces) blocks with a disturbed round,

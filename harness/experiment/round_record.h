@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "experiment/mode.h"
+#include "experiment/runtime_figures.h"
+#include "experiment/target_cpu.h"
 #include "load/load_result.h"
 
 namespace tracebench::experiment {
@@ -52,7 +54,18 @@ struct RoundRecord {
   std::int64_t latency_max_ns = 0;
   double generator_cpu_us_per_request = 0;
   std::int64_t send_lag_p99_ns = 0;            // open loop only
-  std::optional<double> target_cpu_us_per_request;  // when the target's pid is known
+  // The target's CPU per request from the run's source (RunResult::cpu_source): /proc or
+  // the agent; absent when that source had no valid reading this round.
+  std::optional<double> target_cpu_us_per_request;
+  std::optional<TargetCpu> target_cpu_source;       // kProc or kAgent, with the figure
+  // Both sources where both were read, in the same window: /proc (the target's pid known
+  // here) and the agent's OS CPU time.
+  std::optional<double> proc_cpu_us_per_request;
+  std::optional<double> agent_cpu_us_per_request;
+  // Why the agent's figures of this round are missing (another process answered, a counter
+  // went back, a timeout, garbage), "" when read or not asked for.
+  std::string agent_invalid;
+  std::optional<RuntimeFigures> runtime;            // from the agent's window
   std::optional<std::uint64_t> target_rss_bytes;    // at the window's end
   // The machine beside the target and tracebench, as % of all its CPUs over the window:
   // other processes' CPU (only when the target's pid is known) and the hypervisor's steal.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "experiment/mode.h"
+#include "experiment/target_cpu.h"
 #include "load/load_config.h"
 
 namespace tracebench::experiment {
@@ -48,6 +49,7 @@ struct RunConfig {
   std::uint64_t fr_max_bytes = 0;       // 0: Go's default (10 MiB)
 
   std::optional<int> target_pid;        // for /proc CPU and RSS; found from the port if local
+  TargetCpu target_cpu = TargetCpu::kAuto;  // where target CPU per request comes from
   std::string out_dir;                  // traces and snapshots go here while the run lasts
   bool keep_traces = false;             // keep them after analysis
 

@@ -37,6 +37,32 @@ json trace_facts_json(const TraceFacts& f) {
   return j;
 }
 
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json cpu_classes_json(const target::CpuClasses& c) {
+  return {{"user", c.user},
+          {"gc_total", c.gc_total},
+          {"gc_mark_assist", c.gc_mark_assist},
+          {"gc_mark_dedicated", c.gc_mark_dedicated},
+          {"gc_mark_idle", c.gc_mark_idle},
+          {"gc_pause", c.gc_pause},
+          {"scavenge_total", c.scavenge_total},
+          {"idle", c.idle},
+          {"total", c.total}};
+}
+
+json runtime_json(const RuntimeFigures& f) {
+  return {{"cpu_classes_us_per_request", f.cpu_us_per_request ? cpu_classes_json(*f.cpu_us_per_request) : json(nullptr)},
+          {"cpu_classes_missing", f.classes_missing.empty() ? json(nullptr) : json(f.classes_missing)},
+          {"cpu_classes_span_s", f.classes_span_s},
+          {"gc_cycles_per_1k_requests", f.gc_cycles_per_1k_requests},
+          {"sched_latency_p50_ns", optional_number(f.sched_latency_p50_ns)},
+          {"sched_latency_p99_ns", optional_number(f.sched_latency_p99_ns)},
+          {"heap_objects_bytes", f.heap_objects_bytes},
+          {"total_memory_bytes", f.total_memory_bytes},
+          {"goroutines", f.goroutines}};
+}
+
 json errors_by_kind_json(const load::ErrorCounts& e) {
   json j = json::object();
   for (std::size_t i = 0; i < load::kErrorKindCount; ++i)
@@ -63,6 +89,11 @@ json round_json(const RoundRecord& r) {
             {"send_lag_p99_ns", r.send_lag_p99_ns},
             {"target_cpu_us_per_request",
              r.target_cpu_us_per_request ? json(*r.target_cpu_us_per_request) : json(nullptr)},
+            {"target_cpu_source", r.target_cpu_source ? json(to_string(*r.target_cpu_source)) : json(nullptr)},
+            {"proc_cpu_us_per_request", optional_number(r.proc_cpu_us_per_request)},
+            {"agent_cpu_us_per_request", optional_number(r.agent_cpu_us_per_request)},
+            {"agent_invalid", r.agent_invalid.empty() ? json(nullptr) : json(r.agent_invalid)},
+            {"runtime", r.runtime ? runtime_json(*r.runtime) : json(nullptr)},
             {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)},
             {"host_other_cpu_pct", r.host_other_cpu_pct ? json(*r.host_other_cpu_pct) : json(nullptr)},
             {"host_steal_pct", r.host_steal_pct ? json(*r.host_steal_pct) : json(nullptr)},
@@ -88,6 +119,7 @@ json comparison_json(const ComparisonRow& c) {
   j["mode"] = to_string(c.mode);
   j["metric"] = metric_name(c.metric);
   j["design"] = "blocked";
+  j["family"] = in_breakdown(c.metric) ? "breakdown" : "overhead";
   j["n_blocks"] = c.change.n_base;
   j["bound_low_pct"] = number_or_null(c.bound_low_pct);
   j["bound_high_pct"] = number_or_null(c.bound_high_pct);
@@ -145,6 +177,12 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
         case Metric::kLatencyP99: latency["p99"] = interval_json(ms.median); break;
         case Metric::kLatencyP999: latency["p999"] = interval_json(ms.median); break;
         case Metric::kTargetCpuPerRequest: m["target_cpu_us_per_request"] = interval_json(ms.median); break;
+        case Metric::kUserCpuPerRequest:
+        case Metric::kGcCpuPerRequest:
+        case Metric::kScavengeCpuPerRequest:
+        case Metric::kGcCyclesPer1kRequests:
+        case Metric::kSchedLatencyP50:
+        case Metric::kSchedLatencyP99: m[std::string(metric_name(ms.metric))] = interval_json(ms.median); break;
       }
     }
     m["latency_ns"] = latency;
@@ -209,7 +247,10 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
         {"agent", c.agent ? json(c.agent->display()) : json(nullptr)},
         {"fr_min_age_s", static_cast<double>(c.fr_min_age_ns) / 1e9},
         {"fr_max_bytes", c.fr_max_bytes},
-        {"target_pid", run.target_pid ? json(*run.target_pid) : json(nullptr)}}},
+        {"target_pid", run.target_pid ? json(*run.target_pid) : json(nullptr)},
+        {"target_cpu", to_string(c.target_cpu)},
+        {"target_cpu_source", run.cpu_source ? json(to_string(*run.cpu_source)) : json(nullptr)},
+        {"agent_process", run.agent_process}}},
       {"plan", plan_modes},
       {"skipped_modes", skipped},
       {"modes", modes},

@@ -20,6 +20,8 @@ constexpr BudgetKind kKinds[] = {
     {"max-p99-increase", "latency_p99_ns", Cost::kIncrease, "p99 latency increase"},
     {"max-p999-increase", "latency_p999_ns", Cost::kIncrease, "p99.9 latency increase"},
     {"max-cpu-increase", "target_cpu_us_per_request", Cost::kIncrease, "target CPU per request increase"},
+    {"max-gc-cpu-increase", "gc_cpu_us_per_request", Cost::kIncrease, "GC CPU per request increase"},
+    {"max-sched-p99-increase", "sched_latency_p99_ns", Cost::kIncrease, "p99 scheduler latency increase"},
 };
 
 std::string mode_list(const result::RunResultView& run) {
@@ -74,7 +76,17 @@ std::string missing_reason(const result::RunResultView& run, const std::string& 
     const bool measured = run.mode(mode)->target_cpu_measured && run.mode("off")->target_cpu_measured;
     if (!measured)
       return fmt::format("{} was not measured: the target must run on this machine (tracebench run finds it by "
-                         "its port, or give --target-pid)",
+                         "its port, or give --target-pid), or carry the agent (--target-cpu agent, docs/agent.md)",
+                         kind.metric);
+  }
+  if (kind.metric == "gc_cpu_us_per_request" || kind.metric == "sched_latency_p99_ns") {
+    const auto* m = run.mode(mode);
+    const auto* off = run.mode("off");
+    const auto& iv = kind.metric == "gc_cpu_us_per_request" ? &result::ModeView::gc_cpu_us_per_request
+                                                             : &result::ModeView::sched_latency_p99_ns;
+    if (!(m->*iv).median || !(off->*iv).median)
+      return fmt::format("{} was not measured: it comes from the agent's runtime metrics (mount the agent on the "
+                         "target's debug mux, docs/agent.md)",
                          kind.metric);
   }
   return fmt::format("the result has no {} vs off comparison of {}", mode, kind.metric);

@@ -44,6 +44,12 @@ ModeView read_mode(const std::string& name, const json& m) {
   v.trace_bytes_per_s = interval(m, "trace_bytes_per_s");
   v.trace_events_per_s = interval(m, "trace_events_per_s");
   v.fr_window_s = interval(m, "fr_window_s");
+  v.user_cpu_us_per_request = interval(m, "user_cpu_us_per_request");
+  v.gc_cpu_us_per_request = interval(m, "gc_cpu_us_per_request");
+  v.scavenge_cpu_us_per_request = interval(m, "scavenge_cpu_us_per_request");
+  v.gc_cycles_per_1k_requests = interval(m, "gc_cycles_per_1k_requests");
+  v.sched_latency_p50_ns = interval(m, "sched_latency_p50_ns");
+  v.sched_latency_p99_ns = interval(m, "sched_latency_p99_ns");
   v.parse_mb_per_s_interval = interval(m, "parse_mb_per_s");
   v.parse_mb_per_s = v.parse_mb_per_s_interval.median;
   if (!v.parse_mb_per_s) v.parse_mb_per_s = number(m, "parse_mb_per_s");
@@ -54,6 +60,7 @@ ComparisonView read_comparison(const json& c) {
   ComparisonView v;
   v.mode = text(c, "mode");
   v.metric = text(c, "metric");
+  v.breakdown = text(c, "family") == "breakdown";
   v.delta_pct = number(c, "delta_pct");
   v.ci_low_pct = number(c, "ci_low_pct");
   v.ci_high_pct = number(c, "ci_high_pct");
@@ -94,6 +101,10 @@ RoundView read_round(const json& r) {
   v.target_cpu_us_per_request = number(r, "target_cpu_us_per_request");
   v.send_lag_p99_ns = number(r, "send_lag_p99_ns");
   v.target_rss_bytes = number(r, "target_rss_bytes");
+  v.target_cpu_source = text(r, "target_cpu_source");
+  v.proc_cpu_us_per_request = number(r, "proc_cpu_us_per_request");
+  v.agent_cpu_us_per_request = number(r, "agent_cpu_us_per_request");
+  v.agent_invalid = text(r, "agent_invalid");
   v.trace = read_facts(r, "trace");
   v.snapshot = read_facts(r, "snapshot");
   return v;
@@ -171,10 +182,10 @@ RunResultView read_run_result(const json& document) {
     return line.starts_with("generator send lag p99");
   });
   if (const json* c = find(document, "config"); c && c->is_object())
-    v.config = {number(*c, "phase_s"), number(*c, "settle_s"),       number(*c, "fr_max_bytes"),
-                text(*c, "method"),    text(*c, "path"),             text(*c, "target"),
-                text(*c, "schedule") == "open_loop",
-                number(*c, "rate_rps"), number(*c, "connections"), number(*c, "rounds_per_mode")};
+    v.config = {number(*c, "phase_s"),     number(*c, "settle_s"),          number(*c, "fr_max_bytes"),
+                text(*c, "target_cpu"),    text(*c, "target_cpu_source"),   text(*c, "method"),
+                text(*c, "path"),          text(*c, "target"),              text(*c, "schedule") == "open_loop",
+                number(*c, "rate_rps"),    number(*c, "connections"),       number(*c, "rounds_per_mode")};
   if (const json* c = find(document, "context"); c && c->is_object())
     v.context = {text(*c, "started_at"), text(*c, "target_go_version"), number(*c, "cpus"),
                  text(*c, "build_type") == "debug"};

@@ -46,6 +46,11 @@ struct ModeView {
   Interval throughput_rps, latency_p50_ns, latency_p99_ns, latency_p999_ns, target_cpu_us_per_request;
   bool target_cpu_measured = false;  // target_cpu_us_per_request is there and not null
   Interval trace_bytes, trace_bytes_per_s, trace_events_per_s, fr_window_s;
+  // Where the target's CPU went, from the agent (runs before it, or without the agent, lack
+  // them): the runtime's user, GC and scavenger CPU per request, GC cycles per 1000
+  // requests, and the scheduler's latency.
+  Interval user_cpu_us_per_request, gc_cpu_us_per_request, scavenge_cpu_us_per_request, gc_cycles_per_1k_requests,
+      sched_latency_p50_ns, sched_latency_p99_ns;
   // The reader's speed on this mode's files: the median of the interval, or the plain
   // number of older results.
   std::optional<double> parse_mb_per_s;
@@ -55,6 +60,9 @@ struct ModeView {
 // One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
 struct ComparisonView {
   std::string mode, metric;
+  // The Holm family: "overhead" (what a mode costs, the verdicts) or "breakdown" (where the
+  // cost went); results before the breakdown have only the first and no key.
+  bool breakdown = false;
   std::optional<double> delta_pct, ci_low_pct, ci_high_pct;
   std::optional<double> bound_low_pct, bound_high_pct;  // one-sided 95% bounds (blocked runs)
   std::optional<double> p_value, p_adjusted, n_base, n_mode, n_blocks;
@@ -81,6 +89,11 @@ struct RoundView {
   std::map<std::string, double> errors_by_kind;
   std::optional<double> latency_p50_ns, latency_p99_ns, latency_p999_ns;
   std::optional<double> generator_cpu_us_per_request, target_cpu_us_per_request, send_lag_p99_ns, target_rss_bytes;
+  // Where target_cpu_us_per_request came from ("proc", "agent"; "" in older results), both
+  // sources where both were read, and why the agent's figures are missing ("" when not).
+  std::string target_cpu_source;
+  std::optional<double> proc_cpu_us_per_request, agent_cpu_us_per_request;
+  std::string agent_invalid;
   std::optional<TraceFactsView> trace, snapshot;
 };
 
@@ -90,6 +103,9 @@ struct SkippedMode {
 
 struct RunConfigView {
   std::optional<double> phase_s, settle_s, fr_max_bytes;
+  // --target-cpu as asked ("auto", "proc", "agent") and the source the run used ("proc",
+  // "agent", "" when neither: then target CPU was not measured); "" in older results.
+  std::string target_cpu, target_cpu_source;
   std::string method, path, target;  // the request and where it went ("" when absent)
   bool open_loop = false;            // "schedule" is "open_loop" (a fixed rate), else closed loop
   std::optional<double> rate_rps, connections, rounds_per_mode;

@@ -87,9 +87,8 @@ httplib::Client make_client(const std::string& host, std::uint16_t port, const s
 
 }  // namespace
 
-AgentStatus AgentClient::call_for_status(std::string_view method, std::string_view endpoint) {
+std::string AgentClient::call(std::string_view method, std::string_view endpoint) {
   const std::string target = fmt::format("{}{}", kPrefix, endpoint);
-  const std::string full_url = url(endpoint);
   httplib::Client client = make_client(host_, port_, token_, timeout_ns_);
   const std::int64_t t0 = load::monotonic_ns();
   httplib::Result res = method == "POST" ? client.Post(target) : client.Get(target);
@@ -100,14 +99,28 @@ AgentStatus AgentClient::call_for_status(std::string_view method, std::string_vi
     f.port = port_;
     f.idle_ns = load::monotonic_ns() - t0;
     f.read_timeout_ns = timeout_ns_;
-    throw_transport(method, full_url, f);
+    throw_transport(method, url(endpoint), f);
   }
-  if (res->status != 200) throw_status(method, full_url, res->status, res->body);
+  if (res->status != 200) throw_status(method, url(endpoint), res->status, res->body);
+  return std::move(res->body);
+}
+
+AgentStatus AgentClient::call_for_status(std::string_view method, std::string_view endpoint) {
+  const std::string body = call(method, endpoint);
   try {
-    return parse_agent_status(res->body);
+    return parse_agent_status(body);
   } catch (const std::invalid_argument& e) {
-    throw AgentError(fmt::format("{} {}: HTTP 200 but not the agent's status JSON: {}", method, full_url, e.what()),
+    throw AgentError(fmt::format("{} {}: HTTP 200 but not the agent's status JSON: {}", method, url(endpoint), e.what()),
                      200);
+  }
+}
+
+AgentProcessSample AgentClient::process() {
+  const std::string body = call("GET", "process");
+  try {
+    return parse_agent_process_sample(body);
+  } catch (const std::invalid_argument& e) {
+    throw AgentError(fmt::format("GET {}: HTTP 200 but not the agent's process JSON: {}", url("process"), e.what()), 200);
   }
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "target/agent_process.h"
+
 namespace tracebench::target {
 
 class AgentError : public std::runtime_error {
@@ -63,10 +65,16 @@ class AgentClient {
   // removed and AgentError thrown, so a partial file never passes for a snapshot.
   SnapshotResult snapshot(const std::string& out_path);
 
+  // GET process: the target's CPU time and runtime metrics now (404 from an agent older than
+  // the endpoint). Throws AgentError, also for a 200 whose body is not the process JSON.
+  AgentProcessSample process();
+
   // The full URL of an endpoint ("status", "start?min_age=10s"), as used in messages.
   std::string url(std::string_view endpoint) const;
 
  private:
+  // The body of a 200 answer; throws AgentError otherwise.
+  std::string call(std::string_view method, std::string_view endpoint);
   AgentStatus call_for_status(std::string_view method, std::string_view endpoint);
 
   std::string host_;

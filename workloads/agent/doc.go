@@ -5,7 +5,8 @@
 //
 //   - HTTP control under Prefix, mounted on the service's debug mux with Register:
 //     POST start (min_age, max_bytes), POST stop, GET snapshot (a Go trace file),
-//     GET status (JSON). Errors are JSON {"error": "..."}: 400 bad parameter (or a body on start),
+//     GET status (JSON), GET process (the process's CPU time and runtime/metrics
+//     samples, so tracebench measures a target on another machine). Errors are JSON {"error": "..."}: 400 bad parameter (or a body on start),
 //     401 missing or wrong bearer token, 404 unknown path, 405 wrong method,
 //     409 already running / not running / another flight recorder active.
 //   - The two production patterns, writing snapshot files to a directory:

@@ -19,6 +19,7 @@ import (
 //	POST Prefix+"stop"
 //	GET  Prefix+"snapshot" streams a Go trace file
 //	GET  Prefix+"status"   JSON Status
+//	GET  Prefix+"process"  JSON ProcessSample: CPU time and runtime/metrics samples
 const Prefix = "/debug/tracebench/flightrecorder/"
 
 // Register creates an Agent with opts, mounts its handlers on mux under Prefix and
@@ -65,9 +66,11 @@ func (a *Agent) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		method, serve = http.MethodGet, a.serveSnapshot
 	case "status":
 		method, serve = http.MethodGet, a.serveStatus
+	case "process":
+		method, serve = http.MethodGet, a.serveProcess
 	default:
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "no such endpoint " + r.URL.Path +
-			"; have " + Prefix + "{start,stop,snapshot,status}"})
+			"; have " + Prefix + "{start,stop,snapshot,status,process}"})
 		return
 	}
 	if r.Method != method {

@@ -158,7 +158,7 @@ TEST(Check, UnmeasuredTargetCpuIsBadInputOnlyWhenAskedFor) {
   const std::string err = "tracebench check: " + path +
                           ": --max-cpu-increase cannot be judged: target_cpu_us_per_request was not measured: the "
                           "target must run on this machine (tracebench run finds it by its port, or give "
-                          "--target-pid)\n";
+                          "--target-pid), or carry the agent (--target-cpu agent, docs/agent.md)\n";
   for (const char* policy : {"inconclusive", "pass", "fail"}) {
     SCOPED_TRACE(policy);
     auto args = ci_budgets(path);
@@ -213,7 +213,8 @@ TEST(Check, BadInputExitsOneWithAClearMessage) {
   const std::string ok = fixture("within_budget.json");
   const std::string hint = " (see tracebench check --help)\n";
   const std::string budgets =
-      "--max-throughput-drop, --max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase";
+      "--max-throughput-drop, --max-p50-increase, --max-p99-increase, --max-p999-increase, --max-cpu-increase, "
+      "--max-gc-cpu-increase, --max-sched-p99-increase";
   const BadInput cases[] = {
       {{ok, "--max-thruput-drop", "2%"},
        "tracebench check: unknown budget '--max-thruput-drop': expected one of " + budgets + hint},
@@ -235,7 +236,8 @@ TEST(Check, BadInputExitsOneWithAClearMessage) {
        "optional %, e.g. 2% or 0.5" + hint},
       {{ok},
        "tracebench check: no budget given: expected at least one of --max-throughput-drop, --max-p50-increase, "
-       "--max-p99-increase, --max-p999-increase, --max-cpu-increase" + hint},
+       "--max-p99-increase, --max-p999-increase, --max-cpu-increase, --max-gc-cpu-increase, --max-sched-p99-increase" +
+           hint},
       {{"--max-p99-increase", "5"}, "tracebench check: expected one result file, got 0" + hint},
       {{ok, ok, "--max-p99-increase", "5"}, "tracebench check: expected one result file, got 2" + hint},
       {{ok, "--max-p99-increase", "5", "--mode", "off"},
@@ -304,7 +306,7 @@ TEST(Check, HelpListsBudgetsAndExitCodes) {
   auto r = check({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag : {"--max-throughput-drop", "--max-p50-increase", "--max-p99-increase", "--max-p999-increase",
-                           "--max-cpu-increase", "--mode", "--inconclusive", "--junit", "exit: 0"})
+                           "--max-cpu-increase", "--max-gc-cpu-increase", "--max-sched-p99-increase", "--mode", "--inconclusive", "--junit", "exit: 0"})
     EXPECT_TRUE(has(r.out, flag)) << flag;
 }
 

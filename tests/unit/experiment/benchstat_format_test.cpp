@@ -53,5 +53,32 @@ TEST(Benchstat, OffComesFirstAndEachModeKeepsItsRoundOrder) {
   EXPECT_EQ(bench_lines(out.str()), expected) << out.str();
 }
 
+// The agent's breakdown goes in as metrics of their own, only where a round has it.
+TEST(Benchstat, TheAgentsGcCpuAndSchedulerLatencyWhereMeasured) {
+  RunResult run;
+  run.config.modes = {Mode::kOff};
+  RoundRecord r;
+  r.mode = Mode::kOff;
+  r.requests = 1000;
+  r.throughput_rps = 1000;
+  r.latency_p50_ns = 200'000;
+  r.latency_p99_ns = 2'000'000;
+  r.target_cpu_us_per_request = 200;
+  run.rounds.push_back(r);
+  r.runtime = RuntimeFigures{};
+  r.runtime->cpu_us_per_request = target::CpuClasses{};
+  r.runtime->cpu_us_per_request->gc_total = 8;
+  r.runtime->sched_latency_p99_ns = 50'000;
+  run.rounds.push_back(r);
+  std::ostringstream out;
+  write_benchstat(out, run);
+  EXPECT_EQ(out.str(),
+            "goos: linux\npkg: tracebench\ntarget: :0\npath: /\n"
+            "BenchmarkTarget/mode=off 1000 0.001 sec/op 0.0002 p50-sec 0.002 p99-sec 1000 req/s 0.0002 "
+            "target-cpu-sec/op\n"
+            "BenchmarkTarget/mode=off 1000 0.001 sec/op 0.0002 p50-sec 0.002 p99-sec 1000 req/s 0.0002 "
+            "target-cpu-sec/op 8e-06 gc-cpu-sec/op 5e-05 sched-p99-sec\n");
+}
+
 }  // namespace
 }  // namespace tracebench::experiment

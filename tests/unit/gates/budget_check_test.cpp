@@ -76,8 +76,11 @@ TEST(BudgetKinds, FlagsAndMetricsMatchTheResultModel) {
   EXPECT_EQ(find_budget_kind("max-p999-increase")->metric, "latency_p999_ns");
   EXPECT_EQ(find_budget_kind("max-cpu-increase")->metric, "target_cpu_us_per_request");
   EXPECT_EQ(find_budget_kind("max-cpu-increase")->cost, Cost::kIncrease);
+  EXPECT_EQ(find_budget_kind("max-gc-cpu-increase")->metric, "gc_cpu_us_per_request");
+  EXPECT_EQ(find_budget_kind("max-gc-cpu-increase")->cost, Cost::kIncrease);
+  EXPECT_EQ(find_budget_kind("max-sched-p99-increase")->metric, "sched_latency_p99_ns");
   EXPECT_EQ(find_budget_kind("max-throughput"), nullptr);
-  EXPECT_EQ(budget_kinds().size(), 5u);
+  EXPECT_EQ(budget_kinds().size(), 7u);
 }
 
 struct JudgeCase {
@@ -235,10 +238,11 @@ TEST(CheckResult, UnmeasuredTargetCpuIsNotMeasuredOnlyWhenAskedFor) {
   EXPECT_FALSE(r.judgements[2].ci_low_pct.has_value());
   EXPECT_EQ(r.judgements[2].reason,
             "target_cpu_us_per_request was not measured: the target must run on this machine (tracebench run finds "
-            "it by its port, or give --target-pid)");
+            "it by its port, or give --target-pid), or carry the agent (--target-cpu agent, docs/agent.md)");
   EXPECT_EQ(not_measured_message(r.judgements[2]),
             "--max-cpu-increase cannot be judged: target_cpu_us_per_request was not measured: the target must run on "
-            "this machine (tracebench run finds it by its port, or give --target-pid)");
+            "this machine (tracebench run finds it by its port, or give --target-pid), or carry the agent (--target-cpu "
+            "agent, docs/agent.md)");
   EXPECT_EQ(r.warnings.size(), 1u);
   // No policy makes a budget that was never measured pass or fail.
   for (auto policy : {InconclusivePolicy::kPass, InconclusivePolicy::kFail, InconclusivePolicy::kInconclusive})
@@ -421,6 +425,18 @@ TEST(FormatPct, SignedTwoDecimals) {
   EXPECT_EQ(format_pct(0.004), "0%");
   EXPECT_EQ(format_pct(0.005), "+0.01%");
   EXPECT_EQ(format_pct(-0.006), "-0.01%");
+}
+
+// The breakdown budgets need the agent's figures: a result without them says so.
+TEST(CheckResult, GcCpuWithoutTheAgentIsNotMeasured) {
+  CheckOptions o;
+  o.budgets = {budget("max-gc-cpu-increase", 3)};
+  const CheckReport r = check_result(fixture("no_target_cpu.json"), o);
+  ASSERT_EQ(r.judgements.size(), 1u);
+  EXPECT_EQ(r.judgements[0].verdict, Verdict::kNotMeasured);
+  EXPECT_EQ(r.judgements[0].reason,
+            "gc_cpu_us_per_request was not measured: it comes from the agent's runtime metrics (mount the agent on "
+            "the target's debug mux, docs/agent.md)");
 }
 
 }  // namespace

@@ -55,6 +55,10 @@ type options struct {
 // maxInjectCPU bounds --inject-cpu: a request must still finish in seconds.
 const maxInjectCPU = 10 * time.Second
 
+// maxBackgroundSpinners bounds --background-spin: more spinners than this only make the
+// machine unusable, not the effect clearer.
+const maxBackgroundSpinners = 64
+
 // Exit codes, as for every tracebench command.
 const (
 	exitUsage  = 1 // bad flags
@@ -183,6 +187,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 		"GET /debug/inject on the debug listener reports it")
 	typed.Duration(&o.demo.StallEvery, "stall-every", 0, "TEST KNOB: every `DURATION`, hold a global lock for --stall-for so arriving requests wait (0 = off)")
 	typed.Duration(&o.demo.StallFor, "stall-for", 0, "TEST KNOB: how long each stall lasts (`DURATION`)")
+	typed.Int(&o.demo.BackgroundSpinners, "background-spin", 0, "TEST KNOB: `N` goroutines spin on the CPU for the server's life, so request goroutines wait longer to be scheduled (a known rise in scheduler latency)")
 	typed.Bool(&o.noAgent, "no-agent", false, "serve pprof but not the flight-recorder agent on the debug listener")
 	typed.Bool(&o.noPprof, "no-pprof", false, "serve neither pprof nor the agent on the debug listener")
 	fs.StringVar(&o.agentToken, "agent-token", "", "require `TOKEN` as \"Authorization: Bearer TOKEN\" on agent requests")
@@ -241,6 +246,9 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 		return o, badValue("stall-for", val("stall-for"), "needs --stall-every too")
 	case s.StallFor > 0 && s.StallFor >= s.StallEvery:
 		return o, badValue("stall-for", val("stall-for"), "must be shorter than --stall-every "+val("stall-every"))
+	}
+	if o.demo.BackgroundSpinners < 0 || o.demo.BackgroundSpinners > maxBackgroundSpinners {
+		return o, badValue("background-spin", val("background-spin"), fmt.Sprintf("want 0 to %d goroutines", maxBackgroundSpinners))
 	}
 	if o.agentToken != "" && (o.noAgent || o.noPprof || o.debugAddr == "") {
 		return o, badValue("agent-token", "(hidden)", "the agent is not served (--no-agent, --no-pprof or empty --debug-addr)")

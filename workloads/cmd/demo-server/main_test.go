@@ -223,6 +223,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--inject-cpu", "-5us"}, `invalid value "-5us" for flag --inject-cpu: want a duration in [0, 10s]`},
 		{[]string{"--inject-cpu", "10.5s"}, `invalid value "10.5s" for flag --inject-cpu: want a duration in [0, 10s]`},
 		{[]string{"--inject-cpu", "0.4ns"}, `invalid value "0.4ns" for flag --inject-cpu: below the 1ns resolution (0 turns the injection off)`},
+		{[]string{"--background-spin", "-1"}, `invalid value "-1" for flag --background-spin: want 0 to 64 goroutines`},
+		{[]string{"--background-spin", "65"}, `invalid value "65" for flag --background-spin: want 0 to 64 goroutines`},
 		{[]string{"--stall-every", "often"}, `invalid value "often" for flag --stall-every: want a Go duration such as 10s or 200ms`},
 		{[]string{"--stall-for", "10"}, `invalid value "10" for flag --stall-for: want a Go duration such as 10s or 200ms`},
 		{[]string{"--snapshot-dir", "d", "--slo-p99", "20"}, `invalid value "20" for flag --slo-p99: want a Go duration such as 10s or 200ms`},

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type Config struct {
 	StallEvery, StallFor time.Duration
 	// PoolWorkers is the size of the worker pool behind /pool. Zero means GOMAXPROCS.
 	PoolWorkers int
+	// BackgroundSpinners goroutines spin on the CPU for the server's life. They give a P up
+	// only when the runtime preempts them (every 10 ms), so runnable request goroutines
+	// wait longer to run: a known rise in scheduler latency. Test knob.
+	BackgroundSpinners int
 }
 
 // Validate reports the first inconsistent field.
@@ -44,6 +49,8 @@ func (c Config) Validate() error {
 		return errors.New("StallFor must be shorter than StallEvery")
 	case c.PoolWorkers < 0:
 		return errors.New("PoolWorkers is negative")
+	case c.BackgroundSpinners < 0:
+		return errors.New("BackgroundSpinners is negative")
 	}
 	return nil
 }
@@ -56,6 +63,9 @@ type Server struct {
 	pool    *pool
 	hot     hotLock
 	inject  *injector
+
+	stopSpin chan struct{}
+	spinners sync.WaitGroup
 
 	stallGate sync.RWMutex // write-locked during a stall; every request passes through it
 	stalls    chan struct{}
@@ -86,8 +96,34 @@ func New(cfg Config) *Server {
 		s.stallDone = make(chan struct{})
 		go s.stallLoop()
 	}
+	s.stopSpin = make(chan struct{})
+	for range cfg.BackgroundSpinners {
+		s.spinners.Add(1)
+		go s.spin()
+	}
 	return s
 }
+
+// spin keeps a P busy until Close; it checks for the stop every ~100k iterations (tens of
+// microseconds), a check that never yields the P.
+func (s *Server) spin() {
+	defer s.spinners.Done()
+	x := 0
+	for {
+		select {
+		case <-s.stopSpin:
+			spinSink.Add(int64(x))
+			return
+		default:
+		}
+		for i := range 100_000 {
+			x += i * i
+		}
+	}
+}
+
+// spinSink keeps the spinners' work from being optimised away.
+var spinSink atomic.Int64
 
 // InjectStats reports the CPU injection: what was asked, how it is done and how much
 // has been injected. Safe to call while requests are served.
@@ -98,6 +134,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the background goroutines. Requests must no longer be in flight.
 func (s *Server) Close() {
+	close(s.stopSpin)
+	s.spinners.Wait()
 	if s.stopStall != nil {
 		close(s.stopStall)
 		<-s.stallDone

@@ -268,6 +268,8 @@ func TestConfigValidate(t *testing.T) {
 		{Config{StallEvery: time.Second, StallFor: time.Second}, false},
 		{Config{StallEvery: -time.Second, StallFor: -time.Millisecond}, false},
 		{Config{PoolWorkers: -1}, false},
+		{Config{BackgroundSpinners: 2}, true},
+		{Config{BackgroundSpinners: -1}, false},
 	} {
 		if err := tc.cfg.Validate(); (err == nil) != tc.ok {
 			t.Errorf("Validate(%+v) = %v, want ok=%v", tc.cfg, err, tc.ok)
@@ -341,5 +343,16 @@ func TestSpinCPUBurnsCPUTimeNotWallTime(t *testing.T) {
 	}
 	if got < want || got > want+10*time.Millisecond {
 		t.Errorf("spinCPU(%v) used %v of the thread's CPU; want %v to %v", want, got, want, want+10*time.Millisecond)
+	}
+}
+
+// The spinners burn CPU while the server lives, and Close stops them.
+func TestBackgroundSpinnersBurnCPUUntilClose(t *testing.T) {
+	s := New(Config{BackgroundSpinners: 2})
+	before := runtime.NumGoroutine()
+	time.Sleep(20 * time.Millisecond)
+	s.Close()
+	if after := runtime.NumGoroutine(); after > before-2 {
+		t.Errorf("%d goroutines with the spinners, %d after Close: they did not stop", before, after)
 	}
 }

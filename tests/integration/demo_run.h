@@ -1,0 +1,60 @@
+#pragma once
+// What the tests of `tracebench run` against the real demo server share: the server on
+// free loopback ports, a fresh output directory, the result document and the run's flags.
+// DEMO_SERVER_BIN and TRACEBENCH_BIN come from the test's CMake target.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "subprocess.h"
+
+namespace tracebench {
+namespace {
+
+using testing::ChildProcess;
+using testing::run_process;
+
+const std::string kTracebench = TRACEBENCH_BIN;
+const std::string kDemoServer = DEMO_SERVER_BIN;
+
+struct DemoServer {
+  std::unique_ptr<ChildProcess> proc;
+  std::string addr, debug_addr;
+  // `prefix` runs the server through another command, such as env(1) to set its environment.
+  explicit DemoServer(std::vector<std::string> extra = {}, std::vector<std::string> prefix = {}) {
+    std::vector<std::string> argv = prefix;
+    for (const char* a : {"--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"}) argv.push_back(a);
+    argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(prefix.size()), kDemoServer);
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc = std::make_unique<ChildProcess>(argv);
+    addr = proc->wait_for_line("listening on ");
+    debug_addr = proc->wait_for_line("debug listening on ");
+  }
+};
+
+std::string fresh_dir(const std::string& name) {
+  auto dir = std::filesystem::path(::testing::TempDir()) / ("tracebench-run-" + name);
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<std::string> run_args(const DemoServer& s, const std::string& out, std::vector<std::string> extra) {
+  std::vector<std::string> a = {kTracebench, "run", "--target", s.addr, "--pprof", s.debug_addr, "--out", out,
+                                "--no-progress"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+}  // namespace
+}  // namespace tracebench
