@@ -38,6 +38,10 @@ std::uint32_t ProfileStacks::intern_slow(std::uint64_t id, bool& missing) {
     if (decoded.size() <= i) break;
     std::memcpy(pcs.data() + i * sizeof(std::uint64_t), &decoded[i].pc, sizeof(std::uint64_t));
   }
+  // cmd/trace compares stacks by their PCs padded with zeros: trailing zero PCs do not
+  // count, and a stack of zero PCs is no stack.
+  while (!decoded.empty() && decoded.back().pc == 0) decoded.pop_back();
+  if (decoded.empty()) return 0;
   pcs.resize(decoded.size() * sizeof(std::uint64_t));
   auto [it, inserted] = by_pcs_.try_emplace(std::move(pcs), static_cast<std::uint32_t>(stacks_.size()));
   if (!inserted) return it->second;
