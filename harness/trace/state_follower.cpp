@@ -39,7 +39,13 @@ void StateFollower::begin_generation(const GenerationInfo&, const GenerationTabl
 
 void StateFollower::push(std::int64_t ts, std::uint64_t g, Op op, std::uint64_t stack, std::uint64_t aux) {
   if (g == kNoGoroutine) return;
-  pending_.push_back({ts, g, stack, aux, static_cast<std::uint32_t>(pending_.size()), op});
+  auto [index, inserted] = gindex_.try_emplace(g);
+  if (inserted) {
+    *index = static_cast<std::uint32_t>(gids_.size());
+    gids_.push_back(g);
+  }
+  const auto id32 = [](std::uint64_t id) { return id <= 0xffffffffu ? static_cast<std::uint32_t>(id) : 0u; };
+  pending_.push_back({ts, id32(stack), id32(aux), *index, static_cast<std::uint32_t>(pending_.size()), op});
 }
 
 void StateFollower::event(const DecodedEvent& e) {
@@ -130,36 +136,73 @@ void StateFollower::end_generation(const GenerationInfo& info) {
     }
     last_ns_ = std::max(last_ns_, info.last_event_ns);
   }
-  std::sort(pending_.begin(), pending_.end(), [](const Transition& x, const Transition& y) {
-    if (x.g != y.g) return x.g < y.g;
-    if (x.ts_ns != y.ts_ns) return x.ts_ns < y.ts_ns;
-    return x.order < y.order;
-  });
-  for (std::size_t i = 0; i < pending_.size();) {
-    const std::uint64_t g = pending_[i].g;
-    std::size_t end = i;
-    while (end < pending_.size() && pending_[end].g == g) ++end;
+  group_by_goroutine();
+  for (std::size_t gi = 0; gi < gids_.size(); ++gi) {
+    const std::uint64_t g = gids_[gi];
+    const std::size_t begin = group_start_[gi], end = group_start_[gi + 1];
     Goroutine& gs = goroutines_[g];
-    for (std::size_t k = i; k < end; ++k) {
+    for (std::size_t k = begin; k < end; ++k) {
       // Equal times from different threads: take first the one the state allows.
-      if (!accepts(gs.state, pending_[k].op)) {
-        for (std::size_t j = k + 1; j < end && pending_[j].ts_ns == pending_[k].ts_ns; ++j) {
-          if (accepts(gs.state, pending_[j].op)) {
-            std::swap(pending_[k], pending_[j]);
+      if (!accepts(gs.state, grouped_[k].op)) {
+        for (std::size_t j = k + 1; j < end && grouped_[j].ts_ns == grouped_[k].ts_ns; ++j) {
+          if (accepts(gs.state, grouped_[j].op)) {
+            std::swap(grouped_[k], grouped_[j]);
             break;
           }
         }
       }
-      follow(gs, pending_[k]);
+      follow(gs, grouped_[k]);
     }
     if (gs.state == State::kNotExist) {
       flush_before_first_run(gs);
       goroutines_.erase(g);
     }
-    i = end;
   }
+  gindex_.clear();
+  gids_.clear();
   pending_.clear();
   tables_ = nullptr;
+}
+
+// Orders the generation's transitions by goroutine, then each goroutine's by time
+// (equal times in arrival order, which is file order within a thread). A goroutine's
+// transitions arrive nearly in time order (thread by thread), so most groups are
+// sorted already; the others are sorted in place.
+void StateFollower::group_by_goroutine() {
+  group_start_.assign(gids_.size() + 1, 0);
+  for (const Transition& t : pending_) ++group_start_[t.gi + 1];
+  for (std::size_t i = 1; i < group_start_.size(); ++i) group_start_[i] += group_start_[i - 1];
+  grouped_.resize(pending_.size());
+  std::vector<std::uint32_t>& next = scatter_;
+  next.assign(group_start_.begin(), group_start_.end() - 1);
+  for (const Transition& t : pending_) grouped_[next[t.gi]++] = t;
+  const auto by_time = [](const Transition& x, const Transition& y) {
+    return x.ts_ns != y.ts_ns ? x.ts_ns < y.ts_ns : x.order < y.order;
+  };
+  // A group is a concatenation of runs already in time order (a thread's batches):
+  // merged pairwise, run by run, through pending_ (no longer needed) as scratch.
+  for (std::size_t gi = 0; gi < gids_.size(); ++gi) {
+    Transition* const first = grouped_.data() + group_start_[gi];
+    const std::size_t n = group_start_[gi + 1] - group_start_[gi];
+    runs_.assign(1, 0);
+    for (std::size_t i = 1; i < n; ++i)
+      if (by_time(first[i], first[i - 1])) runs_.push_back(i);
+    if (runs_.size() == 1) continue;
+    runs_.push_back(n);
+    Transition* src = first;
+    Transition* dst = pending_.data();
+    while (runs_.size() > 2) {
+      std::size_t out = 1;
+      for (std::size_t r = 0; r + 1 < runs_.size(); r += 2) {
+        const std::size_t a = runs_[r], b = runs_[r + 1], c = r + 2 < runs_.size() ? runs_[r + 2] : b;
+        std::merge(src + a, src + b, src + b, src + c, dst + a, by_time);
+        runs_[out++] = c;
+      }
+      runs_.resize(out);
+      std::swap(src, dst);
+    }
+    if (src != first) std::copy(src, src + n, first);
+  }
 }
 
 StateFollower::ReasonInfo StateFollower::reason_of(std::uint64_t string_id) {

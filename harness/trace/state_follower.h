@@ -56,12 +56,14 @@ class StateFollower {
   };
   // One transition of one goroutine, as read (stack and reason still IDs of the
   // generation's tables).
+  // IDs of the generation's tables are dense from 1; one beyond 32 bits (a corrupt
+  // trace) is kept as 0, no stack or the empty string.
   struct Transition {
     std::int64_t ts_ns = 0;
-    std::uint64_t g = 0;
-    std::uint64_t stack = 0;   // the event's stack (Go's Event.Stack()), 0 none
-    std::uint64_t aux = 0;     // kBlock: reason string; kStatus: status; kCreate: new_stack; regions: name
-    std::uint32_t order = 0;   // arrival within the generation
+    std::uint32_t stack = 0;   // the event's stack (Go's Event.Stack()), 0 none
+    std::uint32_t aux = 0;     // kBlock: reason string; kStatus: status; kCreate: new_stack; regions: name
+    std::uint32_t gi = 0;      // the goroutine: index into gids_
+    std::uint32_t order = 0;   // arrival within the generation (file order within a thread)
     Op op = Op::kStatus;
   };
   struct Delay {
@@ -99,6 +101,7 @@ class StateFollower {
   };
 
   static bool accepts(State s, Op op);
+  void group_by_goroutine();
   void push(std::int64_t ts, std::uint64_t g, Op op, std::uint64_t stack, std::uint64_t aux);
   void follow(Goroutine& gs, const Transition& t);
   // Ends gs's current state at ts_ns (profiles only when `into_profiles`).
@@ -115,7 +118,13 @@ class StateFollower {
   std::array<bool, 256> wanted_{};
   std::array<std::uint8_t, 256> wanted_args_{};
   const GenerationTables* tables_ = nullptr;
-  std::vector<Transition> pending_;
+  // This generation's transitions in arrival order, and grouped by goroutine (a
+  // counting sort: the groups keep arrival order, then each is ordered by time).
+  std::vector<Transition> pending_, grouped_;
+  IdMap<std::uint32_t> gindex_;       // goroutine ID -> index, this generation
+  std::vector<std::uint64_t> gids_;   // index -> goroutine ID
+  std::vector<std::uint32_t> group_start_, scatter_;
+  std::vector<std::size_t> runs_;         // group_by_goroutine's run boundaries
   std::unordered_map<std::uint64_t, Goroutine> goroutines_;
   std::unordered_map<std::uint64_t, ReasonInfo> reasons_;  // per generation, by string ID
   NameTable names_{4096};
