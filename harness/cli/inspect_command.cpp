@@ -278,7 +278,8 @@ int inspect_command(const std::vector<std::string>& args) {
       "threads", po::value(&threads)->default_value(2),
       "1: read on one thread; 2: scan on this thread while a second one interprets, a few batches behind")(
       "counts-only", po::bool_switch(&counts_only),
-      "skip the goroutine and region/task/log analyses (faster; counts, span and rates only)")(
+      "skip the goroutine, region/task/log and time-breakdown analyses (faster; counts, span and rates only; "
+      "--pprof still works)")(
       "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit")(
       "pprof", po::value(&pprof_specs)->composing(),
       "KIND=FILE: write the delay profile KIND (sync, net, syscall, sched; as go tool trace -pprof=KIND) to FILE as "
@@ -318,13 +319,19 @@ int inspect_command(const std::vector<std::string>& args) {
   }
   const std::string& path = positional.front();
   std::vector<PprofRequest> pprof;
+  const char* flag = "--pprof";
   try {
     for (const auto& spec : pprof_specs) pprof.push_back(parse_pprof_request(spec));
+    flag = "--window";
     if (!window.empty()) parse_window(window, states.filter);
   } catch (const BadValue& e) {
-    fmt::print(stderr, "tracebench inspect: {} {} (see tracebench inspect --help)\n",
-               pprof_specs.empty() || window.empty() ? (window.empty() ? "--pprof" : "--window") : "--pprof/--window",
-               e.what());
+    fmt::print(stderr, "tracebench inspect: {} {} (see tracebench inspect --help)\n", flag, e.what());
+    return kExitUsage;
+  }
+  // The states take a second pass over the file, which stdin cannot give.
+  if (path == "-" && (!pprof.empty() || !window.empty() || !states.filter.start_function.empty() ||
+                      !states.filter.region.empty())) {
+    fmt::print(stderr, "tracebench inspect: --pprof and the filters need a trace file, not stdin\n");
     return kExitUsage;
   }
   // An unwritable profile file is found before the trace is read.
@@ -353,7 +360,8 @@ int inspect_command(const std::vector<std::string>& args) {
     // The states need every goroutine transition in time order: a pass of their own.
     std::optional<tr::StateAnalysis> st;
     std::vector<std::string> written;
-    if (!counts_only || !pprof.empty()) {
+    const bool breakdown = !counts_only && path != "-";
+    if (breakdown || !pprof.empty()) {
       states.strict = options.strict;
       states.top_functions = top;
       st = tr::analyze_states(path, states);
@@ -361,12 +369,12 @@ int inspect_command(const std::vector<std::string>& args) {
     }
     if (json) {
       nlohmann::json j = to_json(s, diags);
-      if (st) j["time_breakdown"] = breakdown_json(*st, path);
+      if (breakdown) j["time_breakdown"] = breakdown_json(*st, path);
       fmt::print("{}\n", j.dump(2));
       for (const auto& line : written) fmt::print(stderr, "{}\n", line);
     } else {
       print_text(s, diags, kinds);
-      if (st) print_breakdown_text(*st, path);
+      if (breakdown) print_breakdown_text(*st, path);
       if (!written.empty()) fmt::print("\n");
       for (const auto& line : written) fmt::print("{}\n", line);
     }
