@@ -7,6 +7,8 @@ namespace tracebench::trace {
 
 namespace {
 constexpr std::int64_t kNoLimit = std::numeric_limits<std::int64_t>::max();
+// How far ahead a goroutine's transitions are searched for the one its state allows.
+constexpr std::size_t kLookAhead = 8;
 }  // namespace
 
 StateFollower::StateFollower(const StateOptions& options) : options_(options) {
@@ -141,17 +143,28 @@ void StateFollower::end_generation(const GenerationInfo& info) {
     const std::uint64_t g = gids_[gi];
     const std::size_t begin = group_start_[gi], end = group_start_[gi + 1];
     Goroutine& gs = goroutines_[g];
+    // Nor before the previous generation's last event: Go's reader reads generations in
+    // turn and moves a timestamp that would go backwards forward.
+    std::int64_t last_ns = previous_generation_end_ns_;
     for (std::size_t k = begin; k < end; ++k) {
-      // Equal times from different threads: take first the one the state allows.
+      // Two threads' clocks may put a transition a little before the one it depends on
+      // (a start before the unblock that allowed it, equal times): take first the next
+      // one the state allows, as Go's reader orders them by their sequence numbers, and
+      // never let time go backwards (Go's reader moves such a timestamp forward too).
       if (!accepts(gs.state, grouped_[k].op)) {
-        for (std::size_t j = k + 1; j < end && grouped_[j].ts_ns == grouped_[k].ts_ns; ++j) {
+        const std::size_t limit = std::min(end, k + kLookAhead);
+        for (std::size_t j = k + 1; j < limit; ++j) {
           if (accepts(gs.state, grouped_[j].op)) {
-            std::swap(grouped_[k], grouped_[j]);
+            std::rotate(grouped_.begin() + static_cast<std::ptrdiff_t>(k), grouped_.begin() + static_cast<std::ptrdiff_t>(j),
+                        grouped_.begin() + static_cast<std::ptrdiff_t>(j + 1));
             break;
           }
         }
       }
-      follow(gs, grouped_[k]);
+      Transition& t = grouped_[k];
+      t.ts_ns = std::max(t.ts_ns, last_ns);
+      last_ns = t.ts_ns;
+      follow(gs, t);
     }
     if (gs.state == State::kNotExist) {
       flush_before_first_run(gs);
@@ -160,6 +173,7 @@ void StateFollower::end_generation(const GenerationInfo& info) {
   }
   gindex_.clear();
   gids_.clear();
+  if (info.timed_events > 0) previous_generation_end_ns_ = std::max(previous_generation_end_ns_, info.last_event_ns);
   pending_.clear();
   tables_ = nullptr;
 }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -138,7 +139,8 @@ class StateFollower {
   DurationHistogram sched_latency_;
   bool have_first_ = false;
   std::int64_t first_ns_ = 0, last_ns_ = 0;
-  std::int64_t from_ns_ = 0, to_ns_ = 0;  // absolute window, set once the first event is known
+  std::int64_t from_ns_ = 0, to_ns_ = 0;
+  std::int64_t previous_generation_end_ns_ = std::numeric_limits<std::int64_t>::min();  // absolute window, set once the first event is known
 };
 
 static_assert(TraceSink<StateFollower>);
