@@ -64,10 +64,6 @@ StateAnalysis analyze_states_source(TraceSource& source, const StateOptions& opt
   FramedGeneration frame;
   std::uint64_t offset = kHeaderBytes;
   while (framer.next(frame)) {
-    if (frame.truncated && !out.truncated) {
-      out.truncated = true;
-      out.truncation = frame.truncation;
-    }
     if (!frame.batches.empty()) decoder.finish(decoder.prepare(source, frame, framer.exhausted()), kEvictBytes);
     source.release(frame.end_offset);
     offset = framer.offset();

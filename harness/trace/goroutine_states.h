@@ -21,7 +21,7 @@
 // distinct stacks of the profiles; never the whole file.
 //
 // Errors: as analyze.h (IoError, FormatError in strict mode); a truncated trace is
-// read as far as it goes and `truncated` says so.
+// read as far as it goes (analyze.h's summary says what was cut).
 
 #include <array>
 #include <cstdint>
@@ -115,8 +115,6 @@ struct StateAnalysis {
   std::int64_t first_event_ns = 0;
   std::int64_t last_event_ns = 0;
   std::uint64_t file_bytes = 0;
-  bool truncated = false;
-  std::string truncation;
   double parse_seconds = 0;
   double parse_mb_per_second() const;
 };

@@ -13,24 +13,17 @@ constexpr std::uint64_t kMaxCachedId = 1 << 20;
 
 ProfileStacks::ProfileStacks() { stacks_.emplace_back(); }
 
-std::uint32_t ProfileStacks::intern(std::uint64_t id, bool& missing) {
-  missing = false;
+std::uint32_t ProfileStacks::intern(std::uint64_t id) {
   if (id == 0) return 0;
-  if (id < kMaxCachedId) {
-    if (id >= cache_.size()) cache_.resize(id + 1, kUncached);
-    if (cache_[id] == kUncached) cache_[id] = intern_slow(id, missing);
-    else missing = cache_[id] == 0;
-    return cache_[id];
-  }
-  return intern_slow(id, missing);
+  if (id >= kMaxCachedId) return intern_slow(id);
+  if (id >= cache_.size()) cache_.resize(id + 1, kUncached);
+  if (cache_[id] == kUncached) cache_[id] = intern_slow(id);
+  return cache_[id];
 }
 
-std::uint32_t ProfileStacks::intern_slow(std::uint64_t id, bool& missing) {
+std::uint32_t ProfileStacks::intern_slow(std::uint64_t id) {
   const StackRef* s = tables_ ? tables_->stacks.find(id) : nullptr;
-  if (s == nullptr || s->nframes == 0) {
-    missing = s == nullptr;
-    return 0;
-  }
+  if (s == nullptr || s->nframes == 0) return 0;
   std::string pcs(static_cast<std::size_t>(s->nframes) * sizeof(std::uint64_t), '\0');
   std::vector<Frame> decoded(s->nframes);
   for (std::uint32_t i = 0; i < s->nframes; ++i) {

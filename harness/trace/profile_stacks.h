@@ -4,7 +4,7 @@
 // its PC (as a pprof Location). Key 0 is the empty stack.
 //
 // Not thread-safe. intern() needs the generation's tables; a stack ID missing from
-// them interns as the empty stack and reports it through `missing`.
+// them (a generation cut before its stack table) interns as the empty stack.
 
 #include <cstdint>
 #include <string>
@@ -24,16 +24,15 @@ class ProfileStacks {
     tables_ = &tables;
     cache_.clear();
   }
-  // The key of stack `id` of this generation; 0 for no stack (missing: it had an ID
-  // the table does not hold).
-  std::uint32_t intern(std::uint64_t id, bool& missing);
+  // The key of stack `id` of this generation; 0 for no stack.
+  std::uint32_t intern(std::uint64_t id);
 
   const std::vector<std::uint32_t>& frames_of(std::uint32_t key) const { return stacks_[key]; }
   const std::vector<ProfileFrame>& frames() const { return frames_; }
 
  private:
   static constexpr std::uint32_t kUncached = ~std::uint32_t{0};
-  std::uint32_t intern_slow(std::uint64_t id, bool& missing);
+  std::uint32_t intern_slow(std::uint64_t id);
   std::uint32_t frame_index(std::uint64_t pc, std::uint64_t func, std::uint64_t file, std::uint64_t line);
 
   const GenerationTables* tables_ = nullptr;

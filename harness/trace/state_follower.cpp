@@ -330,8 +330,7 @@ void StateFollower::begin_state(Goroutine& gs, State s, std::int64_t ts_ns, std:
   gs.cause = reason.cause;
   gs.sync_reason = reason.sync;
   gs.net_reason = reason.net;
-  bool missing = false;
-  gs.stack_key = stacks_.intern(stack, missing);
+  gs.stack_key = stacks_.intern(stack);
   gs.no_stack = gs.stack_key == 0;
 }
 
@@ -354,35 +353,39 @@ void StateFollower::close(Goroutine& gs, std::int64_t ts_ns, bool into_profiles,
     if (gs.created) ++created_counted_;
     ++fn.goroutines;
   }
+  add_time(all_, gs, d);
+  add_time(fn.times, gs, d);
+  // cmd/trace's kinds (pprof.go): which state, and for waiting which reasons.
   std::optional<ProfileKind> kind;
-  for (StateTimes* times : {&all_, &fn.times}) {
-    switch (gs.state) {
-      case State::kRunning:
-        times->running_ns += d;
-        break;
-      case State::kRunnable:
-        times->runnable_ns += d;
-        kind = ProfileKind::kSched;
-        break;
-      case State::kSyscall:
-        times->syscall_ns += d;
-        kind = ProfileKind::kSyscall;
-        break;
-      case State::kWaiting:
-        times->waiting_ns[static_cast<std::size_t>(gs.cause)] += d;
-        if (gs.sync_reason) kind = ProfileKind::kSync;
-        if (gs.net_reason) kind = ProfileKind::kNet;
-        break;
-      default:
-        break;
-    }
-  }
+  if (gs.state == State::kRunnable) kind = ProfileKind::kSched;
+  if (gs.state == State::kSyscall) kind = ProfileKind::kSyscall;
+  if (gs.state == State::kWaiting && gs.sync_reason) kind = ProfileKind::kSync;
+  if (gs.state == State::kWaiting && gs.net_reason) kind = ProfileKind::kNet;
   if (!into_profiles || !kind) return;
   const Delay delay{*kind, gs.stack_key, gs.no_stack, d};
   if (gs.ran)
     add_delay(delay);
   else
     gs.before_first_run.push_back(delay);
+}
+
+void StateFollower::add_time(StateTimes& times, const Goroutine& gs, std::int64_t d) {
+  switch (gs.state) {
+    case State::kRunning:
+      times.running_ns += d;
+      break;
+    case State::kRunnable:
+      times.runnable_ns += d;
+      break;
+    case State::kSyscall:
+      times.syscall_ns += d;
+      break;
+    case State::kWaiting:
+      times.waiting_ns[static_cast<std::size_t>(gs.cause)] += d;
+      break;
+    default:
+      break;
+  }
 }
 
 void StateFollower::add_delay(const Delay& d) {

@@ -111,6 +111,7 @@ class StateFollower {
   ReasonInfo reason_of(std::uint64_t string_id);
   std::uint32_t name_of_frame(std::uint64_t stack_id, bool outermost);
   std::int64_t window_overlap(std::int64_t a, std::int64_t b) const;
+  static void add_time(StateTimes& times, const Goroutine& gs, std::int64_t d);
   void add_delay(const Delay& d);
   // A goroutine leaves the trace (exit, or the trace's end): its held delays count.
   void flush_before_first_run(Goroutine& gs);
