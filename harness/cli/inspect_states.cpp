@@ -52,7 +52,8 @@ std::vector<std::string> write_profiles(const tr::StateAnalysis& a, const std::v
                                    compact_duration_text(p.total_delay_ns()));
     if (p.samples.empty()) line += " (no samples: a valid empty profile)";
     if (p.intervals_without_stack > 0)
-      line += fmt::format(" ({} intervals without a stack: the trace lacks them; attributed to an empty stack)",
+      line += fmt::format(" ({} intervals without a stack: begun by events that carry none, or in a generation "
+                          "cut before its stack table; under an empty stack, as go tool trace does)",
                           p.intervals_without_stack);
     lines.push_back(std::move(line));
   }
