@@ -7,6 +7,7 @@
 #include "cli/units.h"
 #include "trace/errors.h"
 #include "trace/pprof_encoder.h"
+#include "trace/tick_converter.h"
 #include "trace/time_advice.h"
 #include "units/duration_text.h"
 
@@ -39,14 +40,15 @@ void parse_window(const std::string& text, tr::StateFilter& filter) {
 
 std::vector<std::string> write_profiles(const tr::StateAnalysis& a, const std::vector<PprofRequest>& requests) {
   std::vector<std::string> lines;
-  const std::int64_t span = a.last_event_ns - a.first_event_ns;
+  const std::int64_t span = tr::wrapping_difference_ns(a.last_event_ns, a.first_event_ns);
   for (const PprofRequest& r : requests) {
     const tr::DelayProfile& p = a.profiles[tr::kind_index(r.kind)];
     const std::string bytes = tr::encode_pprof(p, span);
     std::ofstream f(r.path, std::ios::binary | std::ios::trunc);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     f.close();
-    if (!f) throw tr::IoError(fmt::format("cannot write the {} profile to '{}'", tr::profile_kind_name(r.kind), r.path));
+    if (!f)
+      throw tr::IoError(fmt::format("cannot write the {} profile to '{}'", tr::profile_kind_name(r.kind), r.path));
     std::string line = fmt::format("pprof {:<8} {}: {} stacks, {} intervals, {} total delay",
                                    tr::profile_kind_name(r.kind), r.path, p.samples.size(), p.total_count(),
                                    compact_duration_text(p.total_delay_ns()));
@@ -108,7 +110,8 @@ nlohmann::json breakdown_json(const tr::StateAnalysis& a, const std::string& tra
   const tr::TimeBreakdown& b = a.breakdown;
   nlohmann::json funcs = nlohmann::json::array();
   for (const auto& f : b.by_function)
-    funcs.push_back({{"start_function", f.start_function}, {"goroutines", f.goroutines}, {"times", times_json(f.times)}});
+    funcs.push_back(
+        {{"start_function", f.start_function}, {"goroutines", f.goroutines}, {"times", times_json(f.times)}});
   nlohmann::json advice = nlohmann::json::array();
   for (const auto& x : tr::advise(b, trace_path))
     advice.push_back({{"id", x.id}, {"share", x.share}, {"threshold", x.threshold}, {"message", x.message}});

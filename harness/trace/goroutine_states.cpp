@@ -7,6 +7,7 @@
 #include "trace/decoder.h"
 #include "trace/source.h"
 #include "trace/state_follower.h"
+#include "trace/tick_converter.h"
 #include "trace/tokenizer.h"
 
 namespace tracebench::trace {
@@ -31,7 +32,7 @@ std::string_view wait_cause_name(WaitCause cause) { return kCauseNames[static_ca
 
 std::int64_t DelayProfile::total_delay_ns() const {
   std::int64_t t = 0;
-  for (const auto& s : samples) t += s.delay_ns;
+  for (const auto& s : samples) t = wrapping_sum_ns(t, s.delay_ns);
   return t;
 }
 
@@ -43,11 +44,13 @@ std::uint64_t DelayProfile::total_count() const {
 
 std::int64_t StateTimes::waiting_total_ns() const {
   std::int64_t t = 0;
-  for (std::int64_t w : waiting_ns) t += w;
+  for (std::int64_t w : waiting_ns) t = wrapping_sum_ns(t, w);
   return t;
 }
 
-std::int64_t StateTimes::total_ns() const { return running_ns + runnable_ns + syscall_ns + waiting_total_ns(); }
+std::int64_t StateTimes::total_ns() const {
+  return wrapping_sum_ns(wrapping_sum_ns(running_ns, runnable_ns), wrapping_sum_ns(syscall_ns, waiting_total_ns()));
+}
 
 double StateAnalysis::parse_mb_per_second() const {
   return parse_seconds > 0 ? static_cast<double>(file_bytes) / 1e6 / parse_seconds : 0;

@@ -52,7 +52,7 @@ class StateFollower {
  private:
   enum class State : std::uint8_t { kUnknown, kNotExist, kRunnable, kRunning, kSyscall, kWaiting };
   enum class Op : std::uint8_t {
-    kCreate, kCreateBlocked, kCreateSyscall, kStart, kStop, kBlock, kUnblock, kSwitchAway, kSwitchTo,
+    kCreate, kCreateBlocked, kCreateSyscall, kStart, kStop, kBlock, kUnblock, kSwitchAway,
     kSyscallBegin, kSyscallEnd, kSyscallEndBlocked, kDestroy, kDestroySyscall, kStatus, kRegionBegin, kRegionEnd
   };
   // One transition of one goroutine, as read (stack and reason still IDs of the
@@ -140,8 +140,9 @@ class StateFollower {
   DurationHistogram sched_latency_;
   bool have_first_ = false;
   std::int64_t first_ns_ = 0, last_ns_ = 0;
-  std::int64_t from_ns_ = 0, to_ns_ = 0;
-  std::int64_t previous_generation_end_ns_ = std::numeric_limits<std::int64_t>::min();  // absolute window, set once the first event is known
+  std::int64_t from_ns_ = 0, to_ns_ = 0;  // absolute window, set once the first event is known
+  // No transition is followed before this (Go's reader keeps time from going backwards).
+  std::int64_t previous_generation_end_ns_ = std::numeric_limits<std::int64_t>::min();
 };
 
 static_assert(TraceSink<StateFollower>);

@@ -34,8 +34,8 @@ std::vector<TimeAdvice> advise(const TimeBreakdown& b, const std::string& trace_
   if (runnable >= kRunnableShare)
     out.push_back({"runnable", runnable, kRunnableShare,
                    fmt::format("goroutines waited for a P {:.0f}% of their time (threshold {:.0f}%; scheduler latency "
-                               "p99 {} µs): too many runnable goroutines; see the goroutine-churn diagnostic and bound "
-                               "concurrency (a worker pool); where they became runnable: tracebench inspect {} "
+                               "p99 {} µs): too many runnable goroutines; see the goroutine-churn diagnostic and "
+                               "bound concurrency (a worker pool); where they became runnable: tracebench inspect {} "
                                "--pprof sched=sched.pb.gz",
                                100 * runnable, 100 * kRunnableShare, b.sched_p99_ns / 1000, trace_path)});
   const auto syscall = static_cast<double>(b.all.syscall_ns) / total;

@@ -14,6 +14,7 @@
 #include "trace/goroutine_states.h"
 #include "trace/pprof_encoder.h"
 #include "trace/source.h"
+#include "trace/tick_converter.h"
 #include "trace/time_advice.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
       tr::MemorySource source(bytes);
       const tr::StateAnalysis a = tr::analyze_states_source(source, options);
-      for (const auto& p : a.profiles) (void)tr::encode_pprof(p, a.last_event_ns - a.first_event_ns);
+      const std::int64_t span = tr::wrapping_difference_ns(a.last_event_ns, a.first_event_ns);
+      for (const auto& p : a.profiles) (void)tr::encode_pprof(p, span);
       (void)tr::advise(a.breakdown, "t");
     } catch (const tr::FormatError&) {
     }

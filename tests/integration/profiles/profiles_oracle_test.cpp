@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -80,65 +81,89 @@ nlohmann::json inspect_json(const std::vector<std::string>& extra) {
   return nlohmann::json::parse(r.out);
 }
 
-TEST_F(Profiles, EveryKindAgreesWithGoToolTraceOnTotalAndPerLeafFunction) {
-  for (const auto& ep : kEndpoints) {
-    const std::string trace = trace_of(ep);
-    std::vector<std::string> argv = {kTracebench, "inspect", trace, "--counts-only"};
-    for (const auto& k : kKinds) argv.push_back("--pprof=" + k + "=" + trace + "." + k + ".tb.pb.gz");
-    auto ours = run_process(argv, 120);
-    ASSERT_EQ(ours.exit_code, 0) << ours.err;
-    for (const auto& k : kKinds) {
-      auto go = run_process({GO_BIN, "tool", "trace", "-pprof=" + k, trace}, 180);
-      ASSERT_EQ(go.exit_code, 0) << go.err;
-      write_file(trace + "." + k + ".go.pb", go.out);
-      auto diff = run_process({PPROFDIFF_BIN, trace + "." + k + ".go.pb", trace + "." + k + ".tb.pb.gz"});
-      EXPECT_EQ(diff.exit_code, 0) << ep << " " << k << ":\n" << diff.out << diff.err;
-    }
+// Every kind of tracebench's profile against go tool trace's on one trace file.
+void expect_profiles_agree(const std::string& trace) {
+  std::vector<std::string> argv = {kTracebench, "inspect", trace, "--counts-only"};
+  for (const auto& k : kKinds) argv.push_back("--pprof=" + k + "=" + trace + "." + k + ".tb.pb.gz");
+  auto ours = run_process(argv, 120);
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  for (const auto& k : kKinds) {
+    auto go = run_process({GO_BIN, "tool", "trace", "-pprof=" + k, trace}, 180);
+    ASSERT_EQ(go.exit_code, 0) << go.err;
+    write_file(trace + "." + k + ".go.pb", go.out);
+    auto diff = run_process({PPROFDIFF_BIN, trace + "." + k + ".go.pb", trace + "." + k + ".tb.pb.gz"});
+    EXPECT_EQ(diff.exit_code, 0) << trace << " " << k << ":\n" << diff.out << diff.err;
   }
+}
+
+TEST_F(Profiles, EveryKindAgreesWithGoToolTraceOnTotalAndPerLeafFunction) {
+  for (const auto& ep : kEndpoints) expect_profiles_agree(trace_of(ep));
   // The contention the /mutex endpoint exists to show is in its sync profile.
   auto diff = run_process({PPROFDIFF_BIN, trace_of("/mutex") + ".sync.go.pb", trace_of("/mutex") + ".sync.tb.pb.gz"});
   EXPECT_NE(diff.out.find("sync.(*Mutex).Lock"), std::string::npos) << diff.out;
 }
 
-TEST_F(Profiles, BreakdownAgreesWithGosTraceReader) {
-  for (const auto& ep : kEndpoints) {
-    const auto ours = inspect_json({trace_of(ep)})["time_breakdown"];
-    auto ref = run_process({BREAKDOWN_BIN, trace_of(ep)}, 120);
-    ASSERT_EQ(ref.exit_code, 0) << ref.err;
-    const auto want = nlohmann::json::parse(ref.out);
-    const auto& all = ours["all"];
-    const double total = all["total_ns"].get<double>();
-    ASSERT_GT(total, 0);
-    // Go's reader moves a timestamp that would go backwards 1 ns forward; beyond that the
-    // two must agree: 0.01% of all goroutine time.
-    const double tolerance = 1e-4 * total;
-    EXPECT_NEAR(all["running_ns"].get<double>(), want["running_ns"].get<double>(), tolerance) << ep;
-    EXPECT_NEAR(all["runnable_ns"].get<double>(), want["runnable_ns"].get<double>(), tolerance) << ep;
-    EXPECT_NEAR(all["syscall_ns"].get<double>(), want["syscall_ns"].get<double>(), tolerance) << ep;
-    for (const auto& [cause, ns] : all["waiting_ns"].items())
-      EXPECT_NEAR(ns.get<double>(), want["waiting_ns"].value(cause, 0.0), tolerance) << ep << " " << cause;
-    const auto& s = ours["sched_latency"];
-    const auto& ws = want["sched_latency"];
-    EXPECT_EQ(s["count"], ws["count"]) << ep;
-    EXPECT_EQ(s["max_ns"], ws["max_ns"]) << ep;
-    // The histogram's quantiles are within 1/64 of a recorded value (duration_histogram.h).
-    for (const char* q : {"p50_ns", "p99_ns"})
-      EXPECT_NEAR(s[q].get<double>(), ws[q].get<double>(), ws[q].get<double>() / 64 + 64) << ep << " " << q;
-  }
+// tracebench's time breakdown of one trace against cmd/breakdown's.
+void expect_breakdown_agrees(const std::string& trace) {
+  const auto ours = inspect_json({trace})["time_breakdown"];
+  auto ref = run_process({BREAKDOWN_BIN, trace}, 120);
+  ASSERT_EQ(ref.exit_code, 0) << ref.err;
+  const auto want = nlohmann::json::parse(ref.out);
+  const auto& all = ours["all"];
+  const double total = all["total_ns"].get<double>();
+  ASSERT_GT(total, 0) << trace;
+  // Go's reader moves a timestamp that would go backwards 1 ns forward; beyond that the
+  // two must agree: 0.01% of all goroutine time, or 1 µs.
+  const double tolerance = 1e-4 * total + 1000;
+  EXPECT_NEAR(all["running_ns"].get<double>(), want["running_ns"].get<double>(), tolerance) << trace;
+  EXPECT_NEAR(all["runnable_ns"].get<double>(), want["runnable_ns"].get<double>(), tolerance) << trace;
+  EXPECT_NEAR(all["syscall_ns"].get<double>(), want["syscall_ns"].get<double>(), tolerance) << trace;
+  for (const auto& [cause, ns] : all["waiting_ns"].items())
+    EXPECT_NEAR(ns.get<double>(), want["waiting_ns"].value(cause, 0.0), tolerance) << trace << " " << cause;
+  const auto& s = ours["sched_latency"];
+  const auto& ws = want["sched_latency"];
+  EXPECT_EQ(s["count"], ws["count"]) << trace;
+  EXPECT_NEAR(s["max_ns"].get<double>(), ws["max_ns"].get<double>(), 1000) << trace;
+  // The histogram's quantiles are within 1/64 of a recorded value (duration_histogram.h).
+  for (const char* q : {"p50_ns", "p99_ns"})
+    EXPECT_NEAR(s[q].get<double>(), ws[q].get<double>(), ws[q].get<double>() / 64 + 64) << trace << " " << q;
 }
 
-double sync_total(const nlohmann::json& j) {
-  double t = 0;
-  for (const auto& [cause, ns] : j["time_breakdown"]["all"]["waiting_ns"].items()) t += ns.get<double>();
-  return t + j["time_breakdown"]["all"]["running_ns"].get<double>() + j["time_breakdown"]["all"]["runnable_ns"].get<double>() +
-         j["time_breakdown"]["all"]["syscall_ns"].get<double>();
+TEST_F(Profiles, BreakdownAgreesWithGosTraceReader) {
+  for (const auto& ep : kEndpoints) expect_breakdown_agrees(trace_of(ep));
+}
+
+// Beyond the server: every shape workloads/cmd/trace-gen writes (coroutine switches,
+// syscalls, GC, churn, regions, a flight-recorder snapshot, ...), 300 ms each.
+TEST_F(Profiles, EveryTraceGenShapeAgreesWithGo) {
+  auto list = run_process({TRACE_GEN_BIN, "-list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::istringstream lines(list.out);
+  int shapes = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const std::string shape = line.substr(0, line.find(' '));
+    if (shape.empty()) continue;
+    const std::string trace = dir() + "/shape-" + shape + ".trace";
+    auto gen = run_process({TRACE_GEN_BIN, "-shape", shape, "-duration", "300ms", "-o", trace}, 60);
+    ASSERT_EQ(gen.exit_code, 0) << shape << ": " << gen.err;
+    SCOPED_TRACE(shape);
+    expect_profiles_agree(trace);
+    expect_breakdown_agrees(trace);
+    ++shapes;
+  }
+  EXPECT_GE(shapes, 10);
+}
+
+// All goroutine time in an inspect --json document's breakdown.
+double breakdown_total(const nlohmann::json& j) {
+  return j["time_breakdown"]["all"]["total_ns"].get<double>();
 }
 
 TEST_F(Profiles, WindowsSplitTheTimeWithoutLosingAny) {
   const std::string t = trace_of("/mutex");
-  const double whole = sync_total(inspect_json({t}));
-  const double first = sync_total(inspect_json({t, "--window", ":400ms"}));
-  const double rest = sync_total(inspect_json({t, "--window", "400ms:"}));
+  const double whole = breakdown_total(inspect_json({t}));
+  const double first = breakdown_total(inspect_json({t, "--window", ":400ms"}));
+  const double rest = breakdown_total(inspect_json({t, "--window", "400ms:"}));
   EXPECT_GT(first, 0);
   EXPECT_GT(rest, 0);
   EXPECT_NEAR(first + rest, whole, 1e-9 * whole + 1);
@@ -164,9 +189,9 @@ TEST_F(Profiles, StartFunctionFilterKeepsThatFunctionsRowOnly) {
 
 TEST_F(Profiles, RegionFilterCountsOnlyTimeInsideThatRegion) {
   const std::string t = trace_of("/api");
-  const double whole = sync_total(inspect_json({t}));
-  const double fanout = sync_total(inspect_json({t, "--region", "api.fanout"}));
-  const double none = sync_total(inspect_json({t, "--region", "no.such.region"}));
+  const double whole = breakdown_total(inspect_json({t}));
+  const double fanout = breakdown_total(inspect_json({t, "--region", "api.fanout"}));
+  const double none = breakdown_total(inspect_json({t, "--region", "no.such.region"}));
   EXPECT_GT(fanout, 0);
   EXPECT_LT(fanout, whole);
   EXPECT_EQ(none, 0);
