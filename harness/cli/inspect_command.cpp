@@ -264,7 +264,7 @@ nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnost
 
 int inspect_command(const std::vector<std::string>& args) {
   po::options_description visible("");
-  bool json = false, keep_going = false, wire = false, counts_only = false;
+  bool json = false, keep_going = false, wire = false, counts_only = false, no_breakdown = false;
   std::size_t top = 10, kinds = 15;
   unsigned threads = 2;
   std::vector<std::string> pprof_specs;
@@ -281,6 +281,8 @@ int inspect_command(const std::vector<std::string>& args) {
       "skip the goroutine, region/task/log and time-breakdown analyses (faster; counts, span and rates only; "
       "--pprof still works)")(
       "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit")(
+      "no-breakdown", po::bool_switch(&no_breakdown),
+      "skip where goroutine time went (the goroutine states take a second pass over the file)")(
       "pprof", po::value(&pprof_specs)->composing(),
       "KIND=FILE: write the delay profile KIND (sync, net, syscall, sched; as go tool trace -pprof=KIND) to FILE as "
       "a gzip pprof profile; repeatable")(
@@ -360,7 +362,7 @@ int inspect_command(const std::vector<std::string>& args) {
     // The states need every goroutine transition in time order: a pass of their own.
     std::optional<tr::StateAnalysis> st;
     std::vector<std::string> written;
-    const bool breakdown = !counts_only && path != "-";
+    const bool breakdown = !counts_only && !no_breakdown && path != "-";
     if (breakdown || !pprof.empty()) {
       states.strict = options.strict;
       states.top_functions = top;

@@ -226,6 +226,14 @@ TEST_F(Profiles, ATraceCutShortGivesTheFramesItHasAndSaysSo) {
   EXPECT_EQ(top.exit_code, 0) << top.err;
 }
 
+TEST_F(Profiles, NoBreakdownAndCountsOnlySkipTheStatesPass) {
+  for (const char* flag : {"--no-breakdown", "--counts-only"}) {
+    const auto j = inspect_json({trace_of("/mutex"), flag});
+    EXPECT_FALSE(j.contains("time_breakdown")) << flag;
+  }
+  EXPECT_TRUE(inspect_json({trace_of("/mutex")}).contains("time_breakdown"));
+}
+
 TEST_F(Profiles, BadKindOrUnwritableFileIsAOneLineErrorNamingIt) {
   auto kind = run_process({kTracebench, "inspect", trace_of("/mutex"), "--pprof", "mutex=x.pb.gz"});
   EXPECT_EQ(kind.exit_code, 1);
