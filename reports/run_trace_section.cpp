@@ -121,6 +121,14 @@ Section RunReportBuilder::trace_section() {
     add_plot(s, "trace_event_mix");
   }
   if (auto speeds = parse_speed_text(); !speeds.empty()) s.blocks.push_back(Paragraph{"Reader speed", speeds});
+  if (!files.empty())
+    s.blocks.push_back(Paragraph{
+        "Profiles from the kept captures",
+        fmt::format("tracebench inspect {} --pprof sync=sync.pb.gz --pprof net=net.pb.gz --pprof syscall=syscall.pb.gz "
+                    "--pprof sched=sched.pb.gz writes the synchronization, network, syscall and scheduler-latency "
+                    "profiles of a capture (as go tool trace -pprof does, kilobytes to share instead of the trace; "
+                    "read them with go tool pprof) and shows where goroutine time went.",
+                    files.front())});
   if (!errors.empty()) {
     s.blocks.push_back(Heading{"Traces that could not be read"});
     s.blocks.push_back(BulletList{errors});

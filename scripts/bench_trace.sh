@@ -6,7 +6,8 @@
 # Builds tracebench (Release, in build-bench/) and workloads/cmd/trace-gen, writes a
 # trace of at least --size with the real Go runtime into $TMPDIR/tracebench-bench/
 # (reused across runs unless --regen; never committed), then times on that file:
-#   tracebench inspect            full analysis, 2 threads (best of --runs; its own parse time too)
+#   tracebench inspect            full analysis, 2 threads (best of --runs; its own parse time too),
+#                                 without the time breakdown (--no-breakdown: scripts/bench_pprof.sh)
 #   tracebench inspect --threads 1
 #   tracebench inspect --counts-only
 #   go tool trace -d=footprint    per-type counts (raw reader)
@@ -83,8 +84,10 @@ best() {  # best NAME RUNS CMD...: keeps the fastest of RUNS runs
 }
 
 echo "bench_trace: $mb MB, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
-best inspect "$runs" "$tb" inspect "$trace"
-best inspect1 "$runs" "$tb" inspect --threads 1 "$trace"
+# --no-breakdown: the reader's own analyses (the goroutine states take a pass of their
+# own, timed by scripts/bench_pprof.sh).
+best inspect "$runs" "$tb" inspect --no-breakdown "$trace"
+best inspect1 "$runs" "$tb" inspect --no-breakdown --threads 1 "$trace"
 best counts "$runs" "$tb" inspect --counts-only "$trace"
 # tracebench's own figures, best of the runs: parse time measured inside the process
 # (no exec, exit or output), for the full analysis and for counts only. The JSON goes
@@ -93,7 +96,7 @@ best counts "$runs" "$tb" inspect --counts-only "$trace"
 inside() {
   local best=0 mbs
   for ((i = 0; i < runs; i++)); do
-    "$tb" inspect --json "$@" "$trace" > "$work/inside.json"
+    "$tb" inspect --json --no-breakdown "$@" "$trace" > "$work/inside.json"
     mbs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["parse"]["mb_per_second"])' "$work/inside.json")
     best=$(awk -v a="$mbs" -v b="$best" 'BEGIN {print (a > b) ? a : b}')
   done
@@ -156,9 +159,9 @@ import json, sys
 s = json.load(sys.stdin)
 print("%.1f MB, %d generations, largest %.1f MB" % (s["file_bytes"] / 1e6, s["generations"],
       max(g["bytes"] for g in s["generation_stats"]) / 1e6))')
-    timed "$tb" inspect "$t"
+    timed "$tb" inspect --no-breakdown "$t"
     two=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
-    timed "$tb" inspect --threads 1 "$t"
+    timed "$tb" inspect --no-breakdown --threads 1 "$t"
     one=$(awk -v r="$rss_kb" 'BEGIN {printf "%.1f", r / 1024}')
     printf "  %-28s %-44s 2 threads %6s MiB, 1 thread %6s MiB\n" "$(basename "$t")" "$gens" "$two" "$one"
   done

@@ -30,6 +30,7 @@ export PATH="$PATH:/usr/local/go/bin"
 cpp_targets=(
   trace_reader:20:8192
   trace_threads:15:32768
+  trace_states:10:16384
   http_response:10:8192
   agent_process:10:16384
   result_document:15:16384
@@ -100,6 +101,7 @@ else
   echo "fuzz: no Go toolchain: the trace targets get the hand-made traces only, and the Go targets are skipped" >&2
 fi
 cp "$build/seeds/trace_reader"/* "$build/seeds/trace_threads/"
+cp "$build/seeds/trace_reader"/* "$build/seeds/trace_states/"
 for f in "$root"/tests/fixtures/results/*.json "$root"/tests/fixtures/reports/*.json; do
   cp "$f" "$build/seeds/result_document/fixture-$(basename "$f")"
 done

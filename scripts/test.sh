@@ -43,7 +43,9 @@ stage "unit tests" ctest --test-dir build --output-on-failure -L unit -j 2
 # Integration tests one at a time: they measure time and load on a 2-core machine.
 stage "integration tests" ctest --test-dir build --output-on-failure -LE unit
 
-go_tests() { (cd workloads && go vet ./... && go test -count=1 ./...); }
+go_tests() {
+  (cd workloads && go vet ./... && go test -count=1 ./...) && (cd tests/tools/tracecheck && go vet ./...)
+}
 # The race detector slows the code it watches several times, so timing assertions are
 # meaningless under it: tests that measure cost skip themselves when built with -race.
 go_race() { (cd workloads && go test -race -count=1 ./...); }
@@ -54,7 +56,7 @@ stage "go race detector" go_race
 # engine (the fault table included), the HTTP clients and the trace reader, with ASan +
 # UBSan. Timing figures from this build mean nothing, so only tests that assert behaviour
 # run here.
-sanitized_integration='^(LoadEngine|LoadCli|LoadFaults|RunFaults|AgentClientScripted|PprofCaptureScripted|trace_go_golden)'
+sanitized_integration='^(LoadEngine|LoadCli|LoadFaults|RunFaults|AgentClientScripted|PprofCaptureScripted|trace_go_golden|Profiles\.)'
 stage "sanitizer build" cmake_build build-asan -DTRACEBENCH_SANITIZE=address,undefined
 stage "sanitizer unit tests" ctest --test-dir build-asan --output-on-failure -L unit -j 2
 stage "sanitizer integration tests" ctest --test-dir build-asan --output-on-failure -R "$sanitized_integration"

@@ -5,13 +5,18 @@
 #include <fmt/core.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/flag_parsing.h"
+#include "cli/inspect_states.h"
+#include "cli/units.h"
 #include "result/schema.h"
 #include "trace/analyze.h"
 #include "trace/diagnostics.h"
@@ -38,6 +43,12 @@ constexpr std::string_view kInspectUsage =
     "events by category and kind, goroutines (created, destroyed, top talkers), user\n"
     "regions, tasks and logs, parse time and speed, and diagnostics for known\n"
     "anti-patterns. TRACE may be - for stdin.\n"
+    "\n"
+    "It also follows every goroutine's state and prints where goroutine time went (running,\n"
+    "runnable, in syscalls, blocked by cause; overall and per start function), the\n"
+    "scheduler latency and advice, and with --pprof writes the delay profiles of\n"
+    "`go tool trace -pprof=KIND` (gzip pprof, for go tool pprof). The filters narrow the\n"
+    "breakdown and the profiles alike.\n"
     "\n"
     "options:\n";
 
@@ -253,9 +264,12 @@ nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnost
 
 int inspect_command(const std::vector<std::string>& args) {
   po::options_description visible("");
-  bool json = false, keep_going = false, wire = false, counts_only = false;
+  bool json = false, keep_going = false, wire = false, counts_only = false, no_breakdown = false;
   std::size_t top = 10, kinds = 15;
   unsigned threads = 2;
+  std::vector<std::string> pprof_specs;
+  std::string window;
+  trace::StateOptions states;
   visible.add_options()("help,h", "print this help")("json", po::bool_switch(&json), "print the summary as JSON")(
       "keep-going", po::bool_switch(&keep_going),
       "count bad records (by kind, with the first offset) and read on, instead of stopping at the first")(
@@ -264,8 +278,21 @@ int inspect_command(const std::vector<std::string>& args) {
       "threads", po::value(&threads)->default_value(2),
       "1: read on one thread; 2: scan on this thread while a second one interprets, a few batches behind")(
       "counts-only", po::bool_switch(&counts_only),
-      "skip the goroutine and region/task/log analyses (faster; counts, span and rates only)")(
-      "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit");
+      "skip the goroutine, region/task/log and time-breakdown analyses (faster; counts, span and rates only; "
+      "--pprof still works)")(
+      "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit")(
+      "no-breakdown", po::bool_switch(&no_breakdown),
+      "skip where goroutine time went (the goroutine states take a second pass over the file)")(
+      "pprof", po::value(&pprof_specs)->composing(),
+      "KIND=FILE: write the delay profile KIND (sync, net, syscall, sched; as go tool trace -pprof=KIND) to FILE as "
+      "a gzip pprof profile; repeatable")(
+      "goroutine-function", po::value(&states.filter.start_function),
+      "breakdown and profiles only for goroutines started by this function (e.g. main.worker)")(
+      "region", po::value(&states.filter.region),
+      "breakdown and profiles only for time spent inside user regions of this name")(
+      "window", po::value(&window),
+      "FROM:TO: breakdown and profiles only for this time window, durations from the trace's first event "
+      "(e.g. 1s:3s; either side may be empty)");
   po::options_description hidden;
   std::vector<std::string> positional;
   hidden.add_options()("trace", po::value(&positional));
@@ -293,6 +320,31 @@ int inspect_command(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   const std::string& path = positional.front();
+  std::vector<PprofRequest> pprof;
+  const char* flag = "--pprof";
+  try {
+    for (const auto& spec : pprof_specs) pprof.push_back(parse_pprof_request(spec));
+    flag = "--window";
+    if (!window.empty()) parse_window(window, states.filter);
+  } catch (const BadValue& e) {
+    fmt::print(stderr, "tracebench inspect: {} {} (see tracebench inspect --help)\n", flag, e.what());
+    return kExitUsage;
+  }
+  // The states take a second pass over the file, which stdin cannot give.
+  if (path == "-" && (!pprof.empty() || !window.empty() || !states.filter.start_function.empty() ||
+                      !states.filter.region.empty())) {
+    fmt::print(stderr, "tracebench inspect: --pprof and the filters need a trace file, not stdin\n");
+    return kExitUsage;
+  }
+  // An unwritable profile file is found before the trace is read.
+  for (const auto& r : pprof) {
+    std::FILE* f = std::fopen(r.path.c_str(), "ab");
+    if (f == nullptr) {
+      fmt::print(stderr, "tracebench inspect: --pprof cannot write '{}': {}\n", r.path, std::strerror(errno));
+      return kExitUsage;
+    }
+    std::fclose(f);
+  }
 
   try {
     if (wire) {
@@ -307,10 +359,26 @@ int inspect_command(const std::vector<std::string>& args) {
     options.threads = threads == 0 ? 1 : threads;
     tr::TraceSummary s = tr::analyze_file(path, options);
     auto diags = tr::diagnose(s);
+    // The states need every goroutine transition in time order: a pass of their own.
+    std::optional<tr::StateAnalysis> st;
+    std::vector<std::string> written;
+    const bool breakdown = !counts_only && !no_breakdown && path != "-";
+    if (breakdown || !pprof.empty()) {
+      states.strict = options.strict;
+      states.top_functions = top;
+      st = tr::analyze_states(path, states);
+      written = write_profiles(*st, pprof);
+    }
     if (json) {
-      fmt::print("{}\n", to_json(s, diags).dump(2));
+      nlohmann::json j = to_json(s, diags);
+      if (breakdown) j["time_breakdown"] = breakdown_json(*st, path);
+      fmt::print("{}\n", j.dump(2));
+      for (const auto& line : written) fmt::print(stderr, "{}\n", line);
     } else {
       print_text(s, diags, kinds);
+      if (breakdown) print_breakdown_text(*st, path);
+      if (!written.empty()) fmt::print("\n");
+      for (const auto& line : written) fmt::print("{}\n", line);
     }
     return kExitOk;
   } catch (const tr::FormatError& e) {

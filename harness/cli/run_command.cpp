@@ -136,6 +136,10 @@ int run_command(const std::vector<std::string>& args) {
     try {
       for (const auto& w : reports::write_run_reports(j, o.out_dir)) fmt::print("warning: {}\n", w);
       fmt::print("report: {}/report.html, {}/report.md\n", o.out_dir, o.out_dir);
+      if (const auto kept = experiment::kept_trace_files(j); !kept.empty())
+        fmt::print("profiles: tracebench inspect {} --pprof sync=sync.pb.gz (or net, syscall, sched) writes the "
+                   "blocking profile of a kept capture for go tool pprof, and shows where goroutine time went\n",
+                   kept.front());
     } catch (const std::exception& e) {
       fmt::print(stderr, "tracebench run: {}\n", e.what());
       code = kExitRunFailed;

@@ -15,6 +15,11 @@ inline std::int64_t wrapping_difference_ns(std::int64_t end_ns, std::int64_t beg
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(end_ns) - static_cast<std::uint64_t>(begin_ns));
 }
 
+// a + b, wrapping the same way: sums of durations from a corrupt trace.
+inline std::int64_t wrapping_sum_ns(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+
 class TickConverter {
  public:
   void set_frequency(std::uint64_t ticks_per_second) {

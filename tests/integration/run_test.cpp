@@ -341,6 +341,18 @@ TEST(Run, VerifyWindowTargetPidAndKeptTraces) {
     ++kept;
   }
   EXPECT_EQ(kept, 6);
+  // The output and the report name the command that extracts profiles from a kept capture,
+  // and it works on it.
+  const auto at = r.out.find("profiles: tracebench inspect ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string named = r.out.substr(at + 29, r.out.find(' ', at + 29) - at - 29);
+  EXPECT_TRUE(std::filesystem::exists(named)) << named;
+  auto inspect = run_process({kTracebench, "inspect", named, "--pprof", "sync=" + out + "/sync.pb.gz"}, 60);
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_TRUE(std::filesystem::exists(out + "/sync.pb.gz"));
+  std::ifstream md(out + "/report.md");
+  const std::string report((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(report.find("Profiles from the kept captures"), std::string::npos);
   // Kept captures let run time go tool trace, as size does (Go is on every machine the
   // tests run on: the workloads are built with it).
   bool go_timed = false;
