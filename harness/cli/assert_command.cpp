@@ -48,7 +48,7 @@ constexpr std::string_view kAssertUsage =
 constexpr std::string_view kAssertionFlags =
     "--max-region, --max-goroutine-creates-per-s, --max-bytes-per-s, --max-events-per-s";
 
-struct Args {
+struct AssertArgs {
   std::string trace_path;
   gt::TraceLimits limits;
   bool keep_going = false;
@@ -61,7 +61,7 @@ std::string_view without_per_second(std::string_view text) {
   return text;
 }
 
-std::optional<Args> parse_args(const std::vector<std::string>& argv) {
+std::optional<AssertArgs> parse_assert_args(const std::vector<std::string>& argv) {
   po::options_description assertions("assertions (give at least one; each may appear with the others)");
   assertions.add_options()(
       "max-region", po::value<std::vector<std::string>>()->composing()->value_name("NAME[:STAT]=DURATION"),
@@ -94,7 +94,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
     return std::nullopt;
   }
 
-  Args a;
+  AssertArgs a;
   if (positional.size() != 1) throw UsageError(fmt::format("expected one trace file, got {}", positional.size()));
   a.trace_path = positional.front();
   if (vm.count("max-region")) {
@@ -208,10 +208,10 @@ gt::JunitSuite junit_suite(const gt::AssertReport& report, double span_s, double
 
 int assert_command(const std::vector<std::string>& argv) {
   const auto started = std::chrono::steady_clock::now();
-  Args args;
+  AssertArgs args;
   tr::TraceSummary summary;
   try {
-    auto parsed = parse_args(argv);
+    auto parsed = parse_assert_args(argv);
     if (!parsed) return kExitOk;
     args = std::move(*parsed);
     tr::AnalyzeOptions options;

@@ -46,7 +46,7 @@ constexpr std::string_view kCheckUsage =
     "generator lag); 1 bad usage or input, a budget not measured; 2 the JUnit file\n"
     "cannot be written.\n";
 
-struct Args {
+struct CheckArgs {
   std::string result_path;
   std::vector<gt::Budget> budgets;
   std::optional<std::string> mode;
@@ -88,7 +88,7 @@ nlohmann::json load_result(const std::string& path) {
 }
 
 // Returns nullopt after printing help.
-std::optional<Args> parse_args(const std::vector<std::string>& argv) {
+std::optional<CheckArgs> parse_check_args(const std::vector<std::string>& argv) {
   po::options_description budgets("budgets (PCT: 2% or 2; give at least one)");
   for (const auto& k : gt::budget_kinds()) {
     budgets.add_options()(std::string(k.flag).c_str(), po::value<std::string>()->value_name("PCT"),
@@ -118,7 +118,7 @@ std::optional<Args> parse_args(const std::vector<std::string>& argv) {
     return std::nullopt;
   }
 
-  Args a;
+  CheckArgs a;
   if (positional.size() != 1)
     throw UsageError(fmt::format("expected one result file, got {}", positional.size()));
   a.result_path = result_file(positional.front());
@@ -221,10 +221,10 @@ gt::JunitSuite junit_suite(const gt::CheckReport& r, gt::InconclusivePolicy poli
 
 int check_command(const std::vector<std::string>& argv) {
   const auto started = std::chrono::steady_clock::now();
-  Args args;
+  CheckArgs args;
   gt::CheckReport report;
   try {
-    auto parsed = parse_args(argv);
+    auto parsed = parse_check_args(argv);
     if (!parsed) return kExitOk;
     args = std::move(*parsed);
     const nlohmann::json result = load_result(args.result_path);
