@@ -38,7 +38,7 @@ class GcAccounting {
   }
   void gc_end(std::uint64_t seq, std::int64_t ts_ns) {
     if (std::int64_t* t = gc_begins_.find(seq)) {
-      out_.gc_total_ns += wrapping_difference_ns(ts_ns, *t);
+      out_.gc_total_ns = wrapping_sum_ns(out_.gc_total_ns, wrapping_difference_ns(ts_ns, *t));
       gc_begins_.erase(seq);
       return;
     }
@@ -54,7 +54,7 @@ class GcAccounting {
     if (std::int64_t* begin = stw_open_.find(m)) {
       const std::int64_t d = wrapping_difference_ns(ts_ns, *begin);
       ++out_.stw_pauses;
-      out_.stw_total_ns += d;
+      out_.stw_total_ns = wrapping_sum_ns(out_.stw_total_ns, d);
       out_.stw_max_ns = std::max(out_.stw_max_ns, d);
       stw_open_.erase(m);
     }
@@ -67,7 +67,7 @@ class GcAccounting {
  private:
   void gc_open(std::uint64_t closing_seq, std::int64_t begin) {
     if (std::int64_t* t = gc_ends_.find(closing_seq)) {
-      out_.gc_total_ns += *t - begin;
+      out_.gc_total_ns = wrapping_sum_ns(out_.gc_total_ns, wrapping_difference_ns(*t, begin));
       gc_ends_.erase(closing_seq);
       return;
     }
