@@ -113,7 +113,8 @@ std::string format_cost_bounds(const experiment::Analysis& a) {
   for (const auto& s : a.modes) {
     std::string line;
     for (const auto& c : a.comparisons) {
-      if (c.mode != s.mode) continue;
+      // A cost is what the service pays; the breakdown says where it went, not another cost.
+      if (c.mode != s.mode || experiment::in_breakdown(c.metric)) continue;
       const bool drop = experiment::higher_is_better(c.metric);
       const double bound = drop ? -c.bound_low_pct : c.bound_high_pct;
       if (!std::isfinite(bound)) continue;
@@ -150,7 +151,16 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   if (!run.complete) fmt::format_to(it, "PARTIAL RESULT ({} of {} rounds): {}\n\n", run.rounds.size(), run.plan.size(), run.stop_reason);
   out += format_design(run, a);
   fmt::format_to(it, "{:<28}{:<16}{:>18}  {:<34}{}\n", "metric", "mode", "median", "95% CI", "vs off [95% CI], Holm p");
+  bool breakdown_heading = false;
   for (const Metric m : experiment::kAllMetrics) {
+    if (experiment::in_breakdown(m) && !breakdown_heading &&
+        std::any_of(a.modes.begin(), a.modes.end(), [m](const auto& s) {
+          const experiment::MetricSummary* ms = s.metric(m);
+          return ms && ms->median.n > 0;
+        })) {
+      fmt::format_to(it, "where the target's CPU went, from the agent (a family of its own for Holm)\n");
+      breakdown_heading = true;
+    }
     bool first = true;
     for (const auto& s : a.modes) {
       const experiment::MetricSummary* found = s.metric(m);
@@ -214,8 +224,12 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
     for (const auto& c : a.noise_floor)
       fmt::format_to(it, "  {:<26}{}\n", experiment::metric_name(c.metric), change_cell(c));
   }
-  fmt::format_to(it, "\n\"~\": no significant change at alpha {} after Holm correction over {} comparisons.\n", a.alpha,
-                 a.comparisons.size());
+  const auto breakdown_rows = static_cast<std::size_t>(std::count_if(
+      a.comparisons.begin(), a.comparisons.end(), [](const auto& c) { return experiment::in_breakdown(c.metric); }));
+  fmt::format_to(it, "\n\"~\": no significant change at alpha {} after Holm correction over {} comparisons{}.\n", a.alpha,
+                 a.comparisons.size() - breakdown_rows,
+                 breakdown_rows == 0 ? std::string()
+                                     : fmt::format(" (the breakdown: over its own {})", breakdown_rows));
   // The interval is per comparison, the "~" is for the whole family: both can be right, and
   // when the table shows such a row, it says why.
   bool excludes_zero_yet_not_significant = false;

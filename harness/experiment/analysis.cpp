@@ -361,8 +361,11 @@ void warn_about_coverage(Analysis& a) {
   for (const auto* rows : {&a.comparisons, &a.noise_floor})
     for (const auto& c : *rows)
       if (c.ci_coverage > 0 && c.ci_coverage < 1 - a.alpha - 1e-9) {
-        const std::string who = rows == &a.noise_floor ? std::string("the noise floor (off vs off)")
-                                                       : fmt::format("{} vs off", to_string(c.mode));
+        // A breakdown metric can have far fewer pairs than the others (a class the runtime
+        // left at zero in one mode), so a mode's row names the metric it is about.
+        const std::string who = rows == &a.noise_floor
+                                    ? std::string("the noise floor (off vs off)")
+                                    : fmt::format("{} vs off on {}", to_string(c.mode), metric_name(c.metric));
         a.warnings.push_back(fmt::format("{} with {} pairs of rounds: the \"95%\" change intervals cover only {:.1f}%",
                                          who, c.change.n_base, c.ci_coverage * 100));
         break;
