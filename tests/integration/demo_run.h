@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "demo_server.h"
 #include "subprocess.h"
 
 namespace tracebench {
@@ -23,19 +24,9 @@ using testing::run_process;
 const std::string kTracebench = TRACEBENCH_BIN;
 const std::string kDemoServer = DEMO_SERVER_BIN;
 
-struct DemoServer {
-  std::unique_ptr<ChildProcess> proc;
-  std::string addr, debug_addr;
-  // `prefix` runs the server through another command, such as env(1) to set its environment.
-  explicit DemoServer(std::vector<std::string> extra = {}, std::vector<std::string> prefix = {}) {
-    std::vector<std::string> argv = prefix;
-    for (const char* a : {"--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"}) argv.push_back(a);
-    argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(prefix.size()), kDemoServer);
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    proc = std::make_unique<ChildProcess>(argv);
-    addr = proc->wait_for_line("listening on ");
-    debug_addr = proc->wait_for_line("debug listening on ");
-  }
+struct DemoServer : testing::DemoServerProcess {
+  explicit DemoServer(std::vector<std::string> extra = {}, std::vector<std::string> prefix = {})
+      : DemoServerProcess(kDemoServer, std::move(extra), std::move(prefix)) {}
 };
 
 std::string fresh_dir(const std::string& name) {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "demo_server.h"
 #include "scripted_server.h"
 #include "subprocess.h"
 
@@ -26,14 +27,8 @@ namespace tracebench::testing {
 
 // The real demo server on free loopback ports, for the faults a process suffers (killed,
 // stopped); the tests that use it are built with DEMO_SERVER_BIN.
-struct DemoServer {
-  std::unique_ptr<ChildProcess> proc;
-  std::string addr;
-  DemoServer() {
-    proc = std::make_unique<ChildProcess>(
-        std::vector<std::string>{DEMO_SERVER_BIN, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
-    addr = proc->wait_for_line("listening on ");
-  }
+struct DemoServer : testing::DemoServerProcess {
+  DemoServer() : DemoServerProcess(DEMO_SERVER_BIN) {}
 };
 
 class FaultServer {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "free_port.h"
+#include "demo_server.h"
 #include "subprocess.h"
 
 namespace tracebench {
@@ -22,15 +23,8 @@ using testing::run_process;
 const std::string kTracebench = TRACEBENCH_BIN;
 const std::string kDemoServer = DEMO_SERVER_BIN;
 
-struct DemoServer {
-  std::unique_ptr<ChildProcess> proc;
-  std::string addr, debug_addr;
-  DemoServer() {
-    proc = std::make_unique<ChildProcess>(
-        std::vector<std::string>{kDemoServer, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"});
-    addr = proc->wait_for_line("listening on ");
-    debug_addr = proc->wait_for_line("debug listening on ");
-  }
+struct DemoServer : testing::DemoServerProcess {
+  DemoServer() : DemoServerProcess(kDemoServer) {}
 };
 
 std::string fresh_dir(const std::string& name) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "demo_server.h"
 #include "loopback.h"
 #include "subprocess.h"
 #include "target/agent_client.h"
@@ -29,15 +30,9 @@ std::uint16_t port_of(const std::string& host_port) {
 }
 
 // demo-server on 127.0.0.1 with both ports picked by the kernel.
-struct DemoServer {
-  explicit DemoServer(std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {DEMO_SERVER_BIN, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    process = std::make_unique<ChildProcess>(argv);
-    port = port_of(process->wait_for_line("listening on "));
-    debug_port = port_of(process->wait_for_line("debug listening on "));
-  }
-  std::unique_ptr<ChildProcess> process;
+struct DemoServer : tracebench::testing::DemoServerProcess {
+  explicit DemoServer(std::vector<std::string> flags = {})
+      : DemoServerProcess(DEMO_SERVER_BIN, std::move(flags)), port(port_of(addr)), debug_port(port_of(debug_addr)) {}
   std::uint16_t port = 0;
   std::uint16_t debug_port = 0;
 };
@@ -142,7 +137,7 @@ TEST(PprofCaptureDemo, TargetKilledMidCaptureIsAnError) {
   PprofCapture capture("127.0.0.1", server.debug_port, temp_path("killed.trace"));
   ASSERT_EQ(capture.start(5.0), "");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  server.process->kill_now();
+  server.proc->kill_now();
   const auto t0 = std::chrono::steady_clock::now();
   const CaptureResult r = capture.finish(10 * kSecondNs);
   EXPECT_LT(seconds_since(t0), 3.0);
@@ -270,7 +265,7 @@ TEST(AgentClientDemo, NothingListening) {
 
 TEST(ProcessStatsDemo, FindsTheServerByPortAndSeesItWork) {
   DemoServer server;
-  const pid_t pid = server.process->pid();
+  const pid_t pid = server.proc->pid();
   EXPECT_EQ(find_listening_pid(server.port), pid);
   EXPECT_EQ(find_listening_pid(server.debug_port), pid);
   EXPECT_EQ(process_name(pid), "demo-server");
@@ -290,7 +285,7 @@ TEST(ProcessStatsDemo, FindsTheServerByPortAndSeesItWork) {
   EXPECT_GE(after.cpu_s - before.cpu_s, 0.2);
   EXPECT_GT(after.taken_ns, before.taken_ns);
 
-  server.process->kill_now();
+  server.proc->kill_now();
   EXPECT_FALSE(sample_process(pid).alive);
   EXPECT_EQ(find_listening_pid(server.port), std::nullopt);
 }
