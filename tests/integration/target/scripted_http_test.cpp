@@ -231,5 +231,42 @@ TEST(AgentClientScripted, SilentAgentTimesOut) {
   EXPECT_LT(seconds_since(t0), 2.0);
 }
 
+// What a round's agent read meets (run marks the round's agent figures invalid with this text):
+// a silent agent times out, and a 200 that is not the process JSON is an error, never a sample.
+TEST(AgentClientScripted, ProcessReadTimesOutOrRefusesGarbage) {
+  ScriptedServer silent([&](int fd, int) {
+    wait_for_peer_close(fd, 5'000);
+    return Next::kClose;
+  });
+  AgentClient quiet("127.0.0.1", silent.port(), {}, 300'000'000);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    quiet.process();
+    FAIL() << "no exception";
+  } catch (const AgentError& e) {
+    EXPECT_EQ(e.http_status(), 0);
+    EXPECT_EQ(std::string(e.what()), "GET http://" + silent.address() +
+                                         "/debug/tracebench/flightrecorder/process: no response within 0.3 s (read "
+                                         "timeout)");
+  }
+  EXPECT_LT(seconds_since(t0), 2.0);
+
+  ScriptedServer garbage([&](int fd, int) {
+    ScriptedServer::write_all(fd, plain_response(200, "{\"pid\": \"twelve\"}", "application/json"));
+    return Next::kClose;
+  });
+  AgentClient confused("127.0.0.1", garbage.port());
+  try {
+    confused.process();
+    FAIL() << "no exception";
+  } catch (const AgentError& e) {
+    EXPECT_EQ(e.http_status(), 200);
+    EXPECT_NE(std::string(e.what()).find("/debug/tracebench/flightrecorder/process: HTTP 200 but not the agent's "
+                                         "process JSON: "),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace tracebench::target
