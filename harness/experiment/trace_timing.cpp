@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "result/run_result.h"
 #include "sizing/result_rates.h"
 #include "target/go_tool_trace.h"
 #include "trace/analyze.h"
@@ -43,20 +44,20 @@ std::optional<sizing::ParseSpeed> measure_go_tool_trace(const std::string& path,
 }
 
 std::vector<std::string> kept_trace_files(const json& result) {
-  std::vector<std::pair<std::uintmax_t, std::string>> found;
-  auto it = result.find("rounds");
-  if (it == result.end() || !it->is_array()) return {};
-  for (const auto& r : *it) {
-    for (const char* facts : {"trace", "snapshot"}) {
-      if (!r.is_object() || !r.contains(facts) || !r[facts].is_object()) continue;
-      const json& f = r[facts];
-      if (!f.contains("file") || !f["file"].is_string()) continue;
-      const std::string path = f["file"].get<std::string>();
-      std::error_code ec;
-      const auto size = std::filesystem::file_size(path, ec);
-      if (!ec && size > 0) found.emplace_back(size, path);
-    }
+  result::RunResultView run;
+  try {
+    run = result::read_run_result(result);
+  } catch (const result::FormatError&) {
+    return {};  // a document that is not a run result keeps no captures to offer
   }
+  std::vector<std::pair<std::uintmax_t, std::string>> found;
+  for (const auto& r : run.rounds)
+    for (const auto* facts : {&r.trace, &r.snapshot}) {
+      if (!*facts || (*facts)->file.empty()) continue;
+      std::error_code ec;
+      const auto size = std::filesystem::file_size((*facts)->file, ec);
+      if (!ec && size > 0) found.emplace_back(size, (*facts)->file);
+    }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<std::string> out;
   for (auto& f : found) out.push_back(std::move(f.second));
