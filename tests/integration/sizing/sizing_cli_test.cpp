@@ -10,50 +10,32 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../demo_run.h"
 #include "free_port.h"
-#include "demo_server.h"
-#include "subprocess.h"
 
 namespace tracebench {
 namespace {
 
-using testing::ChildProcess;
-using testing::run_process;
-
-const std::string kTracebench = TRACEBENCH_BIN;
-const std::string kDemoServer = DEMO_SERVER_BIN;
-
-struct DemoServer : testing::DemoServerProcess {
-  DemoServer() : DemoServerProcess(kDemoServer) {}
-};
-
-std::string fresh_dir(const std::string& name) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / ("tracebench-sizing-" + name);
-  std::filesystem::remove_all(dir);
+// A directory of its own for each sizing test, created empty.
+std::string sizing_dir(const std::string& name) {
+  const std::string dir = fresh_dir("sizing-" + name);
   std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
+  return dir;
 }
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // Short rounds: a run of 18 rounds takes about 15 s.
 std::vector<std::string> short_run(const DemoServer& s, const std::string& out, std::vector<std::string> extra) {
-  std::vector<std::string> a = {kTracebench, "run",      "--target", s.addr,   "--pprof",  s.debug_addr,
-                                "--path",    "/api",     "--duration", "1.8s", "--rounds", "6",
-                                "--warmup",  "500ms",    "--settle", "100ms",  "--connections", "8",
-                                "--out",     out,        "--no-progress"};
-  a.insert(a.end(), extra.begin(), extra.end());
-  return a;
+  std::vector<std::string> flags = {"--path",   "/api",  "--duration", "1.8s",  "--rounds",      "6",
+                                    "--warmup", "500ms", "--settle",   "100ms", "--connections", "8"};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return run_args(s, out, std::move(flags));
 }
 
 TEST(VerifyWindow, AchievesTheWantedWindowWithinOneGeneration) {
   DemoServer server;
-  const std::string out = fresh_dir("verify");
+  const std::string out = sizing_dir("verify");
   auto r = run_process(short_run(server, out, {"--verify-window", "3s"}), 110);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   EXPECT_NE(r.out.find("verification of the 3 s window on the real runtime: verified"), std::string::npos) << r.out;
@@ -124,7 +106,7 @@ TEST(VerifyWindow, AchievesTheWantedWindowWithinOneGeneration) {
 // measured, which the verification must call out (or correct, when it fell short).
 TEST(VerifyWindow, SizedFromCapturesHoldsWhatMaxBytesHoldsPlusOneGeneration) {
   DemoServer server;
-  const std::string out = fresh_dir("verify-captures");
+  const std::string out = sizing_dir("verify-captures");
   auto r = run_process(short_run(server, out, {"--modes", "off,trace", "--verify-window", "3s"}), 110);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   const auto j = read_json(out + "/result.json");
@@ -148,7 +130,7 @@ TEST(VerifyWindow, SizedFromCapturesHoldsWhatMaxBytesHoldsPlusOneGeneration) {
 
 TEST(Size, FromARealResultTimesBothReadersOnAKeptTrace) {
   DemoServer server;
-  const std::string out = fresh_dir("size");
+  const std::string out = sizing_dir("size");
   auto r = run_process(short_run(server, out, {"--modes", "off,trace", "--keep-traces"}), 90);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   auto s = run_process({kTracebench, "size", out + "/result.json", "--window", "10s", "--file-budget", "20MB",
@@ -196,7 +178,7 @@ TEST(Size, JsonToStdoutIsOnlyJson) {
 }
 
 TEST(Size, SaysWhyGoToolTraceWasNotTimed) {
-  const std::string dir = fresh_dir("gotool");
+  const std::string dir = sizing_dir("gotool");
   // A result that recorded its reader speed but kept no trace file.
   nlohmann::json r = {{"schema", "tracebench.run/v1"},
                       {"modes", {{"trace", {{"trace_bytes_per_s", {{"median", 2e6}}}, {"parse_mb_per_s", 400.0}}}}},
@@ -225,7 +207,7 @@ TEST(Size, AbsurdMemoryIsWarned) {
 }
 
 TEST(Size, BadInputIsAClearError) {
-  const std::string dir = fresh_dir("bad");
+  const std::string dir = sizing_dir("bad");
   write_file(dir + "/not.json", "hello");
   write_file(dir + "/v2.json", R"({"schema": "tracebench.run/v2"})");
   write_file(dir + "/other.json", R"({"rounds": []})");
@@ -288,7 +270,7 @@ TEST(Size, BadInputIsAClearError) {
 
 TEST(Sweep, FitsBytesPerSecondAgainstLoadAndPredictsBeyondIt) {
   DemoServer server;
-  const std::string out = fresh_dir("sweep");
+  const std::string out = sizing_dir("sweep");
   auto r = run_process({kTracebench, "sweep", "--target", server.addr, "--pprof", server.debug_addr, "--path", "/api",
                         "--rates", "400,800,1600", "--connections", "16", "--modes", "off,trace", "--duration", "1.2s",
                         "--rounds", "6", "--warmup", "300ms", "--settle", "100ms", "--production-rate", "3200",
@@ -319,7 +301,7 @@ TEST(Sweep, FitsBytesPerSecondAgainstLoadAndPredictsBeyondIt) {
 
 TEST(Sweep, ARateTheTargetCannotReachIsReportedAndNotFitted) {
   DemoServer server;
-  const std::string out = fresh_dir("unreached");
+  const std::string out = sizing_dir("unreached");
   auto r = run_process({kTracebench, "sweep", "--target", server.addr, "--pprof", server.debug_addr, "--path", "/api",
                         "--rates", "300,600,60000", "--connections", "16", "--modes", "off,trace", "--duration",
                         "1.2s", "--rounds", "6", "--warmup", "300ms", "--settle", "100ms", "--out", out,
@@ -348,7 +330,7 @@ std::vector<std::string> exec_sweep(const std::string& command, const std::strin
 
 TEST(Sweep, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
   const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
-  const std::string out = fresh_dir("sweep-exec");
+  const std::string out = sizing_dir("sweep-exec");
   auto r = run_process(exec_sweep("cd / && " + kDemoServer + " --addr " + addr + " --debug-addr ''", addr, out, {}),
                        120);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
@@ -361,7 +343,7 @@ TEST(Sweep, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
 
 TEST(Sweep, PinCountsTheCpusThisProcessMayUse) {
   const std::string addr = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
-  const std::string out = fresh_dir("sweep-pin");
+  const std::string out = sizing_dir("sweep-pin");
   std::vector<std::string> argv = {"/usr/bin/taskset", "-c", "0"};
   for (auto& a : exec_sweep(kDemoServer + " --addr " + addr + " --debug-addr ''", addr, out, {"--pin"}))
     argv.push_back(a);
