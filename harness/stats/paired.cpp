@@ -161,13 +161,13 @@ Interval walsh_median_ci(std::vector<double> d_in, double confidence) {
   return out;
 }
 
-PairedChange paired_relative_change(const std::vector<double>& base, const std::vector<double>& treatment,
-                                    double confidence) {
-  std::vector<double> log_ratio;
-  for (std::size_t i = 0; i < std::min(base.size(), treatment.size()); ++i) {
-    const double b = base[i], t = treatment[i];
-    if (std::isfinite(b) && std::isfinite(t) && b > 0 && t > 0) log_ratio.push_back(std::log(t / b));
-  }
+namespace {
+
+bool usable_value(double v) { return std::isfinite(v) && v > 0; }
+
+// The change from the log ratios of the pairs: estimate, two-sided interval, one-sided
+// bounds, p-value.
+PairedChange change_of_log_ratios(const std::vector<double>& log_ratio, double confidence) {
   const auto pct = [](double x) { return std::isfinite(x) ? std::expm1(x) * 100 : kNaN; };
   PairedChange c;
   const Interval two_sided = walsh_median_ci(log_ratio, confidence);
@@ -182,6 +182,39 @@ PairedChange paired_relative_change(const std::vector<double>& base, const std::
   c.p_value = signed_rank_test(log_ratio).p_value;
   c.ci_coverage = signed_rank_achieved_confidence(c.n_pairs, confidence);
   return c;
+}
+
+}  // namespace
+
+PairedChange paired_relative_change(const std::vector<double>& base, const std::vector<double>& treatment,
+                                    double confidence) {
+  std::vector<double> log_ratio;
+  for (std::size_t i = 0; i < std::min(base.size(), treatment.size()); ++i) {
+    const double b = base[i], t = treatment[i];
+    if (usable_value(b) && usable_value(t)) log_ratio.push_back(std::log(t / b));
+  }
+  return change_of_log_ratios(log_ratio, confidence);
+}
+
+AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, const std::vector<double>& treatment,
+                                               const std::vector<double>& base_reference,
+                                               const std::vector<double>& treatment_reference, double confidence) {
+  std::vector<double> d, x;
+  const std::size_t n = std::min({base.size(), treatment.size(), base_reference.size(), treatment_reference.size()});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!usable_value(base[i]) || !usable_value(treatment[i]) || !usable_value(base_reference[i]) ||
+        !usable_value(treatment_reference[i]))
+      continue;
+    d.push_back(std::log(treatment[i] / base[i]));
+    x.push_back(std::log(treatment_reference[i] / base_reference[i]));
+  }
+  AdjustedChange out;
+  double dx = 0, xx = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) dx += d[i] * x[i], xx += x[i] * x[i];
+  if (d.size() >= 2 && xx > 0) out.slope = dx / xx;
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] -= out.slope * x[i];
+  out.change = change_of_log_ratios(d, confidence);
+  return out;
 }
 
 }  // namespace tracebench::stats

@@ -69,4 +69,23 @@ struct PairedChange {
 PairedChange paired_relative_change(const std::vector<double>& base, const std::vector<double>& treatment,
                                     double confidence = 0.95);
 
+// The same change with the machine's speed taken out: each pair also carries a reference
+// measured in the same two rounds that moves with the machine but not with the mode (the
+// CPU speed probe), and each log ratio d becomes d - slope * x, x the reference's log ratio
+// in that pair and slope = sum(d x) / sum(x^2), least squares through the origin (what
+// CUPED does with a covariate whose difference is 0 by design). Through the origin because
+// flipping a pair's two rounds then flips its residual too and leaves the slope unchanged:
+// under "the mode makes no difference" to the metric and to the reference, the signed-rank
+// test on the residuals stays exact. The interval treats the slope as known (it is fitted
+// on all pairs, one parameter against n pairs). Pairs where any of the four values is not
+// a positive finite number are dropped.
+struct AdjustedChange {
+  PairedChange change;  // on the residuals
+  double slope = 0;     // 0 when the reference did not move (all x = 0) or fewer than 2 pairs
+};
+AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, const std::vector<double>& treatment,
+                                               const std::vector<double>& base_reference,
+                                               const std::vector<double>& treatment_reference,
+                                               double confidence = 0.95);
+
 }  // namespace tracebench::stats
