@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "stats/paired.h"
@@ -20,31 +21,61 @@ std::optional<stats::Interval> interval_of(const std::vector<double>& v) {
   return stats::median_ci(v);
 }
 
-// The metric in each clean block that has both modes, paired by block, in block order.
+constexpr double kNoProbe = std::numeric_limits<double>::quiet_NaN();
+
+// The metric in each clean block that has both modes, paired by block, in block order, with
+// each round's CPU speed probe beside it (NaN where the round has none).
 struct Pairs {
   std::vector<double> base, treatment;
+  std::vector<double> base_probe, treatment_probe;
+  void add(const RoundRecord& b, double bv, const RoundRecord& t, double tv) {
+    base.push_back(bv);
+    treatment.push_back(tv);
+    base_probe.push_back(b.cpu_probe_ns.value_or(kNoProbe));
+    treatment_probe.push_back(t.cpu_probe_ns.value_or(kNoProbe));
+  }
+  bool every_pair_has_the_probe() const {
+    const auto has = [](double v) { return std::isfinite(v) && v > 0; };
+    return std::all_of(base_probe.begin(), base_probe.end(), has) &&
+           std::all_of(treatment_probe.begin(), treatment_probe.end(), has);
+  }
 };
 Pairs block_pairs(const RunResult& run, Mode base, Mode treatment, Metric m) {
-  std::map<int, std::pair<std::optional<double>, std::optional<double>>> by_block;
+  std::map<int, std::pair<const RoundRecord*, const RoundRecord*>> by_block;
   for (const auto& r : run.rounds) {
     if (!counts(r)) continue;
-    if (r.mode == base) by_block[r.block].first = metric_value(r, m);
-    if (r.mode == treatment) by_block[r.block].second = metric_value(r, m);
+    if (r.mode == base) by_block[r.block].first = &r;
+    if (r.mode == treatment) by_block[r.block].second = &r;
   }
   Pairs p;
-  for (const auto& [block, v] : by_block) {
-    if (!v.first || !v.second) continue;
-    p.base.push_back(*v.first);
-    p.treatment.push_back(*v.second);
+  for (const auto& [block, rounds] : by_block) {
+    if (!rounds.first || !rounds.second) continue;
+    const auto b = metric_value(*rounds.first, m), t = metric_value(*rounds.second, m);
+    if (b && t) p.add(*rounds.first, *b, *rounds.second, *t);
   }
   return p;
 }
 
+// Inside blocks, adjusted for the machine's speed when every pair has the probe (a pair
+// without it would leave the adjusted and the plain figures on different blocks).
 ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector<double>& base_all,
                       const std::vector<double>& treatment_all) {
-  const stats::PairedChange pc = stats::paired_relative_change(pairs.base, pairs.treatment);
-  ComparisonRow row{mode, m, {}, pc.bound_low_pct, pc.bound_high_pct, 1, false, pc.ci_coverage, {}};
+  const stats::PairedChange plain = stats::paired_relative_change(pairs.base, pairs.treatment);
+  ComparisonRow row{mode, m, {}, 0, 0, 1, false, 0, {}, {}, {}};
+  stats::PairedChange pc = plain;
+  if (pairs.every_pair_has_the_probe()) {
+    const stats::AdjustedChange adjusted = stats::paired_relative_change_adjusted(
+        pairs.base, pairs.treatment, pairs.base_probe, pairs.treatment_probe);
+    if (adjusted.change.n_pairs == plain.n_pairs) {
+      pc = adjusted.change;
+      row.speed_slope = adjusted.slope;
+      row.unadjusted = plain;
+    }
+  }
   row.change = {pc.delta_pct, pc.ci_low_pct, pc.ci_high_pct, pc.p_value, pc.n_pairs, pc.n_pairs};
+  row.bound_low_pct = pc.bound_low_pct;
+  row.bound_high_pct = pc.bound_high_pct;
+  row.ci_coverage = pc.ci_coverage;
   if (base_all.size() >= 2 && treatment_all.size() >= 2) row.unpaired = stats::relative_change(base_all, treatment_all);
   return row;
 }
@@ -271,19 +302,46 @@ void compare_with_off(const RunResult& run, const std::vector<Mode>& modes, Anal
 // block apart, so what it flags is the machine. Its own Holm family.
 void measure_noise_floor(const RunResult& run, Analysis& a) {
   for (Metric m : kMetrics) {
-    std::vector<std::pair<int, double>> off;  // (block, value), in block order
+    std::vector<std::pair<const RoundRecord*, double>> off;  // (round, value), in block order
     for (const auto& r : run.rounds)
       if (r.mode == Mode::kOff && counts(r))
-        if (auto v = metric_value(r, m)) off.emplace_back(r.block, *v);
+        if (auto v = metric_value(r, m)) off.emplace_back(&r, *v);
     Pairs pairs;
-    for (std::size_t i = 0; i + 1 < off.size(); i += 2) {
-      pairs.base.push_back(off[i].second);
-      pairs.treatment.push_back(off[i + 1].second);
-    }
+    for (std::size_t i = 0; i + 1 < off.size(); i += 2) pairs.add(*off[i].first, off[i].second, *off[i + 1].first, off[i + 1].second);
     if (pairs.base.size() < 2) continue;
     a.noise_floor.push_back(compare(Mode::kOff, m, pairs, pairs.base, pairs.treatment));
   }
   holm(a.noise_floor, a.alpha);
+}
+
+// The probe's own change, each mode against off inside blocks: the adjustment's premise that
+// the mode does not move it, checked on every run. Holm across the modes.
+void check_speed_reference(const RunResult& run, const std::vector<Mode>& modes, Analysis& a) {
+  std::vector<SpeedReferenceCheck> rows;
+  for (Mode mode : modes) {
+    if (mode == Mode::kOff) continue;
+    // The probe as the metric: pair it by block through the throughput rows' rounds.
+    const Pairs pairs = block_pairs(run, Mode::kOff, mode, Metric::kThroughput);
+    if (pairs.base.size() < 2 || !pairs.every_pair_has_the_probe()) continue;
+    rows.push_back({mode, stats::paired_relative_change(pairs.base_probe, pairs.treatment_probe), 1, false});
+  }
+  std::vector<double> p;
+  for (const auto& r : rows) p.push_back(r.change.p_value);
+  const auto adjusted = stats::holm_adjust(p);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].p_adjusted = adjusted[i];
+    rows[i].significant = adjusted[i] < a.alpha;
+  }
+  a.speed_reference = std::move(rows);
+  for (const auto& r : a.speed_reference)
+    if (r.significant) {
+      a.warnings.push_back(fmt::format(
+          "the CPU speed probe itself changed with mode {} ({:+.2f}% [{:+.2f}%, {:+.2f}%] against off): the speed "
+          "adjustment assumes it does not, so its figures may be off by about the slope times that change; "
+          "comparisons[].unadjusted has the figures without it",
+          to_string(r.mode), r.change.delta_pct, r.change.ci_low_pct, r.change.ci_high_pct));
+      break;
+    }
 }
 
 // A family that cannot flag anything is no check on the run: say so, and how many clean
@@ -383,6 +441,7 @@ Analysis analyse(const RunResult& run, double alpha) {
   count_blocks(run, a);
   summarise_modes(run, modes, a);
   compare_with_off(run, modes, a);
+  check_speed_reference(run, modes, a);
   measure_noise_floor(run, a);
   warn_where_a_family_cannot_flag(a);
   measure_carry_over(run, a);

@@ -14,6 +14,7 @@
 #include "experiment/experiment.h"
 #include "result/run_result.h"
 #include "stats/comparison.h"
+#include "stats/paired.h"
 
 namespace tracebench::experiment {
 
@@ -93,7 +94,9 @@ struct ComparisonRow {
   Mode mode;  // against off
   Metric metric;
   // Within blocks: delta and 95% CI of the change in %, signed-rank p; n_base and
-  // n_treatment are both the number of block pairs.
+  // n_treatment are both the number of block pairs. Adjusted for the machine's speed (the
+  // CPU speed probe of each round, stats::paired_relative_change_adjusted) when every pair
+  // has the probe; speed_slope says so.
   stats::Change change;
   // One-sided 95% bounds on the change: it is above bound_low_pct and below bound_high_pct,
   // each with 95% confidence. The cost bound is bound_high_pct for a metric where higher is
@@ -103,9 +106,26 @@ struct ComparisonRow {
   double p_adjusted = 1;
   bool significant = false;  // p_adjusted < alpha
   double ci_coverage = 0;    // what the change interval really covers
+  // The slope of the speed adjustment (the metric's log ratio per unit of the probe's);
+  // nullopt when the comparison is not adjusted (a pair without the probe).
+  std::optional<double> speed_slope;
+  // The same blocked comparison without the speed adjustment, as earlier versions reported
+  // it; set when the comparison is adjusted. Kept for comparison, never used for verdicts.
+  std::optional<stats::PairedChange> unadjusted;
   // The same comparison ignoring the blocks (Mann-Whitney, Hodges-Lehmann over all clean
   // rounds), as earlier versions reported it: kept for comparison, never used for verdicts.
   stats::Change unpaired;
+};
+
+// The speed reference checked against the mode: the CPU speed probe's own change, mode
+// against off inside blocks. The adjustment assumes the mode does not move the probe; a
+// significant change here (Holm across modes) says it did, and the adjusted figures may
+// carry a bias of about speed_slope times this change.
+struct SpeedReferenceCheck {
+  Mode mode;
+  stats::PairedChange change;
+  double p_adjusted = 1;
+  bool significant = false;
 };
 
 // Whether an `off` round that follows a round with tracing on differs from one that does
@@ -123,6 +143,7 @@ struct Analysis {
   std::vector<ComparisonRow> comparisons;  // the overhead family, then the breakdown family
   std::vector<ComparisonRow> noise_floor;  // off of block 2k+1 vs off of block 2k; mode = off
   std::vector<CarryOver> carry_over;        // empty when either side has fewer than 3 rounds
+  std::vector<SpeedReferenceCheck> speed_reference;  // one per mode against off with the probe
   int clean_blocks = 0;
   int dropped_blocks = 0;
   std::vector<std::string> invalid_reasons;  // too few clean blocks

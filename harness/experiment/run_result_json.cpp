@@ -112,6 +112,13 @@ json change_json(const stats::Change& c) {
           {"n_mode", c.n_treatment}};
 }
 
+json paired_json(const stats::PairedChange& c) {
+  return {{"delta_pct", number_or_null(c.delta_pct)},     {"ci_low_pct", number_or_null(c.ci_low_pct)},
+          {"ci_high_pct", number_or_null(c.ci_high_pct)}, {"bound_low_pct", number_or_null(c.bound_low_pct)},
+          {"bound_high_pct", number_or_null(c.bound_high_pct)}, {"p_value", number_or_null(c.p_value)},
+          {"n_blocks", c.n_pairs}};
+}
+
 // The blocked (paired) figures at the top level, where check, size and the reports read
 // them; the unpaired ones of earlier versions beside them under "unpaired".
 json comparison_json(const ComparisonRow& c) {
@@ -126,6 +133,9 @@ json comparison_json(const ComparisonRow& c) {
   j["p_adjusted"] = number_or_null(c.p_adjusted);
   j["significant"] = c.significant;
   j["ci_coverage"] = c.ci_coverage;
+  j["speed_adjusted"] = c.speed_slope.has_value();
+  j["speed_slope"] = c.speed_slope ? number_or_null(*c.speed_slope) : json(nullptr);
+  j["unadjusted"] = c.unadjusted ? paired_json(*c.unadjusted) : json(nullptr);
   j["unpaired"] = c.unpaired.n_base > 0 ? change_json(c.unpaired) : json(nullptr);
   return j;
 }
@@ -141,6 +151,14 @@ json design_json(const RunResult& run, const Analysis& a) {
     row["significant"] = co.significant;
     carry.push_back(row);
   }
+  json speed = json::array();
+  for (const auto& r : a.speed_reference) {
+    json row = paired_json(r.change);
+    row["mode"] = to_string(r.mode);
+    row["p_adjusted"] = number_or_null(r.p_adjusted);
+    row["significant"] = r.significant;
+    speed.push_back(row);
+  }
   const auto hw = widest_half_width_pct(a);
   return {{"blocks_clean", a.clean_blocks},
           {"blocks_dropped", a.dropped_blocks},
@@ -150,7 +168,8 @@ json design_json(const RunResult& run, const Analysis& a) {
           {"max_duration_s", c.precision ? json(static_cast<double>(c.precision->max_duration_ns) / 1e9) : json(nullptr)},
           {"widest_half_width_pct", hw ? json(*hw) : json(nullptr)},
           {"wall_s", run.wall_s},
-          {"carry_over", carry}};
+          {"carry_over", carry},
+          {"speed_reference", speed}};
 }
 
 json host_json(const HostLoad& h) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -265,6 +266,63 @@ TEST(Analysis, BlocksCancelDriftThatHidesACostUnpaired) {
   EXPECT_LT(cpu->bound_high_pct, 5.0);
   EXPECT_GT(cpu->unpaired.ci_high_pct - cpu->unpaired.ci_low_pct, 4 * (cpu->change.ci_high_pct - cpu->change.ci_low_pct));
   EXPECT_GT(cpu->unpaired.p_value, 0.05);
+}
+
+// The machine's speed moving each round (not each block) is what blocks cannot cancel; the
+// probe in every round moves with it, so the adjusted comparison narrows and finds the cost,
+// and the plain blocked figures stay beside it.
+TEST(Analysis, TheSpeedProbeTakesOutDriftInsideBlocks) {
+  RunResult run = synthetic_run(20, 3.0, 17);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> speed(0, 0.02);
+  for (auto& r : run.rounds) {
+    const double s = speed(rng);
+    *r.target_cpu_us_per_request *= std::exp(5 * s);
+    r.cpu_probe_ns = 14000 * std::exp(s);
+  }
+  const Analysis a = analyse(run);
+  const auto* cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(cpu, nullptr);
+  ASSERT_TRUE(cpu->speed_slope && cpu->unadjusted);
+  EXPECT_NEAR(*cpu->speed_slope, 5.0, 0.5);
+  EXPECT_TRUE(cpu->significant);
+  EXPECT_NEAR(cpu->change.delta_pct, 3.0, 1.0);
+  EXPECT_LT(2 * (cpu->change.ci_high_pct - cpu->change.ci_low_pct),
+            cpu->unadjusted->ci_high_pct - cpu->unadjusted->ci_low_pct);
+  // The probe does not move with the mode here, and the check says so.
+  ASSERT_EQ(a.speed_reference.size(), 2u);
+  for (const auto& r : a.speed_reference) EXPECT_FALSE(r.significant);
+}
+
+TEST(Analysis, APairWithoutTheProbeLeavesTheComparisonUnadjusted) {
+  RunResult run = synthetic_run(10, 3.0);
+  for (auto& r : run.rounds) r.cpu_probe_ns = 14000;
+  run.rounds[4].cpu_probe_ns.reset();  // block 1, trace
+  const Analysis a = analyse(run);
+  const auto* trace_cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  const auto* fr_cpu = find(a, Mode::kFlightRecorder, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(trace_cpu, nullptr);
+  ASSERT_NE(fr_cpu, nullptr);
+  EXPECT_FALSE(trace_cpu->speed_slope);
+  EXPECT_FALSE(trace_cpu->unadjusted);
+  EXPECT_TRUE(fr_cpu->speed_slope);
+}
+
+// A probe that runs slower whenever tracing is on breaks the adjustment's premise: the run
+// says so.
+TEST(Analysis, WarnsWhenTheProbeMovesWithTheMode) {
+  RunResult run = synthetic_run(20, 3.0);
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> jitter(0, 0.002);
+  for (auto& r : run.rounds) r.cpu_probe_ns = 14000 * std::exp(jitter(rng)) * (r.mode == Mode::kTrace ? 1.02 : 1.0);
+  const Analysis a = analyse(run);
+  const auto trace = std::find_if(a.speed_reference.begin(), a.speed_reference.end(),
+                                  [](const SpeedReferenceCheck& r) { return r.mode == Mode::kTrace; });
+  ASSERT_NE(trace, a.speed_reference.end());
+  EXPECT_TRUE(trace->significant);
+  EXPECT_NEAR(trace->change.delta_pct, 2.0, 0.3);
+  EXPECT_TRUE(std::any_of(a.warnings.begin(), a.warnings.end(),
+                          [](const std::string& w) { return w.find("CPU speed probe itself changed") != std::string::npos; }));
 }
 
 // Off rounds that follow a round with tracing on are compared with the others. Blocks
