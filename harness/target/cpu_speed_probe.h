@@ -7,10 +7,10 @@
 // time one unit of fixed work costs on that CPU right now. Preemption does not count (it is
 // not CPU time); a slower CPU (host contention, frequency) does.
 //
-// Recorded per round as a diagnostic (RoundRecord::cpu_probe_ns), not used to adjust the
-// comparisons: measured on this project's 2-CPU VM, its ratio between modes is not zero
-// (the traced target's extra work slows a probe sharing its CPUs), and at the slope that
-// relates the target's CPU to it, adjusting by it biases the estimate by points.
+// Recorded per round (RoundRecord::cpu_probe_ns); the comparisons inside blocks are adjusted
+// by it (stats::paired_relative_change_adjusted), and every run checks that the mode does not
+// move it (docs/statistics.md, "Drift": on this project's VM tracing moved it by under 0.1%
+// over 28 runs, while the target's CPU per request moves about six times as much as it).
 //
 // Cost: one unit (about 10-20 µs) per CPU per period (10 ms), about 0.15% of each CPU, the
 // same in every mode. Not thread-safe: one owner calls start() and stop() in turn.
