@@ -2,11 +2,7 @@
 
 #include <fmt/core.h>
 
-#include "reports/json_access.h"
-
 namespace tracebench::reports {
-
-using nlohmann::json;
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
@@ -30,56 +26,38 @@ std::string shell_join(const std::vector<std::string>& argv) {
   return out;
 }
 
-Table host_table(const json& r) {
+Table host_table(const result::DocumentContext& c) {
   Table host;
   host.header = {"", ""};
   host.align = "ll";
   auto kv = [&](const char* key, std::string value) {
     if (!value.empty()) host.rows.push_back({Cell(key), Cell(std::move(value))});
   };
-  kv("host", text(r, {"context", "host"}));
-  if (auto c = number(r, {"context", "cpus"})) kv("CPUs", fmt::format("{:.0f}", *c));
-  kv("CPU model", text(r, {"context", "cpu_model"}));
-  kv("kernel", text(r, {"context", "kernel"}));
-  kv("tool", fmt::format("{} {} ({} build)", text(r, {"context", "tool"}, "tracebench"),
-                         text(r, {"context", "tool_version"}, "?"), text(r, {"context", "build_type"}, "?")));
-  kv("started at", text(r, {"context", "started_at"}));
+  kv("host", c.host);
+  if (c.cpus) kv("CPUs", fmt::format("{:.0f}", *c.cpus));
+  kv("CPU model", c.cpu_model);
+  kv("kernel", c.kernel);
+  kv("tool", fmt::format("{} {} ({} build)", c.tool.value_or("tracebench"), c.tool_version.value_or("?"),
+                         c.build_type.value_or("?")));
+  kv("started at", c.started_at);
   // The machine beside the target during the rounds (run results from before this was measured lack it).
-  if (auto other = number(r, {"host", "other_cpu_pct", "median"}))
-    kv("other processes' CPU", fmt::format("{:.1f}% of the machine (median round)", *other));
-  if (auto steal = number(r, {"host", "steal_pct", "median"}))
-    kv("CPU stolen by the hypervisor", fmt::format("{:.1f}% (median round)", *steal));
-  const std::string go = text(r, {"context", "target_go_version"});
-  kv("target Go version", go.empty() ? "unknown (no trace was read)" : go);
-  kv("schema", text(r, {"schema"}));
+  if (c.other_cpu_pct) kv("other processes' CPU", fmt::format("{:.1f}% of the machine (median round)", *c.other_cpu_pct));
+  if (c.steal_pct) kv("CPU stolen by the hypervisor", fmt::format("{:.1f}% (median round)", *c.steal_pct));
+  kv("target Go version", c.target_go_version.empty() ? "unknown (no trace was read)" : c.target_go_version);
+  kv("schema", c.schema);
   return host;
 }
 
-std::optional<CodeBlock> command_line_block(const json& r) {
-  std::vector<std::string> argv;
-  for (const auto& a : array(r, {"context", "command_line"}))
-    if (a.is_string()) argv.push_back(a.get<std::string>());
-  if (argv.empty()) return std::nullopt;
-  return CodeBlock{"sh", "command line", shell_join(argv)};
+std::optional<CodeBlock> command_line_block(const result::DocumentContext& c) {
+  if (c.command_line.empty()) return std::nullopt;
+  return CodeBlock{"sh", "command line", shell_join(c.command_line)};
 }
 
-Table config_table(const json& r) {
+Table config_table(const result::DocumentContext& c) {
   Table cfg;
   cfg.header = {"", ""};
   cfg.align = "ll";
-  if (const json* c = object(r, {"config"})) {
-    for (const auto& [key, value] : c->items()) {
-      std::string v;
-      if (value.is_null()) continue;
-      if (value.is_string()) v = value.get<std::string>();
-      else if (value.is_array()) {
-        std::vector<std::string> parts;
-        for (const auto& x : value) parts.push_back(x.is_string() ? x.get<std::string>() : x.dump());
-        v = join(parts, ", ");
-      } else v = value.dump();
-      cfg.rows.push_back({Cell(key), Cell(v)});
-    }
-  }
+  for (const auto& [key, value] : c.config) cfg.rows.push_back({Cell(key), Cell(value)});
   return cfg;
 }
 

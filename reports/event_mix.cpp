@@ -2,28 +2,25 @@
 
 #include <algorithm>
 
-#include "reports/json_access.h"
-
 namespace tracebench::reports {
 
-std::vector<ModeMix> event_mix(const nlohmann::json& result) {
+std::vector<ModeMix> event_mix(const result::RunResultView& run) {
   std::vector<ModeMix> out;
-  const nlohmann::json* modes = object(result, {"modes"});
-  if (!modes) return out;
   std::vector<std::string> names;
   for (const char* m : {"trace", "flightrecorder"})
-    if (modes->contains(m)) names.push_back(m);
-  for (const auto& [name, v] : modes->items())
-    if (name != "off" && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    if (run.mode(m)) names.push_back(m);
+  for (const auto& mode : run.modes)
+    if (mode.name != "off" && std::find(names.begin(), names.end(), mode.name) == names.end())
+      names.push_back(mode.name);
 
   std::vector<std::string> categories;  // the union, by bytes in the first mode that has them
   for (const auto& mode : names) {
-    const nlohmann::json* mix = object(*modes, {mode, "trace_event_mix"});
-    if (!mix || mix->empty()) continue;
+    const result::ModeView* mv = run.mode(mode);
+    if (mv->trace_event_mix.empty()) continue;
     ModeMix m;
     m.mode = mode;
-    for (const auto& [category, counts] : mix->items()) {
-      CategoryCounts c{category, number(counts, {"events"}).value_or(0), number(counts, {"bytes"}).value_or(0)};
+    for (const auto& counts : mv->trace_event_mix) {
+      CategoryCounts c{counts.category, counts.events, counts.bytes};
       m.total_events += c.events;
       m.total_bytes += c.bytes;
       m.categories.push_back(c);
@@ -35,11 +32,11 @@ std::vector<ModeMix> event_mix(const nlohmann::json& result) {
         categories.push_back(c.category);
     double span = 0;
     bool any = false;
-    for (const auto& r : array(result, {"rounds"})) {
-      if (text(r, {"mode"}) != mode || !boolean(r, {"complete"}).value_or(true)) continue;
-      for (const char* key : {"trace", "snapshot"})
-        if (auto s = number(r, {key, "span_s"})) {
-          span += *s;
+    for (const auto& r : run.rounds) {
+      if (r.mode != mode || !r.complete.value_or(true)) continue;
+      for (const auto* facts : {&r.trace, &r.snapshot})
+        if (*facts && (*facts)->span_s) {
+          span += *(*facts)->span_s;
           any = true;
         }
     }

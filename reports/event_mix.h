@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "result/run_result.h"
 
 namespace tracebench::reports {
 
@@ -27,6 +27,6 @@ struct ModeMix {
 
 // Every mode with a trace_event_mix, in report order (trace, flightrecorder, others). A
 // category absent from one mode reads as zero there. Never throws.
-std::vector<ModeMix> event_mix(const nlohmann::json& result);
+std::vector<ModeMix> event_mix(const result::RunResultView& run);
 
 }  // namespace tracebench::reports

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/plots.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports::detail {
 
@@ -30,6 +31,7 @@ std::string fmt_num(double v);                  // shortest exact-enough form fo
 
 // The sweep's plots, in report order: sweep_trace_rate, sweep_overhead. A plot without data
 // is left out; a malformed corner of the document costs its plot, never the report.
-std::vector<PlotJob> sweep_plot_jobs(const nlohmann::json& sweep);
+std::vector<PlotJob> sweep_plot_jobs(const result::SweepView& sweep);
+std::vector<PlotJob> sweep_plot_jobs(const nlohmann::json& sweep);  // read with result::read_sweep
 
 }  // namespace tracebench::reports::detail

@@ -21,9 +21,10 @@
 #include <gnuplot-iostream.h>
 
 #include "reports/event_mix.h"
-#include "reports/json_access.h"
 #include "reports/plot_job.h"
 #include "reports/result_file.h"
+#include "result/run_result.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports {
 
@@ -65,34 +66,33 @@ std::string shell_quote(const std::string& s) {
 
 double color_value(const std::string& mode) { return static_cast<double>(std::stoul(color_of(mode).substr(1), nullptr, 16)); }
 
-std::vector<std::string> modes_in(const json& result) {
+using result::RoundView;
+using result::RunResultView;
+
+std::vector<std::string> modes_in(const RunResultView& run) {
   static const char* const kKnown[] = {"off", "trace", "flightrecorder"};
   std::vector<std::string> out;
-  const json* modes = object(result, {"modes"});
-  if (!modes) return out;
   for (const char* m : kKnown)
-    if (modes->contains(m)) out.push_back(m);
-  for (const auto& [name, v] : modes->items())
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    if (run.mode(m)) out.push_back(m);
+  for (const auto& mode : run.modes)
+    if (std::find(out.begin(), out.end(), mode.name) == out.end()) out.push_back(mode.name);
   return out;
 }
 
-bool complete(const json& round) { return boolean(round, {"complete"}).value_or(true); }
+bool complete(const RoundView& round) { return round.complete.value_or(true); }
 
 // ---- latency percentile spectrum ----
 
-std::optional<PlotJob> latency_spectrum(const json& result) {
+std::optional<PlotJob> latency_spectrum(const RunResultView& run) {
   PlotJob job;
   job.spec = {"latency_spectrum", "Latency by percentile",
               "every request of every round of a mode merged, HDR style: the x axis stretches the tail "
               "(90%, 99%, 99.9%, 99.99%) so the rare slow requests tracing may add are visible; both axes logarithmic"};
   std::vector<std::string> lines;
   double x_max = 1;
-  for (const auto& mode : modes_in(result)) {
+  for (const auto& mode : modes_in(run)) {
     Rows rows;
-    for (const auto& p : array(result, {"modes", mode, "latency_spectrum"})) {
-      if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) continue;
-      const double pct = p[0].get<double>(), ns = p[1].get<double>();
+    for (const auto& [pct, ns] : run.mode(mode)->latency_spectrum) {
       if (pct >= 100 || ns <= 0) continue;
       const double x = 100.0 / (100.0 - pct);
       if (x > 1e6) continue;
@@ -122,11 +122,11 @@ std::optional<PlotJob> latency_spectrum(const json& result) {
 struct StripSource {
   std::string mode;
   std::string label;
-  std::function<std::optional<double>(const json& round)> value;  // per round, nullopt when absent
-  std::string interval_key;                                        // modes.<mode>.<key>
+  std::function<std::optional<double>(const RoundView& round)> value;  // per round, nullopt when absent
+  result::Interval result::ModeView::*interval;                       // the mode's median with its CI
 };
 
-std::optional<PlotJob> round_strip(const json& result, PlotSpec spec, const std::string& ylabel, double scale,
+std::optional<PlotJob> round_strip(const RunResultView& run, PlotSpec spec, const std::string& ylabel, double scale,
                                    const std::vector<StripSource>& sources) {
   PlotJob job;
   job.spec = std::move(spec);
@@ -135,8 +135,8 @@ std::optional<PlotJob> round_strip(const json& result, PlotSpec spec, const std:
   int column = 0;
   for (const auto& src : sources) {
     std::vector<double> values;
-    for (const auto& r : array(result, {"rounds"}))
-      if (complete(r) && text(r, {"mode"}) == src.mode)
+    for (const auto& r : run.rounds)
+      if (complete(r) && r.mode == src.mode)
         if (auto v = src.value(r)) values.push_back(*v / scale);
     if (values.empty()) continue;
     ++column;
@@ -147,8 +147,9 @@ std::optional<PlotJob> round_strip(const json& result, PlotSpec spec, const std:
       const double offset = n == 1 ? 0 : -0.18 + 0.36 * static_cast<double>(k) / static_cast<double>(n - 1);
       points.push_back({column - 0.08 + offset, values[k], color});
     }
-    if (const json* o = object(result, {"modes", src.mode, src.interval_key})) {
-      auto med = number(*o, {"median"}), lo = number(*o, {"ci_low"}), hi = number(*o, {"ci_high"});
+    if (const result::ModeView* mv = run.mode(src.mode)) {
+      const result::Interval& i = mv->*src.interval;
+      const auto med = i.median, lo = i.ci_low, hi = i.ci_high;
       if (med) ci.push_back({column + 0.3, *med / scale, lo.value_or(*med) / scale, hi.value_or(*med) / scale, color});
     }
   }
@@ -170,23 +171,23 @@ std::optional<PlotJob> round_strip(const json& result, PlotSpec spec, const std:
   return job;
 }
 
-std::optional<PlotJob> rounds_throughput(const json& result) {
+std::optional<PlotJob> rounds_throughput(const RunResultView& run) {
   std::vector<StripSource> src;
-  for (const auto& m : modes_in(result))
-    src.push_back({m, m, [](const json& r) { return number(r, {"throughput_rps"}); }, {"throughput_rps"}});
-  return round_strip(result,
+  for (const auto& m : modes_in(run))
+    src.push_back({m, m, [](const RoundView& r) { return r.throughput_rps; }, &result::ModeView::throughput_rps});
+  return round_strip(run,
                      {"rounds_throughput", "Throughput per round",
                       "each dot is one round's throughput (in run order, left to right), with the mode's median and "
                       "its 95% confidence interval beside it; the comparisons rest on these per-round figures"},
                      "requests/s", 1, src);
 }
 
-std::optional<PlotJob> rounds_cpu(const json& result) {
+std::optional<PlotJob> rounds_cpu(const RunResultView& run) {
   std::vector<StripSource> src;
-  for (const auto& m : modes_in(result))
-    src.push_back({m, m, [](const json& r) { return number(r, {"target_cpu_us_per_request"}); },
-                   {"target_cpu_us_per_request"}});
-  return round_strip(result,
+  for (const auto& m : modes_in(run))
+    src.push_back({m, m, [](const RoundView& r) { return r.target_cpu_us_per_request; },
+                   &result::ModeView::target_cpu_us_per_request});
+  return round_strip(run,
                      {"rounds_cpu", "Target CPU per request per round",
                       "the target's CPU time over a round's measured window divided by the requests it answered, "
                       "one dot per round, with the mode's median and 95% CI; at a fixed rate this is the most "
@@ -194,15 +195,16 @@ std::optional<PlotJob> rounds_cpu(const json& result) {
                      "CPU per request (µs)", 1, src);
 }
 
-std::optional<PlotJob> trace_rate(const json& result) {
+std::optional<PlotJob> trace_rate(const RunResultView& run) {
   std::vector<StripSource> src;
-  for (const auto& m : modes_in(result)) {
+  for (const auto& m : modes_in(run)) {
     if (m == "off") continue;
-    const char* key = m == "flightrecorder" ? "snapshot" : "trace";
+    const auto facts = m == "flightrecorder" ? &RoundView::snapshot : &RoundView::trace;
     src.push_back({m, m == "flightrecorder" ? "flightrecorder (snapshots)" : m + " (captures)",
-                   [key](const json& r) { return number(r, {key, "bytes_per_s"}); }, {"trace_bytes_per_s"}});
+                   [facts](const RoundView& r) { return r.*facts ? (r.*facts)->bytes_per_s : std::nullopt; },
+                   &result::ModeView::trace_bytes_per_s});
   }
-  return round_strip(result,
+  return round_strip(run,
                      {"trace_rate", "Trace data rate per round",
                       "bytes of execution trace per second of the trace's own span, one dot per round, with the "
                       "median and 95% CI; measured from the files, never estimated"},
@@ -211,8 +213,8 @@ std::optional<PlotJob> trace_rate(const json& result) {
 
 // ---- event mix by category ----
 
-std::optional<PlotJob> trace_event_mix(const json& result) {
-  const std::vector<ModeMix> mixes = event_mix(result);
+std::optional<PlotJob> trace_event_mix(const RunResultView& run) {
+  const std::vector<ModeMix> mixes = event_mix(run);
   if (mixes.empty() || mixes.front().categories.empty()) return std::nullopt;
   const bool rates = std::all_of(mixes.begin(), mixes.end(), [](const ModeMix& m) { return m.span_s.has_value(); });
   PlotJob job;
@@ -254,7 +256,7 @@ std::optional<PlotJob> trace_event_mix(const json& result) {
 
 // ---- flight recorder: MaxBytes against window ----
 
-std::optional<PlotJob> flight_recorder(const json& result) {
+std::optional<PlotJob> flight_recorder(const RunResultView& run) {
   PlotJob job;
   job.spec = {"flight_recorder", "Flight recorder: MaxBytes against the window retained",
               "the lines give the window a ring of MaxBytes holds at the median and at the highest measured trace "
@@ -262,41 +264,44 @@ std::optional<PlotJob> flight_recorder(const json& result) {
               "snapshots held (each round starts the recorder afresh, so they stay short), and the diamond the size "
               "verified on the real runtime"};
   std::optional<double> median_rate, upper_rate;
-  const json* recs = object(result, {"recommendations"});
-  if (recs) {
-    median_rate = number(*recs, {"rate", "median_bytes_per_s"});
-    upper_rate = number(*recs, {"rate", "upper_bytes_per_s"});
+  const auto& recs = run.recommendations;
+  if (recs && recs->rate) {
+    median_rate = recs->rate->median_bytes_per_s;
+    upper_rate = recs->rate->upper_bytes_per_s;
   }
   for (const char* mode : {"trace", "flightrecorder"}) {
-    if (!median_rate) median_rate = number(result, {"modes", mode, "trace_bytes_per_s", "median"});
-    if (!upper_rate) upper_rate = number(result, {"modes", mode, "trace_bytes_per_s", "ci_high"});
+    const result::ModeView* mv = run.mode(mode);
+    if (!mv) continue;
+    if (!median_rate) median_rate = mv->trace_bytes_per_s.median;
+    if (!upper_rate) upper_rate = mv->trace_bytes_per_s.ci_high;
   }
   if (!median_rate || *median_rate <= 0) return std::nullopt;
 
   Rows recommended, snapshots, attempts, verified;
   std::vector<std::string> labels;
   if (recs)
-    for (const auto& f : array(*recs, {"flight_recorder"})) {
-      auto b = number(f, {"max_bytes"}), w = number(f, {"window_s"});
+    for (const auto& f : recs->flight_recorder) {
+      const auto b = f.max_bytes, w = f.window_s;
       if (!b || !w || *b <= 0 || *w <= 0) continue;
       recommended.push_back({*b / kMiB, *w});
       labels.push_back(fmt::format("set label {} at {},{} offset 0.8,-0.6 font ',9' tc rgb '#333333'",
                                    quote(fmt::format("{:g} s", *w)), fmt_num(*b / kMiB), fmt_num(*w)));
     }
-  for (const auto& r : array(result, {"rounds"})) {
-    auto b = number(r, {"snapshot", "bytes"}), s = number(r, {"snapshot", "span_s"});
+  for (const auto& r : run.rounds) {
+    if (!r.snapshot) continue;
+    const auto b = r.snapshot->bytes, s = r.snapshot->span_s;
     if (complete(r) && b && s && *b > 0 && *s > 0) snapshots.push_back({*b / kMiB, *s});
   }
-  if (const json* v = object(result, {"verification"})) {
-    for (const auto& a : array(*v, {"attempts"})) {
-      auto b = number(a, {"max_bytes"}), w = number(a, {"achieved_window_s"});
+  if (const auto& v = run.verification) {
+    for (const auto& a : v->attempts) {
+      const auto b = a.max_bytes, w = a.achieved_window_s;
       if (!b || !w || *b <= 0 || *w <= 0) continue;
-      const bool reached = boolean(a, {"reached"}).value_or(false);
+      const bool reached = a.reached;
       (reached ? verified : attempts).push_back({*b / kMiB, *w});
       if (reached)
         labels.push_back(fmt::format("set label {} at {},{} right offset -1.8,0.9 font ',9' tc rgb '#8e44ad'",
                                      quote(fmt::format("verified: {:g} s wanted, {:.3g} s held",
-                                                       number(*v, {"window_s"}).value_or(NAN), *w)),
+                                                       v->window_s.value_or(NAN), *w)),
                                      fmt_num(*b / kMiB), fmt_num(*w)));
     }
   }
@@ -336,11 +341,11 @@ std::optional<PlotJob> flight_recorder(const json& result) {
   return job;
 }
 
-std::vector<PlotJob> run_plot_jobs(const json& result) {
+std::vector<PlotJob> run_plot_jobs(const RunResultView& run) {
   std::vector<PlotJob> jobs;
   for (auto make : {latency_spectrum, rounds_throughput, rounds_cpu, trace_rate, trace_event_mix, flight_recorder}) {
     try {
-      if (auto job = make(result)) jobs.push_back(std::move(*job));
+      if (auto job = make(run)) jobs.push_back(std::move(*job));
     } catch (const std::exception&) {
       // A malformed corner of the result costs its plot, never the report.
     }
@@ -488,12 +493,22 @@ std::string draw(const PlotJob& job, const std::string& gnuplot, const fs::path&
   return fmt::format("gnuplot said: {}", first_error_line(read_file(log)));
 }
 
+// A run result the typed reader refuses has no plots (the report refuses it too).
+std::vector<PlotJob> run_plot_jobs(const json& result) {
+  try {
+    return run_plot_jobs(result::read_run_result(result));
+  } catch (const result::FormatError&) {
+    return {};
+  }
+}
+
 // The jobs for whatever the document is: a run result, a sweep result; nothing otherwise.
 std::vector<PlotJob> plot_jobs(const json& result) {
-  const std::string schema = text(result, {"schema"});
-  if (schema == kSweepSchema) return detail::sweep_plot_jobs(result);
-  if (schema == kRunSchema) return run_plot_jobs(result);
-  return {};
+  switch (result::check_schema(result).kind) {
+    case result::SchemaKind::kSweep: return detail::sweep_plot_jobs(result::read_sweep(result));
+    case result::SchemaKind::kRun: return run_plot_jobs(result);
+    default: return {};
+  }
 }
 
 }  // namespace
@@ -504,7 +519,15 @@ std::vector<PlotSpec> run_plot_specs(const json& result) {
   return specs;
 }
 
-std::vector<PlotSpec> sweep_plot_specs(const json& sweep) {
+std::vector<PlotSpec> run_plot_specs(const result::RunResultView& run) {
+  std::vector<PlotSpec> specs;
+  for (const auto& job : run_plot_jobs(run)) specs.push_back(job.spec);
+  return specs;
+}
+
+std::vector<PlotSpec> sweep_plot_specs(const json& sweep) { return sweep_plot_specs(result::read_sweep(sweep)); }
+
+std::vector<PlotSpec> sweep_plot_specs(const result::SweepView& sweep) {
   std::vector<PlotSpec> specs;
   for (const auto& job : detail::sweep_plot_jobs(sweep)) specs.push_back(job.spec);
   return specs;

@@ -1,7 +1,7 @@
 #pragma once
 // The report's pictures, drawn by gnuplot (gnuplot-iostream drives it through a pipe) as SVG
 // (inlined into the HTML) and PNG (linked from the Markdown). Only the result model (a run or
-// a sweep result) is read.
+// a sweep result) is read, through its typed readers.
 
 #include <string>
 #include <vector>
@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/document.h"
+#include "result/run_result.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports {
 
@@ -21,8 +23,10 @@ struct PlotSpec {
 };
 
 // The plots a run result has data for, in report order: latency_spectrum, rounds_throughput,
-// rounds_cpu, trace_rate, trace_event_mix, flight_recorder. Never throws; a plot without data is left out.
+// rounds_cpu, trace_rate, trace_event_mix, flight_recorder. Never throws; a plot without data is left out,
+// and a result result::read_run_result refuses has none.
 std::vector<PlotSpec> run_plot_specs(const nlohmann::json& result);
+std::vector<PlotSpec> run_plot_specs(const result::RunResultView& run);
 
 // The plots a sweep result (tracebench.sweep/v1) has data for, in report order:
 // sweep_trace_rate (trace bytes/s against load: the levels with their CIs, the fitted line,
@@ -31,6 +35,7 @@ std::vector<PlotSpec> run_plot_specs(const nlohmann::json& result);
 // sweep, or p99 latency when neither was measured; with fitted lines and the production
 // point). Never throws.
 std::vector<PlotSpec> sweep_plot_specs(const nlohmann::json& sweep);
+std::vector<PlotSpec> sweep_plot_specs(const result::SweepView& sweep);
 
 // run_plot_specs or sweep_plot_specs by the document's "schema"; empty for anything else.
 std::vector<PlotSpec> plot_specs(const nlohmann::json& result);

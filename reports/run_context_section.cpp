@@ -72,7 +72,7 @@ std::vector<std::string> RunReportBuilder::derived_warnings() const {
 
 Section RunReportBuilder::context_section() {
   Section s{"context", "Context", {}};
-  Table host = host_table(r_);
+  Table host = host_table(run_.host_and_config);
   if (run_.context.target_go_version.empty())
     missing("target Go version (read from a trace header: no trace was read)");
   if (const auto& gen = run_.generator.core_share)
@@ -80,10 +80,10 @@ Section RunReportBuilder::context_section() {
   if (auto tgt = target_cpu_share(run_))
     host.rows.push_back({Cell("target CPU"), Cell(fmt::format("{} of a CPU (median over rounds)", share_text(*tgt)))});
   s.blocks.push_back(std::move(host));
-  if (auto cmd = command_line_block(r_)) s.blocks.push_back(*cmd);
+  if (auto cmd = command_line_block(run_.host_and_config)) s.blocks.push_back(*cmd);
 
   s.blocks.push_back(Heading{"Configuration"});
-  s.blocks.push_back(config_table(r_));
+  s.blocks.push_back(config_table(run_.host_and_config));
 
   std::vector<std::string> skipped;
   for (const auto& m : run_.skipped_modes)

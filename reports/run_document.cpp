@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "reports/run_report_builder.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
@@ -17,15 +16,13 @@ using units::rps_text;
 using units::seconds_text;
 
 RunReportBuilder::RunReportBuilder(const json& document)
-    : r_(document), run_(result::read_run_result(document)) {
+    : run_(result::read_run_result(document)) {
   comparisons_ = changes(run_.comparisons);
   noise_ = changes(run_.noise_floor);
   modes_ = mode_order(run_);
-  for (const auto& spec : run_plot_specs(r_)) plots_.push_back(spec);
-  recs_ = object(r_, {"recommendations"});
-  if (recs_ && recs_->empty()) recs_ = nullptr;  // an empty object: sizing did not run
-  verification_ = object(r_, {"verification"});
-  if (verification_ && verification_->empty()) verification_ = nullptr;
+  for (const auto& spec : run_plot_specs(run_)) plots_.push_back(spec);
+  if (run_.recommendations) recs_ = &*run_.recommendations;
+  if (run_.verification) verification_ = &*run_.verification;
 }
 
 Document RunReportBuilder::build() {

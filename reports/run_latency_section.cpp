@@ -3,13 +3,11 @@
 #include <fmt/core.h>
 
 
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 
 namespace tracebench::reports::run_report {
 
-using nlohmann::json;
 using units::duration_ns_text;
 using units::or_dash;
 
@@ -19,11 +17,12 @@ Section RunReportBuilder::latency_section() {
   t.header = {"mode", "requests", "mean", "p50", "p90", "p99", "p99.9", "max"};
   t.align = "lrrrrrrr";
   for (const auto& mode : modes_) {
-    const json* all = object(r_, {"modes", mode, "latency_all_rounds_ns"});
-    if (!all) continue;
-    auto d = [&](const char* k) { return or_dash(number(*all, {k}), duration_ns_text); };
-    t.rows.push_back({Cell(mode), Cell(fmt::format("{:.0f}", number(*all, {"count"}).value_or(0))), Cell(d("mean")),
-                      Cell(d("p50")), Cell(d("p90")), Cell(d("p99")), Cell(d("p999")), Cell(d("max"))});
+    const result::ModeView* mv = run_.mode(mode);
+    if (!mv || !mv->latency_all_rounds_ns) continue;
+    const result::LatencySummaryView& all = *mv->latency_all_rounds_ns;
+    auto d = [](const std::optional<double>& v) { return or_dash(v, duration_ns_text); };
+    t.rows.push_back({Cell(mode), Cell(fmt::format("{:.0f}", all.count.value_or(0))), Cell(d(all.mean)),
+                      Cell(d(all.p50)), Cell(d(all.p90)), Cell(d(all.p99)), Cell(d(all.p999)), Cell(d(all.max))});
   }
   if (t.rows.empty()) {
     s.blocks.push_back(Paragraph{"", "The result has no merged latency percentiles (latency_all_rounds_ns)."});

@@ -5,26 +5,24 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/number_text.h"
 
 namespace tracebench::reports::run_report {
 
-using nlohmann::json;
 using units::p_value_text;
 using units::percent_text;
 
 namespace {
 
-std::string design_sentence(const json& d) {
-  const auto clean = number(d, {"blocks_clean"}).value_or(0);
-  const auto dropped = number(d, {"blocks_dropped"}).value_or(0);
-  const std::string rule = text(d, {"stop_rule"});
-  const auto hw = number(d, {"widest_half_width_pct"});
-  const auto goal = number(d, {"precision_pct"});
+std::string design_sentence(const result::DesignView& d) {
+  const auto clean = d.blocks_clean.value_or(0);
+  const auto dropped = d.blocks_dropped.value_or(0);
+  const std::string& rule = d.stop_rule;
+  const auto hw = d.widest_half_width_pct;
+  const auto goal = d.precision_pct;
   std::string out = fmt::format("{:.0f} clean blocks (one round of each mode, in random order)", clean);
   if (dropped > 0) out += fmt::format(", {:.0f} dropped and run again", dropped);
-  out += fmt::format("; {:.0f} s in all; stopped: {}", number(d, {"wall_s"}).value_or(0), rule.empty() ? "-" : rule);
+  out += fmt::format("; {:.0f} s in all; stopped: {}", d.wall_s.value_or(0), rule.empty() ? "-" : rule);
   if (hw) out += fmt::format("; widest 95% interval ±{:.2f}%", *hw);
   if (goal) out += fmt::format(" (goal ±{}%)", *goal);
   return out + ".";
@@ -35,7 +33,7 @@ std::string design_sentence(const json& d) {
 Section RunReportBuilder::overhead_section() {
   Section s{"overhead", "Overhead against off", {}};
   // A blocked run's result says how it was run and bounds every cost; an older one has neither.
-  const json* design = object(r_, {"design"});
+  const auto& design = run_.design;
   const bool bounded = std::any_of(comparisons_.begin(), comparisons_.end(),
                                    [](const Change& c) { return c.cost_bound().has_value(); });
   if (design) s.blocks.push_back(Paragraph{"Design", design_sentence(*design)});
@@ -77,11 +75,11 @@ Section RunReportBuilder::overhead_section() {
                              "blocks' log ratios with its 95% CI and signed-rank p; \"~\" = not significant after "
                              "Holm's correction over {} comparisons at alpha {}; cost at most = one-sided 95% bound "
                              "on the rise (drop, for throughput) (docs/statistics.md)",
-                             comparisons_.size() - breakdown_rows, number(r_, {"alpha"}).value_or(0.05))
+                             comparisons_.size() - breakdown_rows, run_.alpha.value_or(0.05))
                : fmt::format("median of the rounds with its 95% CI; change = Hodges-Lehmann shift in % of off's "
                              "median with its 95% CI; \"~\" = not significant after Holm's correction over {} "
                              "comparisons at alpha {} (docs/statistics.md)",
-                             comparisons_.size() - breakdown_rows, number(r_, {"alpha"}).value_or(0.05));
+                             comparisons_.size() - breakdown_rows, run_.alpha.value_or(0.05));
   if (breakdown_rows > 0)
     t.note += fmt::format("; the rows from runtime user CPU on say where the CPU went (the agent's runtime/metrics; "
                           "the runtime counts a P's time while the OS may have paused its thread, so they can exceed "
@@ -109,7 +107,7 @@ Section RunReportBuilder::noise_section() {
   for (const auto& c : noise_)
     t.rows.push_back({Cell(metric_label(c.metric)), Cell(change_text(c)), Cell(p_value_text(c.p_adj.value_or(NAN))),
                       Cell(fmt::format("{}+{}", c.n_base, c.n_mode))});
-  t.note = object(r_, {"design"})
+  t.note = run_.design
                ? "off of each even block against off of the block after it, compared like a mode (an A/A inside "
                  "the design): the change this run would \"see\" with no change at all; its interval is the run's "
                  "resolution"

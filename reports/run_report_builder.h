@@ -1,8 +1,9 @@
 #pragma once
 // The run report's builder, shared by its parts: one source file per section
-// (run_<section>_section.cpp), this class holding what they share: the result and its typed
-// view, the comparisons, the modes in report order, the plots drawn, and what the sections
-// found missing. Internal to reports/: build_run_document (run_document.h) is the entry point.
+// (run_<section>_section.cpp), this class holding what they share: the result's typed view
+// (result::read_run_result), the comparisons, the modes in report order, the plots drawn, and
+// what the sections found missing. Internal to reports/: build_run_document (run_document.h)
+// is the entry point.
 
 #include <string>
 #include <utility>
@@ -24,13 +25,12 @@ class RunReportBuilder {
   Document build();
 
  private:
-  const nlohmann::json& r_;
   const result::RunResultView run_;
   std::vector<Change> comparisons_, noise_;
   std::vector<std::string> modes_;
   std::vector<PlotSpec> plots_;
-  const nlohmann::json* recs_ = nullptr;          // null when sizing did not run
-  const nlohmann::json* verification_ = nullptr;  // null when no window was verified
+  const result::RecommendationsView* recs_ = nullptr;          // null when sizing did not run
+  const result::VerificationView* verification_ = nullptr;  // null when no window was verified
   std::vector<std::string> missing_;
   std::vector<std::string> warnings_;
   nlohmann::json data_ = nlohmann::json::object();
@@ -45,7 +45,7 @@ class RunReportBuilder {
   Section verdict_section();
   std::pair<std::string, nlohmann::json> mode_sentence(const std::string& mode) const;
   std::string noise_sentence() const;
-  const nlohmann::json* pick_flight_recorder() const;
+  const result::FlightRecorderSizeView* pick_flight_recorder() const;
   nlohmann::json recommendation_blocks(Section& s);
 
   // run_overhead_section.cpp

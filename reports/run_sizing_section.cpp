@@ -4,14 +4,12 @@
 
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
 
 namespace tracebench::reports::run_report {
 
-using nlohmann::json;
 using units::binary_size_text;
 using units::bytes_rate_text;
 using units::decimal_size_text;
@@ -30,71 +28,65 @@ Section RunReportBuilder::sizing_section() {
     verification_blocks(s);
     return s;
   }
-  if (const json* rate = object(*recs_, {"rate"})) {
+  if (const auto& rate = recs_->rate) {
     std::string line = fmt::format("{} median over {} rounds of {}, highest {} ({})",
-                                   bytes_rate_text(number(*rate, {"median_bytes_per_s"}).value_or(NAN)),
-                                   static_cast<long>(number(*rate, {"rounds"}).value_or(0)),
-                                   text(*rate, {"source"}, "?"),
-                                   bytes_rate_text(number(*rate, {"upper_bytes_per_s"}).value_or(NAN)),
-                                   text(*rate, {"upper_basis"}, "upper bound"));
+                                   bytes_rate_text(rate->median_bytes_per_s.value_or(NAN)),
+                                   static_cast<long>(rate->rounds.value_or(0)), rate->source.value_or("?"),
+                                   bytes_rate_text(rate->upper_bytes_per_s.value_or(NAN)),
+                                   rate->upper_basis.value_or("upper bound"));
     s.blocks.push_back(Paragraph{"Trace rate sized from", line});
   }
-  const auto& frs = array(*recs_, {"flight_recorder"});
+  const auto& frs = recs_->flight_recorder;
   if (!frs.empty()) {
     s.blocks.push_back(Heading{"Flight recorder"});
     Table t;
     t.header = {"window", "MinAge", "MaxBytes", "headroom", "window at median rate", "memory live", "RSS up to"};
     t.align = "rrrrrrr";
     for (const auto& f : frs)
-      t.rows.push_back({Cell(seconds_text(number(f, {"window_s"}).value_or(NAN))),
-                        Cell(seconds_text(number(f, {"min_age_s"}).value_or(NAN))),
-                        Cell(text(f, {"max_bytes_text"}, binary_size_text(number(f, {"max_bytes"}).value_or(NAN)))),
-                        Cell(or_dash(number(f, {"headroom"}), [](double v) { return fmt::format("{:.2f}×", v); })),
-                        Cell(or_dash(number(f, {"window_at_median_s"}), seconds_text)),
-                        Cell(or_dash(number(f, {"expected_live_bytes"}), binary_size_text)),
-                        Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_size_text))});
-    t.note = text(*recs_, {"headroom", "rule"});
+      t.rows.push_back({Cell(seconds_text(f.window_s.value_or(NAN))), Cell(seconds_text(f.min_age_s.value_or(NAN))),
+                        Cell(f.max_bytes_text.value_or(binary_size_text(f.max_bytes.value_or(NAN)))),
+                        Cell(or_dash(f.headroom, [](double v) { return fmt::format("{:.2f}×", v); })),
+                        Cell(or_dash(f.window_at_median_s, seconds_text)),
+                        Cell(or_dash(f.expected_live_bytes, binary_size_text)),
+                        Cell(or_dash(f.expected_rss_high_bytes, binary_size_text))});
+    t.note = recs_->headroom_rule;
     s.blocks.push_back(std::move(t));
     add_plot(s, "flight_recorder");
-    if (const json* pick = pick_flight_recorder()) {
-      if (auto code = text(*pick, {"go_runtime_trace"}); !code.empty())
-        s.blocks.push_back(CodeBlock{"go", fmt::format("the {} window in code", seconds_text(number(*pick, {"window_s"}).value_or(NAN))), code});
-      if (auto q = text(*pick, {"agent_start"}); !q.empty())
+    if (const result::FlightRecorderSizeView* pick = pick_flight_recorder()) {
+      if (const auto& code = pick->go_runtime_trace; !code.empty())
+        s.blocks.push_back(
+            CodeBlock{"go", fmt::format("the {} window in code", seconds_text(pick->window_s.value_or(NAN))), code});
+      if (const auto& q = pick->agent_start; !q.empty())
         s.blocks.push_back(Paragraph{"Agent", "POST /debug/tracebench/flightrecorder/" + q});
     }
   } else {
     add_plot(s, "flight_recorder");
   }
-  if (const json* mem = object(*recs_, {"memory"})) {
+  if (const auto& mem = recs_->memory) {
     s.blocks.push_back(Heading{"Memory"});
-    if (auto f = text(*mem, {"formula"}); !f.empty()) s.blocks.push_back(Paragraph{"Rule", f});
-    if (const json* m = object(*mem, {"measured"}))
+    if (!mem->formula.empty()) s.blocks.push_back(Paragraph{"Rule", mem->formula});
+    if (const auto& m = mem->measured) {
+      const double delta = m->delta_bytes.value_or(NAN);
       s.blocks.push_back(Paragraph{
           "Measured in this run",
           fmt::format("target RSS median {} with the flight recorder on against {} off ({}); a round's ring held at "
                       "most {}",
-                      binary_size_text(number(*m, {"flightrecorder_rss_median_bytes"}).value_or(NAN)),
-                      binary_size_text(number(*m, {"off_rss_median_bytes"}).value_or(NAN)),
-                      number(*m, {"delta_bytes"}).value_or(0) >= 0
-                          ? "+" + binary_size_text(number(*m, {"delta_bytes"}).value_or(NAN))
-                          : "-" + binary_size_text(-number(*m, {"delta_bytes"}).value_or(NAN)),
-                      seconds_text(number(*m, {"round_held_s"}).value_or(NAN)))});
-    std::vector<std::string> notes;
-    for (const auto& n : array(*mem, {"notes"}))
-      if (n.is_string()) notes.push_back(n.get<std::string>());
-    if (!notes.empty()) s.blocks.push_back(BulletList{notes});
+                      binary_size_text(m->flightrecorder_rss_median_bytes.value_or(NAN)),
+                      binary_size_text(m->off_rss_median_bytes.value_or(NAN)),
+                      m->delta_bytes.value_or(0) >= 0 ? "+" + binary_size_text(delta) : "-" + binary_size_text(-delta),
+                      seconds_text(m->round_held_s.value_or(NAN)))});
+    }
+    if (!mem->notes.empty()) s.blocks.push_back(BulletList{mem->notes});
   }
   capture_blocks(s);
   budget_blocks(s);
   verification_blocks(s);
   std::vector<std::string> lines;
-  for (const auto& m : array(*recs_, {"missing"}))
-    if (m.is_string()) {
-      lines.push_back("not computed: " + m.get<std::string>());
-      missing("sizing: " + m.get<std::string>());
-    }
-  for (const auto& n : array(*recs_, {"notes"}))
-    if (n.is_string()) lines.push_back("note: " + n.get<std::string>());
+  for (const auto& m : recs_->missing) {
+    lines.push_back("not computed: " + m);
+    missing("sizing: " + m);
+  }
+  for (const auto& n : recs_->notes) lines.push_back("note: " + n);
   if (!lines.empty()) {
     s.blocks.push_back(Heading{"Notes"});
     s.blocks.push_back(BulletList{lines});
@@ -103,12 +95,12 @@ Section RunReportBuilder::sizing_section() {
 }
 
 void RunReportBuilder::capture_blocks(Section& s) {
-  const auto& caps = array(*recs_, {"capture_windows"});
+  const auto& caps = recs_->capture_windows;
   if (caps.empty()) return;
   s.blocks.push_back(Heading{"Capture window for a file budget"});
   std::vector<std::string> tools;
-  for (const auto& p : array(*recs_, {"parse_speeds"}))
-    if (auto tool = text(p, {"tool"}); !tool.empty()) tools.push_back(tool);
+  for (const auto& p : recs_->parse_speeds)
+    if (p.tool && !p.tool->empty()) tools.push_back(*p.tool);
   Table t;
   t.header = {"file budget", "seconds", "query", "file (median .. highest rate)"};
   t.align = "rrll";
@@ -117,22 +109,20 @@ void RunReportBuilder::capture_blocks(Section& s) {
     t.align += "r";
   }
   for (const auto& c : caps) {
-    const double seconds = number(c, {"seconds"}).value_or(0);
-    std::vector<Cell> row = {Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)))};
+    const double seconds = c.seconds.value_or(0);
+    std::vector<Cell> row = {Cell(decimal_size_text(c.budget_bytes.value_or(NAN)))};
     if (seconds <= 0) {
       row.insert(row.end(), {Cell("-"), Cell("0.1 s already exceeds it at the highest rate"), Cell("")});
     } else {
       row.push_back(Cell(fmt::format("{:g}", seconds)));
-      row.push_back(Cell(text(c, {"query"})));
-      row.push_back(Cell(decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
-                         decimal_size_text(number(c, {"upper_bytes"}).value_or(NAN))));
+      row.push_back(Cell(c.query.value_or("")));
+      row.push_back(Cell(decimal_size_text(c.expected_bytes.value_or(NAN)) + " .. " +
+                         decimal_size_text(c.upper_bytes.value_or(NAN))));
     }
     for (const auto& tool : tools) {
       std::string cell = "-";
-      for (const auto& o : array(c, {"open"}))
-        if (text(o, {"tool"}) == tool)
-          cell = seconds_text(number(o, {"expected_seconds"}).value_or(NAN)) +
-                 (boolean(o, {"extrapolated"}).value_or(false) ? "*" : "");
+      for (const auto& o : c.open)
+        if (o.tool == tool) cell = seconds_text(o.expected_seconds.value_or(NAN)) + (o.extrapolated ? "*" : "");
       row.push_back(Cell(cell));
     }
     t.rows.push_back(std::move(row));
@@ -140,34 +130,31 @@ void RunReportBuilder::capture_blocks(Section& s) {
   if (!tools.empty()) t.note = "* extrapolated linearly from a smaller file";
   s.blocks.push_back(std::move(t));
   std::vector<std::string> speeds;
-  for (const auto& p : array(*recs_, {"parse_speeds"}))
-    speeds.push_back(fmt::format("{} parses {:.0f} MB/s{}", text(p, {"tool"}, "?"), number(p, {"mb_per_s"}).value_or(NAN),
-                                 text(p, {"basis"}).empty() ? "" : " (" + text(p, {"basis"}) + ")"));
+  for (const auto& p : recs_->parse_speeds)
+    speeds.push_back(fmt::format("{} parses {:.0f} MB/s{}", p.tool.value_or("?"), p.mb_per_s.value_or(NAN),
+                                 p.basis.empty() ? "" : " (" + p.basis + ")"));
   if (!speeds.empty()) s.blocks.push_back(BulletList{speeds});
 }
 
 void RunReportBuilder::budget_blocks(Section& s) {
-  const json* overhead = object(*recs_, {"overhead"});
-  if (!overhead || array(*overhead, {"modes"}).empty()) return;
-  const auto budget = number(*overhead, {"budget_pct"});
+  const auto& overhead = recs_->overhead;
+  if (!overhead || overhead->modes.empty()) return;
+  const auto budget = overhead->budget_pct;
   s.blocks.push_back(Heading{budget ? fmt::format("Overhead against a {:g}% budget", *budget)
                                     : std::string("Overhead cost (no budget given)")});
   Table t;
   t.header = {"mode", "metric", "cost", "95% CI", "noise floor", "verdict"};
   t.align = "llrlrl";
-  for (const auto& m : array(*overhead, {"modes"})) {
+  for (const auto& m : overhead->modes) {
     bool first = true;
-    for (const auto& x : array(m, {"metrics"})) {
-      if (!boolean(x, {"judged"}).value_or(false)) continue;
-      const std::string verdict = text(x, {"verdict"}, budget ? "-" : "");
-      const auto judged = x.contains("verdict") ? result::budget_verdict(x["verdict"]) : std::nullopt;
-      t.rows.push_back(
-          {Cell(first ? text(m, {"mode"}) : ""), Cell(metric_label(text(x, {"metric"}))),
-           Cell(or_dash(number(x, {"cost_pct"}), percent_text)),
-           Cell(fmt::format("[{}, {}]", or_dash(number(x, {"cost_low_pct"}), percent_text),
-                            or_dash(number(x, {"cost_high_pct"}), percent_text))),
-           Cell(or_dash(number(x, {"noise_floor_pct"}), [](double v) { return fmt::format("±{:.1f}%", v); })),
-           Cell(verdict, budget_tone(judged, Tone::kPlain))});
+    for (const auto& x : m.metrics) {
+      if (!x.judged) continue;
+      const std::string verdict = x.verdict_text.value_or(budget ? "-" : "");
+      t.rows.push_back({Cell(first ? m.mode : ""), Cell(metric_label(x.metric)), Cell(or_dash(x.cost_pct, percent_text)),
+                        Cell(fmt::format("[{}, {}]", or_dash(x.cost_low_pct, percent_text),
+                                         or_dash(x.cost_high_pct, percent_text))),
+                        Cell(or_dash(x.noise_floor_pct, [](double v) { return fmt::format("±{:.1f}%", v); })),
+                        Cell(verdict, budget_tone(x.verdict, Tone::kPlain))});
       first = false;
     }
   }
@@ -185,37 +172,31 @@ void RunReportBuilder::verification_blocks(Section& s) {
     missing("verification of a recommended flight-recorder size (tracebench run --verify-window W)");
     return;
   }
-  const std::string status = text(*verification_, {"status"}, "?");
-  const auto st = result::verification_status(*verification_);
+  const result::VerificationView& v = *verification_;
+  const auto st = v.status;
   const Tone tone = st == result::VerificationStatus::kVerified  ? Tone::kGood
                     : st == result::VerificationStatus::kSkipped ? Tone::kWarn
                                                                  : Tone::kBad;
-  s.blocks.push_back(Callout{tone, fmt::format("{} window: {}", seconds_text(number(*verification_, {"window_s"}).value_or(NAN)), status),
-                             text(*verification_, {"reason"}, "no reason recorded")});
-  const auto& attempts = array(*verification_, {"attempts"});
-  if (!attempts.empty()) {
+  s.blocks.push_back(Callout{tone, fmt::format("{} window: {}", seconds_text(v.window_s.value_or(NAN)), v.status_text.value_or("?")),
+                             v.reason.value_or("no reason recorded")});
+  if (!v.attempts.empty()) {
     Table t;
     t.header = {"attempt", "MinAge", "MaxBytes", "load for", "window held", "snapshot", "generations", "ended by",
                 "RSS growth"};
     t.align = "rrrrrrrll";
-    for (const auto& a : attempts) {
-      const bool reached = boolean(a, {"reached"}).value_or(false);
-      std::string held = or_dash(number(a, {"achieved_window_s"}), seconds_text);
-      if (auto err = text(a, {"error"}); !err.empty()) held = "error: " + err;
-      t.rows.push_back({Cell(fmt::format("{:.0f}", number(a, {"attempt"}).value_or(0))),
-                        Cell(or_dash(number(a, {"min_age_s"}), seconds_text)),
-                        Cell(or_dash(number(a, {"max_bytes"}), binary_size_text)),
-                        Cell(or_dash(number(a, {"filled_s"}), seconds_text)),
-                        Cell(held, reached ? Tone::kGood : Tone::kBad),
-                        Cell(or_dash(number(a, {"snapshot_bytes"}), binary_size_text)),
-                        Cell(or_dash(number(a, {"generations"}), [](double v) { return fmt::format("{:.0f}", v); })),
-                        Cell(text(a, {"bound_text"}, "-")),
-                        Cell(or_dash(number(a, {"rss_growth_bytes"}), binary_size_text))});
+    for (const auto& a : v.attempts) {
+      std::string held = or_dash(a.achieved_window_s, seconds_text);
+      if (!a.error.empty()) held = "error: " + a.error;
+      t.rows.push_back({Cell(fmt::format("{:.0f}", a.attempt.value_or(0))), Cell(or_dash(a.min_age_s, seconds_text)),
+                        Cell(or_dash(a.max_bytes, binary_size_text)), Cell(or_dash(a.filled_s, seconds_text)),
+                        Cell(held, a.reached ? Tone::kGood : Tone::kBad),
+                        Cell(or_dash(a.snapshot_bytes, binary_size_text)),
+                        Cell(or_dash(a.generations, [](double g) { return fmt::format("{:.0f}", g); })),
+                        Cell(a.bound_text.value_or("-")), Cell(or_dash(a.rss_growth_bytes, binary_size_text))});
     }
     s.blocks.push_back(std::move(t));
   }
-  if (auto code = text(*verification_, {"go_runtime_trace"}); !code.empty())
-    s.blocks.push_back(CodeBlock{"go", "the verified size in code", code});
+  if (!v.go_runtime_trace.empty()) s.blocks.push_back(CodeBlock{"go", "the verified size in code", v.go_runtime_trace});
 }
 
 }  // namespace tracebench::reports::run_report

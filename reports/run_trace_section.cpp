@@ -108,7 +108,7 @@ Section RunReportBuilder::trace_section() {
   // A target whose traces the reader cannot read (an old Go) fails every round alike: once, with the count.
   const std::vector<std::string> errors = units::once_per_note(read_errors, "rounds");
   s.blocks.push_back(Heading{"Event mix by category"});
-  const auto mixes = event_mix(r_);
+  const auto mixes = event_mix(run_);
   if (mixes.empty()) {
     std::string mix = "not in this result: it has no trace_event_mix (written by a tracebench that did not count "
                       "events by category).";

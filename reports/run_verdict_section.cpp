@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "reports/context_blocks.h"
-#include "reports/json_access.h"
+#include "result/json_number.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
@@ -39,26 +39,25 @@ Section RunReportBuilder::verdict_section() {
     s.blocks.push_back(Callout{Tone::kBad, "INVALID",
                                "this measurement is invalid and its figures must not be trusted: " + join(invalid, "; ")});
   }
-  if (status == "valid" && object(r_, {"design"})) {
+  if (status == "valid" && run_.design) {
     s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
                                fmt::format("{:.0f} clean blocks, each one round of every mode in random order; "
                                            "changes are measured inside blocks with 95% intervals, \"~\" = not "
                                            "significant after Holm's correction at alpha {}",
-                                           number(r_, {"design", "blocks_clean"}).value_or(0),
-                                           number(r_, {"alpha"}).value_or(0.05))});
+                                           run_.design->blocks_clean.value_or(0), run_.alpha.value_or(0.05))});
   } else if (status == "valid") {
-    const double rounds = number(r_, {"config", "rounds_per_mode"}).value_or(NAN);
+    const double rounds = run_.config.rounds_per_mode.value_or(NAN);
     s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
                                fmt::format("{} rounds per mode in randomized balanced order; changes are "
                                            "Hodges-Lehmann shifts against off with 95% intervals, \"~\" = not "
                                            "significant after Holm's correction at alpha {}",
                                            std::isfinite(rounds) ? fmt::format("{:.0f}", rounds) : "?",
-                                           number(r_, {"alpha"}).value_or(0.05))});
+                                           run_.alpha.value_or(0.05))});
   }
   verdict["status"] = status;
 
-  const json* overhead = recs_ ? object(*recs_, {"overhead"}) : nullptr;
-  const std::optional<double> budget = overhead ? number(*overhead, {"budget_pct"}) : std::nullopt;
+  const result::OverheadBudgetView* overhead = recs_ && recs_->overhead ? &*recs_->overhead : nullptr;
+  const std::optional<double> budget = overhead ? overhead->budget_pct : std::nullopt;
   const double budget_pct = budget.value_or(NAN);
   std::vector<Block> budget_notes;  // after the recommendation: they qualify the verdict
   std::vector<std::string> traced;
@@ -86,11 +85,10 @@ Section RunReportBuilder::verdict_section() {
       if (budget) {
         std::string v = "-";
         std::optional<result::BudgetVerdict> mode_verdict;
-        for (const auto& m : array(*overhead, {"modes"}))
-          if (text(m, {"mode"}) == mode) {
-            v = text(m, {"verdict"}, "-");
-            mode_verdict =
-                m.is_object() && m.contains("verdict") ? result::budget_verdict(m["verdict"]) : std::nullopt;
+        for (const auto& m : overhead->modes)
+          if (m.mode == mode) {
+            v = m.verdict_text.value_or("-");
+            mode_verdict = m.verdict;
           }
         row.push_back(Cell(v, budget_tone(mode_verdict, Tone::kWarn)));
       }
@@ -109,8 +107,7 @@ Section RunReportBuilder::verdict_section() {
     if (auto nf = noise_sentence(); !nf.empty()) s.blocks.push_back(Paragraph{"Resolution", nf});
     if (budget) {
       verdict["budget_pct"] = budget_pct;
-      for (const auto& note : array(*overhead, {"notes"}))
-        if (note.is_string()) budget_notes.push_back(Paragraph{"Budget", note.get<std::string>()});
+      for (const auto& note : overhead->notes) budget_notes.push_back(Paragraph{"Budget", note});
     } else if (recs_) {
       budget_notes.push_back(Paragraph{"Budget", "none given, so no pass/fail verdict (tracebench run --budget 2%, "
                                                  "or tracebench check RESULT for a CI gate)"});
@@ -173,12 +170,10 @@ std::pair<std::string, json> RunReportBuilder::mode_sentence(const std::string& 
   mj["likely_costs"] = likely;
   mj["worst_cost_high_pct"] = worst ? json(*worst) : json(nullptr);
   mj["worst_cost_metric"] = worst ? json(worst_metric) : json(nullptr);
-  const json* overhead = recs_ ? object(*recs_, {"overhead"}) : nullptr;
   mj["budget_verdict"] = nullptr;
-  if (overhead)
-    for (const auto& m : array(*overhead, {"modes"}))
-      if (text(m, {"mode"}) == mode && at(m, {"verdict"}) && at(m, {"verdict"})->is_string())
-        mj["budget_verdict"] = text(m, {"verdict"});
+  if (recs_ && recs_->overhead)
+    for (const auto& m : recs_->overhead->modes)
+      if (m.mode == mode && m.verdict_text) mj["budget_verdict"] = *m.verdict_text;
   return {s + ".", mj};
 }
 
@@ -196,20 +191,20 @@ std::string RunReportBuilder::noise_sentence() const {
   if (!widest) return {};
   return fmt::format("off against off ({}) moved by up to ±{:.1f}% on {}: changes smaller than "
                      "this run's noise floor cannot be told apart here (more rounds, a quieter machine)",
-                     object(r_, {"design"}) ? "adjacent blocks" : "alternate rounds", *widest, metric_label(metric));
+                     run_.design ? "adjacent blocks" : "alternate rounds", *widest, metric_label(metric));
 }
 
 
-const json* RunReportBuilder::pick_flight_recorder() const {
-  const auto& frs = array(*recs_, {"flight_recorder"});
+const result::FlightRecorderSizeView* RunReportBuilder::pick_flight_recorder() const {
+  const auto& frs = recs_->flight_recorder;
   if (frs.empty()) return nullptr;
   std::vector<double> wanted;
   if (verification_)
-    if (auto w = number(*verification_, {"window_s"})) wanted.push_back(*w);
+    if (auto w = verification_->window_s) wanted.push_back(*w);
   wanted.push_back(10);
   for (double want : wanted)
     for (const auto& f : frs)
-      if (std::fabs(number(f, {"window_s"}).value_or(-1) - want) < 1e-9) return &f;
+      if (std::fabs(f.window_s.value_or(-1) - want) < 1e-9) return &f;
   return &frs[0];
 }
 
@@ -223,36 +218,35 @@ json RunReportBuilder::recommendation_blocks(Section& s) {
             "\"recommendations\" object in the result");
     return nullptr;
   }
-  if (const json* fr = pick_flight_recorder()) {
-    const double window = number(*fr, {"window_s"}).value_or(NAN);
+  if (const result::FlightRecorderSizeView* fr = pick_flight_recorder()) {
+    const double window = fr->window_s.value_or(NAN);
     std::string line = fmt::format("flight recorder MinAge {}, MaxBytes {} for a {} window",
-                                   seconds_text(number(*fr, {"min_age_s"}).value_or(NAN)),
-                                   text(*fr, {"max_bytes_text"},
-                                        binary_size_text(number(*fr, {"max_bytes"}).value_or(NAN))),
+                                   seconds_text(fr->min_age_s.value_or(NAN)),
+                                   fr->max_bytes_text.value_or(binary_size_text(fr->max_bytes.value_or(NAN))),
                                    seconds_text(window));
-    if (const json* rate = object(*recs_, {"rate"}))
+    if (recs_->rate)
       line += fmt::format(", sized for the highest measured rate {}",
-                          bytes_rate_text(number(*rate, {"upper_bytes_per_s"}).value_or(NAN)));
+                          bytes_rate_text(recs_->rate->upper_bytes_per_s.value_or(NAN)));
     out["flight_recorder"] = {{"window_s", window},
-                              {"min_age_s", number(*fr, {"min_age_s"}) ? json(*number(*fr, {"min_age_s"})) : json(nullptr)},
-                              {"max_bytes", number(*fr, {"max_bytes"}) ? json(*number(*fr, {"max_bytes"})) : json(nullptr)},
+                              {"min_age_s", result::number_or_null(fr->min_age_s)},
+                              {"max_bytes", result::number_or_null(fr->max_bytes)},
                               {"verified", nullptr}};
     if (verification_) {
-      const std::string status = text(*verification_, {"status"}, "?");
-      const bool verified = result::verification_status(*verification_) == result::VerificationStatus::kVerified;
+      const std::string status = verification_->status_text.value_or("?");
+      const bool verified = verification_->status == result::VerificationStatus::kVerified;
       out["flight_recorder"]["verified"] = verified;
       if (verified) {
         line = fmt::format("flight recorder MinAge {}, MaxBytes {} for a {} window; verified on the real runtime: "
                            "a snapshot held {}",
-                           seconds_text(number(*verification_, {"min_age_s"}).value_or(NAN)),
-                           binary_size_text(number(*verification_, {"final_max_bytes"}).value_or(NAN)),
-                           seconds_text(number(*verification_, {"window_s"}).value_or(NAN)),
-                           seconds_text(number(*verification_, {"achieved_window_s"}).value_or(NAN)));
-        out["flight_recorder"]["max_bytes"] = number(*verification_, {"final_max_bytes"}).value_or(NAN);
-        out["flight_recorder"]["min_age_s"] = number(*verification_, {"min_age_s"}).value_or(NAN);
-        out["flight_recorder"]["window_s"] = number(*verification_, {"window_s"}).value_or(NAN);
+                           seconds_text(verification_->min_age_s.value_or(NAN)),
+                           binary_size_text(verification_->final_max_bytes.value_or(NAN)),
+                           seconds_text(verification_->window_s.value_or(NAN)),
+                           seconds_text(verification_->achieved_window_s.value_or(NAN)));
+        out["flight_recorder"]["max_bytes"] = verification_->final_max_bytes.value_or(NAN);
+        out["flight_recorder"]["min_age_s"] = verification_->min_age_s.value_or(NAN);
+        out["flight_recorder"]["window_s"] = verification_->window_s.value_or(NAN);
       } else {
-        line += fmt::format("; verification {}: {}", status, text(*verification_, {"reason"}, "no reason given"));
+        line += fmt::format("; verification {}: {}", status, verification_->reason.value_or("no reason given"));
       }
     } else {
       line += " (not verified: tracebench run --verify-window " + seconds_text(window) + " checks it on the target)";
@@ -260,20 +254,20 @@ json RunReportBuilder::recommendation_blocks(Section& s) {
     s.blocks.push_back(Paragraph{"Recommendation", line});
   }
   // The capture window for the middle budget (50 MB by default).
-  const auto& caps = array(*recs_, {"capture_windows"});
+  const auto& caps = recs_->capture_windows;
   if (!caps.empty()) {
-    const json& c = caps[caps.size() / 2];
-    if (number(c, {"seconds"}).value_or(0) > 0) {
+    const result::CaptureWindowView& c = caps[caps.size() / 2];
+    if (c.seconds.value_or(0) > 0) {
       s.blocks.push_back(Paragraph{
-          "Capture", fmt::format("{} keeps a file under {} (about {} at the median rate)", text(c, {"query"}, "?"),
-                                 decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN)),
-                                 decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)))});
-      out["capture"] = {{"budget_bytes", number(c, {"budget_bytes"}).value_or(NAN)},
-                        {"seconds", number(c, {"seconds"}).value_or(NAN)},
-                        {"query", text(c, {"query"})}};
+          "Capture", fmt::format("{} keeps a file under {} (about {} at the median rate)", c.query.value_or("?"),
+                                 decimal_size_text(c.budget_bytes.value_or(NAN)),
+                                 decimal_size_text(c.expected_bytes.value_or(NAN)))});
+      out["capture"] = {{"budget_bytes", c.budget_bytes.value_or(NAN)},
+                        {"seconds", c.seconds.value_or(NAN)},
+                        {"query", c.query.value_or("")}};
     }
   }
-  for (const auto& why : result::sizes_missing(*recs_)) s.blocks.push_back(Paragraph{"Recommendation", why});
+  for (const auto& why : recs_->sizes_missing) s.blocks.push_back(Paragraph{"Recommendation", why});
   return out;
 }
 

@@ -1,16 +1,15 @@
 #pragma once
 // The figures a sweep report shows, as its sections share them: the compared metrics with
-// their labels and units, a level's name, an interval, a change against off. Read tolerantly
-// from the sweep document's JSON; never throw.
+// their labels and units, a level's name, an interval, a change against off, from the typed
+// sweep view (result/sweep_result.h); never throw.
 
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "reports/document.h"
+#include "result/sweep_result.h"
 
 namespace tracebench::reports::sweep_report {
 
@@ -20,6 +19,7 @@ struct MetricInfo {
   const char* metric;  // levels[].comparisons[].metric and levels[].modes.<mode>.<key>
   const char* label;
   Formatter format;
+  std::optional<double> result::LevelModeView::*median;  // the mode's median at a level
 };
 
 // The compared metrics in report order: throughput, p50, p99, p99.9, target CPU per request.
@@ -30,17 +30,17 @@ std::string metric_label(const std::string& metric);
 bool higher_is_better(const std::string& metric);
 
 // "200 req/s" or "8 connections", by the level's axis.
-std::string level_label(const nlohmann::json& level);
+std::string level_label(const result::SweepLevelView& level);
 std::string count_text(double v);  // "12"
-// "median [low, high]" of the interval object at o in f's unit; the median alone without
-// both bounds, "-" without a median.
-std::string interval_cell(const nlohmann::json* o, const Formatter& f);
+// "median [low, high]" of the interval in f's unit; the median alone without both bounds,
+// "-" without a median.
+std::string interval_cell(const result::Interval& i, const Formatter& f);
 
 // "~ +4.0% [-1.2%, +9.3%]" as the run report writes a change; in a list of levels the "~"
 // follows the figure ("+4.0%~"), as tracebench sweep prints it, so a line never breaks between them.
-std::string change_text(const nlohmann::json& c, bool with_ci);
+std::string change_text(const result::LevelComparisonView& c, bool with_ci);
 // A significant cost reads bad, a significant gain good, the rest plain.
-Tone change_tone(const nlohmann::json& c);
+Tone change_tone(const result::LevelComparisonView& c);
 // "+1.25 pts", "-" when not finite.
 std::string points_text(double pct_points);
 

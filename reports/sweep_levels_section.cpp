@@ -3,14 +3,12 @@
 #include <fmt/core.h>
 
 #include "reports/context_blocks.h"
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
 
 namespace tracebench::reports::sweep_report {
 
-using nlohmann::json;
 using units::bytes_rate_text;
 using units::count_rate_text;
 using units::or_dash;
@@ -26,30 +24,29 @@ Section SweepReportBuilder::levels_section() {
   t.align = "rllllrrrrrrr";
   std::vector<std::string> notes;
   bool any_rate = false, any_share = false;
-  for (const json* l : levels_) {
-    const std::string status = text(*l, {"status"}, "?");
-    const result::LevelStatus st = result::level_status(*l);
+  for (const auto* l : levels_) {
+    const result::LevelStatus st = l->status;
     const Tone tone = st == result::LevelStatus::kMeasured
-                          ? (array(*l, {"invalid_reasons"}).empty() ? Tone::kPlain : Tone::kWarn)
+                          ? (l->marked_invalid ? Tone::kWarn : Tone::kPlain)
                       : st == result::LevelStatus::kNotRun ? Tone::kPlain
                                                            : Tone::kBad;
-    const auto errors = number(*l, {"errors"});
-    if (number(*l, {"trace_bytes_per_s", "median"})) any_rate = true;
-    if (at(*l, {"generator_cpu_share"})) any_share = true;
-    t.rows.push_back({Cell(fmt::format("{:.0f}", number(*l, {"index"}).value_or(-1) + 1)), Cell(level_label(*l)),
-                      Cell(status, tone), Cell(interval_cell(at(*l, {"throughput_rps", "off"}), rps_text)),
-                      Cell(interval_cell(at(*l, {"trace_bytes_per_s"}), bytes_rate_text)),
-                      Cell(text(*l, {"trace_bytes_per_s", "source"}, "-")),
-                      Cell(or_dash(number(*l, {"trace_throughput_rps"}), rps_text)),
-                      Cell(or_dash(number(*l, {"trace_events_per_s"}), count_rate_text)),
-                      Cell(or_dash(number(*l, {"fr_window_s"}), seconds_text)),
-                      Cell(or_dash(number(*l, {"generator_cpu_share"}), share_text)),
-                      Cell(or_dash(number(*l, {"target_cpu_share"}), share_text)),
+    const auto& rate = l->trace_bytes_per_s;
+    const auto errors = l->errors;
+    if (rate && rate->median) any_rate = true;
+    if (l->cpu_shares_written) any_share = true;
+    t.rows.push_back({Cell(fmt::format("{:.0f}", l->index.value_or(-1) + 1)), Cell(level_label(*l)),
+                      Cell(l->status_text.value_or("?"), tone), Cell(interval_cell(l->off_throughput_rps, rps_text)),
+                      Cell(interval_cell(rate ? result::Interval{rate->median, rate->ci_low, rate->ci_high, {}, {}}
+                                              : result::Interval{},
+                                         bytes_rate_text)),
+                      Cell(rate && rate->source ? *rate->source : "-"),
+                      Cell(or_dash(l->trace_throughput_rps, rps_text)),
+                      Cell(or_dash(l->trace_events_per_s, count_rate_text)), Cell(or_dash(l->fr_window_s, seconds_text)),
+                      Cell(or_dash(l->generator_cpu_share, share_text)), Cell(or_dash(l->target_cpu_share, share_text)),
                       Cell(or_dash(errors, count_text), errors.value_or(0) > 0 ? Tone::kWarn : Tone::kPlain)});
-    const std::string name = fmt::format("level {:.0f} ({})", number(*l, {"index"}).value_or(-1) + 1, level_label(*l));
-    if (auto reason = text(*l, {"reason"}); !reason.empty()) notes.push_back(name + ": " + reason);
-    for (const auto& r : array(*l, {"invalid_reasons"}))
-      if (r.is_string()) notes.push_back(name + ": marked invalid: " + r.get<std::string>());
+    const std::string name = fmt::format("level {:.0f} ({})", l->index.value_or(-1) + 1, level_label(*l));
+    if (l->reason && !l->reason->empty()) notes.push_back(name + ": " + *l->reason);
+    for (const auto& r : l->invalid_reasons) notes.push_back(name + ": marked invalid: " + r);
   }
   t.note = "status: measured (fitted), not_reached (the target answered under the reached fraction of the rate "
            "asked; not fitted), failed, not_run; trace bytes/s: median over the level's rounds of the mode in "
@@ -64,8 +61,8 @@ Section SweepReportBuilder::levels_section() {
     s.blocks.push_back(BulletList{notes});
   }
   std::vector<std::string> files;
-  for (const json* l : levels_)
-    if (auto f = text(*l, {"result"}); !f.empty()) files.push_back(f);
+  for (const auto* l : levels_)
+    if (!l->result.empty()) files.push_back(l->result);
   if (!files.empty())
     s.blocks.push_back(Paragraph{"Each level's run",
                                  fmt::format("{} beside sweep.json, each a full run result with its own "

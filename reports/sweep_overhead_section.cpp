@@ -5,12 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/number_text.h"
 
 namespace tracebench::reports::sweep_report {
 
-using nlohmann::json;
 using units::or_dash;
 using units::percent_text;
 using units::rps_text;
@@ -31,15 +29,16 @@ Section SweepReportBuilder::overhead_section() {
     med.header.push_back(m.label);
     med.align += "r";
   }
-  for (const json* l : with_status(result::LevelStatus::kMeasured)) {
+  for (const auto* l : with_status(result::LevelStatus::kMeasured)) {
+    const result::LevelModeView* off = l->mode("off");
     bool first = true;
     for (const auto& mode : traced_) {
       bool any = false;
       std::vector<Cell> row = {Cell(first ? level_label(*l) : ""),
-                               Cell(first ? or_dash(number(*l, {"modes", "off", "throughput_rps"}), rps_text) : ""),
+                               Cell(first ? or_dash(off ? off->throughput_rps : std::nullopt, rps_text) : ""),
                                Cell(mode)};
       for (const auto& m : metrics()) {
-        const json* c = comparison(*l, mode, m.metric);
+        const result::LevelComparisonView* c = comparison(*l, mode, m.metric);
         if (c) any = true;
         row.push_back(c ? Cell(change_text(*c, true), change_tone(*c)) : Cell("-"));
       }
@@ -48,20 +47,17 @@ Section SweepReportBuilder::overhead_section() {
       t.rows.push_back(std::move(row));
     }
     first = true;
-    if (const json* modes = object(*l, {"modes"})) {
-      std::vector<std::string> names = {"off"};
-      names.insert(names.end(), traced_.begin(), traced_.end());
-      for (const auto& [name, v] : modes->items())
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      for (const auto& mode : names) {
-        const json* mj = object(*modes, {mode});
-        if (!mj) continue;
-        std::vector<Cell> row = {Cell(first ? level_label(*l) : ""), Cell(mode),
-                                 Cell(or_dash(number(*mj, {"rounds"}), count_text))};
-        for (const auto& m : metrics()) row.push_back(Cell(or_dash(number(*mj, {m.metric}), m.format)));
-        med.rows.push_back(std::move(row));
-        first = false;
-      }
+    std::vector<std::string> names = {"off"};
+    names.insert(names.end(), traced_.begin(), traced_.end());
+    for (const auto& mv : l->modes)
+      if (std::find(names.begin(), names.end(), mv.name) == names.end()) names.push_back(mv.name);
+    for (const auto& mode : names) {
+      const result::LevelModeView* mv = l->mode(mode);
+      if (!mv) continue;
+      std::vector<Cell> row = {Cell(first ? level_label(*l) : ""), Cell(mode), Cell(or_dash(mv->rounds, count_text))};
+      for (const auto& m : metrics()) row.push_back(Cell(or_dash(mv->*m.median, m.format)));
+      med.rows.push_back(std::move(row));
+      first = false;
     }
   }
   if (t.rows.empty()) {
@@ -74,26 +70,28 @@ Section SweepReportBuilder::overhead_section() {
   }
   add_plot(s, "sweep_overhead");
 
-  if (model_ && !array(*model_, {"overhead"}).empty()) {
+  if (model_ && !model_->overhead.empty()) {
     s.blocks.push_back(Heading{"Fitted against load"});
     Table f;
     f.header = {"mode", "metric", "change at 0 req/s", "per 1000 req/s", "R²", "levels", "range"};
     f.align = "llrrrrl";
     for (const auto& mode : traced_)
       for (const auto& m : metrics()) {
-        const json* fit = overhead_fit(mode, m.metric);
-        if (!fit) continue;
-        if (auto err = text(*fit, {"error"}); !err.empty()) {
-          f.rows.push_back({Cell(mode), Cell(m.label), Cell("not fitted: " + err), Cell(""), Cell(""), Cell(""), Cell("")});
+        const result::OverheadFitView* of = overhead_fit(mode, m.metric);
+        if (!of) continue;
+        if (!of->error.empty()) {
+          f.rows.push_back(
+              {Cell(mode), Cell(m.label), Cell("not fitted: " + of->error), Cell(""), Cell(""), Cell(""), Cell("")});
           continue;
         }
-        const double n = number(*fit, {"n"}).value_or(0);
-        f.rows.push_back({Cell(mode), Cell(m.label), Cell(percent_text(number(*fit, {"intercept"}).value_or(NAN))),
-                          Cell(points_text(1000 * number(*fit, {"slope"}).value_or(NAN))),
-                          Cell(n == 2 ? std::string("1 (exact)") : fmt::format("{:.2f}", number(*fit, {"r2"}).value_or(NAN))),
+        const result::FitView& fit = of->fit;
+        const double n = fit.n.value_or(0);
+        f.rows.push_back({Cell(mode), Cell(m.label), Cell(percent_text(fit.intercept.value_or(NAN))),
+                          Cell(points_text(1000 * fit.slope.value_or(NAN))),
+                          Cell(n == 2 ? std::string("1 (exact)") : fmt::format("{:.2f}", fit.r2.value_or(NAN))),
                           Cell(count_text(n)),
-                          Cell(fmt::format("{} to {}", rps_text(number(*fit, {"x_min"}).value_or(NAN)),
-                                           rps_text(number(*fit, {"x_max"}).value_or(NAN))))});
+                          Cell(fmt::format("{} to {}", rps_text(fit.x_min.value_or(NAN)),
+                                           rps_text(fit.x_max.value_or(NAN))))});
       }
     f.note = "change against off (%) = a + b × off throughput, least squares over the measured levels; \"per 1000 "
              "req/s\" is b in percentage points";
@@ -106,9 +104,9 @@ Section SweepReportBuilder::overhead_section() {
     s.blocks.push_back(std::move(med));
   }
   bool cpu = false;
-  for (const json* l : levels_)
-    for (const auto& c : array(*l, {"comparisons"}))
-      if (text(c, {"metric"}) == "target_cpu_us_per_request") cpu = true;
+  for (const auto* l : levels_)
+    for (const auto& c : l->comparisons)
+      if (c.metric == "target_cpu_us_per_request") cpu = true;
   if (!cpu && !traced_.empty())
     missing("target CPU per request against load: not measured (the target's process was not found on this "
             "machine; pass --target-pid or --exec)");

@@ -9,24 +9,23 @@
 #include <cmath>
 #include <optional>
 
-#include "reports/json_access.h"
 #include "reports/plot_job.h"
 #include "result/sweep_result.h"
 
 namespace tracebench::reports::detail {
 namespace {
 
-using nlohmann::json;
+using result::FitView;
+using result::SweepLevelView;
+using result::SweepView;
 
 struct Line {
   double intercept = 0, slope = 0, x_min = 0, x_max = 0;
   double at(double x) const { return intercept + slope * x; }
 };
 
-std::optional<Line> line_of(const json* fit) {
-  if (!fit || !fit->is_object()) return std::nullopt;
-  auto a = number(*fit, {"intercept"}), b = number(*fit, {"slope"});
-  auto lo = number(*fit, {"x_min"}), hi = number(*fit, {"x_max"});
+std::optional<Line> line_of(const FitView& fit) {
+  const auto a = fit.intercept, b = fit.slope, lo = fit.x_min, hi = fit.x_max;
   if (!a || !b || !lo || !hi || *hi < *lo) return std::nullopt;
   return Line{*a, *b, *lo, *hi};
 }
@@ -36,12 +35,16 @@ struct Production {
   bool extrapolated = false;
 };
 
-std::optional<Production> production_of(const json& sweep) {
-  const json* p = object(sweep, {"model", "prediction"});
+const result::PredictionView* prediction_of(const SweepView& sweep) {
+  return sweep.model && sweep.model->prediction ? &*sweep.model->prediction : nullptr;
+}
+
+std::optional<Production> production_of(const SweepView& sweep) {
+  const result::PredictionView* p = prediction_of(sweep);
   if (!p) return std::nullopt;
-  auto x = number(*p, {"production_rate_rps"});
+  const auto x = p->production_rate_rps;
   if (!x || *x <= 0) return std::nullopt;
-  return Production{*x, boolean(*p, {"extrapolated"}).value_or(false)};
+  return Production{*x, p->extrapolated};
 }
 
 // The fitted line as data: solid over the measured range, and the stretch out to the
@@ -54,14 +57,20 @@ void add_line(PlotJob& job, const std::string& key, const Line& line, std::optio
   if (x < line.x_min) job.data[key + "_extrapolated"] = {{x, line.at(x) / scale}, {line.x_min, line.at(line.x_min) / scale}};
 }
 
-std::string level_name(const json& l) {
-  const double level = number(l, {"level"}).value_or(NAN);
-  return text(l, {"axis"}) == "connections" ? fmt::format("{:g} conns", level) : fmt::format("{:g} req/s", level);
+std::string level_name(const SweepLevelView& l) {
+  const double level = l.level.value_or(NAN);
+  return l.axis == "connections" ? fmt::format("{:g} conns", level) : fmt::format("{:g} req/s", level);
+}
+
+// Off's median throughput at the level: the x of its overhead points.
+std::optional<double> off_throughput(const SweepLevelView& l) {
+  const result::LevelModeView* off = l.mode("off");
+  return off ? off->throughput_rps : std::nullopt;
 }
 
 // ---- trace bytes/s against load ----
 
-std::optional<PlotJob> trace_rate(const json& sweep) {
+std::optional<PlotJob> trace_rate(const SweepView& sweep) {
   PlotJob job;
   job.spec = {"sweep_trace_rate", "Trace data rate against load",
               "each level's median trace bytes/s at the throughput it was measured at, with its 95% CI; the line is "
@@ -76,20 +85,21 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
   };
   std::vector<LevelLabel> level_labels;
   double x_max = 0, y_max = 0;
-  for (const auto& l : array(sweep, {"levels"})) {
-    auto x = number(l, {"trace_throughput_rps"});
-    auto y = number(l, {"trace_bytes_per_s", "median"});
-    if (!x || !y) continue;
-    const double lo = number(l, {"trace_bytes_per_s", "ci_low"}).value_or(*y);
-    const double hi = number(l, {"trace_bytes_per_s", "ci_high"}).value_or(*y);
-    (result::level_status(l) == result::LevelStatus::kMeasured ? fitted : unfitted).push_back({*x, *y / kMiB, lo / kMiB, hi / kMiB});
-    level_labels.push_back({level_name(l), *x, *y / kMiB});
+  for (const auto& l : sweep.levels) {
+    const auto x = l.trace_throughput_rps;
+    if (!x || !l.trace_bytes_per_s || !l.trace_bytes_per_s->median) continue;
+    const double y = *l.trace_bytes_per_s->median;
+    const double lo = l.trace_bytes_per_s->ci_low.value_or(y);
+    const double hi = l.trace_bytes_per_s->ci_high.value_or(y);
+    (l.status == result::LevelStatus::kMeasured ? fitted : unfitted).push_back({*x, y / kMiB, lo / kMiB, hi / kMiB});
+    level_labels.push_back({level_name(l), *x, y / kMiB});
     x_max = std::max(x_max, *x);
     y_max = std::max(y_max, hi / kMiB);
   }
   if (fitted.empty() && unfitted.empty()) return std::nullopt;
   const auto production = production_of(sweep);
-  const auto line = line_of(at(sweep, {"model", "bytes_per_s"}));
+  const auto line =
+      sweep.model && sweep.model->bytes_per_s ? line_of(*sweep.model->bytes_per_s) : std::optional<Line>();
   std::vector<std::string> plot;
   if (line) {
     add_line(job, "model", *line, production ? std::optional(production->x) : std::nullopt, kMiB);
@@ -109,11 +119,11 @@ std::optional<PlotJob> trace_rate(const json& sweep) {
                    "not fitted'");
   }
   if (production) {
-    const json* b = at(sweep, {"model", "prediction", "bytes_per_s"});
-    auto est = b ? number(*b, {"estimate"}) : std::nullopt;
+    const auto& b = prediction_of(sweep)->bytes_per_s;
+    const auto est = b ? b->estimate : std::nullopt;
     if (est) {
-      const double lo = std::max(0.0, number(*b, {"pi_low"}).value_or(*est));
-      const double hi = number(*b, {"pi_high"}).value_or(*est);
+      const double lo = std::max(0.0, b->pi_low.value_or(*est));
+      const double hi = b->pi_high.value_or(*est);
       job.data["production"] = {{production->x, *est / kMiB, lo / kMiB, hi / kMiB}};
       plot.push_back(fmt::format("DATA(production) using 1:2:3:4 with yerrorbars pt 13 ps 2 lw 2 lc rgb '#8e44ad' "
                                  "title {}",
@@ -147,18 +157,17 @@ struct Series {
   int point_filled, point_hollow;
 };
 
-std::optional<PlotJob> overhead(const json& sweep) {
-  const bool open_loop = text(sweep, {"config", "axis"}) == "rate_rps" ||
-                         std::any_of(array(sweep, {"levels"}).begin(), array(sweep, {"levels"}).end(),
-                                     [](const json& l) { return text(l, {"axis"}) == "rate_rps"; });
+std::optional<PlotJob> overhead(const SweepView& sweep) {
+  const bool open_loop = sweep.config.axis == "rate_rps" ||
+                         std::any_of(sweep.levels.begin(), sweep.levels.end(),
+                                     [](const SweepLevelView& l) { return l.axis == "rate_rps"; });
   PlotJob job;
   job.spec = {"sweep_overhead", "Overhead against load", ""};
   const auto production = production_of(sweep);
   std::vector<std::string> modes;
-  for (const auto& l : array(sweep, {"levels"}))
-    for (const auto& c : array(l, {"comparisons"}))
-      if (auto m = text(c, {"mode"}); !m.empty() && std::find(modes.begin(), modes.end(), m) == modes.end())
-        modes.push_back(m);
+  for (const auto& l : sweep.levels)
+    for (const auto& c : l.comparisons)
+      if (!c.mode.empty() && std::find(modes.begin(), modes.end(), c.mode) == modes.end()) modes.push_back(c.mode);
   std::sort(modes.begin(), modes.end(), [](const std::string& a, const std::string& b) {
     auto rank = [](const std::string& m) { return m == "trace" ? 0 : m == "flightrecorder" ? 1 : 2; };
     return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
@@ -166,9 +175,9 @@ std::optional<PlotJob> overhead(const json& sweep) {
   // Target CPU per request, and a closed-loop sweep's throughput drop; a sweep that measured
   // neither (no target CPU, open loop) shows its p99 latency instead.
   auto has = [&](const std::string& metric) {
-    for (const auto& l : array(sweep, {"levels"}))
-      for (const auto& c : array(l, {"comparisons"}))
-        if (text(c, {"metric"}) == metric && number(c, {"delta_pct"})) return true;
+    for (const auto& l : sweep.levels)
+      for (const auto& c : l.comparisons)
+        if (c.metric == metric && c.delta_pct) return true;
     return false;
   };
   std::vector<Series> series;
@@ -191,8 +200,8 @@ std::optional<PlotJob> overhead(const json& sweep) {
   // Series share the levels' x: each is nudged sideways a little so error bars do not hide
   // each other (the lines stay at the true load).
   double x_span = 0;
-  for (const auto& l : array(sweep, {"levels"}))
-    x_span = std::max(x_span, number(l, {"modes", "off", "throughput_rps"}).value_or(0));
+  for (const auto& l : sweep.levels)
+    x_span = std::max(x_span, off_throughput(l).value_or(0));
   if (production) x_span = std::max(x_span, production->x);
   std::vector<std::string> plot = {"0 with lines lw 1 lc rgb '#888888' notitle"};
   std::vector<std::string> keys;
@@ -202,18 +211,18 @@ std::optional<PlotJob> overhead(const json& sweep) {
     const Series& s = series[k];
     const double sign = s.cost_is_negative_delta ? -1 : 1;
     Rows significant, not_significant;
-    for (const auto& l : array(sweep, {"levels"})) {
-      if (result::level_status(l) != result::LevelStatus::kMeasured) continue;
-      auto x = number(l, {"modes", "off", "throughput_rps"});
+    for (const auto& l : sweep.levels) {
+      if (l.status != result::LevelStatus::kMeasured) continue;
+      const auto x = off_throughput(l);
       if (!x) continue;
-      for (const auto& c : array(l, {"comparisons"})) {
-        if (text(c, {"mode"}) != s.mode || text(c, {"metric"}) != s.metric) continue;
-        auto d = number(c, {"delta_pct"});
+      for (const auto& c : l.comparisons) {
+        if (c.mode != s.mode || c.metric != s.metric) continue;
+        const auto d = c.delta_pct;
         if (!d) continue;
-        const double a = sign * number(c, {"ci_low_pct"}).value_or(*d), b = sign * number(c, {"ci_high_pct"}).value_or(*d);
+        const double a = sign * c.ci_low_pct.value_or(*d), b = sign * c.ci_high_pct.value_or(*d);
         const double lo = std::min(a, b), hi = std::max(a, b);
         const double nudge = (static_cast<double>(k) - (static_cast<double>(series.size()) - 1) / 2) * 0.012 * x_span;
-        (boolean(c, {"significant"}).value_or(false) ? significant : not_significant)
+        (c.significant ? significant : not_significant)
             .push_back({*x + nudge, sign * *d, lo, hi});
         x_max = std::max(x_max, *x);
         y_min = std::min(y_min, lo);
@@ -225,9 +234,9 @@ std::optional<PlotJob> overhead(const json& sweep) {
     const std::string color = quote(color_of(s.mode));
     const std::string key = fmt::format("s{}", k);
     const char* width = s.cost_is_negative_delta ? "1.5" : "2";
-    for (const auto& fit : array(sweep, {"model", "overhead"})) {
-      if (text(fit, {"mode"}) != s.mode || text(fit, {"metric"}) != s.metric) continue;
-      auto line = line_of(&fit);
+    for (const auto& fit : sweep.model ? sweep.model->overhead : std::vector<result::OverheadFitView>{}) {
+      if (fit.mode != s.mode || fit.metric != s.metric) continue;
+      auto line = line_of(fit.fit);
       if (!line) continue;
       line->intercept *= sign;
       line->slope *= sign;
@@ -250,11 +259,11 @@ std::optional<PlotJob> overhead(const json& sweep) {
     keys.push_back(fmt::format("keyentry with linespoints pt {} ps 1.2 lw {} lc rgb {} title {}", s.point_filled, width,
                                color, quote(s.title)));
     if (production)
-      for (const auto& o : array(sweep, {"model", "prediction", "overhead"})) {
-        if (text(o, {"mode"}) != s.mode || text(o, {"metric"}) != s.metric) continue;
-        auto est = number(o, {"estimate"});
+      for (const auto& o : prediction_of(sweep)->overhead) {
+        if (o.mode != s.mode || o.metric != s.metric) continue;
+        const auto est = o.change_pct.estimate;
         if (!est) continue;
-        const double a = sign * number(o, {"pi_low"}).value_or(*est), b = sign * number(o, {"pi_high"}).value_or(*est);
+        const double a = sign * o.change_pct.pi_low.value_or(*est), b = sign * o.change_pct.pi_high.value_or(*est);
         job.data[key + "_production"] = {{production->x, sign * *est, std::min(a, b), std::max(a, b)}};
         plot.push_back(fmt::format("DATA({}_production) using 1:2:3:4 with yerrorbars pt 13 ps 1.8 lw 1.5 lc rgb {} "
                                    "notitle",
@@ -290,7 +299,9 @@ std::optional<PlotJob> overhead(const json& sweep) {
 
 }  // namespace
 
-std::vector<PlotJob> sweep_plot_jobs(const json& sweep) {
+std::vector<PlotJob> sweep_plot_jobs(const nlohmann::json& sweep) { return sweep_plot_jobs(result::read_sweep(sweep)); }
+
+std::vector<PlotJob> sweep_plot_jobs(const SweepView& sweep) {
   std::vector<PlotJob> jobs;
   for (auto make : {trace_rate, overhead}) {
     try {

@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
 
 namespace tracebench::reports::sweep_report {
 
-using nlohmann::json;
 using units::binary_size_text;
 using units::bytes_rate_text;
 using units::decimal_size_text;
@@ -28,18 +26,18 @@ Section SweepReportBuilder::prediction_section() {
     return s;
   }
   const double rate = production_rate().value_or(NAN);
-  if (auto why = text(*prediction_, {"extrapolation"}); !why.empty())
+  if (const auto& why = prediction_->extrapolation; !why.empty())
     s.blocks.push_back(Callout{Tone::kWarn, "Extrapolated", why});
   else
     s.blocks.push_back(Paragraph{"", fmt::format("{:g} req/s lies within the measured range: the model interpolates "
                                                  "there.",
                                                  rate)});
-  if (const json* b = object(*prediction_, {"bytes_per_s"})) {
+  if (const auto& b = prediction_->bytes_per_s) {
     Table t;
     t.header = {"", ""};
     t.align = "ll";
-    t.rows.push_back({Cell("trace bytes/s"), Cell(bytes_rate_text(number(*b, {"estimate"}).value_or(NAN)))});
-    auto lo = number(*b, {"pi_low"}), hi = number(*b, {"pi_high"});
+    t.rows.push_back({Cell("trace bytes/s"), Cell(bytes_rate_text(b->estimate.value_or(NAN)))});
+    const auto lo = b->pi_low, hi = b->pi_high;
     t.rows.push_back({Cell("95% prediction interval"),
                       Cell(lo && hi ? fmt::format("{} to {}", bytes_rate_text(std::max(0.0, *lo)), bytes_rate_text(*hi))
                                     : std::string("- (needs three or more levels)"))});
@@ -47,46 +45,46 @@ Section SweepReportBuilder::prediction_section() {
   } else {
     s.blocks.push_back(Paragraph{"", "No trace bytes/s prediction: the sweep has no bytes/s model."});
   }
-  const auto& frs = array(*prediction_, {"flight_recorder"});
+  const auto& frs = prediction_->flight_recorder;
   if (!frs.empty()) {
     s.blocks.push_back(Heading{"Flight recorder"});
     Table t;
     t.header = {"window", "MinAge", "MaxBytes", "memory live", "RSS up to"};
     t.align = "rrrrr";
     for (const auto& f : frs)
-      t.rows.push_back({Cell(seconds_text(number(f, {"window_s"}).value_or(NAN))),
-                        Cell(seconds_text(number(f, {"min_age_s"}).value_or(NAN))),
-                        Cell(text(f, {"max_bytes_text"}, binary_size_text(number(f, {"max_bytes"}).value_or(NAN)))),
-                        Cell(or_dash(number(f, {"expected_live_bytes"}), binary_size_text)),
-                        Cell(or_dash(number(f, {"expected_rss_high_bytes"}), binary_size_text))});
+      t.rows.push_back({Cell(seconds_text(f.window_s.value_or(NAN))), Cell(seconds_text(f.min_age_s.value_or(NAN))),
+                        Cell(f.max_bytes_text.value_or(binary_size_text(f.max_bytes.value_or(NAN)))),
+                        Cell(or_dash(f.expected_live_bytes, binary_size_text)),
+                        Cell(or_dash(f.expected_rss_high_bytes, binary_size_text))});
     t.note = "MaxBytes = predicted rate × the largest level spread × (window + one 1 s generation), rounded up to a "
              "friendly size; MinAge = 2 × window (docs/sizing.md)";
     s.blocks.push_back(std::move(t));
-    if (const json* pick = pick_flight_recorder())
-      if (auto code = text(*pick, {"go_runtime_trace"}); !code.empty())
-        s.blocks.push_back(CodeBlock{"go", fmt::format("the {} window in code", seconds_text(number(*pick, {"window_s"}).value_or(NAN))), code});
+    if (const result::FlightRecorderSizeView* pick = pick_flight_recorder())
+      if (const auto& code = pick->go_runtime_trace; !code.empty())
+        s.blocks.push_back(
+            CodeBlock{"go", fmt::format("the {} window in code", seconds_text(pick->window_s.value_or(NAN))), code});
   }
-  const auto& caps = array(*prediction_, {"capture_windows"});
+  const auto& caps = prediction_->capture_windows;
   if (!caps.empty()) {
     s.blocks.push_back(Heading{"Capture window for a file budget"});
     Table t;
     t.header = {"file budget", "seconds", "query", "file (predicted .. highest rate)"};
     t.align = "rrll";
     for (const auto& c : caps) {
-      const double seconds = number(c, {"seconds"}).value_or(0);
+      const double seconds = c.seconds.value_or(0);
       if (seconds <= 0) {
-        t.rows.push_back({Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN))), Cell("-"),
+        t.rows.push_back({Cell(decimal_size_text(c.budget_bytes.value_or(NAN))), Cell("-"),
                           Cell("0.1 s already exceeds it at the highest rate"), Cell("")});
         continue;
       }
-      t.rows.push_back({Cell(decimal_size_text(number(c, {"budget_bytes"}).value_or(NAN))),
-                        Cell(fmt::format("{:g}", seconds)), Cell(capture_query(c)),
-                        Cell(decimal_size_text(number(c, {"expected_bytes"}).value_or(NAN)) + " .. " +
-                             decimal_size_text(number(c, {"upper_bytes"}).value_or(NAN)))});
+      t.rows.push_back({Cell(decimal_size_text(c.budget_bytes.value_or(NAN))), Cell(fmt::format("{:g}", seconds)),
+                        Cell(capture_query(c)),
+                        Cell(decimal_size_text(c.expected_bytes.value_or(NAN)) + " .. " +
+                             decimal_size_text(c.upper_bytes.value_or(NAN)))});
     }
     s.blocks.push_back(std::move(t));
   }
-  const auto& over = array(*prediction_, {"overhead"});
+  const auto& over = prediction_->overhead;
   if (!over.empty()) {
     s.blocks.push_back(Heading{"Overhead"});
     Table t;
@@ -95,21 +93,18 @@ Section SweepReportBuilder::prediction_section() {
     for (const auto& mode : traced_)
       for (const auto& m : metrics()) {
         if (open_loop_ && std::string(m.metric) == "throughput_rps") continue;
-        const json* o = overhead_prediction(mode, m.metric);
+        const result::OverheadPredictionView* o = overhead_prediction(mode, m.metric);
         if (!o) continue;
-        auto lo = number(*o, {"pi_low"}), hi = number(*o, {"pi_high"});
-        const bool extrapolated = boolean(*o, {"extrapolated"}).value_or(false);
-        t.rows.push_back({Cell(mode), Cell(m.label), Cell(percent_text(number(*o, {"estimate"}).value_or(NAN))),
+        const auto lo = o->change_pct.pi_low, hi = o->change_pct.pi_high;
+        const bool extrapolated = o->extrapolated;
+        t.rows.push_back({Cell(mode), Cell(m.label), Cell(percent_text(o->change_pct.estimate.value_or(NAN))),
                           Cell(lo && hi ? fmt::format("[{}, {}]", percent_text(*lo), percent_text(*hi)) : "-"),
                           Cell(extrapolated ? "extrapolated" : "", extrapolated ? Tone::kWarn : Tone::kPlain)});
       }
     t.note = "the fitted overhead lines at the production rate; a prediction interval from a few levels is wide";
     if (!t.rows.empty()) s.blocks.push_back(std::move(t));
   }
-  std::vector<std::string> notes;
-  for (const auto& n : array(*prediction_, {"notes"}))
-    if (n.is_string()) notes.push_back(n.get<std::string>());
-  if (!notes.empty()) s.blocks.push_back(BulletList{notes});
+  if (!prediction_->notes.empty()) s.blocks.push_back(BulletList{prediction_->notes});
   return s;
 }
 

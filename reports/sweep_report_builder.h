@@ -1,9 +1,9 @@
 #pragma once
 // The sweep report's builder, shared by its parts: one source file per section
-// (sweep_<section>_section.cpp), this class holding what they share: the sweep document, its
-// levels by load, the traced modes, the model and its prediction, the plots drawn, and what
-// the sections found missing. Internal to reports/: build_sweep_document (sweep_document.h)
-// is the entry point.
+// (sweep_<section>_section.cpp), this class holding what they share: the sweep's typed view
+// (result::read_sweep), its levels by load, the traced modes, the model and its prediction,
+// the plots drawn, and what the sections found missing. Internal to reports/:
+// build_sweep_document (sweep_document.h) is the entry point.
 
 #include <optional>
 #include <string>
@@ -24,13 +24,13 @@ class SweepReportBuilder {
   Document build();
 
  private:
-  const nlohmann::json& s_;
-  std::vector<const nlohmann::json*> levels_;  // ascending load
-  std::vector<std::string> traced_;            // modes compared against off, report order
+  const result::SweepView s_;
+  std::vector<const result::SweepLevelView*> levels_;  // ascending load
+  std::vector<std::string> traced_;                    // modes compared against off, report order
   bool open_loop_ = true;
-  const nlohmann::json* model_ = nullptr;
-  const nlohmann::json* bytes_fit_ = nullptr;
-  const nlohmann::json* prediction_ = nullptr;
+  const result::SweepModelView* model_ = nullptr;
+  const result::FitView* bytes_fit_ = nullptr;
+  const result::PredictionView* prediction_ = nullptr;
   std::vector<PlotSpec> plots_;
   std::vector<std::string> missing_;
   std::vector<std::string> warnings_;
@@ -40,21 +40,21 @@ class SweepReportBuilder {
   void missing(const std::string& what);
   // A PlotRef for the plot `name` when the sweep has the data for it.
   void add_plot(Section& s, const std::string& name);
-  std::vector<const nlohmann::json*> with_status(result::LevelStatus status) const;
+  std::vector<const result::SweepLevelView*> with_status(result::LevelStatus status) const;
   // The measured levels whose run was marked invalid.
-  std::vector<const nlohmann::json*> invalid_levels() const;
+  std::vector<const result::SweepLevelView*> invalid_levels() const;
   // The metrics a verdict and the overhead plot speak of: an open-loop sweep holds throughput
   // at the rate asked, so its change says nothing there.
   std::vector<std::string> headline_metrics() const;
-  const nlohmann::json* comparison(const nlohmann::json& level, const std::string& mode,
-                                   const std::string& metric) const;
-  const nlohmann::json* overhead_fit(const std::string& mode, const std::string& metric) const;
-  const nlohmann::json* overhead_prediction(const std::string& mode, const std::string& metric) const;
+  const result::LevelComparisonView* comparison(const result::SweepLevelView& level, const std::string& mode,
+                                               const std::string& metric) const;
+  const result::OverheadFitView* overhead_fit(const std::string& mode, const std::string& metric) const;
+  const result::OverheadPredictionView* overhead_prediction(const std::string& mode, const std::string& metric) const;
   std::optional<double> production_rate() const;
   std::string subtitle() const;
   // The predicted flight-recorder entry to headline: the 10 s window, else the first.
-  const nlohmann::json* pick_flight_recorder() const;
-  std::string capture_query(const nlohmann::json& c) const;
+  const result::FlightRecorderSizeView* pick_flight_recorder() const;
+  std::string capture_query(const result::CaptureWindowView& c) const;
 
   // sweep_verdict_section.cpp
   Section verdict_section();

@@ -4,13 +4,11 @@
 
 #include <cmath>
 
-#include "reports/json_access.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
 
 namespace tracebench::reports::sweep_report {
 
-using nlohmann::json;
 using units::binary_size_text;
 using units::bytes_rate_text;
 using units::count_rate_text;
@@ -19,36 +17,28 @@ using units::rps_text;
 Section SweepReportBuilder::trace_rate_section() {
   Section s{"trace-rate", "Trace data against load", {}};
   if (bytes_fit_) {
+    const result::FitView& fit = *bytes_fit_;
     Table t;
     t.header = {"", ""};
     t.align = "ll";
-    auto se = [&](const char* key, const Formatter& f) {
-      auto v = number(*bytes_fit_, {key});
-      return v ? " ± " + f(*v) : std::string();
-    };
-    const double n = number(*bytes_fit_, {"n"}).value_or(0);
+    auto se = [](const std::optional<double>& v, const Formatter& f) { return v ? " ± " + f(*v) : std::string(); };
+    const double n = fit.n.value_or(0);
     t.rows.push_back({Cell("model"), Cell("trace bytes/s = idle + bytes per request × throughput")});
     t.rows.push_back({Cell("idle rate (intercept)"),
-                      Cell(bytes_rate_text(number(*bytes_fit_, {"intercept"}).value_or(NAN)) +
-                           se("intercept_se", bytes_rate_text))});
+                      Cell(bytes_rate_text(fit.intercept.value_or(NAN)) + se(fit.intercept_se, bytes_rate_text))});
     t.rows.push_back({Cell("bytes per request (slope)"),
-                      Cell(binary_size_text(number(*bytes_fit_, {"slope"}).value_or(NAN)) +
-                           se("slope_se", binary_size_text))});
+                      Cell(binary_size_text(fit.slope.value_or(NAN)) + se(fit.slope_se, binary_size_text))});
     t.rows.push_back({Cell("R²"), Cell(n == 2 ? std::string("1 (two levels: exact, says nothing)")
-                                              : fmt::format("{:.3f}", number(*bytes_fit_, {"r2"}).value_or(NAN)))});
-    t.rows.push_back({Cell("levels fitted"),
-                      Cell(fmt::format("{:.0f}, from {} to {}", n,
-                                       rps_text(number(*bytes_fit_, {"x_min"}).value_or(NAN)),
-                                       rps_text(number(*bytes_fit_, {"x_max"}).value_or(NAN))))});
-    if (auto r = number(*bytes_fit_, {"residual_se"}))
-      t.rows.push_back({Cell("residual standard error"), Cell(bytes_rate_text(*r))});
-    if (auto sp = number(*bytes_fit_, {"spread_factor"}))
+                                              : fmt::format("{:.3f}", fit.r2.value_or(NAN)))});
+    t.rows.push_back({Cell("levels fitted"), Cell(fmt::format("{:.0f}, from {} to {}", n, rps_text(fit.x_min.value_or(NAN)),
+                                                              rps_text(fit.x_max.value_or(NAN))))});
+    if (fit.residual_se) t.rows.push_back({Cell("residual standard error"), Cell(bytes_rate_text(*fit.residual_se))});
+    if (fit.spread_factor)
       t.rows.push_back({Cell("largest spread of a level"),
-                        Cell(fmt::format("{:.2f}× (highest round over median; the sizes use it)", *sp))});
-    if (const json* ev = object(*model_, {"events_per_s"})) {
-      t.rows.push_back({Cell("events per request"), Cell(fmt::format("{:.0f}", number(*ev, {"slope"}).value_or(NAN)))});
-      t.rows.push_back(
-          {Cell("idle events/s"), Cell(count_rate_text(number(*ev, {"intercept"}).value_or(NAN)))});
+                        Cell(fmt::format("{:.2f}× (highest round over median; the sizes use it)", *fit.spread_factor))});
+    if (const auto& ev = model_->events_per_s) {
+      t.rows.push_back({Cell("events per request"), Cell(fmt::format("{:.0f}", ev->slope.value_or(NAN)))});
+      t.rows.push_back({Cell("idle events/s"), Cell(count_rate_text(ev->intercept.value_or(NAN)))});
     }
     t.note = "least squares over the measured levels: x is the throughput the trace rate was measured at "
              "(the median of the rounds the level's rate came from: trace or flight recorder), y the level's "
@@ -59,10 +49,7 @@ Section SweepReportBuilder::trace_rate_section() {
                                      "measured rates are plotted as they are."});
   }
   add_plot(s, "sweep_trace_rate");
-  std::vector<std::string> notes;
-  if (model_)
-    for (const auto& n : array(*model_, {"notes"}))
-      if (n.is_string()) notes.push_back(n.get<std::string>());
+  const std::vector<std::string> notes = model_ ? model_->notes : std::vector<std::string>{};
   if (!notes.empty()) {
     s.blocks.push_back(Heading{"Model notes"});
     s.blocks.push_back(BulletList{notes});

@@ -84,23 +84,9 @@ std::string run_usage() {
   return out.str();
 }
 
-RunOptions parse_run_options(const std::vector<std::string>& args) {
-  po::options_description all;
-  all.add(load_flag_descriptions(LoadFlagsFor::kRun)).add(run_flag_descriptions()).add(output_flag_descriptions());
-  const po::variables_map vm = parse_flags(args, all);
-  RunOptions o;
-  if (vm.count("help")) {
-    o.help = true;
-    return o;
-  }
-  auto& c = o.config;
-  // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
-  // the first round). They are the run's, not one load run's: the experiment sets the
-  // phases of each load run it starts, so c.load keeps none.
-  apply_load_flags(vm, c.load);
-  c.warmup_ns = std::exchange(c.load.warmup_ns, 0);
-  const std::int64_t duration_flag_ns = std::exchange(c.load.measure_ns, 0);
+namespace {
 
+void parse_run_modes(const po::variables_map& vm, experiment::RunConfig& c) {
   c.modes.clear();
   std::string modes = vm["modes"].as<std::string>();
   std::stringstream ss(modes);
@@ -120,15 +106,16 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   if (std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kOffAgain) != c.modes.end() &&
       std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kOff) == c.modes.end())
     throw UsageError("--modes: off2 is a second baseline and needs off beside it (--modes off,off)");
+}
 
+// Fixed length when --duration is given, else adaptive (with --precision or its default).
+void parse_run_length(const po::variables_map& vm, std::int64_t duration_flag_ns, experiment::RunConfig& c) {
   const double rounds = parse_flag("--rounds", vm["rounds"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
   if (rounds < 6 || rounds > 1000 || rounds != static_cast<double>(static_cast<int>(rounds)))
     throw UsageError(fmt::format("--rounds {} is out of range: expected a whole number from 6 to 1000 "
                                  "(fewer cannot give a 95% confidence interval on a median)",
                                  vm["rounds"].as<std::string>()));
   c.rounds_per_mode = static_cast<int>(rounds);
-
-  // Fixed length when --duration is given, else adaptive (with --precision or its default).
   const bool duration_given = !vm["duration"].defaulted();
   if (duration_given && vm.count("precision"))
     throw UsageError("--duration fixes the run's length and --precision adapts it: give one of them");
@@ -159,6 +146,9 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     c.duration_per_mode_ns = round_ns * c.rounds_per_mode;
     c.precision = goal;
   }
+}
+
+void parse_settle(const po::variables_map& vm, experiment::RunConfig& c) {
   c.settle_ns = parse_flag("--settle", vm["settle"].as<std::string>(), [](const std::string& s) { return parse_duration_ns(s); });
   if (vm.count("settle-after-tracing"))
     c.settle_after_tracing_ns = parse_flag("--settle-after-tracing", vm["settle-after-tracing"].as<std::string>(),
@@ -184,8 +174,11 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--settle {} is too short for the trace mode: the capture must be running before "
                                  "the measured window opens; give at least {}ms",
                                  vm["settle"].as<std::string>(), kMinTraceSettleNs / 1'000'000));
-  c.seed = static_cast<std::uint64_t>(
-      parse_flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
+}
+
+// Where the tracer is reached (pprof, the agent) and the flight recorder's settings.
+void parse_tracer_endpoints(const po::variables_map& vm, RunOptions& o) {
+  auto& c = o.config;
   if (vm.count("pprof")) {
     c.pprof = parse_flag("--pprof", vm["pprof"].as<std::string>(), load::parse_endpoint);
     o.pprof_given = true;
@@ -199,18 +192,23 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   c.fr_max_bytes = parse_flag("--fr-max-bytes", vm["fr-max-bytes"].as<std::string>(), [](const std::string& s) { return parse_size_bytes(s); });
   if (c.fr_min_age_ns <= 0) throw UsageError("--fr-min-age must be greater than zero");
   if (c.fr_max_bytes == 0) throw UsageError("--fr-max-bytes must be greater than zero");
+}
+
+void parse_target_cpu_source(const po::variables_map& vm, experiment::RunConfig& c) {
   if (vm.count("target-pid")) {
     const double pid = parse_flag("--target-pid", vm["target-pid"].as<std::string>(), [](const std::string& s) { return parse_count(s); });
     if (pid < 1 || pid != static_cast<double>(static_cast<int>(pid)))
       throw UsageError(fmt::format("--target-pid '{}' is not a process id", vm["target-pid"].as<std::string>()));
     c.target_pid = static_cast<int>(pid);
   }
-  {
-    const std::string text = vm["target-cpu"].as<std::string>();
-    const auto source = experiment::parse_target_cpu(text);
-    if (!source) throw UsageError(fmt::format("--target-cpu '{}': expected auto, proc or agent", text));
-    c.target_cpu = *source;
-  }
+  const std::string text = vm["target-cpu"].as<std::string>();
+  const auto source = experiment::parse_target_cpu(text);
+  if (!source) throw UsageError(fmt::format("--target-cpu '{}': expected auto, proc or agent", text));
+  c.target_cpu = *source;
+}
+
+void parse_run_output(const po::variables_map& vm, RunOptions& o) {
+  auto& c = o.config;
   if (vm.count("exec")) o.exec_command = vm["exec"].as<std::string>();
   o.pin = vm.count("pin") > 0;
   if (o.pin && o.exec_command.empty()) throw UsageError("--pin needs --exec: only a target tracebench starts can be pinned");
@@ -231,6 +229,35 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("--verify-window {} is out of range: expected 1s to 10m",
                                    vm["verify-window"].as<std::string>()));
   }
+}
+
+}  // namespace
+
+RunOptions parse_run_options(const std::vector<std::string>& args) {
+  po::options_description all;
+  all.add(load_flag_descriptions(LoadFlagsFor::kRun)).add(run_flag_descriptions()).add(output_flag_descriptions());
+  const po::variables_map vm = parse_flags(args, all);
+  RunOptions o;
+  if (vm.count("help")) {
+    o.help = true;
+    return o;
+  }
+  auto& c = o.config;
+  // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
+  // the first round). They are the run's, not one load run's: the experiment sets the
+  // phases of each load run it starts, so c.load keeps none.
+  apply_load_flags(vm, c.load);
+  c.warmup_ns = std::exchange(c.load.warmup_ns, 0);
+  const std::int64_t duration_flag_ns = std::exchange(c.load.measure_ns, 0);
+
+  parse_run_modes(vm, c);
+  parse_run_length(vm, duration_flag_ns, c);
+  parse_settle(vm, c);
+  c.seed = static_cast<std::uint64_t>(
+      parse_flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
+  parse_tracer_endpoints(vm, o);
+  parse_target_cpu_source(vm, c);
+  parse_run_output(vm, o);
   o.progress = !vm.count("no-progress");
   return o;
 }

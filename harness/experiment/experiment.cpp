@@ -204,163 +204,21 @@ class RoundRunner {
   }
 
   RoundRecord run_round(int index, int block, Mode mode) {
-    const RunConfig& c = run_.config;
     RoundRecord rec;
     rec.index = index;
     rec.block = block;
     rec.mode = mode;
-    const std::int64_t settle_ns =
-        last_mode_traced_ && c.settle_after_tracing_ns > 0 ? c.settle_after_tracing_ns : c.settle_ns;
-    last_mode_traced_ = !tracing_off(mode);
-
-    std::unique_ptr<target::PprofCapture> capture;
-    std::string trace_path;
-    if (mode == Mode::kTrace) {
-      trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
-      capture = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, trace_path);
-      const double seconds = static_cast<double>(settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
-      if (std::string err = capture->start(seconds); !err.empty()) throw RunStopped(StopCause::kCaptureFailed, err);
-    } else if (mode == Mode::kFlightRecorder) {
-      try {
-        agent_->start(c.fr_min_age_ns, c.fr_max_bytes);
-      } catch (const target::AgentError& e) {
-        throw RunStopped(StopCause::kFlightRecorderFailed,
-                         fmt::format("cannot start the flight recorder: {}", e.what()));
-      }
-    }
-
-    load::LoadConfig cfg = c.load;
-    cfg.warmup_ns = settle_ns;
-    cfg.measure_ns = c.phase_ns();
-    target::ProcessSample before, after;
-    AgentReading agent_before, agent_after;
-    target::HostCpuSample host_before, host_after;
-    load::RunHooks h;
-    h.interrupt = hooks_.interrupt;
-    h.on_progress = [&](const load::Progress& p) {
-      if (hooks_.on_progress) hooks_.on_progress(index, mode, p);
-    };
-    target::CpuSpeedProbe probe;
-    h.on_measure_start = [&] {
-      if (run_.target_pid) before = target::sample_process(*run_.target_pid);
-      agent_before = read_agent();
-      host_before = target::sample_host_cpu();
-      probe.start();
-    };
-    h.on_measure_end = [&] {
-      rec.cpu_probe_ns = probe.stop();
-      host_after = target::sample_host_cpu();
-      if (run_.target_pid) after = target::sample_process(*run_.target_pid);
-      agent_after = read_agent();
-    };
-    load::LoadResult r;
-    try {
-      r = load::run_load(cfg, h);
-    } catch (const load::TargetUnreachable& e) {
-      stop_mode(mode, capture.get());
-      throw RunStopped(StopCause::kTargetStoppedAnswering, fmt::format("the target stopped answering: {}", e.what()));
-    }
-
-    rec.complete = r.complete;
-    rec.measured_s = r.measured_s;
-    rec.requests = r.requests;
-    rec.errors = r.errors.total();
-    rec.errors_by_kind = r.errors;
-    rec.resent = r.resent;
-    rec.throughput_rps = r.throughput_rps;
-    rec.latency_p50_ns = r.latency.value_at_percentile(50);
-    rec.latency_p99_ns = r.latency.value_at_percentile(99);
-    rec.latency_p999_ns = r.latency.value_at_percentile(99.9);
-    rec.latency_max_ns = r.latency.max();
-    // CPU is sampled at the window's edges, so it is divided by the responses that arrived
-    // inside the window, not by those due in it.
-    const auto served = static_cast<double>(r.responses_in_window);
-    rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
-    rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
-    if (run_.target_pid && before.alive && after.alive && served > 0) {
-      rec.proc_cpu_us_per_request = (after.cpu_s - before.cpu_s) * 1e6 / served;
-      rec.target_rss_bytes = after.rss_bytes;
-    }
-    if (agent_reader_) record_agent_window(rec, agent_before, agent_after, served, r.measured_s);
-    if (run_.cpu_source == TargetCpu::kProc && rec.proc_cpu_us_per_request) {
-      rec.target_cpu_us_per_request = rec.proc_cpu_us_per_request;
-      rec.target_cpu_source = TargetCpu::kProc;
-    } else if (run_.cpu_source == TargetCpu::kAgent && rec.agent_cpu_us_per_request) {
-      rec.target_cpu_us_per_request = rec.agent_cpu_us_per_request;
-      rec.target_cpu_source = TargetCpu::kAgent;
-    }
-    const bool target_cpu_known = run_.target_pid && before.alive && after.alive;
-    if (auto use = target::host_cpu_use(host_before, host_after, target_cpu_known ? after.cpu_s - before.cpu_s : 0.0)) {
-      rec.host_steal_pct = use->steal_pct;
-      if (target_cpu_known) rec.host_other_cpu_pct = use->other_pct;
-    }
+    const std::int64_t settle_ns = settle_before(mode);
+    ModeCapture capture = start_mode(index, mode, settle_ns);
+    WindowSamples samples;
+    const load::LoadResult r = run_window(rec, settle_ns, capture, samples);
+    record_load(rec, r);
+    record_target_cpu(rec, r, samples);
     run_.latency_by_mode[mode]->add(r.latency);
-
     // Teardown and the trace facts, even for a round that went wrong, so nothing measured is lost.
-    if (mode == Mode::kTrace) {
-      target::CaptureResult cap = capture->finish();
-      if (cap.ok || cap.bytes > 0)
-        rec.trace = read_trace_facts(trace_path, cap.bytes,
-                                     static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9);
-      // A round whose capture or snapshot failed did not measure what its mode stands for (the
-    // tracer may have stopped part-way): it is kept for the record but not counted.
-    if (!cap.ok && r.complete) {
-      rec.complete = false;
-      throw_after(rec, StopCause::kCaptureFailed, fmt::format("the trace capture failed: {}", cap.error));
-    }
-    } else if (mode == Mode::kFlightRecorder) {
-      const std::string snap_path = fmt::format("{}/round{:03}-flightrecorder.trace", c.out_dir, index);
-      try {
-        target::SnapshotResult s = agent_->snapshot(snap_path);
-        rec.snapshot = read_trace_facts(snap_path, s.bytes, 0.0);
-      } catch (const target::AgentError& e) {
-        stop_mode(mode, nullptr);
-        if (r.complete) {
-          rec.complete = false;
-          throw_after(rec, StopCause::kFlightRecorderFailed,
-                      fmt::format("the flight-recorder snapshot failed: {}", e.what()));
-        }
-      }
-      stop_mode(mode, nullptr);
-    }
-    if (!c.keep_traces) {
-      for (auto* facts : {rec.trace ? &*rec.trace : nullptr, rec.snapshot ? &*rec.snapshot : nullptr}) {
-        if (!facts) continue;
-        std::filesystem::remove(facts->file);
-        facts->file.clear();
-      }
-    }
-    if (!r.complete) {
-      rec.complete = false;
-      throw_after(rec, StopCause::kInterrupted, r.stop_reason);
-    }
-    if (run_.target_pid && !target::sample_process(*run_.target_pid).alive) {
-      rec.complete = false;
-      throw_after(rec, StopCause::kTargetExited,
-                  fmt::format("the target process {} exited during round {}", *run_.target_pid, index + 1));
-    }
-    if (r.errors[load::ErrorKind::kConnect] > 0) {
-      // Connections failed during the round. When none is accepted now either, the target went
-      // away part-way, even where its process is not watched (on another machine, or another
-      // pid given): the round measured only part of its window and must not be counted.
-      std::string why;
-      try {
-        why = load::check_reachable(load::resolve(c.load.target), c.load.target, c.load.connect_timeout_ns);
-      } catch (const std::exception& e) {
-        why = e.what();  // the name no longer resolves
-      }
-      if (!why.empty()) {
-        rec.complete = false;
-        throw_after(rec, StopCause::kTargetStoppedAnswering,
-                    fmt::format("the target stopped answering during round {} ({}): {}", index + 1,
-                                errors_text(r.errors), why));
-      }
-    }
-    if (r.requests == 0) {
-      rec.complete = false;
-      throw_after(rec, StopCause::kTargetStoppedAnswering,
-                  fmt::format("the target stopped answering during round {} ({})", index + 1, errors_text(r.errors)));
-    }
+    finish_mode(rec, r, capture);
+    remove_trace_files(rec);
+    check_round_end(rec, r);
     return rec;
   }
 
@@ -393,6 +251,197 @@ class RoundRunner {
       out.error = e.what();
     }
     return out;
+  }
+
+  // What a traced round started before its window: the pprof capture and where it writes.
+  struct ModeCapture {
+    std::unique_ptr<target::PprofCapture> pprof;
+    std::string trace_path;
+  };
+
+  // The samples taken at the measured window's edges.
+  struct WindowSamples {
+    target::ProcessSample before, after;
+    AgentReading agent_before, agent_after;
+    target::HostCpuSample host_before, host_after;
+  };
+
+  // A round after a traced one settles longer when asked, so the tracer's heap and buffers
+  // do not weigh on the next round's window (carry-over).
+  std::int64_t settle_before(Mode mode) {
+    const RunConfig& c = run_.config;
+    const std::int64_t settle_ns =
+        last_mode_traced_ && c.settle_after_tracing_ns > 0 ? c.settle_after_tracing_ns : c.settle_ns;
+    last_mode_traced_ = !tracing_off(mode);
+    return settle_ns;
+  }
+
+  ModeCapture start_mode(int index, Mode mode, std::int64_t settle_ns) {
+    const RunConfig& c = run_.config;
+    ModeCapture out;
+    if (mode == Mode::kTrace) {
+      out.trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
+      out.pprof = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, out.trace_path);
+      const double seconds = static_cast<double>(settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
+      if (std::string err = out.pprof->start(seconds); !err.empty()) throw RunStopped(StopCause::kCaptureFailed, err);
+    } else if (mode == Mode::kFlightRecorder) {
+      try {
+        agent_->start(c.fr_min_age_ns, c.fr_max_bytes);
+      } catch (const target::AgentError& e) {
+        throw RunStopped(StopCause::kFlightRecorderFailed,
+                         fmt::format("cannot start the flight recorder: {}", e.what()));
+      }
+    }
+    return out;
+  }
+
+  // The load of the round: settle, then the measured window with its edges sampled.
+  load::LoadResult run_window(RoundRecord& rec, std::int64_t settle_ns, ModeCapture& capture,
+                              WindowSamples& samples) {
+    const RunConfig& c = run_.config;
+    load::LoadConfig cfg = c.load;
+    cfg.warmup_ns = settle_ns;
+    cfg.measure_ns = c.phase_ns();
+    load::RunHooks h;
+    h.interrupt = hooks_.interrupt;
+    h.on_progress = [&](const load::Progress& p) {
+      if (hooks_.on_progress) hooks_.on_progress(rec.index, rec.mode, p);
+    };
+    target::CpuSpeedProbe probe;
+    h.on_measure_start = [&] {
+      if (run_.target_pid) samples.before = target::sample_process(*run_.target_pid);
+      samples.agent_before = read_agent();
+      samples.host_before = target::sample_host_cpu();
+      probe.start();
+    };
+    h.on_measure_end = [&] {
+      rec.cpu_probe_ns = probe.stop();
+      samples.host_after = target::sample_host_cpu();
+      if (run_.target_pid) samples.after = target::sample_process(*run_.target_pid);
+      samples.agent_after = read_agent();
+    };
+    try {
+      return load::run_load(cfg, h);
+    } catch (const load::TargetUnreachable& e) {
+      stop_mode(rec.mode, capture.pprof.get());
+      throw RunStopped(StopCause::kTargetStoppedAnswering, fmt::format("the target stopped answering: {}", e.what()));
+    }
+  }
+
+  static void record_load(RoundRecord& rec, const load::LoadResult& r) {
+    rec.complete = r.complete;
+    rec.measured_s = r.measured_s;
+    rec.requests = r.requests;
+    rec.errors = r.errors.total();
+    rec.errors_by_kind = r.errors;
+    rec.resent = r.resent;
+    rec.throughput_rps = r.throughput_rps;
+    rec.latency_p50_ns = r.latency.value_at_percentile(50);
+    rec.latency_p99_ns = r.latency.value_at_percentile(99);
+    rec.latency_p999_ns = r.latency.value_at_percentile(99.9);
+    rec.latency_max_ns = r.latency.max();
+    rec.send_lag_p99_ns = r.send_lag.value_at_percentile(99);
+  }
+
+  // CPU is sampled at the window's edges, so it is divided by the responses that arrived
+  // inside the window, not by those due in it.
+  void record_target_cpu(RoundRecord& rec, const load::LoadResult& r, const WindowSamples& s) {
+    const auto served = static_cast<double>(r.responses_in_window);
+    rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
+    if (run_.target_pid && s.before.alive && s.after.alive && served > 0) {
+      rec.proc_cpu_us_per_request = (s.after.cpu_s - s.before.cpu_s) * 1e6 / served;
+      rec.target_rss_bytes = s.after.rss_bytes;
+    }
+    if (agent_reader_) record_agent_window(rec, s.agent_before, s.agent_after, served, r.measured_s);
+    if (run_.cpu_source == TargetCpu::kProc && rec.proc_cpu_us_per_request) {
+      rec.target_cpu_us_per_request = rec.proc_cpu_us_per_request;
+      rec.target_cpu_source = TargetCpu::kProc;
+    } else if (run_.cpu_source == TargetCpu::kAgent && rec.agent_cpu_us_per_request) {
+      rec.target_cpu_us_per_request = rec.agent_cpu_us_per_request;
+      rec.target_cpu_source = TargetCpu::kAgent;
+    }
+    const bool target_cpu_known = run_.target_pid && s.before.alive && s.after.alive;
+    if (auto use =
+            target::host_cpu_use(s.host_before, s.host_after, target_cpu_known ? s.after.cpu_s - s.before.cpu_s : 0.0)) {
+      rec.host_steal_pct = use->steal_pct;
+      if (target_cpu_known) rec.host_other_cpu_pct = use->other_pct;
+    }
+  }
+
+  // A round whose capture or snapshot failed did not measure what its mode stands for (the
+  // tracer may have stopped part-way): it is kept for the record but not counted.
+  void finish_mode(RoundRecord& rec, const load::LoadResult& r, ModeCapture& capture) {
+    if (rec.mode == Mode::kTrace) {
+      target::CaptureResult cap = capture.pprof->finish();
+      if (cap.ok || cap.bytes > 0)
+        rec.trace = read_trace_facts(capture.trace_path, cap.bytes,
+                                     static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9);
+      if (!cap.ok && r.complete) {
+        rec.complete = false;
+        throw_after(rec, StopCause::kCaptureFailed, fmt::format("the trace capture failed: {}", cap.error));
+      }
+    } else if (rec.mode == Mode::kFlightRecorder) {
+      const std::string snap_path = fmt::format("{}/round{:03}-flightrecorder.trace", run_.config.out_dir, rec.index);
+      try {
+        target::SnapshotResult s = agent_->snapshot(snap_path);
+        rec.snapshot = read_trace_facts(snap_path, s.bytes, 0.0);
+      } catch (const target::AgentError& e) {
+        stop_mode(rec.mode, nullptr);
+        if (r.complete) {
+          rec.complete = false;
+          throw_after(rec, StopCause::kFlightRecorderFailed,
+                      fmt::format("the flight-recorder snapshot failed: {}", e.what()));
+        }
+      }
+      stop_mode(rec.mode, nullptr);
+    }
+  }
+
+  void remove_trace_files(RoundRecord& rec) const {
+    if (run_.config.keep_traces) return;
+    for (auto* facts : {rec.trace ? &*rec.trace : nullptr, rec.snapshot ? &*rec.snapshot : nullptr}) {
+      if (!facts) continue;
+      std::filesystem::remove(facts->file);
+      facts->file.clear();
+    }
+  }
+
+  // Whether the round may be counted: it ran its whole window against a target that was
+  // still there and answering. Otherwise the round is kept and the run stops.
+  void check_round_end(RoundRecord& rec, const load::LoadResult& r) {
+    const RunConfig& c = run_.config;
+    if (!r.complete) {
+      rec.complete = false;
+      throw_after(rec, StopCause::kInterrupted, r.stop_reason);
+    }
+    if (run_.target_pid && !target::sample_process(*run_.target_pid).alive) {
+      rec.complete = false;
+      throw_after(rec, StopCause::kTargetExited,
+                  fmt::format("the target process {} exited during round {}", *run_.target_pid, rec.index + 1));
+    }
+    if (r.errors[load::ErrorKind::kConnect] > 0) {
+      // Connections failed during the round. When none is accepted now either, the target went
+      // away part-way, even where its process is not watched (on another machine, or another
+      // pid given): the round measured only part of its window and must not be counted.
+      std::string why;
+      try {
+        why = load::check_reachable(load::resolve(c.load.target), c.load.target, c.load.connect_timeout_ns);
+      } catch (const std::exception& e) {
+        why = e.what();  // the name no longer resolves
+      }
+      if (!why.empty()) {
+        rec.complete = false;
+        throw_after(rec, StopCause::kTargetStoppedAnswering,
+                    fmt::format("the target stopped answering during round {} ({}): {}", rec.index + 1,
+                                errors_text(r.errors), why));
+      }
+    }
+    if (r.requests == 0) {
+      rec.complete = false;
+      throw_after(rec, StopCause::kTargetStoppedAnswering,
+                  fmt::format("the target stopped answering during round {} ({})", rec.index + 1,
+                              errors_text(r.errors)));
+    }
   }
 
   // The agent's figures of the round, or why it has none: a failed read, another process,

@@ -35,6 +35,13 @@ inline std::string text(const nlohmann::json& object, std::string_view key) {
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
+// The string, or nullopt when absent or not a string: for a reader whose user falls back
+// on something else (an empty string is a value, not an absence).
+inline std::optional<std::string> maybe_text(const nlohmann::json& object, std::string_view key) {
+  const nlohmann::json* v = find(object, key);
+  return v && v->is_string() ? std::optional<std::string>(v->get<std::string>()) : std::nullopt;
+}
+
 inline std::optional<bool> boolean(const nlohmann::json& object, std::string_view key) {
   const nlohmann::json* v = find(object, key);
   return v && v->is_boolean() ? std::optional<bool>(v->get<bool>()) : std::nullopt;
@@ -70,6 +77,33 @@ inline std::vector<std::string> lines(const nlohmann::json& document, std::strin
   std::vector<std::string> out;
   for (const auto& line : list(document, key, what))
     out.push_back(line.is_string() ? line.get<std::string>() : line.dump());
+  return out;
+}
+
+// The object at key, or nullptr when absent or of another type: for the parts of a document
+// that are read without refusing anything (see each reader's header).
+inline const nlohmann::json* object(const nlohmann::json& document, std::string_view key) {
+  const nlohmann::json* v = find(document, key);
+  return v && v->is_object() ? v : nullptr;
+}
+
+// Every element of the array at key read with `read`, whatever its type (an element that is
+// not an object reads as all absent); empty when key is absent or not an array. Never throws.
+template <typename T, typename Read>
+std::vector<T> each(const nlohmann::json& document, std::string_view key, Read read) {
+  std::vector<T> out;
+  if (const nlohmann::json* v = find(document, key); v && v->is_array())
+    for (const auto& item : *v) out.push_back(read(item));
+  return out;
+}
+
+// The strings of the array at key, other elements left out; empty when key is absent or not
+// an array. Never throws.
+inline std::vector<std::string> strings(const nlohmann::json& document, std::string_view key) {
+  std::vector<std::string> out;
+  if (const nlohmann::json* v = find(document, key); v && v->is_array())
+    for (const auto& item : *v)
+      if (item.is_string()) out.push_back(item.get<std::string>());
   return out;
 }
 

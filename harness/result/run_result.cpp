@@ -53,6 +53,18 @@ ModeView read_mode(const std::string& name, const json& m) {
   v.parse_mb_per_s_interval = interval(m, "parse_mb_per_s");
   v.parse_mb_per_s = v.parse_mb_per_s_interval.median;
   if (!v.parse_mb_per_s) v.parse_mb_per_s = number(m, "parse_mb_per_s");
+  if (const json* all = fields::object(m, "latency_all_rounds_ns"))
+    v.latency_all_rounds_ns = LatencySummaryView{number(*all, "count"), number(*all, "mean"), number(*all, "p50"),
+                                                 number(*all, "p90"),   number(*all, "p99"),  number(*all, "p999"),
+                                                 number(*all, "max")};
+  if (const json* spectrum = find(m, "latency_spectrum"); spectrum && spectrum->is_array())
+    for (const auto& p : *spectrum)
+      if (p.is_array() && p.size() >= 2 && p[0].is_number() && p[1].is_number())
+        v.latency_spectrum.emplace_back(p[0].get<double>(), p[1].get<double>());
+  if (const json* mix = fields::object(m, "trace_event_mix"))
+    for (const auto& [category, counts] : mix->items())
+      v.trace_event_mix.push_back(
+          {category, number(counts, "events").value_or(0), number(counts, "bytes").value_or(0)});
   return v;
 }
 
@@ -78,7 +90,8 @@ ComparisonView read_comparison(const json& c) {
 std::optional<TraceFactsView> read_facts(const json& r, std::string_view key) {
   const json* f = find(r, key);
   if (!f || !f->is_object()) return std::nullopt;
-  return TraceFactsView{number(*f, "bytes_per_s"), text(*f, "file"), text(*f, "read_error")};
+  return TraceFactsView{number(*f, "bytes_per_s"), number(*f, "bytes"), number(*f, "span_s"), text(*f, "file"),
+                        text(*f, "read_error")};
 }
 
 RoundView read_round(const json& r) {
@@ -190,6 +203,14 @@ RunResultView read_run_result(const json& document) {
     v.context = {text(*c, "started_at"), text(*c, "target_go_version"), number(*c, "cpus"),
                  text(*c, "build_type") == "debug"};
   v.generator = read_generator(document, v.rounds);
+  if (const json* d = fields::object(document, "design"))
+    v.design = DesignView{number(*d, "blocks_clean"), number(*d, "blocks_dropped"),
+                          number(*d, "widest_half_width_pct"), number(*d, "precision_pct"), number(*d, "wall_s"),
+                          text(*d, "stop_rule")};
+  v.alpha = number(document, "alpha");
+  v.recommendations = read_recommendations(document);
+  v.verification = read_verification(document);
+  v.host_and_config = read_document_context(document);
   return v;
 }
 

@@ -22,6 +22,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "result/document_context.h"
+#include "result/recommendations.h"
+
 namespace tracebench::result {
 
 class FormatError : public std::runtime_error {
@@ -40,6 +43,17 @@ struct Interval {
   std::optional<double> median, ci_low, ci_high, n, ci_coverage;
 };
 
+// modes.<mode>.latency_all_rounds_ns: every request of the mode's rounds merged.
+struct LatencySummaryView {
+  std::optional<double> count, mean, p50, p90, p99, p999, max;
+};
+
+// One category of modes.<mode>.trace_event_mix; a count that is absent reads as 0.
+struct EventCategoryView {
+  std::string category;  // as tracebench inspect names it: scheduling, gc_heap, ...
+  double events = 0, bytes = 0;
+};
+
 struct ModeView {
   std::string name;  // "off", "trace", "flightrecorder", "off2"
   std::optional<double> rounds;  // complete rounds
@@ -55,6 +69,10 @@ struct ModeView {
   // number of older results.
   std::optional<double> parse_mb_per_s;
   Interval parse_mb_per_s_interval;  // the interval itself (empty for older results)
+  std::optional<LatencySummaryView> latency_all_rounds_ns;
+  // latency_spectrum: (percentile, latency ns) points, the ones that are two numbers.
+  std::vector<std::pair<double, double>> latency_spectrum;
+  std::vector<EventCategoryView> trace_event_mix;  // in the document's key order; empty when absent
 };
 
 // One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
@@ -71,7 +89,7 @@ struct ComparisonView {
 
 // A round's trace or snapshot facts.
 struct TraceFactsView {
-  std::optional<double> bytes_per_s;
+  std::optional<double> bytes_per_s, bytes, span_s;
   std::string file;        // the kept file, "" when not kept
   std::string read_error;  // why the file could not be read, "" when it was
 };
@@ -126,6 +144,12 @@ struct GeneratorView {
   bool competes_for_cpu = false;
 };
 
+// "design": how a blocked run was run (older results lack it).
+struct DesignView {
+  std::optional<double> blocks_clean, blocks_dropped, widest_half_width_pct, precision_pct, wall_s;
+  std::string stop_rule;  // "" when absent
+};
+
 struct RunResultView {
   std::optional<bool> complete;  // absent in hand-made documents
   std::string stop_reason;
@@ -143,6 +167,11 @@ struct RunResultView {
   RunConfigView config;
   RunContextView context;
   GeneratorView generator;
+  std::optional<DesignView> design;  // nullopt when absent or not an object
+  std::optional<double> alpha;       // the significance level of the comparisons
+  std::optional<RecommendationsView> recommendations;  // nullopt when sizing did not run
+  std::optional<VerificationView> verification;        // nullopt when no window was verified
+  DocumentContext host_and_config;  // the host, tool, command line and config tables
 
   // The mode by name, or nullptr.
   const ModeView* mode(std::string_view name) const;
@@ -157,6 +186,8 @@ struct RunResultView {
 // and a container of the wrong type
 //   "the result has no 'modes' object", "the result's 'rounds' is not a list",
 //   "the result's 'rounds[3]' is not an object".
+// The parts added for the reports (design, alpha, the merged latencies, spectrum and event
+// mix, recommendations, verification, host_and_config) are read without refusing anything.
 RunResultView read_run_result(const nlohmann::json& document);
 
 }  // namespace tracebench::result

@@ -269,7 +269,7 @@ std::vector<OverheadFit> fit_overhead(const Levels& used, json& model) {
 void level_notes(const Levels& used, json& model) {
   std::string marked;
   for (const SweepLevelView* l : used)
-    if (!l->invalid_reasons.empty())
+    if (l->marked_invalid)
       marked += fmt::format("{}{:g}", marked.empty() ? "" : ", ", l->level.value_or(NAN));
   if (!marked.empty())
     model["notes"].push_back(fmt::format(
@@ -278,8 +278,10 @@ void level_notes(const Levels& used, json& model) {
         marked));
   std::vector<std::string> sources;
   for (const SweepLevelView* l : used)
-    if (l->trace_bytes_per_s && std::find(sources.begin(), sources.end(), l->trace_bytes_per_s->source) == sources.end())
-      sources.push_back(l->trace_bytes_per_s->source);
+    if (const auto& rate = l->trace_bytes_per_s)
+      if (const std::string source = rate->source.value_or("");
+          std::find(sources.begin(), sources.end(), source) == sources.end())
+        sources.push_back(source);
   if (sources.size() > 1)
     model["notes"].push_back("the levels' rates come from different sources (pprof captures at some, flight-recorder "
                              "snapshots at others: each level uses the higher of its two): the line mixes them");
