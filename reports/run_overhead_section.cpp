@@ -14,7 +14,7 @@ using units::percent_text;
 
 namespace {
 
-std::string design_sentence(const result::DesignView& d) {
+std::string design_sentence(const result::DesignView& d, bool speed_adjusted) {
   const auto clean = d.blocks_clean.value_or(0);
   const auto dropped = d.blocks_dropped.value_or(0);
   const std::string& rule = d.stop_rule;
@@ -25,6 +25,7 @@ std::string design_sentence(const result::DesignView& d) {
   out += fmt::format("; {:.0f} s in all; stopped: {}", d.wall_s.value_or(0), rule.empty() ? "-" : rule);
   if (hw) out += fmt::format("; widest 95% interval ±{:.2f}%", *hw);
   if (goal) out += fmt::format(" (goal ±{}%)", *goal);
+  if (speed_adjusted) out += "; changes adjusted for the machine's speed (the rounds' CPU probe)";
   return out + ".";
 }
 
@@ -36,7 +37,9 @@ Section RunReportBuilder::overhead_section() {
   const auto& design = run_.design;
   const bool bounded = std::any_of(comparisons_.begin(), comparisons_.end(),
                                    [](const Change& c) { return c.cost_bound().has_value(); });
-  if (design) s.blocks.push_back(Paragraph{"Design", design_sentence(*design)});
+  const bool speed_adjusted = std::any_of(run_.comparisons.begin(), run_.comparisons.end(),
+                                          [](const result::ComparisonView& c) { return c.speed_adjusted; });
+  if (design) s.blocks.push_back(Paragraph{"Design", design_sentence(*design, speed_adjusted)});
   Table t;
   t.header = {"metric", "mode", "median", "95% CI", "n", "change vs off", "p (Holm)", "p (raw)"};
   t.align = "llrlrlrr";

@@ -84,6 +84,7 @@ ComparisonView read_comparison(const json& c) {
   v.n_mode = number(c, "n_mode");
   v.n_blocks = number(c, "n_blocks");
   v.significant = boolean(c, "significant").value_or(false);
+  v.speed_adjusted = boolean(c, "speed_adjusted").value_or(false);
   return v;
 }
 

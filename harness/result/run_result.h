@@ -85,6 +85,8 @@ struct ComparisonView {
   std::optional<double> bound_low_pct, bound_high_pct;  // one-sided 95% bounds (blocked runs)
   std::optional<double> p_value, p_adjusted, n_base, n_mode, n_blocks;
   bool significant = false;
+  // The figures above take out the machine's speed by the rounds' CPU probe (newer results).
+  bool speed_adjusted = false;
 };
 
 // A round's trace or snapshot facts.

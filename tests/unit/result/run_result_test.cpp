@@ -108,6 +108,13 @@ TEST(ReadRunResult, AbsentKeysReadAsNotThere) {
   EXPECT_FALSE(read_run_result(d).mode("trace")->throughput_rps.median);
 }
 
+TEST(ReadRunResult, SaysWhetherAComparisonIsSpeedAdjusted) {
+  json d = good_document();
+  EXPECT_FALSE(read_run_result(d).comparisons.at(0).speed_adjusted);  // older results have no key
+  d["comparisons"][0]["speed_adjusted"] = true;
+  EXPECT_TRUE(read_run_result(d).comparisons.at(0).speed_adjusted);
+}
+
 TEST(ReadRunResult, AnOlderResultDerivesTheGeneratorShareFromItsRounds) {
   json d = good_document();
   d.erase("generator");
