@@ -157,13 +157,8 @@ struct Series {
   int point_filled, point_hollow;
 };
 
-std::optional<PlotJob> overhead(const SweepView& sweep) {
-  const bool open_loop = sweep.config.axis == "rate_rps" ||
-                         std::any_of(sweep.levels.begin(), sweep.levels.end(),
-                                     [](const SweepLevelView& l) { return l.axis == "rate_rps"; });
-  PlotJob job;
-  job.spec = {"sweep_overhead", "Overhead against load", ""};
-  const auto production = production_of(sweep);
+// The traced modes the levels compared, trace first, then the flight recorder, then the rest.
+std::vector<std::string> compared_modes(const SweepView& sweep) {
   std::vector<std::string> modes;
   for (const auto& l : sweep.levels)
     for (const auto& c : l.comparisons)
@@ -172,8 +167,13 @@ std::optional<PlotJob> overhead(const SweepView& sweep) {
     auto rank = [](const std::string& m) { return m == "trace" ? 0 : m == "flightrecorder" ? 1 : 2; };
     return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
   });
-  // Target CPU per request, and a closed-loop sweep's throughput drop; a sweep that measured
-  // neither (no target CPU, open loop) shows its p99 latency instead.
+  return modes;
+}
+
+// Target CPU per request, and a closed-loop sweep's throughput drop; a sweep that measured
+// neither (no target CPU, open loop) shows its p99 latency instead. Sets `what` to the words
+// the caption uses for the choice.
+std::vector<Series> overhead_series(const SweepView& sweep, bool open_loop, std::string& what) {
   auto has = [&](const std::string& metric) {
     for (const auto& l : sweep.levels)
       for (const auto& c : l.comparisons)
@@ -182,16 +182,27 @@ std::optional<PlotJob> overhead(const SweepView& sweep) {
   };
   std::vector<Series> series;
   const bool cpu = has("target_cpu_us_per_request"), throughput = !open_loop && has("throughput_rps");
-  for (const auto& m : modes) {
+  for (const auto& m : compared_modes(sweep)) {
     if (cpu) series.push_back({m, "target_cpu_us_per_request", m + " CPU per request", false, 7, 6});
     if (throughput) series.push_back({m, "throughput_rps", m + " throughput drop", true, 9, 8});
     if (!cpu && !throughput) series.push_back({m, "latency_p99_ns", m + " p99 latency", false, 5, 4});
   }
-  std::string what;
   if (cpu && throughput) what = "the rise in target CPU per request and the drop in throughput";
   else if (cpu) what = "the rise in target CPU per request (an open-loop sweep holds throughput at the rate asked, so its change is left out)";
   else if (throughput) what = "the drop in throughput (target CPU per request was not measured)";
   else what = "the rise in p99 latency, standing in because target CPU per request was not measured";
+  return series;
+}
+
+std::optional<PlotJob> overhead(const SweepView& sweep) {
+  const bool open_loop = sweep.config.axis == "rate_rps" ||
+                         std::any_of(sweep.levels.begin(), sweep.levels.end(),
+                                     [](const SweepLevelView& l) { return l.axis == "rate_rps"; });
+  PlotJob job;
+  job.spec = {"sweep_overhead", "Overhead against load", ""};
+  const auto production = production_of(sweep);
+  std::string what;
+  const std::vector<Series> series = overhead_series(sweep, open_loop, what);
   job.spec.caption = "each traced mode's cost against off at each level, in % of off's median, with its 95% CI: " +
                      what +
                      "; filled markers are significant after Holm's correction, hollow ones are not; lines are the "

@@ -260,37 +260,42 @@ nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnost
   return j;
 }
 
-}  // namespace
-
-int inspect_command(const std::vector<std::string>& args) {
-  po::options_description visible("");
+struct InspectArgs {
   bool json = false, keep_going = false, wire = false, counts_only = false, no_breakdown = false;
   std::size_t top = 10, kinds = 15;
   unsigned threads = 2;
-  std::vector<std::string> pprof_specs;
+  std::string path;
+  std::vector<PprofRequest> pprof;
   std::string window;
   trace::StateOptions states;
-  visible.add_options()("help,h", "print this help")("json", po::bool_switch(&json), "print the summary as JSON")(
-      "keep-going", po::bool_switch(&keep_going),
+};
+
+// The flags into InspectArgs; an exit code when there is nothing to read (help, or a usage
+// error already printed).
+std::optional<int> parse_inspect_args(const std::vector<std::string>& args, InspectArgs& a) {
+  po::options_description visible("");
+  std::vector<std::string> pprof_specs;
+  visible.add_options()("help,h", "print this help")("json", po::bool_switch(&a.json), "print the summary as JSON")(
+      "keep-going", po::bool_switch(&a.keep_going),
       "count bad records (by kind, with the first offset) and read on, instead of stopping at the first")(
-      "top", po::value(&top)->default_value(10), "goroutines and start functions to list")(
-      "kinds", po::value(&kinds)->default_value(15), "event kinds to list (by bytes)")(
-      "threads", po::value(&threads)->default_value(2),
+      "top", po::value(&a.top)->default_value(10), "goroutines and start functions to list")(
+      "kinds", po::value(&a.kinds)->default_value(15), "event kinds to list (by bytes)")(
+      "threads", po::value(&a.threads)->default_value(2),
       "1: read on one thread; 2: scan on this thread while a second one interprets, a few batches behind")(
-      "counts-only", po::bool_switch(&counts_only),
+      "counts-only", po::bool_switch(&a.counts_only),
       "skip the goroutine, region/task/log and time-breakdown analyses (faster; counts, span and rates only; "
       "--pprof still works)")(
-      "wire", po::bool_switch(&wire), "print every wire event as `go tool trace -d=wire` does, and exit")(
-      "no-breakdown", po::bool_switch(&no_breakdown),
+      "wire", po::bool_switch(&a.wire), "print every wire event as `go tool trace -d=wire` does, and exit")(
+      "no-breakdown", po::bool_switch(&a.no_breakdown),
       "skip where goroutine time went (the goroutine states take a second pass over the file)")(
       "pprof", po::value(&pprof_specs)->composing(),
       "KIND=FILE: write the delay profile KIND (sync, net, syscall, sched; as go tool trace -pprof=KIND) to FILE as "
       "a gzip pprof profile; repeatable")(
-      "goroutine-function", po::value(&states.filter.start_function),
+      "goroutine-function", po::value(&a.states.filter.start_function),
       "breakdown and profiles only for goroutines started by this function (e.g. main.worker)")(
-      "region", po::value(&states.filter.region),
+      "region", po::value(&a.states.filter.region),
       "breakdown and profiles only for time spent inside user regions of this name")(
-      "window", po::value(&window),
+      "window", po::value(&a.window),
       "FROM:TO: breakdown and profiles only for this time window, durations from the trace's first event "
       "(e.g. 1s:3s; either side may be empty)");
   po::options_description hidden;
@@ -319,25 +324,28 @@ int inspect_command(const std::vector<std::string>& args) {
                positional.size());
     return kExitUsage;
   }
-  const std::string& path = positional.front();
-  std::vector<PprofRequest> pprof;
+  a.path = positional.front();
   const char* flag = "--pprof";
   try {
-    for (const auto& spec : pprof_specs) pprof.push_back(parse_pprof_request(spec));
+    for (const auto& spec : pprof_specs) a.pprof.push_back(parse_pprof_request(spec));
     flag = "--window";
-    if (!window.empty()) parse_window(window, states.filter);
+    if (!a.window.empty()) parse_window(a.window, a.states.filter);
   } catch (const BadValue& e) {
     fmt::print(stderr, "tracebench inspect: {} {} (see tracebench inspect --help)\n", flag, e.what());
     return kExitUsage;
   }
+  return std::nullopt;
+}
+
+// What the flags ask for and the input cannot give, found before the trace is read.
+std::optional<int> refuse_what_cannot_be_done(const InspectArgs& a) {
   // The states take a second pass over the file, which stdin cannot give.
-  if (path == "-" && (!pprof.empty() || !window.empty() || !states.filter.start_function.empty() ||
-                      !states.filter.region.empty())) {
+  if (a.path == "-" && (!a.pprof.empty() || !a.window.empty() || !a.states.filter.start_function.empty() ||
+                        !a.states.filter.region.empty())) {
     fmt::print(stderr, "tracebench inspect: --pprof and the filters need a trace file, not stdin\n");
     return kExitUsage;
   }
-  // An unwritable profile file is found before the trace is read.
-  for (const auto& r : pprof) {
+  for (const auto& r : a.pprof) {
     std::FILE* f = std::fopen(r.path.c_str(), "ab");
     if (f == nullptr) {
       fmt::print(stderr, "tracebench inspect: --pprof cannot write '{}': {}\n", r.path, std::strerror(errno));
@@ -345,46 +353,59 @@ int inspect_command(const std::vector<std::string>& args) {
     }
     std::fclose(f);
   }
+  return std::nullopt;
+}
 
+// Reads the trace (and its goroutine states when asked) and prints the summary.
+void inspect_trace(InspectArgs& a) {
+  tr::AnalyzeOptions options;
+  options.strict = !a.keep_going;
+  options.top_goroutines = a.top;
+  options.goroutines = options.annotations = !a.counts_only;
+  options.threads = a.threads == 0 ? 1 : a.threads;
+  tr::TraceSummary s = tr::analyze_file(a.path, options);
+  auto diags = tr::diagnose(s);
+  // The states need every goroutine transition in time order: a pass of their own.
+  std::optional<tr::StateAnalysis> st;
+  std::vector<std::string> written;
+  const bool breakdown = !a.counts_only && !a.no_breakdown && a.path != "-";
+  if (breakdown || !a.pprof.empty()) {
+    a.states.strict = options.strict;
+    a.states.top_functions = a.top;
+    st = tr::analyze_states(a.path, a.states);
+    written = write_profiles(*st, a.pprof);
+  }
+  if (a.json) {
+    nlohmann::json j = to_json(s, diags);
+    if (breakdown) j["time_breakdown"] = breakdown_json(*st, a.path);
+    fmt::print("{}\n", j.dump(2));
+    for (const auto& line : written) fmt::print(stderr, "{}\n", line);
+  } else {
+    print_text(s, diags, a.kinds);
+    if (breakdown) print_breakdown_text(*st, a.path);
+    if (!written.empty()) fmt::print("\n");
+    for (const auto& line : written) fmt::print("{}\n", line);
+  }
+}
+
+}  // namespace
+
+int inspect_command(const std::vector<std::string>& args) {
+  InspectArgs a;
+  if (const auto code = parse_inspect_args(args, a)) return *code;
+  if (const auto code = refuse_what_cannot_be_done(a)) return *code;
   try {
-    if (wire) {
-      auto source = tr::open_trace_source(path);
+    if (a.wire) {
+      auto source = tr::open_trace_source(a.path);
       tr::dump_wire(*source, stdout);
       return kExitOk;
     }
-    tr::AnalyzeOptions options;
-    options.strict = !keep_going;
-    options.top_goroutines = top;
-    options.goroutines = options.annotations = !counts_only;
-    options.threads = threads == 0 ? 1 : threads;
-    tr::TraceSummary s = tr::analyze_file(path, options);
-    auto diags = tr::diagnose(s);
-    // The states need every goroutine transition in time order: a pass of their own.
-    std::optional<tr::StateAnalysis> st;
-    std::vector<std::string> written;
-    const bool breakdown = !counts_only && !no_breakdown && path != "-";
-    if (breakdown || !pprof.empty()) {
-      states.strict = options.strict;
-      states.top_functions = top;
-      st = tr::analyze_states(path, states);
-      written = write_profiles(*st, pprof);
-    }
-    if (json) {
-      nlohmann::json j = to_json(s, diags);
-      if (breakdown) j["time_breakdown"] = breakdown_json(*st, path);
-      fmt::print("{}\n", j.dump(2));
-      for (const auto& line : written) fmt::print(stderr, "{}\n", line);
-    } else {
-      print_text(s, diags, kinds);
-      if (breakdown) print_breakdown_text(*st, path);
-      if (!written.empty()) fmt::print("\n");
-      for (const auto& line : written) fmt::print("{}\n", line);
-    }
+    inspect_trace(a);
     return kExitOk;
   } catch (const tr::FormatError& e) {
     std::fflush(stdout);
-    fmt::print(stderr, "tracebench inspect: {}: {}{}\n", path, e.what(),
-               keep_going ? "" : " (--keep-going reads past bad records where it can)");
+    fmt::print(stderr, "tracebench inspect: {}: {}{}\n", a.path, e.what(),
+               a.keep_going ? "" : " (--keep-going reads past bad records where it can)");
     return kExitUsage;
   } catch (const tr::IoError& e) {
     fmt::print(stderr, "tracebench inspect: {}\n", e.what());
