@@ -80,12 +80,15 @@ ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector
   return row;
 }
 
-void holm(std::vector<ComparisonRow>& rows, double alpha) {
+// Holm's correction over a family of rows, each with its change's p-value: marks the
+// significant ones, and keeps the adjusted p where the row has a place for it.
+template <typename Row>
+void holm(std::vector<Row>& rows, double alpha) {
   std::vector<double> p;
-  for (const auto& c : rows) p.push_back(c.change.p_value);
+  for (const auto& r : rows) p.push_back(r.change.p_value);
   const auto adjusted = stats::holm_adjust(p);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    rows[i].p_adjusted = adjusted[i];
+    if constexpr (requires { rows[i].p_adjusted; }) rows[i].p_adjusted = adjusted[i];
     rows[i].significant = adjusted[i] < alpha;
   }
 }
@@ -325,13 +328,7 @@ void check_speed_reference(const RunResult& run, const std::vector<Mode>& modes,
     if (pairs.base.size() < 2 || !pairs.every_pair_has_the_probe()) continue;
     rows.push_back({mode, stats::paired_relative_change(pairs.base_probe, pairs.treatment_probe), 1, false});
   }
-  std::vector<double> p;
-  for (const auto& r : rows) p.push_back(r.change.p_value);
-  const auto adjusted = stats::holm_adjust(p);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    rows[i].p_adjusted = adjusted[i];
-    rows[i].significant = adjusted[i] < a.alpha;
-  }
+  holm(rows, a.alpha);
   a.speed_reference = std::move(rows);
   for (const auto& r : a.speed_reference)
     if (r.significant) {
@@ -389,10 +386,7 @@ void measure_carry_over(const RunResult& run, Analysis& a) {
     if (after_tracing.size() < 3 || after_off.size() < 3) continue;
     rows.push_back({m, stats::relative_change(after_off, after_tracing), false});
   }
-  std::vector<double> p;
-  for (const auto& c : rows) p.push_back(c.change.p_value);
-  const auto adjusted = stats::holm_adjust(p);
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].significant = adjusted[i] < a.alpha;
+  holm(rows, a.alpha);
   a.carry_over = std::move(rows);
   for (const auto& c : a.carry_over)
     if (c.significant) {
