@@ -174,6 +174,93 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
   return o;
 }
 
+experiment::SweepConfig sweep_config(const SweepOptions& o) {
+  experiment::SweepConfig config;
+  config.base = o.run.config;
+  config.axis = o.axis;
+  config.levels = o.levels;
+  config.production_rate_rps = o.production_rate_rps;
+  config.sizing.budget_pct = o.run.budget_pct;
+  return config;
+}
+
+void print_sweep_plan(const SweepOptions& o, const std::vector<double>& sorted) {
+  std::string levels;
+  for (double l : sorted) levels += fmt::format("{}{:g}", levels.empty() ? "" : ", ", l);
+  fmt::print("sweep: {} levels of {} ({}), each a full run: {} rounds per mode of {:.2f}s after a {:.1f}s "
+             "warm-up\n",
+             sorted.size(), sizing::to_string(o.axis), levels, o.run.config.rounds_per_mode,
+             static_cast<double>(o.run.config.phase_ns()) / 1e9, static_cast<double>(o.run.config.warmup_ns) / 1e9);
+  std::fflush(stdout);
+}
+
+// A line when a level starts, the live line during it, a line with its figures when it ends.
+experiment::SweepHooks sweep_hooks(const std::atomic<bool>& interrupt, ProgressLine& progress, const SweepOptions& o,
+                                   std::size_t levels) {
+  experiment::SweepHooks hooks;
+  hooks.interrupt = &interrupt;
+  hooks.on_level_start = [&progress, &o, levels](std::size_t i, double level, const experiment::RunResult& run) {
+    progress.clear();
+    fmt::print("level {}/{}: {:g} {}: {} rounds\n", i + 1, levels, level,
+               o.axis == sizing::SweepAxis::kRate ? "req/s" : "connections", run.plan.size());
+    for (const auto& s : run.skipped) fmt::print("  skipping mode {}: {}\n", experiment::to_string(s.mode), s.reason);
+    std::fflush(stdout);
+  };
+  hooks.on_progress = [&progress, levels](std::size_t i, int round, Mode mode, const load::Progress& p) {
+    progress.show(fmt::format("level {}/{} {} {:<14} {:5.1f}/{:.1f}s {:>8.0f} req/s errors {}", i + 1, levels,
+                              round < 0 ? std::string("warm-up") : fmt::format("round {}", round + 1),
+                              experiment::to_string(mode), p.elapsed_s, p.total_s, p.recent_rps, p.errors));
+  };
+  hooks.on_level_done = [&progress, levels](std::size_t i, const nlohmann::json& l) {
+    progress.clear();
+    std::string line = fmt::format("level {}/{}: {}", i + 1, levels, l.value("status", "?"));
+    if (l.contains("modes") && l["modes"].contains("off") && l["modes"]["off"]["throughput_rps"].is_number())
+      line += fmt::format(", off {:.0f} req/s", l["modes"]["off"]["throughput_rps"].get<double>());
+    if (l.contains("trace_bytes_per_s") && l["trace_bytes_per_s"].is_object())
+      line += fmt::format(", trace {}", units::rate_text(l["trace_bytes_per_s"]["median"].get<double>()));
+    fmt::print("{}\n", line);
+    if (l["reason"].is_string()) fmt::print("  {}\n", l["reason"].get<std::string>());
+    std::fflush(stdout);
+  };
+  return hooks;
+}
+
+// sweep.json and the reports into the out folder; kExitRunFailed when one cannot be written.
+int write_sweep_outputs(const std::string& out_dir, const nlohmann::json& sweep) {
+  int code = kExitOk;
+  std::ofstream out(out_dir + "/sweep.json");
+  out << sweep.dump(2) << "\n";
+  if (!out) {
+    fmt::print(stderr, "tracebench sweep: cannot write '{}/sweep.json'\n", out_dir);
+    code = kExitRunFailed;
+  } else {
+    fmt::print("result: {}/sweep.json (each level's run: {}/level-N/result.json)\n", out_dir, out_dir);
+  }
+  // The same reports run writes beside its result, here for the sweep document.
+  try {
+    for (const auto& w : reports::write_run_reports(sweep, out_dir)) fmt::print("warning: {}\n", w);
+    fmt::print("report: {}/report.html, {}/report.md\n", out_dir, out_dir);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tracebench sweep: {}\n", e.what());
+    code = kExitRunFailed;
+  }
+  return code;
+}
+
+int sweep_exit_code(const nlohmann::json& sweep, int write_code) {
+  if (!sweep.value("complete", false)) {
+    fmt::print(stderr, "tracebench sweep: stopped early: {}\n", sweep.value("stop_reason", std::string("?")));
+    return kExitRunFailed;
+  }
+  if (write_code != kExitOk) return write_code;
+  // Levels the target could not reach, or runs marked invalid, make the model rest on less.
+  for (const auto& l : sweep["levels"]) {
+    if (result::level_status(l) != result::LevelStatus::kMeasured) return kExitInvalid;
+    if (l.contains("invalid_reasons") && !l["invalid_reasons"].empty()) return kExitInvalid;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
@@ -194,12 +281,7 @@ int sweep_command(const std::vector<std::string>& args) {
   const std::optional<experiment::TargetSetup> setup = set_up_target(o.run, "sweep", false);
   if (!setup) return kExitRunFailed;
 
-  experiment::SweepConfig config;
-  config.base = o.run.config;
-  config.axis = o.axis;
-  config.levels = o.levels;
-  config.production_rate_rps = o.production_rate_rps;
-  config.sizing.budget_pct = o.run.budget_pct;
+  const experiment::SweepConfig config = sweep_config(o);
   const bool temp_out = o.run.out_dir.empty();
   std::string out_dir;
   try {
@@ -212,48 +294,13 @@ int sweep_command(const std::vector<std::string>& args) {
 
   std::vector<double> sorted = o.levels;
   std::sort(sorted.begin(), sorted.end());
-  fmt::print("sweep: {} levels of {} ({}), each a full run: {} rounds per mode of {:.2f}s after a {:.1f}s "
-             "warm-up\n",
-             sorted.size(), sizing::to_string(o.axis),
-             [&] {
-               std::string s;
-               for (double l : sorted) s += fmt::format("{}{:g}", s.empty() ? "" : ", ", l);
-               return s;
-             }(),
-             o.run.config.rounds_per_mode, static_cast<double>(o.run.config.phase_ns()) / 1e9,
-             static_cast<double>(o.run.config.warmup_ns) / 1e9);
-  std::fflush(stdout);
+  print_sweep_plan(o, sorted);
 
   ProgressLine progress(o.run.progress);
-  experiment::SweepHooks hooks;
-  hooks.interrupt = &interrupt;
-  hooks.on_level_start = [&](std::size_t i, double level, const experiment::RunResult& run) {
-    progress.clear();
-    fmt::print("level {}/{}: {:g} {}: {} rounds\n", i + 1, sorted.size(), level,
-               o.axis == sizing::SweepAxis::kRate ? "req/s" : "connections", run.plan.size());
-    for (const auto& s : run.skipped) fmt::print("  skipping mode {}: {}\n", experiment::to_string(s.mode), s.reason);
-    std::fflush(stdout);
-  };
-  hooks.on_progress = [&](std::size_t i, int round, Mode mode, const load::Progress& p) {
-    progress.show(fmt::format("level {}/{} {} {:<14} {:5.1f}/{:.1f}s {:>8.0f} req/s errors {}", i + 1, sorted.size(),
-                              round < 0 ? std::string("warm-up") : fmt::format("round {}", round + 1),
-                              experiment::to_string(mode), p.elapsed_s, p.total_s, p.recent_rps, p.errors));
-  };
-  hooks.on_level_done = [&](std::size_t i, const nlohmann::json& l) {
-    progress.clear();
-    std::string line = fmt::format("level {}/{}: {}", i + 1, sorted.size(), l.value("status", "?"));
-    if (l.contains("modes") && l["modes"].contains("off") && l["modes"]["off"]["throughput_rps"].is_number())
-      line += fmt::format(", off {:.0f} req/s", l["modes"]["off"]["throughput_rps"].get<double>());
-    if (l.contains("trace_bytes_per_s") && l["trace_bytes_per_s"].is_object())
-      line += fmt::format(", trace {}", units::rate_text(l["trace_bytes_per_s"]["median"].get<double>()));
-    fmt::print("{}\n", line);
-    if (l["reason"].is_string()) fmt::print("  {}\n", l["reason"].get<std::string>());
-    std::fflush(stdout);
-  };
-
   nlohmann::json sweep;
   try {
-    sweep = experiment::run_sweep(config, out_dir, hooks, run_context(command_line()));
+    sweep = experiment::run_sweep(config, out_dir, sweep_hooks(interrupt, progress, o, sorted.size()),
+                                  run_context(command_line()));
   } catch (const load::TargetUnreachable& e) {
     progress.clear();
     fmt::print(stderr, "tracebench sweep: {}\n", e.what());
@@ -265,38 +312,12 @@ int sweep_command(const std::vector<std::string>& args) {
   fmt::print("{}", reports::format_sweep(sweep));
   for (const auto& w : sweep["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
 
-  int code = kExitOk;
-  if (!temp_out) {
-    std::ofstream out(out_dir + "/sweep.json");
-    out << sweep.dump(2) << "\n";
-    if (!out) {
-      fmt::print(stderr, "tracebench sweep: cannot write '{}/sweep.json'\n", out_dir);
-      code = kExitRunFailed;
-    } else {
-      fmt::print("result: {}/sweep.json (each level's run: {}/level-N/result.json)\n", out_dir, out_dir);
-    }
-    // The same reports run writes beside its result, here for the sweep document.
-    try {
-      for (const auto& w : reports::write_run_reports(sweep, out_dir)) fmt::print("warning: {}\n", w);
-      fmt::print("report: {}/report.html, {}/report.md\n", out_dir, out_dir);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "tracebench sweep: {}\n", e.what());
-      code = kExitRunFailed;
-    }
-  } else {
+  int write_code = kExitOk;
+  if (!temp_out)
+    write_code = write_sweep_outputs(out_dir, sweep);
+  else
     std::filesystem::remove_all(out_dir);
-  }
-  if (!sweep.value("complete", false)) {
-    fmt::print(stderr, "tracebench sweep: stopped early: {}\n", sweep.value("stop_reason", std::string("?")));
-    return kExitRunFailed;
-  }
-  if (code != kExitOk) return code;
-  // Levels the target could not reach, or runs marked invalid, make the model rest on less.
-  for (const auto& l : sweep["levels"]) {
-    if (result::level_status(l) != result::LevelStatus::kMeasured) return kExitInvalid;
-    if (l.contains("invalid_reasons") && !l["invalid_reasons"].empty()) return kExitInvalid;
-  }
-  return kExitOk;
+  return sweep_exit_code(sweep, write_code);
 }
 
 }  // namespace tracebench::cli
