@@ -132,7 +132,7 @@ void RunReportBuilder::capture_blocks(Section& s) {
   std::vector<std::string> speeds;
   for (const auto& p : recs_->parse_speeds)
     speeds.push_back(fmt::format("{} parses {:.0f} MB/s{}", p.tool.value_or("?"), p.mb_per_s.value_or(NAN),
-                                 p.basis.empty() ? "" : " (" + p.basis + ")"));
+                                 p.basis && !p.basis->empty() ? " (" + *p.basis + ")" : ""));
   if (!speeds.empty()) s.blocks.push_back(BulletList{speeds});
 }
 

@@ -1,13 +1,15 @@
 #pragma once
-// The terminal form of a sweep document (tracebench.sweep/v1): the levels, the fitted
-// model and the prediction at the production rate. Pure; thread-safe.
+// The terminal form of a sweep (tracebench.sweep/v1, read with result::read_sweep): the
+// levels, the fitted model and the prediction at the production rate. A figure the view
+// reads as absent prints "-" or "nan", or its line is left out. Pure; thread-safe; never
+// throws.
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "result/sweep_result.h"
 
 namespace tracebench::reports {
 
-std::string format_sweep(const nlohmann::json& sweep);
+std::string format_sweep(const result::SweepView& sweep);
 
 }  // namespace tracebench::reports

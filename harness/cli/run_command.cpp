@@ -27,6 +27,7 @@
 #include "load/socket_address.h"
 #include "reports/render.h"
 #include "reports/recommendations_text.h"
+#include "result/recommendations.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
 
@@ -186,7 +187,8 @@ int run_command(const std::vector<std::string>& args) {
   print_summary(run, analysis);
   nlohmann::json j = result_document(o, run, analysis, interrupt.load());
   const auto verification = verify_if_asked(o, run, j, interrupt.load());
-  fmt::print("{}", reports::format_recommendations(j["recommendations"], j.value("verification", nlohmann::json())));
+  fmt::print("{}", reports::format_recommendations(result::read_recommendations_object(j["recommendations"]),
+                                                    result::read_verification(j)));
 
   int write_code = kExitOk;
   if (!temp_out)

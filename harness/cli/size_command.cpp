@@ -17,6 +17,7 @@
 #include "cli/usage_error.h"
 #include "experiment/trace_timing.h"
 #include "reports/recommendations_text.h"
+#include "result/recommendations.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/parse_speed.h"
 #include "sizing/result_rates.h"
@@ -224,7 +225,7 @@ int size_command(const std::vector<std::string>& args) {
   nlohmann::json rec = o.bytes_per_s ? sizing::recommend_for_rate(*o.bytes_per_s, o.sizing)
                                      : sizing::recommend(result, o.sizing);
   // With --json - stdout is the JSON document alone, so it parses; the text is left out.
-  if (o.json_path != "-") fmt::print("{}", reports::format_recommendations(rec));
+  if (o.json_path != "-") fmt::print("{}", reports::format_recommendations(result::read_recommendations_object(rec)));
   if (!o.json_path.empty()) {
     const std::string text = rec.dump(2) + "\n";
     if (o.json_path == "-") {

@@ -309,7 +309,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   progress.clear();
   for (const auto& w : machine_warnings()) sweep["warnings"].push_back(w);
-  fmt::print("{}", reports::format_sweep(sweep));
+  fmt::print("{}", reports::format_sweep(result::read_sweep(sweep)));
   for (const auto& w : sweep["warnings"]) fmt::print("warning: {}\n", w.get<std::string>());
 
   int write_code = kExitOk;

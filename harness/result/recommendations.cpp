@@ -59,7 +59,12 @@ VerificationAttemptView read_attempt(const json& a) {
   v.snapshot_bytes = number(a, "snapshot_bytes");
   v.generations = number(a, "generations");
   v.rss_growth_bytes = number(a, "rss_growth_bytes");
+  v.snapshot_bytes_per_s = number(a, "snapshot_bytes_per_s");
+  v.expected_live_bytes = number(a, "expected_live_bytes");
+  v.expected_rss_high_bytes = number(a, "expected_rss_high_bytes");
   v.reached = boolean(a, "reached").value_or(false);
+  v.basis_exceeded = boolean(a, "basis_exceeded").value_or(false);
+  v.rss_exceeded = boolean(a, "rss_exceeded").value_or(false);
   v.error = text(a, "error");
   v.bound_text = maybe_text(a, "bound_text");
   return v;
@@ -78,6 +83,7 @@ FlightRecorderSizeView read_flight_recorder_size(const json& f) {
   v.expected_rss_high_bytes = number(f, "expected_rss_high_bytes");
   v.max_bytes_text = maybe_text(f, "max_bytes_text");
   v.go_runtime_trace = text(f, "go_runtime_trace");
+  v.go_x_exp = text(f, "go_x_exp");
   v.agent_start = text(f, "agent_start");
   return v;
 }
@@ -93,21 +99,27 @@ CaptureWindowView read_capture_window(const json& c) {
 std::optional<RecommendationsView> read_recommendations(const json& run_document) {
   const json* recs = object(run_document, "recommendations");
   if (!recs || recs->empty()) return std::nullopt;
+  return read_recommendations_object(*recs);
+}
+
+RecommendationsView read_recommendations_object(const json& recs) {
   RecommendationsView v;
-  if (const json* r = object(*recs, "rate"))
+  if (const json* r = object(recs, "rate"))
     v.rate = SizingRateView{number(*r, "median_bytes_per_s"), number(*r, "upper_bytes_per_s"), number(*r, "rounds"),
-                            maybe_text(*r, "source"), maybe_text(*r, "upper_basis")};
-  v.flight_recorder = each<FlightRecorderSizeView>(*recs, "flight_recorder", read_flight_recorder_size);
-  v.capture_windows = each<CaptureWindowView>(*recs, "capture_windows", read_capture_window);
-  v.parse_speeds = each<ParseSpeedView>(*recs, "parse_speeds", [](const json& p) {
-    return ParseSpeedView{maybe_text(p, "tool"), number(p, "mb_per_s"), text(p, "basis")};
+                            number(*r, "events_per_s"), maybe_text(*r, "source"), maybe_text(*r, "upper_basis")};
+  v.flight_recorder = each<FlightRecorderSizeView>(recs, "flight_recorder", read_flight_recorder_size);
+  v.capture_windows = each<CaptureWindowView>(recs, "capture_windows", read_capture_window);
+  v.parse_speeds = each<ParseSpeedView>(recs, "parse_speeds", [](const json& p) {
+    return ParseSpeedView{maybe_text(p, "tool"), number(p, "mb_per_s"), number(p, "file_bytes"), number(p, "seconds"),
+                          maybe_text(p, "basis")};
   });
-  v.memory = read_memory(*recs);
-  if (const json* h = object(*recs, "headroom")) v.headroom_rule = text(*h, "rule");
-  v.overhead = read_overhead_budget(*recs);
-  v.missing = strings(*recs, "missing");
-  v.notes = strings(*recs, "notes");
-  v.sizes_missing = sizes_missing(*recs);
+  v.memory = read_memory(recs);
+  if (const json* h = object(recs, "headroom")) v.headroom_rule = text(*h, "rule");
+  v.overhead = read_overhead_budget(recs);
+  v.missing = strings(recs, "missing");
+  v.notes = strings(recs, "notes");
+  v.warnings = strings(recs, "warnings");
+  v.sizes_missing = sizes_missing(recs);
   return v;
 }
 
@@ -121,6 +133,7 @@ std::optional<VerificationView> read_verification(const json& run_document) {
   v.min_age_s = number(*ver, "min_age_s");
   v.final_max_bytes = number(*ver, "final_max_bytes");
   v.achieved_window_s = number(*ver, "achieved_window_s");
+  v.upper_bytes_per_s = number(*ver, "upper_bytes_per_s");
   v.reason = maybe_text(*ver, "reason");
   v.attempts = each<VerificationAttemptView>(*ver, "attempts", read_attempt);
   v.go_runtime_trace = text(*ver, "go_runtime_trace");

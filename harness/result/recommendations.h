@@ -19,7 +19,7 @@ namespace tracebench::result {
 
 // recommendations.rate: the trace rate sizing used.
 struct SizingRateView {
-  std::optional<double> median_bytes_per_s, upper_bytes_per_s, rounds;
+  std::optional<double> median_bytes_per_s, upper_bytes_per_s, rounds, events_per_s;
   std::optional<std::string> source, upper_basis;  // "trace" / "flightrecorder"; what the upper rate is
 };
 
@@ -28,7 +28,8 @@ struct FlightRecorderSizeView {
   std::optional<double> window_s, min_age_s, max_bytes, headroom, window_at_median_s, expected_live_bytes,
       expected_rss_high_bytes;
   std::optional<std::string> max_bytes_text;  // "12 MiB"
-  std::string go_runtime_trace, agent_start;  // the size in Go code and as the agent's query; "" when absent
+  // The size in Go code (runtime/trace, golang.org/x/exp/trace) and as the agent's query; "" when absent.
+  std::string go_runtime_trace, go_x_exp, agent_start;
 };
 
 // capture_windows[].open[]: how long a tool takes to open that file.
@@ -49,7 +50,8 @@ struct CaptureWindowView {
 struct ParseSpeedView {
   std::optional<std::string> tool;
   std::optional<double> mb_per_s;
-  std::string basis;  // "" when absent
+  std::optional<double> file_bytes, seconds;  // the file it was timed on, and how long it took
+  std::optional<std::string> basis;           // where the speed comes from
 };
 
 // recommendations.memory.measured: the flight recorder's memory as the run saw it.
@@ -95,7 +97,7 @@ struct RecommendationsView {
   std::optional<MemoryView> memory;
   std::string headroom_rule;  // headroom.rule, "" when absent
   std::optional<OverheadBudgetView> overhead;
-  std::vector<std::string> missing, notes;  // the string lines only
+  std::vector<std::string> missing, notes, warnings;  // the string lines only
   // Why there are no sizes (sizes_missing, or the matching line of "missing" in older results).
   std::vector<std::string> sizes_missing;
 };
@@ -103,8 +105,10 @@ struct RecommendationsView {
 // verification.attempts[]: one flight-recorder size tried under load.
 struct VerificationAttemptView {
   std::optional<double> attempt, min_age_s, max_bytes, filled_s, achieved_window_s, snapshot_bytes, generations,
-      rss_growth_bytes;
+      snapshot_bytes_per_s, rss_growth_bytes, expected_live_bytes, expected_rss_high_bytes;
   bool reached = false;                 // the snapshot held the wanted window
+  bool basis_exceeded = false;          // the snapshot's rate is above the rate the size rests on
+  bool rss_exceeded = false;            // the target's RSS grew beyond expected_rss_high_bytes
   std::string error;                    // "" when the attempt ran
   std::optional<std::string> bound_text;  // what ended the window
 };
@@ -113,6 +117,7 @@ struct VerificationView {
   std::optional<std::string> status_text;  // as written, when a string
   std::optional<VerificationStatus> status;
   std::optional<double> window_s, min_age_s, final_max_bytes, achieved_window_s;
+  std::optional<double> upper_bytes_per_s;  // the rate the size rests on
   std::optional<std::string> reason;
   std::vector<VerificationAttemptView> attempts;
   std::string go_runtime_trace;  // the verified size in Go code, "" when absent
@@ -124,6 +129,9 @@ CaptureWindowView read_capture_window(const nlohmann::json& window);
 // The "recommendations" object; nullopt when it is absent, not an object or empty (sizing
 // did not run).
 std::optional<RecommendationsView> read_recommendations(const nlohmann::json& run_document);
+// The recommendations object itself, as sizing::recommend returns it (or `size --json`
+// writes it); anything but an object reads as all absent.
+RecommendationsView read_recommendations_object(const nlohmann::json& recommendations);
 // The "verification" object; nullopt when it is absent, not an object or empty (no window
 // was verified).
 std::optional<VerificationView> read_verification(const nlohmann::json& run_document);

@@ -21,6 +21,7 @@
 #include "reports/run_document.h"
 #include "reports/sweep_document.h"
 #include "reports/writers.h"
+#include "result/recommendations.h"
 #include "result/run_result.h"
 #include "sizing/result_rates.h"
 #include "sizing/sizing.h"
@@ -70,7 +71,7 @@ void check_and_size(const nlohmann::json& j) {
   sizing::SizingOptions so;
   so.budget_pct = 2.0;
   const nlohmann::json rec = sizing::recommend(j, so);
-  (void)reports::format_recommendations(rec);
+  (void)reports::format_recommendations(model::read_recommendations_object(rec));
   (void)rec.dump();
 }
 

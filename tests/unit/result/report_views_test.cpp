@@ -54,6 +54,65 @@ TEST(ReportViews, AnEmptyOrMistypedObjectIsNotThere) {
   EXPECT_FALSE(read_verification(json{{"verification", "verified"}}).has_value());
 }
 
+TEST(ReportViews, WhatTheTerminalSummaryReadsOfTheRecommendations) {
+  const RecommendationsView r = read_recommendations_object(json::parse(R"({
+      "rate": {"events_per_s": 2.5e5, "rounds": "six"},
+      "flight_recorder": [{"go_runtime_trace": "a", "go_x_exp": "b", "agent_start": "c"}, {"go_x_exp": 3}],
+      "parse_speeds": [{"tool": "go tool trace", "file_bytes": 5e6, "seconds": 2, "basis": ""},
+                       {"tool": "tracebench", "file_bytes": null, "seconds": "slow", "basis": 7}],
+      "warnings": ["too big", 1]})"));
+  ASSERT_TRUE(r.rate.has_value());
+  EXPECT_EQ(r.rate->events_per_s, 2.5e5);
+  EXPECT_FALSE(r.rate->rounds.has_value());
+  ASSERT_EQ(r.flight_recorder.size(), 2u);
+  EXPECT_EQ(r.flight_recorder[0].go_x_exp, "b");
+  EXPECT_EQ(r.flight_recorder[1].go_x_exp, "");
+  ASSERT_EQ(r.parse_speeds.size(), 2u);
+  EXPECT_EQ(r.parse_speeds[0].file_bytes, 5e6);
+  EXPECT_EQ(r.parse_speeds[0].seconds, 2);
+  EXPECT_EQ(r.parse_speeds[0].basis, "") << "an empty basis is kept as written";
+  EXPECT_FALSE(r.parse_speeds[1].file_bytes.has_value());
+  EXPECT_FALSE(r.parse_speeds[1].seconds.has_value());
+  EXPECT_FALSE(r.parse_speeds[1].basis.has_value());
+  EXPECT_EQ(r.warnings, std::vector<std::string>{"too big"});
+}
+
+TEST(ReportViews, TheRecommendationsObjectItselfEvenEmpty) {
+  const RecommendationsView empty = read_recommendations_object(json::object());
+  EXPECT_FALSE(empty.rate.has_value());
+  EXPECT_TRUE(empty.flight_recorder.empty());
+  EXPECT_FALSE(empty.overhead.has_value());
+  const RecommendationsView not_an_object = read_recommendations_object(json::array({json::object()}));
+  EXPECT_FALSE(not_an_object.memory.has_value());
+  EXPECT_TRUE(not_an_object.missing.empty());
+  const json recs = {{"missing", {"x"}}, {"warnings", {"w"}}};
+  const auto in_run = read_recommendations(json{{"recommendations", recs}});
+  ASSERT_TRUE(in_run.has_value());
+  EXPECT_EQ(in_run->missing, read_recommendations_object(recs).missing);
+  EXPECT_EQ(in_run->warnings, std::vector<std::string>{"w"});
+}
+
+TEST(ReportViews, VerificationAttemptsWithTheirRateAndMemory) {
+  const auto v = read_verification(json::parse(R"({"verification": {"window_s": 10, "upper_bytes_per_s": 2.5e6,
+      "attempts": [{"attempt": 1, "snapshot_bytes_per_s": 4.2e6, "basis_exceeded": true, "rss_growth_bytes": 9e7,
+                    "expected_live_bytes": 3e7, "expected_rss_high_bytes": 6e7, "rss_exceeded": true},
+                   {"attempt": 2, "basis_exceeded": "yes", "rss_exceeded": null, "snapshot_bytes_per_s": "fast"}]}})"));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->upper_bytes_per_s, 2.5e6);
+  ASSERT_EQ(v->attempts.size(), 2u);
+  const VerificationAttemptView& exceeded = v->attempts[0];
+  EXPECT_EQ(exceeded.snapshot_bytes_per_s, 4.2e6);
+  EXPECT_TRUE(exceeded.basis_exceeded);
+  EXPECT_EQ(exceeded.expected_live_bytes, 3e7);
+  EXPECT_EQ(exceeded.expected_rss_high_bytes, 6e7);
+  EXPECT_TRUE(exceeded.rss_exceeded);
+  const VerificationAttemptView& mistyped = v->attempts[1];
+  EXPECT_FALSE(mistyped.basis_exceeded);
+  EXPECT_FALSE(mistyped.rss_exceeded);
+  EXPECT_FALSE(mistyped.snapshot_bytes_per_s.has_value());
+  EXPECT_FALSE(mistyped.expected_live_bytes.has_value());
+}
+
 TEST(ReportViews, VerificationWithItsAttempts) {
   const auto v = read_verification(json::parse(R"({"verification": {"status": "short", "window_s": 10,
       "attempts": [{"attempt": 1, "reached": false, "error": "boom", "bound_text": "MaxBytes"}]}})"));

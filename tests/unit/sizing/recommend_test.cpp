@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "reports/recommendations_text.h"
+#include "result/recommendations.h"
 #include "run_result_fixture.h"
 #include "sizing/flight_recorder_size.h"
 #include "sizing/result_rates.h"
@@ -15,10 +16,15 @@
 namespace tracebench::sizing {
 namespace {
 
-using reports::format_recommendations;  // the terminal form lives with the other renderers
-
 using nlohmann::json;
 using testing::run_result;
+
+// The terminal form (it lives with the other renderers) of a recommendations object and a
+// verification, read as `size` and `run` read them.
+std::string format_recommendations(const json& recommendations, const json& verification = nullptr) {
+  return reports::format_recommendations(result::read_recommendations_object(recommendations),
+                                         result::read_verification(json{{"verification", verification}}));
+}
 
 TEST(CheckRunResult, NamesWhatTheDocumentIsInstead) {
   EXPECT_EQ(check_run_result(run_result({1e6, 2e6})), "");
@@ -374,8 +380,6 @@ TEST(Format, VerificationMarksAnExceededBasisAndRss) {
 
 namespace tracebench::sizing {
 namespace {
-
-using reports::format_recommendations;
 
 TEST(Format, SparseDocumentsDoNotThrow) {
   EXPECT_NO_THROW(format_recommendations(nlohmann::json::object()));

@@ -6,17 +6,20 @@
 #include <algorithm>
 
 #include "reports/sweep_text.h"
+#include "result/sweep_result.h"
 #include "run_result_fixture.h"
 #include "sizing/sweep.h"
 
 namespace tracebench::sizing {
 namespace {
 
-using reports::format_sweep;  // the terminal form lives with the other renderers
-
 using nlohmann::json;
 using testing::Comparison;
 using testing::run_result;
+
+// The terminal form (it lives with the other renderers) of a sweep document, read as
+// `sweep` reads it.
+std::string format_sweep(const json& sweep) { return reports::format_sweep(result::read_sweep(sweep)); }
 
 // A level answered at achieved_rps, whose trace rate is idle + per_request × achieved_rps
 // (rounds ±10%) and whose trace CPU-per-request change is cpu_delta %.
