@@ -310,7 +310,8 @@ void measure_noise_floor(const RunResult& run, Analysis& a) {
       if (r.mode == Mode::kOff && counts(r))
         if (auto v = metric_value(r, m)) off.emplace_back(&r, *v);
     Pairs pairs;
-    for (std::size_t i = 0; i + 1 < off.size(); i += 2) pairs.add(*off[i].first, off[i].second, *off[i + 1].first, off[i + 1].second);
+    for (std::size_t i = 0; i + 1 < off.size(); i += 2)
+      pairs.add(*off[i].first, off[i].second, *off[i + 1].first, off[i + 1].second);
     if (pairs.base.size() < 2) continue;
     a.noise_floor.push_back(compare(Mode::kOff, m, pairs, pairs.base, pairs.treatment));
   }
