@@ -60,6 +60,9 @@ std::string RunReportBuilder::subtitle() const {
   const auto& c = run_.config;
   std::string load = c.open_loop ? fmt::format("open loop at {}", rps_text(c.rate_rps.value_or(NAN)))
                                  : fmt::format("closed loop, {} connections", static_cast<long>(c.connections.value_or(0)));
+  if (c.open_loop && c.rate_share && c.capacity_rps)
+    load += fmt::format(" ({:.0f}% of the {} the warm-up served closed loop)", *c.rate_share * 100,
+                        rps_text(*c.capacity_rps));
   std::string s = fmt::format("target {}, {}", c.target.empty() ? "?" : c.target, load);
   if (c.rounds_per_mode)
     s += fmt::format("; {} rounds per mode of {} measured", static_cast<long>(*c.rounds_per_mode),

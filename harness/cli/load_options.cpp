@@ -38,8 +38,10 @@ po::options_description load_flag_descriptions(LoadFlagsFor command) {
       ("connections,c", po::value<std::string>()->default_value("50"),
        "closed loop: concurrent connections; open loop: connection pool size")
       ("threads,t", po::value<std::string>()->default_value("1"), "worker threads, each with its own event loop")
-      ("rate,R", po::value<std::string>(), "open loop: requests per second for the whole run (e.g. 20k); "
-                                            "omit for closed loop")
+      ("rate,R", po::value<std::string>(),
+       run ? "open loop: requests per second (e.g. 20k), or a share of the throughput the warm-up measures "
+             "closed loop (e.g. 50%); max: closed loop, as fast as the target answers. Default 50%"
+           : "open loop: requests per second for the whole run (e.g. 20k); omit for closed loop")
       ("spin", po::value<std::string>()->default_value("0"),
        "open loop: busy-poll instead of sleeping when a send is due within this time (e.g. 100us), for "
        "a generator with a CPU of its own on bare metal; 0 always sleeps")
@@ -54,7 +56,7 @@ po::options_description load_flag_descriptions(LoadFlagsFor command) {
   return d;
 }
 
-void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
+void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg, LoadFlagsFor command) {
   if (!vm.count("target")) throw UsageError("--target is required: the HOST:PORT of the server to load, e.g. localhost:8080");
   cfg.target = parse_flag("--target", vm["target"].as<std::string>(), load::parse_endpoint);
   cfg.request.path = vm["path"].as<std::string>();
@@ -87,7 +89,7 @@ void apply_load_flags(const po::variables_map& vm, load::LoadConfig& cfg) {
   };
   cfg.connections = whole("--connections", vm["connections"].as<std::string>());
   cfg.threads = whole("--threads", vm["threads"].as<std::string>());
-  if (vm.count("rate"))
+  if (vm.count("rate") && command == LoadFlagsFor::kLoad)
     cfg.open_loop = load::OpenLoop{parse_flag("--rate", vm["rate"].as<std::string>(),
                                              [](const std::string& s) { return parse_count(s); })};
   cfg.measure_ns = parse_flag("--duration", vm["duration"].as<std::string>(),

@@ -21,8 +21,9 @@ struct LoadOptions {
 };
 
 // Which command's --help the shared load flags appear in: `run` measures --duration per
-// mode and warms up for 5 s before its first round; `load` measures --duration once, after
-// a 1 s warm-up.
+// mode and warms up for 5 s before its first round, and its --rate also takes a share of
+// the capacity the warm-up measures (run_options.cpp parses it); `load` measures --duration
+// once, after a 1 s warm-up.
 enum class LoadFlagsFor { kLoad, kRun };
 
 // The flags shared by every command that drives load (load, run), with that command's
@@ -33,8 +34,10 @@ boost::program_options::options_description load_flag_descriptions(LoadFlagsFor 
 // value and what was expected) on any bad input. A body file is read here.
 LoadOptions parse_load_options(const std::vector<std::string>& args);
 
-// Applies the shared load flags in `vm` to cfg; used by commands that embed load.
-void apply_load_flags(const boost::program_options::variables_map& vm, load::LoadConfig& cfg);
+// Applies the shared load flags in `vm` to cfg; used by commands that embed load. For
+// kRun, --rate is left to the caller.
+void apply_load_flags(const boost::program_options::variables_map& vm, load::LoadConfig& cfg,
+                      LoadFlagsFor command = LoadFlagsFor::kLoad);
 
 std::string load_usage();
 

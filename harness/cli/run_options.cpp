@@ -176,6 +176,40 @@ void parse_settle(const po::variables_map& vm, experiment::RunConfig& c) {
                                  vm["settle"].as<std::string>(), kMinTraceSettleNs / 1'000'000));
 }
 
+// --rate: requests per second, a share of the warm-up's closed-loop throughput (the
+// default, 50%: a load the target serves with room to spare, where its CPU per request
+// does not swing with the closed loop's batching) or max for closed loop.
+void parse_run_rate(const po::variables_map& vm, experiment::RunConfig& c) {
+  const std::string text = vm.count("rate") ? vm["rate"].as<std::string>() : std::string(kDefaultRunRate);
+  if (text == "max") return;
+  if (text.ends_with('%')) {
+    const double pct = parse_flag("--rate", text, [](const std::string& t) { return gates::parse_percent(t); });
+    if (!(pct >= 1 && pct <= 100))
+      throw UsageError(fmt::format("--rate {} is out of range: expected a share from 1% to 100% of the throughput the "
+                                   "warm-up measures, a rate such as 20k, or max",
+                                   text));
+    // Still the load flags' warm-up here: parse_run_options moves it to c.warmup_ns next.
+    if (c.load.warmup_ns < kMinCapacityWarmupNs)
+      throw UsageError(fmt::format("--rate {}{} sets the rate from the throughput the warm-up measures, and --warmup {}s "
+                                   "is too short to measure it: give --warmup of at least {}ms, a rate such as "
+                                   "--rate 20k, or --rate max",
+                                   text, vm.count("rate") ? "" : " (the default)", static_cast<double>(c.load.warmup_ns) / 1e9,
+                                   kMinCapacityWarmupNs / 1'000'000));
+    c.rate_share = pct / 100;
+    return;
+  }
+  double rps = 0;
+  try {
+    rps = parse_count(text);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--rate: bad value '{}': expected requests per second (e.g. 20k), a share of the "
+                                 "throughput the warm-up measures (e.g. 50%) or max",
+                                 text));
+  }
+  c.load.open_loop = load::OpenLoop{rps};
+  if (std::string why = load::validate(c.load); !why.empty()) throw UsageError(why);
+}
+
 // Where the tracer is reached (pprof, the agent) and the flight recorder's settings.
 void parse_tracer_endpoints(const po::variables_map& vm, RunOptions& o) {
   auto& c = o.config;
@@ -246,7 +280,8 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   // The shared load flags, with run's meaning of --duration (per mode) and --warmup (before
   // the first round). They are the run's, not one load run's: the experiment sets the
   // phases of each load run it starts, so c.load keeps none.
-  apply_load_flags(vm, c.load);
+  apply_load_flags(vm, c.load, LoadFlagsFor::kRun);
+  parse_run_rate(vm, c);
   c.warmup_ns = std::exchange(c.load.warmup_ns, 0);
   const std::int64_t duration_flag_ns = std::exchange(c.load.measure_ns, 0);
 

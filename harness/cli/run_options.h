@@ -26,6 +26,10 @@ struct RunOptions {
 
 // The least --settle when the trace mode runs (see parse_run_options).
 inline constexpr std::int64_t kMinTraceSettleNs = 100'000'000;
+// --rate when none is given: half the throughput the warm-up measures closed loop.
+inline constexpr const char* kDefaultRunRate = "50%";
+// The least --warmup that measures the throughput a --rate share is taken of.
+inline constexpr std::int64_t kMinCapacityWarmupNs = 200'000'000;
 
 // Throws UsageError (one line naming the flag and value) on bad input.
 RunOptions parse_run_options(const std::vector<std::string>& args);

@@ -62,8 +62,11 @@ std::string format_plan(const experiment::RunResult& run) {
                         static_cast<double>(c.warmup_ns) / 1e9, total_s);
   out += fmt::format("load: {} {} {}, {}, {} connections\n", c.load.target.display(), c.load.request.method,
                      c.load.request.path,
-                     c.load.open_loop ? fmt::format("open loop at {:.0f} req/s", c.load.open_loop->rate_rps)
-                                      : std::string("closed loop"),
+                     c.rate_share  ? fmt::format("open loop at {:.0f}% of the throughput the warm-up measures closed "
+                                                 "loop",
+                                                 *c.rate_share * 100)
+                     : c.load.open_loop ? fmt::format("open loop at {:.0f} req/s", c.load.open_loop->rate_rps)
+                                        : std::string("closed loop"),
                      c.load.connections);
   if (c.pprof) out += fmt::format("pprof: {}\n", c.pprof->display());
   if (c.agent) out += fmt::format("agent: {}\n", c.agent->display());
@@ -74,7 +77,11 @@ std::string format_plan(const experiment::RunResult& run) {
 
 std::string format_design(const experiment::RunResult& run, const experiment::Analysis& a) {
   const auto& c = run.config;
-  std::string out = fmt::format("design: {} clean block{} of {} rounds", a.clean_blocks, a.clean_blocks == 1 ? "" : "s",
+  std::string out;
+  if (run.capacity_rps && c.load.open_loop)
+    out += fmt::format("load: open loop at {:.0f} req/s, {:.0f}% of the {:.0f} req/s the warm-up served closed loop\n",
+                       c.load.open_loop->rate_rps, *c.rate_share * 100, *run.capacity_rps);
+  out += fmt::format("design: {} clean block{} of {} rounds", a.clean_blocks, a.clean_blocks == 1 ? "" : "s",
                                 run.modes.size());
   if (a.dropped_blocks > 0) out += fmt::format(" ({} dropped and run again)", a.dropped_blocks);
   out += fmt::format(", {:.0f}s in all; ", run.wall_s);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -187,6 +188,8 @@ class RoundRunner {
   void warm_up() {
     if (run_.config.warmup_ns <= 0) return;
     load::LoadConfig cfg = run_.config.load;
+    // A rate set as a share of the capacity is unknown yet: the warm-up measures it closed loop.
+    if (run_.config.rate_share) cfg.open_loop.reset();
     // All measured phase: its request count tells whether the target answers; nothing is kept.
     cfg.warmup_ns = 0;
     cfg.measure_ns = run_.config.warmup_ns;
@@ -201,6 +204,7 @@ class RoundRunner {
     if (r.requests == 0)
       throw RunStopped(StopCause::kWarmUpUnanswered,
                        fmt::format("the target did not answer during the warm-up ({})", errors_text(r.errors)));
+    if (run_.config.rate_share) set_rate_from_capacity(r.throughput_rps);
   }
 
   RoundRecord run_round(int index, int block, Mode mode) {
@@ -236,6 +240,13 @@ class RoundRunner {
   }
 
  private:
+  // The rounds run open loop at rate_share of what the closed-loop warm-up served, in whole
+  // requests per second (at least one).
+  void set_rate_from_capacity(double capacity_rps) {
+    run_.capacity_rps = capacity_rps;
+    run_.config.load.open_loop = load::OpenLoop{std::max(1.0, std::round(*run_.config.rate_share * capacity_rps))};
+  }
+
   // One read of the agent's process endpoint: the sample, or why there is none.
   struct AgentReading {
     std::optional<target::AgentProcessSample> sample;

@@ -75,6 +75,9 @@ struct RunResult {
   // answered before the first round (its figures are then read at every window's edges).
   std::optional<TargetCpu> cpu_source;
   bool agent_process = false;
+  // With config.rate_share: the closed-loop throughput of the warm-up, which set the rounds'
+  // rate (config.load.open_loop) to rate_share of it.
+  std::optional<double> capacity_rps;
   std::map<Mode, std::shared_ptr<stats::Histogram>> latency_by_mode;  // merged over rounds
   std::vector<std::string> warnings;
   std::vector<DroppedBlock> dropped_blocks;

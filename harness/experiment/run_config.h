@@ -14,6 +14,11 @@ namespace tracebench::experiment {
 
 struct RunConfig {
   load::LoadConfig load;               // target, request, schedule; no phases: each load run gets its own
+  // Open loop at this share (0 to 1] of the closed-loop throughput measured in the warm-up:
+  // the warm-up runs closed loop and then sets load.open_loop. At a fixed rate below what the
+  // target can serve, its CPU per request does not move with the closed loop's batching,
+  // which at saturation varies by tens of percent from one second to the next.
+  std::optional<double> rate_share;
   std::vector<Mode> modes = {Mode::kOff, Mode::kTrace, Mode::kFlightRecorder};
   // A block runs every mode once, in random order; a round's measured window is phase_ns().
   // Fixed design: rounds_per_mode clean blocks. With `precision`, rounds_per_mode is the

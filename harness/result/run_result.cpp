@@ -199,7 +199,8 @@ RunResultView read_run_result(const json& document) {
     v.config = {number(*c, "phase_s"),     number(*c, "settle_s"),          number(*c, "fr_max_bytes"),
                 text(*c, "target_cpu"),    text(*c, "target_cpu_source"),   text(*c, "method"),
                 text(*c, "path"),          text(*c, "target"),              text(*c, "schedule") == "open_loop",
-                number(*c, "rate_rps"),    number(*c, "connections"),       number(*c, "rounds_per_mode")};
+                number(*c, "rate_rps"),    number(*c, "connections"),       number(*c, "rounds_per_mode"),
+                number(*c, "rate_share"),  number(*c, "capacity_rps")};
   if (const json* c = find(document, "context"); c && c->is_object())
     v.context = {text(*c, "started_at"), text(*c, "target_go_version"), number(*c, "cpus"),
                  text(*c, "build_type") == "debug"};

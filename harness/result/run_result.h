@@ -129,6 +129,8 @@ struct RunConfigView {
   std::string method, path, target;  // the request and where it went ("" when absent)
   bool open_loop = false;            // "schedule" is "open_loop" (a fixed rate), else closed loop
   std::optional<double> rate_rps, connections, rounds_per_mode;
+  // The rate as a share of the warm-up's closed-loop throughput (capacity_rps), when set so.
+  std::optional<double> rate_share, capacity_rps;
 };
 
 // The machine and the build the run had ("context"); "" and nullopt when absent.

@@ -288,7 +288,7 @@ TEST(Run, ExecOfACompoundCommandMeasuresTheServerNotTheShell) {
                                                           " --debug-addr " + debug,
                         "--target", addr, "--modes", "off", "--path", "/health", "--duration", "1.2s", "--rounds",
                         "6", "--warmup", "200ms", "--settle", "100ms", "--connections", "4", "--out", out,
-                        "--no-progress"},
+                        "--no-progress", "--rate", "max"},
                        60);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   auto j = read_json(out + "/result.json");
@@ -303,7 +303,7 @@ TEST(Run, PinWithOneCpuSaysItDoesNothing) {
   auto r = run_process({"/usr/bin/taskset", "-c", "0", kTracebench, "run", "--exec",
                         kDemoServer + " --addr " + addr + " --debug-addr ''", "--pin", "--target", addr, "--modes",
                         "off", "--path", "/health", "--duration", "1.2s", "--rounds", "6", "--warmup", "200ms",
-                        "--connections", "2", "--out", out, "--no-progress"},
+                        "--connections", "2", "--out", out, "--no-progress", "--rate", "max"},
                        60);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   EXPECT_NE(r.err.find("tracebench run: --pin does nothing: this process may use only CPU 0, so the target and "
@@ -371,7 +371,7 @@ TEST(Run, AnIpv6TargetRoundTripsThroughTheResult) {
   const std::string out = fresh_dir("ipv6");
   auto r = run_process({kTracebench, "run", "--target", addr, "--pprof", debug, "--path", "/health", "--modes",
                         "off,trace", "--duration", "1.2s", "--rounds", "6", "--warmup", "200ms", "--settle", "100ms",
-                        "--connections", "4", "--out", out, "--no-progress"},
+                        "--connections", "4", "--out", out, "--no-progress", "--rate", "max"},
                        60);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
   const auto j = read_json(out + "/result.json");
@@ -469,6 +469,13 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
       {{"--target", "localhost:1", "--pin"}, "--pin needs --exec"},
       {{"--target", "localhost:1", "--keep-traces"}, "--keep-traces needs --out"},
       {{"--target", "localhost:1", "--settle", "50ms"}, "--settle 50ms is too short for the trace mode"},
+      {{"--target", "localhost:1", "--rate", "150%"}, "--rate 150% is out of range: expected a share from 1% to 100%"},
+      {{"--target", "localhost:1", "--rate", "fast"},
+       "--rate: bad value 'fast': expected requests per second (e.g. 20k), a share of the throughput the warm-up "
+       "measures (e.g. 50%) or max"},
+      {{"--target", "localhost:1", "--warmup", "0s"},
+       "--rate 50% (the default) sets the rate from the throughput the warm-up measures, and --warmup 0s is too "
+       "short to measure it"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> argv = {kTracebench, "run"};
@@ -485,6 +492,38 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
 
 namespace tracebench {
 namespace {
+
+// With no --rate the rounds run open loop at half of what the warm-up served closed loop: the
+// result says what was measured and what was chosen, and the target serves that rate.
+TEST(Run, ByDefaultRunsOpenLoopAtHalfTheWarmUpsThroughput) {
+  DemoServer server;
+  const std::string out = fresh_dir("default-rate");
+  auto r = run_process({kTracebench, "run", "--target", server.addr, "--pprof", server.debug_addr, "--out", out,
+                        "--no-progress", "--path", "/api", "--modes", "off,trace", "--duration", "3s", "--rounds",
+                        "6", "--warmup", "1s", "--settle", "200ms"},
+                       120);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
+  const auto j = read_json(out + "/result.json");
+  const auto& c = j["config"];
+  EXPECT_EQ(c["schedule"], "open_loop") << c;
+  EXPECT_EQ(c["rate_share"], 0.5) << c;
+  ASSERT_TRUE(c["capacity_rps"].is_number()) << c;
+  const double capacity = c["capacity_rps"].get<double>();
+  EXPECT_GT(capacity, 100.0) << c;
+  EXPECT_EQ(c["rate_rps"].get<double>(), std::round(capacity / 2)) << c;
+  // Half of what the target served flat out is well within its reach in every mode.
+  for (const char* mode : {"off", "trace"}) {
+    const double served = j["modes"][mode]["throughput_rps"]["median"].get<double>();
+    EXPECT_NEAR(served, c["rate_rps"].get<double>(), 0.05 * c["rate_rps"].get<double>()) << mode;
+  }
+  EXPECT_NE(r.out.find(fmt::format("load: open loop at {:.0f} req/s, 50% of the {:.0f} req/s the warm-up served "
+                                   "closed loop\n",
+                                   c["rate_rps"].get<double>(), capacity)),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("open loop at 50% of the throughput the warm-up measures closed loop"), std::string::npos)
+      << r.out;
+}
 
 // `--modes off,off` runs a second baseline, off2, inside every block; with adaptive length
 // the run stops as soon as every interval is within the goal.

@@ -37,7 +37,7 @@ std::vector<std::string> run_args(const std::string& target, const std::string& 
                                 "--out",     out,   "--no-progress"};
   // Defaults a test may replace.
   for (const auto& [flag, value] : {std::pair<std::string, std::string>{"--connections", "4"},
-                                    {"--duration", "1.2s"}, {"--warmup", "200ms"}})
+                                    {"--duration", "1.2s"}, {"--warmup", "200ms"}, {"--rate", "max"}})
     if (std::find(extra.begin(), extra.end(), flag) == extra.end()) extra.insert(extra.end(), {flag, value});
   a.insert(a.end(), extra.begin(), extra.end());
   a.insert(a.end(), {"--rounds", "6"});

@@ -31,7 +31,7 @@ TEST(RunThenCheck, CheckReadsWhatRunWrites) {
 
   auto run = run_process({kTracebench, "run", "--target", addr, "--pprof", debug_addr, "--out", out.string(),
                           "--no-progress", "--duration", "1800ms", "--rounds", "6", "--warmup", "500ms", "--settle",
-                          "100ms", "--connections", "4", "--fr-min-age", "1s", "--fr-max-bytes", "4MiB"},
+                          "100ms", "--connections", "4", "--fr-min-age", "1s", "--fr-max-bytes", "4MiB", "--rate", "max"},
                          240);
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 3) << run.out << run.err;
 

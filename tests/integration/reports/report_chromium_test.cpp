@@ -185,7 +185,7 @@ TEST(ReportChromium, RealRunReportRendersWithSectionsAndPlots) {
   fs::remove_all(out);
   auto run = run_process({kTracebench, "run", "--target", addr, "--pprof", debug, "--path", "/api", "--duration", "3s",
                           "--rounds", "6", "--warmup", "1s", "--settle", "200ms", "--connections", "8", "--out",
-                          out.string(), "--no-progress"},
+                          out.string(), "--no-progress", "--rate", "max"},
                          180);
   server.reset();
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 3) << run.out << run.err;  // 3: a noisy machine's lag
