@@ -205,6 +205,16 @@ void AnnotationMatcher::region_end_off_top(const Annotation& a, std::vector<Open
                                   a.key));
     return;
   }
+  if (matching_->cut_short && a.name == 0) {
+    // A region begun in an earlier generation, whose end's name string was cut off
+    // with the rest of this one: the names cannot be compared. Regions nest unless the
+    // program misuses them, which the cut hides, so the end closes the innermost one.
+    duration_acc(regions_, region_accs_, stack.back().name)
+        .hist.record(wrapping_difference_ns(a.ts_ns, stack.back().begin_ns));
+    --open_annotations_;
+    stack.pop_back();
+    return;
+  }
   std::size_t i = stack.size();
   while (i > 0 && stack[i - 1].name != a.name) --i;
   std::string msg = fmt::format("region end '{}' of goroutine {} when the innermost open region is '{}'",

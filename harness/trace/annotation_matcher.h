@@ -1,15 +1,17 @@
 #pragma once
 // Matching of region and task events (annotation_store.h), one generation at a time
 // in time order, into per-name duration statistics: a region ends the innermost open
-// region of its goroutine with the same name, a task end closes its task ID. Regions
-// still open when their goroutine ends, and what is open at the end of the trace,
-// count as unfinished. Memory: open regions and tasks, capped by
-// max_open_annotations.
+// region of its goroutine with the same name, a task end closes its task ID. In a
+// generation cut short, a region end whose name lies past the cut (read as "") ends
+// the innermost open region. Regions still open when their goroutine ends, and what
+// is open at the end of the trace, count as unfinished. Memory: open regions and
+// tasks, capped by max_open_annotations.
 //
 // One thread at a time: the interpreting one, or with deferred matching the one that
 // matches (annotations.h hands generations over).
-// Errors: a mismatched region end throws FormatError in strict mode; everything else
-// (ends without a begin, unfinished, too many open) is counted in match_issues.
+// Errors: a region end naming another region than the innermost open one throws
+// FormatError in strict mode; everything else (ends without a begin, unfinished, too
+// many open) is counted in match_issues.
 
 #include <cstdint>
 #include <limits>
@@ -96,9 +98,10 @@ class AnnotationMatcher {
   // merge loop; what reports an issue is out of line.
   void match_one(const Annotation& a);
   [[gnu::noinline]] void too_many_open(const Annotation& a);
-  // A region end that does not close the innermost open region of its goroutine: no
-  // region open, or a mismatch (the matching begin further down closes, with the
-  // regions above it; none matching: the end is ignored).
+  // A region end whose name is not that of the innermost open region of its
+  // goroutine: no region open, a name past the cut of a generation cut short (the
+  // innermost region closes), or a mismatch (the matching begin further down closes,
+  // with the regions above it; none matching: the end is ignored).
   [[gnu::noinline]] void region_end_off_top(const Annotation& a, std::vector<OpenRegion>& stack);
 
   bool strict_;

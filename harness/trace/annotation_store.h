@@ -129,6 +129,9 @@ struct AnnotationGeneration {
   std::vector<AnnotationRun> runs;  // per thread
   std::size_t runs_used = 0;
   std::uint64_t begin_offset = 0;
+  // The file ends inside it: names whose strings lie past the end read as ""
+  // (name_resolver.h).
+  bool cut_short = false;
   std::vector<std::uint64_t> destroyed_goids;  // goroutines that ended in it
   // With deferred matching: true from the generation's end until it is matched.
   std::atomic<bool> ready{false};

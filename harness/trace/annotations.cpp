@@ -11,6 +11,7 @@ void Annotations::begin_generation(const GenerationInfo& info) {
   if (wait_for_matcher_ && collecting_->ready.load(std::memory_order_acquire))
     wait_for_matcher_([g = collecting_] { return !g->ready.load(std::memory_order_seq_cst); });
   collecting_->begin_offset = info.begin_offset;
+  collecting_->cut_short = info.truncated;
 }
 
 void Annotations::region_without_goroutine(std::uint64_t offset, std::uint64_t m, std::uint8_t type) {

@@ -289,6 +289,64 @@ TEST(Analyze, TwoThreadsReportTheFirstErrorInTheFile) {
   for (unsigned threads : {1u, 2u}) expect_format_error(bytes, threads, "the end of the innermost open region");
 }
 
+// A Go 1.26 generation whose sync batch and one event batch (goroutine 1 running, then
+// `events`) come before its strings batch, as the runtime writes them.
+std::string generation_126(int gen, const std::string& events, const std::string& strings) {
+  const std::string t = std::to_string(gen * 100);
+  return std::string("EventBatch gen=") + std::to_string(gen) + " m=" + kNoThread + " time=" + t +
+         " size=auto\nSync\nFrequency freq=1000000000\nClockSnapshot dt=1 mono=1 sec=1 nsec=1\n"
+         "EventBatch gen=" + std::to_string(gen) + " m=3 time=" + t + " size=auto\nGoStatus dt=1 g=1 m=3 gstatus=2\n" +
+         events + "EventBatch gen=" + std::to_string(gen) + " m=" + kNoThread + " time=" + t + " size=auto\nStrings\n" +
+         strings;
+}
+
+TEST(Analyze, ARegionEndWhoseNameIsPastTheCutEndsTheInnermostRegion) {
+  // Region "hash" begins in generation 1 and ends in generation 2; the trace is cut
+  // before generation 2's strings batch, so the end's name cannot be read. The trace is
+  // truncated, not malformed: the end closes the open region.
+  const std::string gen1 = generation_126(1, "UserRegionBegin dt=1 task=0 name_string=1 stack=0\n",
+                                          "String id=1\n\tdata=\"hash\"\n") + "EndOfGeneration\n";
+  const std::string gen2 = generation_126(2, "UserRegionEnd dt=5 task=0 name_string=1 stack=0\n",
+                                          "String id=1\n\tdata=\"hash\"\n") + "EndOfGeneration\n";
+  const auto whole = testing::assemble("Trace Go1.26\n" + gen1 + gen2);
+  // Where generation 2's strings batch begins.
+  const std::size_t cut = testing::assemble("Trace Go1.26\n" + gen1 + gen2.substr(0, gen2.rfind("EventBatch"))).size();
+  for (unsigned threads : {1u, 2u}) {
+    AnalyzeOptions o;
+    o.threads = threads;
+    TraceSummary full = analyze_bytes(whole, o);
+    TraceSummary s;
+    ASSERT_NO_THROW(s = analyze_bytes(std::span(whole).first(cut), o)) << threads << " threads";
+    EXPECT_FALSE(full.truncated);
+    EXPECT_TRUE(s.truncated);
+    for (const TraceSummary* x : {&full, &s}) {
+      ASSERT_EQ(x->regions.size(), 1u) << threads << " threads";
+      EXPECT_EQ(x->regions[0].name, "hash");
+      EXPECT_EQ(x->regions[0].count, 1u);
+      EXPECT_EQ(x->regions[0].p50_ns, 200 + 1 + 5 - (100 + 1 + 1));
+      for (const auto& i : x->issues) EXPECT_TRUE(i.name == "truncated") << i.name << ": " << i.first_detail;
+    }
+  }
+}
+
+TEST(Analyze, ARegionMismatchInACutGenerationIsAnErrorWhenBothNamesAreKnown) {
+  // Generation 2's strings batch comes before the cut: "other" is known, and does not
+  // end "hash".
+  const std::string gen1 = generation_126(1, "UserRegionBegin dt=1 task=0 name_string=1 stack=0\n",
+                                          "String id=1\n\tdata=\"hash\"\n") + "EndOfGeneration\n";
+  const std::string gen2 = std::string("EventBatch gen=2 m=") + kNoThread +
+                           " time=200 size=auto\nSync\nFrequency freq=1000000000\n"
+                           "ClockSnapshot dt=1 mono=1 sec=1 nsec=1\nEventBatch gen=2 m=" + kNoThread +
+                           " time=200 size=auto\nStrings\nString id=1\n\tdata=\"other\"\n"
+                           "EventBatch gen=2 m=3 time=200 size=auto\nGoStatus dt=1 g=1 m=3 gstatus=2\n"
+                           "UserRegionEnd dt=5 task=0 name_string=1 stack=0\n";
+  const auto bytes = testing::assemble("Trace Go1.26\n" + gen1 + gen2);
+  for (unsigned threads : {1u, 2u})
+    expect_format_error(bytes, threads,
+                        "expected the end of the innermost open region, found region end 'other' of goroutine 1 "
+                        "when the innermost open region is 'hash'");
+}
+
 TEST(Analyze, BadEventsOfBatchesScannedTogetherComeInFileOrder) {
   // Event batches are scanned two at a time. The second batch's bad event is met
   // first (it comes early in its batch), but the first batch's, earlier in the file,
