@@ -168,6 +168,9 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     throw UsageError("a sweep needs levels: --rates 1000,2000,4000 (open loop) or --connections 8,32,128 "
                      "(closed loop)");
   }
+  // Each level sets the load (a rate or a connection count), so run's default rate, a share
+  // of the warm-up's throughput, does not apply.
+  run_args.insert(run_args.end(), {"--rate", "max"});
   o.run = parse_run_options(run_args);
   if (budget_pct) o.run.budget_pct = budget_pct;
   if (o.run.help) o.help = true;

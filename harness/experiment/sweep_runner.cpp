@@ -78,6 +78,7 @@ json run_sweep(const SweepConfig& config, const std::string& out_dir, const Swee
       continue;
     }
     RunConfig c = config.base;
+    c.rate_share.reset();  // the level sets the load, not the warm-up's throughput
     if (config.axis == SweepAxis::kRate) {
       c.load.open_loop = load::OpenLoop{level};
     } else {
