@@ -14,7 +14,8 @@ Three experiments, each of independent runs (a fresh demo-server per run):
            Prints power (share of injected runs whose CPU-per-request change is significant),
            the same share for the control runs, median estimate and bias (estimate - truth).
   default  the default run (`tracebench run` with no length flags: adaptive, three modes):
-           interval half-widths on trace vs off throughput and CPU per request.
+           interval half-widths on trace vs off throughput and CPU per request. With
+           --default-args, a candidate default instead (the default plus those flags).
 
 Every run's result.json stays under --out; the summary is printed and written to
 OUT/summary.json. Example (about 45 minutes on a 2-CPU VM):
@@ -199,6 +200,8 @@ def main():
     p.add_argument("--path", default="/api", help="demo-server endpoint to load")
     p.add_argument("--run-args", default="", help="extra tracebench run flags for the aa and cost runs "
                    "(e.g. \"--max-duration 60s\")")
+    p.add_argument("--default-args", default="", help="extra tracebench run flags for the default runs, to "
+                   "compare a candidate default (e.g. \"--round 500ms\")")
     p.add_argument("--only", choices=["aa", "cost", "default"], action="append")
     p.add_argument("--out", default=os.path.join(ROOT, "out/validate"))
     args = p.parse_args()
@@ -215,7 +218,7 @@ def main():
     if "cost" in parts and args.cost_runs > 0:
         summary["cost"] = cost(args, base + extra)
     if "default" in parts and args.default_runs > 0:
-        summary["default"] = default_runs(args, base)
+        summary["default"] = default_runs(args, base + shlex.split(args.default_args))
     summary["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
