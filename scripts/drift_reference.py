@@ -5,8 +5,9 @@ Recomputes every comparison of MODE against off on the listed result.json files 
 rounds, independently of tracebench's C++ (numpy, scipy): for each clean block with both
 modes, d = ln(mode/off) of the metric and x = ln(mode/off) of the round's cpu_probe_ns.
 "plain" is the Hodges-Lehmann estimate of d with the interval that inverts the signed-rank
-test; "adjusted" the same on d - slope x, slope = sum(d x) / sum(x^2) (through the origin,
-as tracebench does). Prints, per metric over all files:
+test; "adjusted" the same on the residuals d_i - slope_i x_i, slope_i the least-squares slope of
+d on x with an intercept over the other blocks (leave-one-out, as tracebench does; numpy's
+lstsq). Prints, per metric over all files:
 
   - the median 95% half-width, plain and adjusted (does the probe narrow?);
   - how many runs flag the comparison (two metrics, Holm), plain and adjusted: with
@@ -71,11 +72,22 @@ def pairs(result, mode, metric):
     return np.array(d), np.array(x)
 
 
+def slope_of(d, x):
+    design = np.column_stack([np.ones_like(x), x])
+    return float(np.linalg.lstsq(design, d, rcond=None)[0][1]) if np.ptp(x) > 0 else 0.0
+
+
 def analyse(d, x, adjust):
-    slope = float(d @ x / (x @ x)) if adjust and x @ x > 0 else 0.0
-    r = d - slope * x
+    adjust = adjust and len(d) >= 4
+    slope = slope_of(d, x) if adjust else 0.0
+    r = d.copy()
+    if adjust:
+        for i in range(len(d)):
+            keep = np.arange(len(d)) != i
+            r[i] = d[i] - slope_of(d[keep], x[keep]) * x[i]
     est, lo, hi = hl_interval(r)
-    return {"est": pct(est), "half": (pct(hi) - pct(lo)) / 2, "p": stats.wilcoxon(r).pvalue, "slope": slope}
+    p = 1.0 if not np.any(r) else stats.wilcoxon(r).pvalue  # every block tied: nothing to test
+    return {"est": pct(est), "half": (pct(hi) - pct(lo)) / 2, "p": p, "slope": slope}
 
 
 def holm_flags(ps, alpha=0.05):
@@ -109,7 +121,7 @@ def main():
             if metric == METRICS[0]:
                 probe_shift.append(pct(hl_interval(x)[0]))
             for c in result.get("comparisons", []):
-                if c.get("mode") == a.mode and c.get("metric") == metric and c.get("speed_adjusted"):
+                if c.get("mode") == a.mode and c.get("metric") == metric and c.get("speed_adjusted") and c.get("delta_pct") is not None:
                     cross_check.append(abs(c["delta_pct"] - per_run[metric]["adjusted"]["est"]))
         if len(per_run) < len(METRICS):
             continue

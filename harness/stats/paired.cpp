@@ -196,6 +196,27 @@ PairedChange paired_relative_change(const std::vector<double>& base, const std::
   return change_of_log_ratios(log_ratio, confidence);
 }
 
+namespace {
+
+// Each pair's slope comes from the others, and a line through two points is their noise alone.
+constexpr std::size_t kMinPairsToAdjust = 4;
+
+// Least squares of d on x with an intercept, over every pair but `skip` (none when skip >= n):
+// the slope only. 0 when x does not vary over those pairs.
+double slope_with_intercept(const std::vector<double>& d, const std::vector<double>& x, std::size_t skip) {
+  double n = 0, sd = 0, sx = 0;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (i != skip) n += 1, sd += d[i], sx += x[i];
+  if (n < 2) return 0;
+  const double md = sd / n, mx = sx / n;
+  double dx = 0, xx = 0;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (i != skip) dx += (d[i] - md) * (x[i] - mx), xx += (x[i] - mx) * (x[i] - mx);
+  return xx > 0 ? dx / xx : 0;
+}
+
+}  // namespace
+
 AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, const std::vector<double>& treatment,
                                                const std::vector<double>& base_reference,
                                                const std::vector<double>& treatment_reference, double confidence) {
@@ -209,11 +230,16 @@ AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, 
     x.push_back(std::log(treatment_reference[i] / base_reference[i]));
   }
   AdjustedChange out;
-  double dx = 0, xx = 0;
-  for (std::size_t i = 0; i < d.size(); ++i) dx += d[i] * x[i], xx += x[i] * x[i];
-  if (d.size() >= 2 && xx > 0) out.slope = dx / xx;
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] -= out.slope * x[i];
-  out.change = change_of_log_ratios(d, confidence);
+  const bool adjust = d.size() >= kMinPairsToAdjust;
+  out.applied = adjust;
+  if (adjust) out.slope = slope_with_intercept(d, x, d.size());
+  // Each pair's residual with the slope of the other pairs: its own noise then does not pull
+  // the slope towards itself, which would shrink the residuals and make the test too eager
+  // with few pairs.
+  std::vector<double> residual(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i)
+    residual[i] = d[i] - (adjust ? slope_with_intercept(d, x, i) : 0) * x[i];
+  out.change = change_of_log_ratios(residual, confidence);
   return out;
 }
 
