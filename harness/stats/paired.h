@@ -77,7 +77,7 @@ PairedChange paired_relative_change(const std::vector<double>& base, const std::
 // intercept: a slope through the origin takes a large change for speed whenever the x happen
 // not to average to 0. Leave-one-out because a slope fitted on a pair's own noise shrinks its
 // residual, and the signed-rank test on shrunk residuals flags too often with few pairs
-// (about 7.5% instead of 5% at 8 pairs in a simulation; 5% leave-one-out). The change, its
+// (8% instead of 5% at 8 pairs in scripts/speed_adjustment_simulation.py). The change, its
 // interval and p-value are then those of the residuals. Fewer than 4 pairs: no adjustment.
 // Pairs where any of the four values is not a positive finite number are dropped.
 struct AdjustedChange {
