@@ -4,7 +4,7 @@
 Three experiments, each of independent runs (a fresh demo-server per run):
 
   aa       `--modes off,off`: the modes cannot differ, so a run that flags any change (off2
-           against off, any metric, after Holm) is a false positive. Prints the false-positive
+           against off, any metric, after the run's multiple test) is a false positive. Prints the false-positive
            rate, and the same for the noise floor every run carries.
   cost     `--modes off,trace` against demo-server --inject-cpu D, which adds D of CPU work to
            every request while tracing is on: a cost of known size on top of the tracer's own.
@@ -56,8 +56,13 @@ def start_server(log_path, extra):
     sys.exit(f"validate_precision: demo-server did not start; see {log_path}")
 
 
-def run_once(out_dir, run_args, server_args):
+def run_once(out_dir, run_args, server_args, seed):
+    """One run against a fresh demo-server. Each run gets a seed of its own: runs that shared
+    one would share their order of rounds, so what that order does (a position effect, say)
+    would repeat in every run, and they would not be independent trials of the design."""
     os.makedirs(out_dir, exist_ok=True)
+    if "--seed" not in run_args:
+        run_args = [*run_args, "--seed", str(seed)]
     proc, addr, debug = start_server(os.path.join(out_dir, "server.log"), server_args)
     try:
         cmd = [TRACEBENCH, "run", "--target", addr, "--pprof", debug, "--out", out_dir, "--no-progress", *run_args]
@@ -112,7 +117,8 @@ def describe(values):
 def aa(args, run_args):
     flagged, noise_flagged, widths, others = [], [], {m: [] for m in WATCHED}, []
     for i in range(args.aa_runs):
-        r = run_once(os.path.join(args.out, f"aa-{i:02}"), ["--modes", "off,off", *run_args], [])
+        r = run_once(os.path.join(args.out, f"aa-{i:02}"), ["--modes", "off,off", *run_args], [],
+                     args.seed_base + i)
         rows = comparisons(r, "off2")
         flagged.append(any(c["significant"] for c in rows))
         noise_flagged.append(any(c["significant"] for c in r["noise_floor"]))
@@ -138,14 +144,15 @@ def cost(args, run_args):
     controls, injected = [], []
     inject_us = None
     for i in range(args.cost_runs):
-        r = run_once(os.path.join(args.out, f"control-{i:02}"), path_args, [])
+        r = run_once(os.path.join(args.out, f"control-{i:02}"), path_args, [], args.seed_base + 1000 + i)
         controls.append(r)
         if inject_us is None:
             off_cpu = r["modes"]["off"]["target_cpu_us_per_request"]["median"]
             inject_us = off_cpu * args.inject_pct / 100
             print(f"cost: off CPU per request {off_cpu:.2f} µs in the first control run: injecting "
                   f"{inject_us:.3f} µs ({args.inject_pct}%) while tracing", flush=True)
-        r = run_once(os.path.join(args.out, f"injected-{i:02}"), path_args, ["--inject-cpu", f"{inject_us:.3f}us"])
+        r = run_once(os.path.join(args.out, f"injected-{i:02}"), path_args, ["--inject-cpu", f"{inject_us:.3f}us"],
+                     args.seed_base + 2000 + i)
         injected.append(r)
         ci, cj = find(controls[-1], "trace", "target_cpu_us_per_request"), find(r, "trace", "target_cpu_us_per_request")
         print(f"cost {i + 1}/{args.cost_runs}: control {ci['delta_pct']:+.2f}% ±{half_width(ci):.2f} "
@@ -179,7 +186,7 @@ def cost(args, run_args):
 def default_runs(args, run_args):
     rows = []
     for i in range(args.default_runs):
-        r = run_once(os.path.join(args.out, f"default-{i:02}"), run_args, [])
+        r = run_once(os.path.join(args.out, f"default-{i:02}"), run_args, [], args.seed_base + 3000 + i)
         row = {"blocks": r["design"]["blocks_clean"], "stop_rule": r["design"]["stop_rule"], "wall_s": r["design"]["wall_s"],
                "other_cpu_pct": busy(r)}
         for m in WATCHED:
@@ -198,6 +205,9 @@ def main():
     p.add_argument("--default-runs", type=int, default=2)
     p.add_argument("--inject-pct", type=float, default=3.0, help="injected CPU as %% of off CPU per request")
     p.add_argument("--path", default="/api", help="demo-server endpoint to load")
+    p.add_argument("--seed-base", type=int, default=1000,
+                   help="the runs' --seed values are this plus 0.. (aa), 1000.. (control), 2000.. (injected), "
+                        "3000.. (default), so that no two runs share an order of rounds")
     p.add_argument("--run-args", default="", help="extra tracebench run flags for the aa and cost runs "
                    "(e.g. \"--max-duration 60s\")")
     p.add_argument("--default-args", default="", help="extra tracebench run flags for the default runs, to "

@@ -157,7 +157,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   auto it = std::back_inserter(out);
   if (!run.complete) fmt::format_to(it, "PARTIAL RESULT ({} of {} rounds): {}\n\n", run.rounds.size(), run.plan.size(), run.stop_reason);
   out += format_design(run, a);
-  fmt::format_to(it, "{:<28}{:<16}{:>18}  {:<34}{}\n", "metric", "mode", "median", "95% CI", "vs off [95% CI], Holm p");
+  fmt::format_to(it, "{:<28}{:<16}{:>18}  {:<34}{}\n", "metric", "mode", "median", "95% CI", "vs off [95% CI], adjusted p");
   bool breakdown_heading = false;
   for (const Metric m : experiment::kAllMetrics) {
     if (experiment::in_breakdown(m) && !breakdown_heading &&
@@ -165,7 +165,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
           const experiment::MetricSummary* ms = s.metric(m);
           return ms && ms->median.n > 0;
         })) {
-      fmt::format_to(it, "where the target's CPU went, from the agent (a family of its own for Holm)\n");
+      fmt::format_to(it, "where the target's CPU went, from the agent (tested once a mode's CPU per request is found changed)\n");
       breakdown_heading = true;
     }
     bool first = true;
@@ -233,10 +233,12 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   }
   const auto breakdown_rows = static_cast<std::size_t>(std::count_if(
       a.comparisons.begin(), a.comparisons.end(), [](const auto& c) { return experiment::in_breakdown(c.metric); }));
-  fmt::format_to(it, "\n\"~\": no significant change at alpha {} after Holm correction over {} comparisons{}.\n", a.alpha,
-                 a.comparisons.size() - breakdown_rows,
+  fmt::format_to(it, "\n\"~\": no significant change at alpha {} after one multiple test over the run's {} comparisons{}.\n",
+                 a.alpha, a.comparisons.size(),
                  breakdown_rows == 0 ? std::string()
-                                     : fmt::format(" (the breakdown: over its own {})", breakdown_rows));
+                                     : fmt::format(" (Holm over the {} overhead ones; the {} of the breakdown gated on CPU "
+                                                   "per request)",
+                                                   a.comparisons.size() - breakdown_rows, breakdown_rows));
   // The interval is per comparison, the "~" is for the whole family: both can be right, and
   // when the table shows such a row, it says why.
   bool excludes_zero_yet_not_significant = false;
@@ -247,7 +249,7 @@ std::string format_run_summary(const experiment::RunResult& run, const experimen
   if (excludes_zero_yet_not_significant)
     fmt::format_to(it,
                    "A 95% interval that excludes 0 beside \"~\" is no contradiction: the interval is for that one "
-                   "comparison,\n\"~\" uses the p-value adjusted (Holm) for all the comparisons made together "
+                   "comparison,\n\"~\" uses the p-value adjusted for all the comparisons made together "
                    "(docs/statistics.md).\n");
   return out;
 }

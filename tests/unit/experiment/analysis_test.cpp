@@ -80,9 +80,55 @@ TEST(Analysis, FindsAKnownCostAndNothingWhereThereIsNone) {
   for (const auto& n : a.noise_floor) EXPECT_FALSE(n.significant) << metric_name(n.metric);
 }
 
-TEST(Analysis, HolmAdjustedPIsNeverBelowTheRawP) {
+TEST(Analysis, AdjustedPIsNeverBelowTheRawP) {
   const Analysis a = analyse(synthetic_run(8, 3.0));
   for (const auto& c : a.comparisons) EXPECT_GE(c.p_adjusted, c.change.p_value);
+}
+
+// synthetic_run with the agent's GC cycles per 1000 requests in every round, trace changing
+// them by `trace_gc_pct`.
+RunResult with_gc_cycles(RunResult run, double trace_gc_pct) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> noise(0.0, 0.01);
+  for (auto& r : run.rounds) {
+    RuntimeFigures f;
+    f.gc_cycles_per_1k_requests = 2.0 * (1 + noise(rng)) * (r.mode == Mode::kTrace ? 1 + trace_gc_pct / 100 : 1.0);
+    r.runtime = f;
+  }
+  return run;
+}
+
+TEST(Analysis, TheBreakdownIsTestedOnlyOnceCpuPerRequestIsFoundChanged) {
+  // GC cycles rise 30% with trace in every block, CPU per request does not move: the
+  // breakdown row's own p is tiny, but it explains a cost that was not found, so the run
+  // flags nothing there; its adjusted p is never below that of the CPU row that gates it.
+  const Analysis quiet = analyse(with_gc_cycles(synthetic_run(16, 0.0), 30.0));
+  const auto* gc = find(quiet, Mode::kTrace, Metric::kGcCyclesPer1kRequests);
+  const auto* cpu = find(quiet, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(gc, nullptr);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_LT(gc->change.p_value, 0.001);
+  EXPECT_FALSE(cpu->significant);
+  EXPECT_FALSE(gc->significant);
+  EXPECT_GE(gc->p_adjusted, cpu->p_adjusted);
+  // The same rise beside a 10% CPU cost is found: the gate is open.
+  const Analysis costly = analyse(with_gc_cycles(synthetic_run(16, 10.0), 30.0));
+  EXPECT_TRUE(find(costly, Mode::kTrace, Metric::kTargetCpuPerRequest)->significant);
+  EXPECT_TRUE(find(costly, Mode::kTrace, Metric::kGcCyclesPer1kRequests)->significant);
+  // The flight recorder's breakdown stays behind its own mode's gate.
+  EXPECT_FALSE(find(costly, Mode::kFlightRecorder, Metric::kGcCyclesPer1kRequests)->significant);
+}
+
+TEST(Analysis, TheBreakdownTakesNothingFromTheOverheadTests) {
+  // With the breakdown beside them, the overhead rows are found exactly as without it (the
+  // breakdown starts with no share of alpha): 16 blocks, a 3% cost.
+  const Analysis without = analyse(synthetic_run(16, 3.0));
+  const Analysis with = analyse(with_gc_cycles(synthetic_run(16, 3.0), 0.0));
+  for (const auto& c : without.comparisons) {
+    const auto* same = find(with, c.mode, c.metric);
+    ASSERT_NE(same, nullptr);
+    EXPECT_EQ(same->significant, c.significant) << metric_name(c.metric);
+  }
 }
 
 TEST(Analysis, TraceFactsAreSummarisedPerMode) {
