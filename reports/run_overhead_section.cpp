@@ -41,7 +41,7 @@ Section RunReportBuilder::overhead_section() {
                                           [](const result::ComparisonView& c) { return c.speed_adjusted; });
   if (design) s.blocks.push_back(Paragraph{"Design", design_sentence(*design, speed_adjusted)});
   Table t;
-  t.header = {"metric", "mode", "median", "95% CI", "n", "change vs off", "p (Holm)", "p (raw)"};
+  t.header = {"metric", "mode", "median", "95% CI", "n", "change vs off", "p (adjusted)", "p (raw)"};
   t.align = "llrlrlrr";
   if (bounded) {
     t.header.push_back("cost at most");
@@ -76,18 +76,22 @@ Section RunReportBuilder::overhead_section() {
   t.note = bounded
                ? fmt::format("median of the rounds with its 95% CI; change = inside blocks, Hodges-Lehmann of the "
                              "blocks' log ratios with its 95% CI and signed-rank p; \"~\" = not significant after "
-                             "Holm's correction over {} comparisons at alpha {}; cost at most = one-sided 95% bound "
+                             "the correction for {} comparisons at alpha {}; cost at most = one-sided 95% bound "
                              "on the rise (drop, for throughput) (docs/statistics.md)",
                              comparisons_.size() - breakdown_rows, run_.alpha.value_or(0.05))
                : fmt::format("median of the rounds with its 95% CI; change = Hodges-Lehmann shift in % of off's "
-                             "median with its 95% CI; \"~\" = not significant after Holm's correction over {} "
+                             "median with its 95% CI; \"~\" = not significant after the correction for {} "
                              "comparisons at alpha {} (docs/statistics.md)",
                              comparisons_.size() - breakdown_rows, run_.alpha.value_or(0.05));
   if (breakdown_rows > 0)
     t.note += fmt::format("; the rows from runtime user CPU on say where the CPU went (the agent's runtime/metrics; "
                           "the runtime counts a P's time while the OS may have paused its thread, so they can exceed "
-                          "target CPU) and are corrected over their own family of {} comparisons",
-                          breakdown_rows);
+                          "target CPU) and {}",
+                          run_.multiple_test == result::kGatedBreakdown
+                              ? fmt::format("are in the same correction ({} rows), a mode's tested only once its CPU "
+                                            "per request is found changed",
+                                            breakdown_rows)
+                              : fmt::format("are corrected over their own family of {} comparisons", breakdown_rows));
   if (t.rows.empty())
     s.blocks.push_back(Paragraph{"", "No mode has statistics in this result."});
   else

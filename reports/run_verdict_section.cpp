@@ -43,7 +43,7 @@ Section RunReportBuilder::verdict_section() {
     s.blocks.push_back(Callout{Tone::kGood, "Valid measurement",
                                fmt::format("{:.0f} clean blocks, each one round of every mode in random order; "
                                            "changes are measured inside blocks with 95% intervals, \"~\" = not "
-                                           "significant after Holm's correction at alpha {}",
+                                           "significant after the correction for the run's many comparisons at alpha {}",
                                            run_.design->blocks_clean.value_or(0), run_.alpha.value_or(0.05))});
   } else if (status == "valid") {
     const double rounds = run_.config.rounds_per_mode.value_or(NAN);
@@ -154,9 +154,9 @@ std::pair<std::string, json> RunReportBuilder::mode_sentence(const std::string& 
   }
   std::string s;
   if (!costs.empty()) {
-    s = "costs " + join(costs, ", ") + " (significant after Holm's correction)";
+    s = "costs " + join(costs, ", ") + " (significant after the correction for many comparisons)";
   } else if (!likely.empty()) {
-    s = "no change significant after Holm's correction, but the 95% intervals lie wholly on the costly side for " +
+    s = "no change significant after the correction for many comparisons, but the 95% intervals lie wholly on the costly side for " +
         join(likely, ", ") + ": a likely cost that this many rounds cannot confirm";
   } else {
     s = "no significant cost on any metric";

@@ -64,7 +64,7 @@ Section SweepReportBuilder::overhead_section() {
     s.blocks.push_back(Paragraph{"", "No measured level compared a traced mode against off."});
   } else {
     t.note = "each level's change against off [95% CI], Hodges-Lehmann shift in % of off's median; \"~\" not "
-             "significant after Holm's correction within the level" +
+             "significant after the correction for many comparisons within the level" +
              std::string(open_loop_ ? "; in an open-loop sweep throughput is held at the rate asked" : "");
     s.blocks.push_back(std::move(t));
   }

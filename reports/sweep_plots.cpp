@@ -205,7 +205,7 @@ std::optional<PlotJob> overhead(const SweepView& sweep) {
   const std::vector<Series> series = overhead_series(sweep, open_loop, what);
   job.spec.caption = "each traced mode's cost against off at each level, in % of off's median, with its 95% CI: " +
                      what +
-                     "; filled markers are significant after Holm's correction, hollow ones are not; lines are the "
+                     "; filled markers are significant after the correction for many comparisons, hollow ones are not; lines are the "
                      "fitted models, dashed where they extrapolate, and diamonds the prediction at the production "
                      "rate with its 95% prediction interval";
   // Series share the levels' x: each is nudged sideways a little so error bars do not hide

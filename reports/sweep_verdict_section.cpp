@@ -192,7 +192,7 @@ void SweepReportBuilder::overhead_verdict(Section& s, json& verdict) {
     missing("overhead against load: no measured level compared the trace or flightrecorder mode against off");
     return;
   }
-  t.note = std::string("change against off at each measured level (\"~\" not significant after Holm's correction "
+  t.note = std::string("change against off at each measured level (\"~\" not significant after the correction for many comparisons "
                        "within its level); trend: the fitted slope in percentage points per 1000 req/s of off "
                        "throughput") +
            (rate ? "; at the production rate: the model's estimate [95% prediction interval]" : "") +

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "load/load_result_json.h"
+#include "result/run_result.h"
 
 namespace tracebench::experiment {
 namespace {
@@ -283,6 +284,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
        {{"core_share", a.generator_core_share ? json(*a.generator_core_share) : json(nullptr)},
         {"competes_for_cpu", a.generator_competes_for_cpu}}},
       {"alpha", a.alpha},
+      {"multiple_test", result::kGatedBreakdown},
       {"rounds", rounds},
       {"warnings", warnings},
       {"invalid_reasons", a.invalid_reasons},

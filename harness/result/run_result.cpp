@@ -210,6 +210,7 @@ RunResultView read_run_result(const json& document) {
                           number(*d, "widest_half_width_pct"), number(*d, "precision_pct"), number(*d, "wall_s"),
                           text(*d, "stop_rule")};
   v.alpha = number(document, "alpha");
+  v.multiple_test = text(document, "multiple_test");
   v.recommendations = read_recommendations(document);
   v.verification = read_verification(document);
   v.host_and_config = read_document_context(document);

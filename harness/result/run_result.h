@@ -75,10 +75,15 @@ struct ModeView {
   std::vector<EventCategoryView> trace_event_mix;  // in the document's key order; empty when absent
 };
 
+// result.json's `multiple_test` for one graphical procedure over all of a run's comparisons:
+// Holm over the overhead rows, each mode's breakdown tested once its CPU per request is found
+// changed (docs/statistics.md).
+inline constexpr const char* kGatedBreakdown = "holm-overhead+gated-breakdown";
+
 // One comparisons[] or noise_floor[] row: a mode against off on one metric, in %.
 struct ComparisonView {
   std::string mode, metric;
-  // The Holm family: "overhead" (what a mode costs, the verdicts) or "breakdown" (where the
+  // The family: "overhead" (what a mode costs, the verdicts) or "breakdown" (where the
   // cost went); results before the breakdown have only the first and no key.
   bool breakdown = false;
   std::optional<double> delta_pct, ci_low_pct, ci_high_pct;
@@ -173,6 +178,9 @@ struct RunResultView {
   GeneratorView generator;
   std::optional<DesignView> design;  // nullopt when absent or not an object
   std::optional<double> alpha;       // the significance level of the comparisons
+  // How comparisons[].p_adjusted was made: kGatedBreakdown, or empty for results from before it
+  // (Holm within each family).
+  std::string multiple_test;
   std::optional<RecommendationsView> recommendations;  // nullopt when sizing did not run
   std::optional<VerificationView> verification;        // nullopt when no window was verified
   DocumentContext host_and_config;  // the host, tool, command line and config tables

@@ -545,7 +545,7 @@ TEST(Run, AnAARunComparesTheBaselineWithItselfInsideBlocks) {
   EXPECT_EQ(j["rounds"].size(), 12u);
   for (const auto& round : j["rounds"]) EXPECT_EQ(round["block"].get<int>(), round["index"].get<int>() / 2);
   // The overhead family: one row per metric. The demo server carries the agent, so the
-  // breakdown family (where the CPU went) follows, with its own rows.
+  // breakdown family (where the CPU went) follows.
   std::size_t overhead = 0;
   for (const auto& c : j["comparisons"]) {
     EXPECT_EQ(c["mode"], "off2");
@@ -560,6 +560,8 @@ TEST(Run, AnAARunComparesTheBaselineWithItselfInsideBlocks) {
     EXPECT_TRUE(c["unpaired"].contains("p_value"));
   }
   EXPECT_EQ(overhead, 5u);
+  // One multiple test over all of them, and the result says which.
+  EXPECT_EQ(j["multiple_test"], "holm-overhead+gated-breakdown");
   for (const auto& round : j["rounds"]) EXPECT_GT(round["cpu_probe_ns"].get<double>(), 0);
   // check judges the A/A arm like any mode.
   auto check = run_process({kTracebench, "check", out + "/result.json", "--mode", "off2", "--max-cpu-increase", "60%"}, 30);

@@ -69,7 +69,7 @@ TEST(RunDocument, FullRunVerdictHasOverheadSignificanceAndRecommendation) {
   std::vector<std::string> texts;
   for (const auto& p : paragraphs) texts.push_back(p.label + ": " + p.text);
   // Intervals wholly on the costly side but "~" after Holm: said as a likely, unconfirmed cost.
-  EXPECT_TRUE(contains(texts, "trace: no change significant after Holm's correction, but the 95% intervals lie wholly "
+  EXPECT_TRUE(contains(texts, "trace: no change significant after the correction for many comparisons, but the 95% intervals lie wholly "
                               "on the costly side for throughput -20.3% [-38.9%, -4.9%]"))
       << ::testing::PrintToString(texts);
   EXPECT_TRUE(contains(texts, "flightrecorder: no significant cost on any metric; the 95% intervals still allow a cost "
@@ -129,7 +129,7 @@ TEST(RunDocument, PartialInvalidRunLeadsWithItsProblems) {
   const auto& trace = d.data["verdict"]["modes"][0];
   EXPECT_EQ(trace["significant_costs"].size(), 1u);
   const auto paragraphs = blocks_of<Paragraph>(section(d, "verdict"));
-  EXPECT_NE(paragraphs[0].text.find("costs p99 latency +6.1% [+3.8%, +8.9%] (significant after Holm's correction)"),
+  EXPECT_NE(paragraphs[0].text.find("costs p99 latency +6.1% [+3.8%, +8.9%] (significant after the correction for many comparisons)"),
             std::string::npos)
       << paragraphs[0].text;
   // Derived warnings: the generator's CPU share and failed requests, beside the run's own.
@@ -144,6 +144,27 @@ TEST(RunDocument, PartialInvalidRunLeadsWithItsProblems) {
   const std::string text = write_text(d);
   EXPECT_NE(text.find("flightrecorder: no flight-recorder agent at 127.0.0.1:33429"), std::string::npos);
   EXPECT_NE(text.find("(cut short)"), std::string::npos);
+}
+
+// The table's note says how the breakdown rows were corrected: in the run's one multiple test
+// (result.json's multiple_test), or, in results from before it, over a family of their own.
+TEST(RunDocument, TheBreakdownNoteFollowsTheResultsMultipleTest) {
+  nlohmann::json j = fixture("run_full");
+  nlohmann::json row = j["comparisons"][0];
+  row["metric"] = "gc_cpu_us_per_request";
+  row["family"] = "breakdown";
+  j["comparisons"].push_back(row);
+  const auto note = [](const nlohmann::json& result) {
+    for (const auto& t : blocks_of<Table>(section(build_run_document(result), "overhead")))
+      if (!t.note.empty()) return t.note;
+    return std::string();
+  };
+  EXPECT_NE(note(j).find("are corrected over their own family of 1 comparisons"), std::string::npos) << note(j);
+  j["multiple_test"] = "holm-overhead+gated-breakdown";
+  EXPECT_NE(note(j).find("are in the same correction (1 rows), a mode's tested only once its CPU per request is "
+                         "found changed"),
+            std::string::npos)
+      << note(j);
 }
 
 // A result that counts errors by kind (rounds[].errors_by_kind) names the kinds in the warning.
