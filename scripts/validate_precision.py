@@ -12,7 +12,11 @@ Three experiments, each of independent runs (a fresh demo-server per run):
            the tracer's own cost c0 and the off CPU per request; D is chosen as --inject-pct
            of that. The truth for an injected run is c0 + 100 * D / (off CPU per request).
            Prints power (share of injected runs whose CPU-per-request change is significant),
-           the same share for the control runs, median estimate and bias (estimate - truth).
+           the same share for the control runs, median estimate and bias (estimate - truth),
+           and where the injected µs went: how much more the traced rounds' process CPU and
+           the Go runtime's user time rose in the injected runs than in the controls (a cost
+           that simply adds raises the process CPU by D). Each injected server's own account
+           (GET /debug/inject: method, calibration, count) is kept as inject.json.
   default  the default run (`tracebench run` with no length flags: adaptive, three modes):
            interval half-widths on trace vs off throughput and CPU per request. With
            --default-args, a candidate default instead (the default plus those flags).
@@ -32,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRACEBENCH = os.path.join(ROOT, "build/harness/cli/tracebench")
@@ -68,6 +73,8 @@ def run_once(out_dir, run_args, server_args, seed):
         cmd = [TRACEBENCH, "run", "--target", addr, "--pprof", debug, "--out", out_dir, "--no-progress", *run_args]
         with open(os.path.join(out_dir, "stdout.txt"), "w") as out:
             code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=1800).returncode
+        if "--inject-cpu" in server_args:
+            keep_inject_stats(debug, os.path.join(out_dir, "inject.json"))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -77,6 +84,33 @@ def run_once(out_dir, run_args, server_args, seed):
     result = json.load(open(path))
     result["_exit"] = code
     return result
+
+
+def keep_inject_stats(debug, path):
+    """The server's own account of its injections (method, calibration, count), kept beside
+    the result: what the loop was calibrated to at start-up is part of what was injected."""
+    try:
+        with urllib.request.urlopen(f"http://{debug}/debug/inject", timeout=5) as answer:
+            open(path, "wb").write(answer.read())
+    except OSError as e:
+        print(f"validate_precision: could not read {debug}/debug/inject: {e}", flush=True)
+
+
+def traced_minus_off_us(result):
+    """Median over blocks of trace minus off, in µs per request: the process's CPU (what the
+    comparison measures) and the Go runtime's user class (the time its Ps ran Go code)."""
+    by_block = {}
+    for r in result["rounds"]:
+        if r.get("complete") and not r.get("dropped"):
+            by_block.setdefault(r["block"], {})[r["mode"]] = r
+    process, user = [], []
+    for b in by_block.values():
+        if "off" in b and "trace" in b:
+            process.append(b["trace"]["target_cpu_us_per_request"] - b["off"]["target_cpu_us_per_request"])
+            classes = [(b[m].get("runtime") or {}).get("cpu_classes_us_per_request") or {} for m in ("trace", "off")]
+            if all("user" in c for c in classes):
+                user.append(classes[0]["user"] - classes[1]["user"])
+    return median(process) if process else math.nan, median(user) if user else math.nan
 
 
 def busy(result):
@@ -179,6 +213,14 @@ def cost(args, run_args):
         "estimates_pct": estimates,
         "half_width_pct": {"injected": describe([half_width(c) for c in cpu(injected)]),
                            "control": describe([half_width(c) for c in cpu(controls)])},
+        # Where the injected µs went: trace minus off per block, injected runs' median less the
+        # controls'. A known cost that simply adds would raise the process's CPU by inject_us.
+        "added_us_per_request": {
+            "process_cpu": median([traced_minus_off_us(r)[0] for r in injected])
+            - median([traced_minus_off_us(r)[0] for r in controls]),
+            "go_user_class": median([traced_minus_off_us(r)[1] for r in injected])
+            - median([traced_minus_off_us(r)[1] for r in controls]),
+        },
         "other_cpu_pct": describe([busy(r) for r in controls + injected]),
     }
 

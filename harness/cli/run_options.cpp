@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 #include <sstream>
 #include <utility>
 
@@ -18,6 +20,22 @@ namespace po = boost::program_options;
 
 namespace tracebench::cli {
 namespace {
+
+// A fresh order for every run unless one is asked for. With one fixed default every run would
+// have the same order of rounds, and an effect of a round's position in its block would push
+// every run's estimate the same way instead of cancelling over runs.
+std::uint64_t parse_seed(const po::variables_map& vm) {
+  if (!vm.count("seed")) {
+    std::random_device entropy;
+    return std::uniform_int_distribution<std::uint64_t>(1, 999'999'999)(entropy);
+  }
+  const std::string text = vm["seed"].as<std::string>();
+  const double seed = parse_flag("--seed", text, [](const std::string& s) { return parse_count(s); });
+  // Whole numbers a double holds exactly, so the seed in result.json is the one used.
+  if (seed < 0 || seed != std::floor(seed) || seed > 9'007'199'254'740'992.0)
+    throw UsageError(fmt::format("--seed {} is out of range: expected a whole number from 0 to 2^53", text));
+  return static_cast<std::uint64_t>(seed);
+}
 
 po::options_description run_flag_descriptions() {
   po::options_description d("Experiment");
@@ -41,7 +59,9 @@ po::options_description run_flag_descriptions() {
       ("settle-after-tracing", po::value<std::string>(),
        "settle instead of --settle after a round with tracing on, to keep the tracer's heap and buffers "
        "out of the next round (default: as --settle)")
-      ("seed", po::value<std::string>()->default_value("1"), "seed of the randomized round order")
+      ("seed", po::value<std::string>(),
+       "seed of the randomized round order (default: a fresh one for every run, printed with the plan and kept "
+       "in result.json; give it to repeat a run's order)")
       ("pprof", po::value<std::string>(), "HOST:PORT serving /debug/pprof/trace (default: try the target, then HOST:6060)")
       ("agent", po::value<std::string>(), "HOST:PORT serving the flight-recorder agent (default: as --pprof)")
       ("agent-token", po::value<std::string>(), "bearer token for the agent")
@@ -288,8 +308,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
   parse_run_modes(vm, c);
   parse_run_length(vm, duration_flag_ns, c);
   parse_settle(vm, c);
-  c.seed = static_cast<std::uint64_t>(
-      parse_flag("--seed", vm["seed"].as<std::string>(), [](const std::string& s) { return parse_count(s); }));
+  c.seed = parse_seed(vm);
   parse_tracer_endpoints(vm, o);
   parse_target_cpu_source(vm, c);
   parse_run_output(vm, o);

@@ -469,6 +469,8 @@ TEST(Run, BadFlagsAreOneLineAndExitOne) {
       {{"--target", "localhost:1", "--pin"}, "--pin needs --exec"},
       {{"--target", "localhost:1", "--keep-traces"}, "--keep-traces needs --out"},
       {{"--target", "localhost:1", "--settle", "50ms"}, "--settle 50ms is too short for the trace mode"},
+      {{"--target", "localhost:1", "--seed", "2.5"}, "--seed 2.5 is out of range: expected a whole number from 0 to 2^53"},
+      {{"--target", "localhost:1", "--seed", "one"}, "--seed: bad number 'one'"},
       {{"--target", "localhost:1", "--rate", "150%"}, "--rate 150% is out of range: expected a share from 1% to 100%"},
       {{"--target", "localhost:1", "--rate", "fast"},
        "--rate: bad value 'fast': expected requests per second (e.g. 20k), a share of the throughput the warm-up "
