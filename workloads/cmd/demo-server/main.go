@@ -374,6 +374,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(append(body, '\n'))
 		})
+		// ?untraced=on: inject with tracing off too, to measure the injection apart from the tracer.
+		mux.HandleFunc("POST /debug/inject", func(w http.ResponseWriter, r *http.Request) {
+			switch v := r.URL.Query().Get("untraced"); v {
+			case "on", "off":
+				app.SetInjectUntraced(v == "on")
+				w.WriteHeader(http.StatusNoContent)
+			default:
+				http.Error(w, fmt.Sprintf("untraced=%q: expected on or off", v), http.StatusBadRequest)
+			}
+		})
 		if !o.noPprof {
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

@@ -433,6 +433,7 @@ func injectStats(t *testing.T, s *server) (st struct {
 		NsPerRound float64 `json:"ns_per_round"`
 		WorkRounds int     `json:"work_rounds"`
 	} `json:"calibration"`
+	Untraced bool `json:"untraced"`
 }) {
 	t.Helper()
 	r := call(t, "GET", s.debug+"/debug/inject")
@@ -492,6 +493,25 @@ func TestInjectCPUShort(t *testing.T) {
 	if st.InjectNs != 1300 || st.Method != "calibrated_work" || st.Injections != 5 || st.Calibration == nil ||
 		st.Calibration.WorkRounds < 1 || st.InjectedCPUNs < 5*1200 || st.InjectedCPUNs > 5*1400 {
 		t.Errorf("/debug/inject after 5 requests while tracing: %+v; want 5 calibrated injections of 1.3µs", st)
+	}
+	// untraced=on injects with tracing off too, until untraced=off.
+	if r := call(t, "POST", s.debug+"/debug/inject?untraced=on"); r.status != http.StatusNoContent {
+		t.Fatalf("POST /debug/inject?untraced=on: %d %s", r.status, r.body)
+	}
+	for range 3 {
+		call(t, "GET", s.main+"/health")
+	}
+	if st := injectStats(t, s); st.Injections != 8 || !st.Untraced {
+		t.Errorf("/debug/inject after 3 untraced requests with untraced=on: %+v; want 8 injections", st)
+	}
+	call(t, "POST", s.debug+"/debug/inject?untraced=off")
+	call(t, "GET", s.main+"/health")
+	if st := injectStats(t, s); st.Injections != 8 || st.Untraced {
+		t.Errorf("/debug/inject after untraced=off and one request: %+v; want still 8", st)
+	}
+	if r := call(t, "POST", s.debug+"/debug/inject?untraced=yes"); r.status != http.StatusBadRequest ||
+		!strings.Contains(string(r.body), `untraced="yes": expected on or off`) {
+		t.Errorf("POST /debug/inject?untraced=yes: %d %s; want 400 naming the value", r.status, r.body)
 	}
 	s.stop(t, syscall.SIGTERM)
 

@@ -36,6 +36,7 @@ type InjectStats struct {
 	// to its last; with calibrated_work, injections × work_rounds × ns_per_round.
 	InjectedCPUNs uint64       `json:"injected_cpu_ns"`
 	Calibration   *Calibration `json:"calibration,omitempty"` // calibrated_work only
+	Untraced      bool         `json:"untraced"`              // injecting with tracing off too (SetInjectUntraced)
 }
 
 // Calibration is the start-up measurement of the work loop against the thread's CPU clock.

@@ -63,6 +63,8 @@ type Server struct {
 	pool    *pool
 	hot     hotLock
 	inject  *injector
+	// injectUntraced extends InjectCPU to requests served with tracing off; see SetInjectUntraced.
+	injectUntraced atomic.Bool
 
 	stopSpin chan struct{}
 	spinners sync.WaitGroup
@@ -127,7 +129,16 @@ var spinSink atomic.Int64
 
 // InjectStats reports the CPU injection: what was asked, how it is done and how much
 // has been injected. Safe to call while requests are served.
-func (s *Server) InjectStats() InjectStats { return s.inject.stats() }
+func (s *Server) InjectStats() InjectStats {
+	st := s.inject.stats()
+	st.Untraced = s.injectUntraced.Load()
+	return st
+}
+
+// SetInjectUntraced makes InjectCPU apply with tracing off too (on), or only while tracing
+// (off, the default). It measures what the injection alone does to the process's CPU, apart
+// from the tracer: a server at a fixed rate need not spend exactly InjectCPU more per request.
+func (s *Server) SetInjectUntraced(on bool) { s.injectUntraced.Store(on) }
 
 // Handler returns the handler for all endpoints.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -153,7 +164,7 @@ func (s *Server) knobs(next http.Handler) http.Handler {
 			s.stallGate.RLock()
 			s.stallGate.RUnlock()
 		}
-		if s.cfg.InjectCPU > 0 && trace.IsEnabled() {
+		if s.cfg.InjectCPU > 0 && (trace.IsEnabled() || s.injectUntraced.Load()) {
 			s.inject.inject()
 		}
 		next.ServeHTTP(w, r)

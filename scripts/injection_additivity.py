@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Does an injected CPU cost add to the server's CPU per request as it is, with no tracer?
+
+validate_precision.py takes the truth for an injected run to be tracing's own cost plus
+D / (off CPU per request): it assumes that D more work per request costs the process exactly D
+more CPU per request. This measures that assumption on its own. It starts demo-server with
+--inject-cpu D and one `tracebench load` at a fixed rate on /api, and in each pair of adjacent
+windows, in random order, switches the injection on for requests served with tracing off
+(POST /debug/inject?untraced=on) in one and off in the other. Nothing is traced. For each window it
+reads, from /proc, the server's CPU (schedstat, ns, all threads) and its write syscalls (one per
+response, keep-alive). Prints the mean over pairs of (on - off) CPU per response in µs, its 95%
+interval, and that as a share of D: 1.00 when the cost simply adds.
+
+  scripts/injection_additivity.py [--inject 2.71us] [--rate 12k] [--pairs 60]
+
+Loopback only; bounded by --pairs (about 4 s each).
+"""
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TB = os.path.join(ROOT, "build/harness/cli/tracebench")
+DEMO = os.path.join(ROOT, "build/bin/demo-server")
+SETTLE_S, WINDOW_S = 0.3, 1.5
+
+
+def process_cpu_ns(pid):
+    return sum(int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0]) for t in os.listdir(f"/proc/{pid}/task"))
+
+
+def writes(pid):
+    return int(re.search(r"^syscw: (\d+)", open(f"/proc/{pid}/io").read(), re.M).group(1))
+
+
+def start_server(inject):
+    srv = subprocess.Popen([DEMO, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu", inject],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    addr = debug = None
+    for _ in range(20):
+        line = srv.stdout.readline()
+        if m := re.match(r"listening on (\S+)", line):
+            addr = m.group(1)
+        if m := re.match(r"debug listening on (\S+)", line):
+            debug = m.group(1)
+        if addr and debug:
+            return srv, addr, debug
+    srv.kill()
+    sys.exit(f"injection_additivity: demo-server --inject-cpu {inject} did not start")
+
+
+def set_untraced(debug, on):
+    req = urllib.request.Request(f"http://{debug}/debug/inject?untraced={'on' if on else 'off'}", method="POST")
+    urllib.request.urlopen(req, timeout=5).read()
+
+
+def inject_stats(debug):
+    return json.load(urllib.request.urlopen(f"http://{debug}/debug/inject", timeout=5))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--inject", default="2.71us", help="demo-server --inject-cpu (default 2.71us)")
+    p.add_argument("--rate", default="12k", help="the open-loop rate (default 12k)")
+    p.add_argument("--pairs", type=int, default=60)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    if not 3 <= args.pairs <= 400:
+        sys.exit(f"injection_additivity: --pairs {args.pairs} is out of range: expected 3 to 400")
+    srv, addr, debug = start_server(args.inject)
+    inject_us = inject_stats(debug)["inject_ns"] / 1000
+    seconds = int(args.pairs * 2 * (SETTLE_S + WINDOW_S) + 15)
+    gen = subprocess.Popen([TB, "load", "--target", addr, "--path", "/api", "-d", f"{seconds}s", "--warmup", "1s",
+                            "--rate", args.rate, "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rng = random.Random(args.seed)
+    diffs, offs = [], []
+    try:
+        time.sleep(3)
+        for _ in range(args.pairs):
+            phase = {}
+            for on in rng.sample([False, True], 2):
+                set_untraced(debug, on)
+                time.sleep(SETTLE_S)
+                a = (process_cpu_ns(srv.pid), writes(srv.pid))
+                time.sleep(WINDOW_S)
+                b = (process_cpu_ns(srv.pid), writes(srv.pid))
+                phase[on] = (b[0] - a[0]) / (b[1] - a[1]) / 1000  # µs per response
+            diffs.append(phase[True] - phase[False])
+            offs.append(phase[False])
+        stats = inject_stats(debug)
+    finally:
+        gen.kill()
+        srv.kill()
+        gen.wait()
+        srv.wait()
+    mean = statistics.fmean(diffs)
+    se = statistics.stdev(diffs) / len(diffs) ** 0.5
+    t = statistics.NormalDist().inv_cdf(0.975) if len(diffs) > 30 else 2.0
+    print(f"demo-server --inject-cpu {args.inject} ({stats['method']}, {stats['calibration']['work_rounds'] if stats.get('calibration') else '-'} "
+          f"work rounds), tracebench load --rate {args.rate}, {len(diffs)} pairs of {WINDOW_S}s windows, nothing traced")
+    print(f"off: CPU per response median {statistics.median(offs):.2f} µs")
+    print(f"on - off: {mean:+.2f} µs per response, 95% interval [{mean - t * se:+.2f}, {mean + t * se:+.2f}] "
+          f"(SD over pairs {statistics.stdev(diffs):.2f} µs)")
+    print(f"as a share of the {inject_us:.2f} µs injected: {mean / inject_us:.2f} "
+          f"[{(mean - t * se) / inject_us:.2f}, {(mean + t * se) / inject_us:.2f}]; 1.00 when the cost simply adds")
+
+
+if __name__ == "__main__":
+    main()
