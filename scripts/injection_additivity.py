@@ -17,43 +17,16 @@ Loopback only; bounded by --pairs (about 4 s each).
 """
 import argparse
 import json
-import os
 import random
-import re
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TB = os.path.join(ROOT, "build/harness/cli/tracebench")
-DEMO = os.path.join(ROOT, "build/bin/demo-server")
+from demo_windows import TB, process_cpu_ns, start_server, writes
+
 SETTLE_S, WINDOW_S = 0.3, 1.5
-
-
-def process_cpu_ns(pid):
-    return sum(int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0]) for t in os.listdir(f"/proc/{pid}/task"))
-
-
-def writes(pid):
-    return int(re.search(r"^syscw: (\d+)", open(f"/proc/{pid}/io").read(), re.M).group(1))
-
-
-def start_server(inject):
-    srv = subprocess.Popen([DEMO, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", "--inject-cpu", inject],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    addr = debug = None
-    for _ in range(20):
-        line = srv.stdout.readline()
-        if m := re.match(r"listening on (\S+)", line):
-            addr = m.group(1)
-        if m := re.match(r"debug listening on (\S+)", line):
-            debug = m.group(1)
-        if addr and debug:
-            return srv, addr, debug
-    srv.kill()
-    sys.exit(f"injection_additivity: demo-server --inject-cpu {inject} did not start")
 
 
 def set_untraced(debug, on):
@@ -74,7 +47,7 @@ def main():
     args = p.parse_args()
     if not 3 <= args.pairs <= 400:
         sys.exit(f"injection_additivity: --pairs {args.pairs} is out of range: expected 3 to 400")
-    srv, addr, debug = start_server(args.inject)
+    srv, addr, debug = start_server("injection_additivity", ["--inject-cpu", args.inject])
     inject_us = inject_stats(debug)["inject_ns"] / 1000
     seconds = int(args.pairs * 2 * (SETTLE_S + WINDOW_S) + 15)
     gen = subprocess.Popen([TB, "load", "--target", addr, "--path", "/api", "-d", f"{seconds}s", "--warmup", "1s",

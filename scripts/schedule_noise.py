@@ -19,7 +19,6 @@ import argparse
 import math
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -27,42 +26,13 @@ import threading
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TB = os.path.join(ROOT, "build/harness/cli/tracebench")
-DEMO = os.path.join(ROOT, "build/bin/demo-server")
+from demo_windows import TB, process_cpu_ns, start_server, thread_cpu_ns, writes
+
 SETTLE_S, WINDOW_S, TRACE_S = 0.3, 1.5, 2.4
 
 
-def thread_cpu_ns(pid, tid):
-    return int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
-
-
-def process_cpu_ns(pid):
-    return sum(thread_cpu_ns(pid, t) for t in os.listdir(f"/proc/{pid}/task"))
-
-
-def writes(pid):
-    return int(re.search(r"^syscw: (\d+)", open(f"/proc/{pid}/io").read(), re.M).group(1))
-
-
-def start_server():
-    srv = subprocess.Popen([DEMO, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-    addr = debug = None
-    for _ in range(20):
-        line = srv.stdout.readline()
-        if m := re.match(r"listening on (\S+)", line):
-            addr = m.group(1)
-        if m := re.match(r"debug listening on (\S+)", line):
-            debug = m.group(1)
-        if addr and debug:
-            return srv, addr, debug
-    srv.kill()
-    sys.exit("schedule_noise: demo-server did not start")
-
-
 def measure(pairs, load_args, seed):
-    srv, addr, debug = start_server()
+    srv, addr, debug = start_server("schedule_noise")
     seconds = int(pairs * 2 * (SETTLE_S + max(WINDOW_S, TRACE_S)) + 15)
     gen = subprocess.Popen([TB, "load", "--target", addr, "--path", "/api", "-d", f"{seconds}s", "--warmup", "1s",
                             "--no-progress", *load_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,7 +1,8 @@
-// `tracebench run --rate`: requests per second, a share of the warm-up's closed-loop
-// throughput (the default) or closed loop.
+// `tracebench run` flags: --rate (requests per second, a share of the warm-up's closed-loop
+// throughput, the default, or closed loop) and --seed (fresh for every run unless given).
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,28 @@ TEST(RunRate, BadValuesNameTheValueAndWhatWasExpected) {
       EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
     }
   }
+}
+
+// Twenty runs without --seed: a fixed default would give one seed, and so one order, to all.
+TEST(RunSeed, EachRunDrawsItsOwnWhenNoneIsGiven) {
+  std::set<std::uint64_t> seeds;
+  for (int i = 0; i < 20; ++i) {
+    const auto seed = parse({}).config.seed;
+    EXPECT_GE(seed, 1u);
+    EXPECT_LE(seed, 999'999'999u);  // short enough to type back as --seed
+    seeds.insert(seed);
+  }
+  EXPECT_GE(seeds.size(), 19u);  // two of twenty draws from 1e9 values alike: about 2e-7
+}
+
+TEST(RunSeed, AGivenSeedIsTheOneUsed) {
+  EXPECT_EQ(parse({"--seed", "0"}).config.seed, 0u);
+  EXPECT_EQ(parse({"--seed", "12345"}).config.seed, 12345u);
+  EXPECT_EQ(parse({"--seed", "9007199254740992"}).config.seed, 9007199254740992u);
+}
+
+TEST(RunSeed, ASeedThatIsNotAWholeNumberIsRefused) {
+  for (const char* bad : {"2.5", "one", "-3", "1e20"}) EXPECT_THROW(parse({"--seed", bad}), UsageError) << bad;
 }
 
 }  // namespace
