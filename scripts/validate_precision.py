@@ -17,12 +17,17 @@ Three experiments, each of independent runs (a fresh demo-server per run):
            the Go runtime's user time rose in the injected runs than in the controls (a cost
            that simply adds raises the process CPU by D). Each injected server's own account
            (GET /debug/inject: method, calibration, count) is kept as inject.json.
+           At a fixed rate D more work need not cost D more CPU per request, so the cost
+           experiment then measures the injection alone (injection_additivity.py, nothing
+           traced, at the injected runs' median rate, --additivity-pairs pairs) and prints
+           the truth and bias again with what it measured in place of D.
   default  the default run (`tracebench run` with no length flags: adaptive, three modes):
            interval half-widths on trace vs off throughput and CPU per request. With
            --default-args, a candidate default instead (the default plus those flags).
 
 Every run's result.json stays under --out; the summary is printed and written to
-OUT/summary.json. Example (about 45 minutes on a 2-CPU VM):
+OUT/summary.json. Example (about 100 minutes on a 2-CPU VM: a run of the default length takes
+about 2 minutes, the additivity pairs about 13):
 
   scripts/validate_precision.py --aa-runs 20 --cost-runs 10 --default-runs 2
 """
@@ -37,6 +42,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+
+import injection_additivity
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRACEBENCH = os.path.join(ROOT, "build/harness/cli/tracebench")
@@ -199,7 +206,7 @@ def cost(args, run_args):
     truth = c0 + injected_pct
     estimates = [c["delta_pct"] for c in cpu(injected)]
     found = [c["significant"] for c in cpu(injected)]
-    return {
+    result = {
         "runs_each": args.cost_runs,
         "inject_us": inject_us,
         "off_cpu_us_per_request": off_cpu,
@@ -223,6 +230,19 @@ def cost(args, run_args):
         },
         "other_cpu_pct": describe([busy(r) for r in controls + injected]),
     }
+    if args.additivity_pairs > 0:
+        # The truth again, with what the injection was measured to add in place of D.
+        rate = median([r["config"]["rate_rps"] for r in injected])
+        print(f"cost: measuring the injection alone, {args.additivity_pairs} pairs at {rate:.0f} req/s", flush=True)
+        add = injection_additivity.measure(f"{inject_us:.3f}us", f"{rate:.0f}", args.additivity_pairs,
+                                           args.seed_base + 5000, path=args.path, script="validate_precision")
+        truth_at = lambda added_us: c0 + 100 * added_us / off_cpu
+        result["additivity"] = add
+        result["truth_measured_pct"] = truth_at(add["added_us"])
+        result["bias_measured_pct_points"] = median(estimates) - truth_at(add["added_us"])
+        result["bias_measured_range_pct_points"] = [median(estimates) - truth_at(add["added_us_ci"][1]),
+                                                    median(estimates) - truth_at(add["added_us_ci"][0])]
+    return result
 
 
 def default_runs(args, run_args):
@@ -247,6 +267,9 @@ def main():
     p.add_argument("--default-runs", type=int, default=2)
     p.add_argument("--inject-pct", type=float, default=3.0, help="injected CPU as %% of off CPU per request")
     p.add_argument("--path", default="/api", help="demo-server endpoint to load")
+    p.add_argument("--additivity-pairs", type=int, default=200,
+                   help="cost: pairs of windows that measure what the injection alone adds (0: skip; "
+                        "about 4 s each)")
     p.add_argument("--seed-base", type=int, default=1000,
                    help="the runs' --seed values are this plus 0.. (aa), 1000.. (control), 2000.. (injected), "
                         "3000.. (default), so that no two runs share an order of rounds")
@@ -257,6 +280,8 @@ def main():
     p.add_argument("--only", choices=["aa", "cost", "default"], action="append")
     p.add_argument("--out", default=os.path.join(ROOT, "out/validate"))
     args = p.parse_args()
+    if args.additivity_pairs != 0 and not 3 <= args.additivity_pairs <= 400:
+        sys.exit(f"validate_precision: --additivity-pairs {args.additivity_pairs} is out of range: expected 0 or 3 to 400")
     for tool in (TRACEBENCH, DEMO):
         if not os.access(tool, os.X_OK):
             sys.exit(f"validate_precision: {tool} is missing: build first (cmake --build build)")
