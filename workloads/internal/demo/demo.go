@@ -18,11 +18,11 @@ import (
 
 // Config configures a Server. The zero value serves the endpoints with no test knobs.
 type Config struct {
-	// InjectCPU is CPU time (of the serving thread) added to every request, but only while trace.IsEnabled()
-	// (a trace.Start capture or a flight recorder is running): a known "tracing overhead"
-	// for validating tracebench. Test knob. Below ClockSpinMin it is a fixed amount of
-	// work calibrated in New (~50 ms of CPU), from ClockSpinMin up a spin on the thread's
-	// CPU clock; see InjectStats.
+	// InjectCPU is CPU time (of the serving thread) added to every request, but only while
+	// trace.IsEnabled() (a trace.Start capture or a flight recorder is running), or always
+	// after SetInjectUntraced(true): a known "tracing overhead" for validating tracebench.
+	// Test knob. Below ClockSpinMin it is a fixed amount of work calibrated in New (~50 ms
+	// of CPU), from ClockSpinMin up a spin on the thread's CPU clock; see InjectStats.
 	InjectCPU time.Duration
 	// StallEvery and StallFor: every StallEvery, a global lock is held for StallFor, so
 	// requests arriving meanwhile wait for it to be released. Both zero means off.
