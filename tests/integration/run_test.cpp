@@ -554,7 +554,12 @@ TEST(Run, AnAARunComparesTheBaselineWithItselfInsideBlocks) {
     EXPECT_EQ(c["design"], "blocked");
     if (c["family"] == "breakdown") continue;
     ++overhead;
-    EXPECT_EQ(c["n_blocks"], 6);
+    // A block whose two rounds tie (a latency percentile in the same histogram bucket) drops
+    // out of the signed-rank test and its interval; CPU per request, on a ns clock, never ties.
+    EXPECT_LE(c["n_blocks"].get<int>(), 6) << c;
+    EXPECT_GE(c["n_blocks"].get<int>(), 1) << c;
+    EXPECT_EQ(c["n_base"], c["n_blocks"]) << c;
+    if (c["metric"] == "target_cpu_us_per_request") EXPECT_EQ(c["n_blocks"], 6) << c;
     EXPECT_LE(c["ci_low_pct"].get<double>(), c["bound_low_pct"].get<double>());
     EXPECT_LE(c["bound_low_pct"].get<double>(), c["delta_pct"].get<double>());
     EXPECT_LE(c["delta_pct"].get<double>(), c["bound_high_pct"].get<double>());
