@@ -41,7 +41,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 import injection_additivity
 
@@ -97,8 +96,8 @@ def keep_inject_stats(debug, path):
     """The server's own account of its injections (method, calibration, count), kept beside
     the result: what the loop was calibrated to at start-up is part of what was injected."""
     try:
-        with urllib.request.urlopen(f"http://{debug}/debug/inject", timeout=5) as answer:
-            open(path, "wb").write(answer.read())
+        with open(path, "w") as f:
+            json.dump(injection_additivity.inject_stats(debug), f)
     except OSError as e:
         print(f"validate_precision: could not read {debug}/debug/inject: {e}", flush=True)
 
@@ -206,6 +205,7 @@ def cost(args, run_args):
     truth = c0 + injected_pct
     estimates = [c["delta_pct"] for c in cpu(injected)]
     found = [c["significant"] for c in cpu(injected)]
+    spent_injected, spent_controls = [traced_minus_off_us(r) for r in injected], [traced_minus_off_us(r) for r in controls]
     result = {
         "runs_each": args.cost_runs,
         "inject_us": inject_us,
@@ -223,10 +223,8 @@ def cost(args, run_args):
         # Where the injected µs went: trace minus off per block, injected runs' median less the
         # controls'. A known cost that simply adds would raise the process's CPU by inject_us.
         "added_us_per_request": {
-            "process_cpu": median([traced_minus_off_us(r)[0] for r in injected])
-            - median([traced_minus_off_us(r)[0] for r in controls]),
-            "go_user_class": median([traced_minus_off_us(r)[1] for r in injected])
-            - median([traced_minus_off_us(r)[1] for r in controls]),
+            name: median([s[i] for s in spent_injected]) - median([s[i] for s in spent_controls])
+            for i, name in enumerate(("process_cpu", "go_user_class"))
         },
         "other_cpu_pct": describe([busy(r) for r in controls + injected]),
     }
