@@ -1,10 +1,14 @@
 """Shared by the scripts that load demo-server and read it from /proc window by window
-(schedule_noise.py, injection_additivity.py): starting the server and reading its CPU and
-responses."""
+(schedule_noise.py, injection_additivity.py, speed_reference_candidates.py): starting the server,
+reading its CPU and responses, and a phase with tracing on or off."""
+import contextlib
 import os
 import re
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TB = os.path.join(ROOT, "build/harness/cli/tracebench")
@@ -40,3 +44,23 @@ def start_server(script, extra=()):
             return srv, addr, debug
     srv.kill()
     sys.exit(f"{script}: demo-server {' '.join(extra)} did not start")
+
+
+@contextlib.contextmanager
+def tracing_phase(debug, traced, trace_s, window_s):
+    """One phase of a pair, its measured window inside the `with`. Traced: a thread of this
+    script, not the generator, takes /debug/pprof/trace?seconds=trace_s from the debug address
+    and the phase ends with it. Not traced: the phase waits trace_s - window_s after the window,
+    about as long as a traced one lasts."""
+    fetch = None
+    if traced:
+        url = f"http://{debug}/debug/pprof/trace?seconds={trace_s}"
+        fetch = threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=30).read())
+        fetch.start()
+    try:
+        yield
+    finally:
+        if fetch:
+            fetch.join()
+        else:
+            time.sleep(trace_s - window_s)

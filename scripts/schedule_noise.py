@@ -22,11 +22,9 @@ import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 
-from demo_windows import TB, process_cpu_ns, start_server, thread_cpu_ns, writes
+from demo_windows import TB, process_cpu_ns, start_server, thread_cpu_ns, tracing_phase, writes
 
 SETTLE_S, WINDOW_S, TRACE_S = 0.3, 1.5, 2.4
 
@@ -45,19 +43,11 @@ def measure(pairs, load_args, seed):
         for _ in range(pairs):
             phase = {}
             for traced in rng.sample([False, True], 2):
-                fetch = None
-                if traced:
-                    url = f"http://{debug}/debug/pprof/trace?seconds={TRACE_S}"
-                    fetch = threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=30).read())
-                    fetch.start()
-                time.sleep(SETTLE_S)
-                a = (process_cpu_ns(srv.pid), writes(srv.pid), thread_cpu_ns(gen.pid, load_tid))
-                time.sleep(WINDOW_S)
-                b = (process_cpu_ns(srv.pid), writes(srv.pid), thread_cpu_ns(gen.pid, load_tid))
-                if fetch:
-                    fetch.join()
-                else:
-                    time.sleep(TRACE_S - WINDOW_S)
+                with tracing_phase(debug, traced, TRACE_S, WINDOW_S):
+                    time.sleep(SETTLE_S)
+                    a = (process_cpu_ns(srv.pid), writes(srv.pid), thread_cpu_ns(gen.pid, load_tid))
+                    time.sleep(WINDOW_S)
+                    b = (process_cpu_ns(srv.pid), writes(srv.pid), thread_cpu_ns(gen.pid, load_tid))
                 responses = b[1] - a[1]
                 phase[traced] = ((b[0] - a[0]) / responses, (b[2] - a[2]) / responses)
             out.append(tuple(math.log(phase[True][i] / phase[False][i]) for i in (0, 1)))

@@ -26,13 +26,15 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("speed_reference_candidates: needs numpy: run it with a Python that has it "
+             "(/usr/bin/python3 with Debian's python3-numpy)")
 
-from demo_windows import ROOT, TB, process_cpu_ns, start_server, writes
+from demo_windows import ROOT, TB, process_cpu_ns, start_server, tracing_phase, writes
 
 SETTLE_S, WINDOW_S, TRACE_S = 0.3, 1.5, 2.4
 KINDS = ("reg", "l2", "dram", "sys")
@@ -65,21 +67,13 @@ def measure(pairs, rate, seed, exe):
         for _ in range(pairs):
             phase = {}
             for traced in rng.sample([False, True], 2):
-                fetch = None
-                if traced:
-                    url = f"http://{debug}/debug/pprof/trace?seconds={TRACE_S}"
-                    fetch = threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=30).read())
-                    fetch.start()
-                time.sleep(SETTLE_S)
-                probe_window(probes)
-                a = (process_cpu_ns(srv.pid), writes(srv.pid))
-                time.sleep(WINDOW_S)
-                b = (process_cpu_ns(srv.pid), writes(srv.pid))
-                p = probe_window(probes)
-                if fetch:
-                    fetch.join()
-                else:
-                    time.sleep(TRACE_S - WINDOW_S)
+                with tracing_phase(debug, traced, TRACE_S, WINDOW_S):
+                    time.sleep(SETTLE_S)
+                    probe_window(probes)
+                    a = (process_cpu_ns(srv.pid), writes(srv.pid))
+                    time.sleep(WINDOW_S)
+                    b = (process_cpu_ns(srv.pid), writes(srv.pid))
+                    p = probe_window(probes)
                 phase[traced] = ((b[0] - a[0]) / (b[1] - a[1]), p)
             on, off = phase[True], phase[False]
             rows.append([math.log(on[0] / off[0])] + [math.log(on[1][k] / off[1][k]) for k in KINDS])
