@@ -97,7 +97,7 @@ struct ComparisonRow {
   // Within blocks: delta and 95% CI of the change in %, signed-rank p; n_base and
   // n_treatment are both the number of block pairs. Adjusted for the machine's speed (the
   // CPU speed probe of each round, stats::paired_relative_change_adjusted) when every pair
-  // has the probe and there are at least 4 pairs; speed_slope says so.
+  // has the probe, there are at least 4 pairs and not all of them tie; speed_slope says so.
   stats::Change change;
   // One-sided 95% bounds on the change: it is above bound_low_pct and below bound_high_pct,
   // each with 95% confidence. The cost bound is bound_high_pct for a metric where higher is
@@ -109,7 +109,7 @@ struct ComparisonRow {
   double ci_coverage = 0;    // what the change interval really covers
   // The slope of the speed adjustment (the metric's log ratio per unit of the probe's,
   // fitted on all pairs; each pair's own residual uses the other pairs' slope); nullopt when
-  // the comparison is not adjusted (a pair without the probe, or fewer than 4 pairs).
+  // the comparison is not adjusted (a pair without the probe, fewer than 4 pairs, or all tie).
   std::optional<double> speed_slope;
   // The same blocked comparison without the speed adjustment, as earlier versions reported
   // it; set when the comparison is adjusted. Kept for comparison, never used for verdicts.

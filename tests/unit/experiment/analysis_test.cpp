@@ -354,6 +354,29 @@ TEST(Analysis, APairWithoutTheProbeLeavesTheComparisonUnadjusted) {
   EXPECT_TRUE(fr_cpu->speed_slope);
 }
 
+// At a fixed rate that the target kept up with, every block's throughput can tie exactly:
+// no block is left to compare, and the row must not claim a speed adjustment either.
+TEST(Analysis, AllTiedBlocksAreNeitherComparedNorAdjusted) {
+  RunResult run = synthetic_run(10, 3.0);
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> speed(0, 0.02);
+  for (auto& r : run.rounds) {
+    r.throughput_rps = 5000;
+    r.cpu_probe_ns = 14000 * std::exp(speed(rng));
+  }
+  const Analysis a = analyse(run);
+  const auto* tput = find(a, Mode::kTrace, Metric::kThroughput);
+  ASSERT_NE(tput, nullptr);
+  EXPECT_EQ(tput->change.n_base, 0u);
+  EXPECT_FALSE(tput->speed_slope);
+  EXPECT_FALSE(tput->unadjusted);
+  EXPECT_FALSE(tput->significant);
+  // CPU per request in the same run still differs in every block and is adjusted.
+  const auto* cpu = find(a, Mode::kTrace, Metric::kTargetCpuPerRequest);
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_TRUE(cpu->speed_slope);
+}
+
 // A probe that runs slower whenever tracing is on breaks the adjustment's premise: the run
 // says so.
 TEST(Analysis, WarnsWhenTheProbeMovesWithTheMode) {
