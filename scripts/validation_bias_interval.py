@@ -21,16 +21,14 @@ import random
 import statistics
 import sys
 
+from validate_precision import find
+
 RESAMPLES = 20000
 
 
 def control_estimates(out):
-    values = []
-    for path in sorted(glob.glob(os.path.join(out, "control-*", "result.json"))):
-        r = json.load(open(path))
-        row = next(c for c in r["comparisons"] if c["mode"] == "trace" and c["metric"] == "target_cpu_us_per_request")
-        values.append(row["delta_pct"])
-    return values
+    return [find(json.load(open(path)), "trace", "target_cpu_us_per_request")["delta_pct"]
+            for path in sorted(glob.glob(os.path.join(out, "control-*", "result.json")))]
 
 
 def percentiles(values):
@@ -55,6 +53,8 @@ def main():
                  f"{len(injected)} (one per injected run)")
     off, d_pct = cost["off_cpu_us_per_request"], cost["injected_pct_of_off_cpu"]
     add = cost.get("additivity")
+    if add:
+        se = (add["added_us_ci"][1] - add["added_us"]) / statistics.NormalDist().inv_cdf(0.975)
     rng = random.Random(args.seed)
     against_d, against_measured = [], []
     for _ in range(RESAMPLES):
@@ -62,7 +62,6 @@ def main():
         c0 = statistics.median(rng.choices(controls, k=len(controls)))
         against_d.append(e - (c0 + d_pct))
         if add:
-            se = (add["added_us_ci"][1] - add["added_us"]) / statistics.NormalDist().inv_cdf(0.975)
             against_measured.append(e - (c0 + 100 * rng.gauss(add["added_us"], se) / off))
     print(f"{len(injected)} injected and {len(controls)} control runs, {RESAMPLES} resamples")
     lo, hi = percentiles(against_d)

@@ -58,10 +58,8 @@ Pairs block_pairs(const RunResult& run, Mode base, Mode treatment, Metric m) {
 }
 
 // Inside blocks, adjusted for the machine's speed when every pair has the probe (a pair
-// without it would leave the adjusted and the plain figures on different blocks), there are
-// enough pairs to fit the adjustment, and some pair differs at all: when every pair ties
-// (throughput at a fixed rate that the target kept up with), the slope is 0 and there is
-// nothing to adjust, and saying "adjusted" beside 0 blocks would mislead.
+// without it would leave the adjusted and the plain figures on different blocks) and the
+// adjustment applies (enough pairs, not all tied: stats::paired_relative_change_adjusted).
 ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector<double>& base_all,
                       const std::vector<double>& treatment_all) {
   const stats::PairedChange plain = stats::paired_relative_change(pairs.base, pairs.treatment);
@@ -70,7 +68,7 @@ ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector
   if (pairs.every_pair_has_the_probe()) {
     const stats::AdjustedChange adjusted = stats::paired_relative_change_adjusted(
         pairs.base, pairs.treatment, pairs.base_probe, pairs.treatment_probe);
-    if (adjusted.applied && plain.n_pairs > 0 && adjusted.change.n_pairs == plain.n_pairs) {
+    if (adjusted.applied && adjusted.change.n_pairs == plain.n_pairs) {
       pc = adjusted.change;
       row.speed_slope = adjusted.slope;
       row.unadjusted = plain;

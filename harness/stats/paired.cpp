@@ -230,7 +230,9 @@ AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, 
     x.push_back(std::log(treatment_reference[i] / base_reference[i]));
   }
   AdjustedChange out;
-  const bool adjust = d.size() >= kMinPairsToAdjust;
+  // When every pair ties (throughput at a fixed rate the target kept up with) the slope is 0
+  // and nothing is left to compare: no adjustment to speak of.
+  const bool adjust = d.size() >= kMinPairsToAdjust && std::any_of(d.begin(), d.end(), [](double v) { return v != 0; });
   out.applied = adjust;
   if (adjust) out.slope = slope_with_intercept(d, x, d.size());
   // Each pair's residual with the slope of the other pairs: its own noise then does not pull

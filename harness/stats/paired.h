@@ -78,12 +78,13 @@ PairedChange paired_relative_change(const std::vector<double>& base, const std::
 // not to average to 0. Leave-one-out because a slope fitted on a pair's own noise shrinks its
 // residual, and the signed-rank test on shrunk residuals flags too often with few pairs
 // (8% instead of 5% at 8 pairs in scripts/speed_adjustment_simulation.py). The change, its
-// interval and p-value are then those of the residuals. Fewer than 4 pairs: no adjustment.
+// interval and p-value are then those of the residuals. Fewer than 4 pairs, or every pair
+// tied: no adjustment.
 // Pairs where any of the four values is not a positive finite number are dropped.
 struct AdjustedChange {
   PairedChange change;  // on the residuals
   double slope = 0;     // fitted on all pairs, for the record; 0 when x does not vary or fewer than 4 pairs
-  bool applied = false; // false with fewer than 4 pairs: the change is then the plain one
+  bool applied = false; // false with fewer than 4 pairs or all tied: the change is then the plain one
 };
 AdjustedChange paired_relative_change_adjusted(const std::vector<double>& base, const std::vector<double>& treatment,
                                                const std::vector<double>& base_reference,
