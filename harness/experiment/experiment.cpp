@@ -548,7 +548,9 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
         continue;
       }
       if (clean >= c.rounds_per_mode) {
-        if (auto hw = widest_half_width_pct(analyse(run)); hw && *hw <= c.precision->pct) {
+        const auto hw = widest_half_width_pct(analyse(run));
+        run.precision_checks.push_back({clean, hw});
+        if (hw && *hw <= c.precision->pct) {
           run.stop_rule = StopRule::kPrecisionReached;
           break;
         }

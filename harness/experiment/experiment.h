@@ -59,6 +59,13 @@ struct DroppedBlock {
   std::string reason;  // the first disturbed round's, naming it
 };
 
+// One look the adaptive stop rule took after a block: how many clean blocks there were and
+// the widest watched half-width then (nullopt: some watched interval could not be formed).
+struct PrecisionCheck {
+  int clean_blocks = 0;
+  std::optional<double> widest_half_width_pct;
+};
+
 struct RunResult {
   RunConfig config;
   std::vector<Mode> modes;               // the modes that run (config.modes less the skipped)
@@ -82,6 +89,9 @@ struct RunResult {
   std::vector<std::string> warnings;
   std::vector<DroppedBlock> dropped_blocks;
   StopRule stop_rule = StopRule::kBlocksDone;
+  // With config.precision: every look the stop rule took, in order, so a reader can see the
+  // intervals narrow and that the run stopped at the first look within the goal.
+  std::vector<PrecisionCheck> precision_checks;
   double wall_s = 0;                     // from the warm-up's start to the last round's end
 };
 

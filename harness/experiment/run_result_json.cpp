@@ -160,6 +160,11 @@ json design_json(const RunResult& run, const Analysis& a) {
     row["significant"] = r.significant;
     speed.push_back(row);
   }
+  json checks = json::array();
+  for (const auto& pc : run.precision_checks)
+    checks.push_back({{"blocks_clean", pc.clean_blocks},
+                      {"widest_half_width_pct",
+                       pc.widest_half_width_pct ? json(*pc.widest_half_width_pct) : json(nullptr)}});
   const auto hw = widest_half_width_pct(a);
   return {{"blocks_clean", a.clean_blocks},
           {"blocks_dropped", a.dropped_blocks},
@@ -168,6 +173,7 @@ json design_json(const RunResult& run, const Analysis& a) {
           {"precision_pct", c.precision ? json(c.precision->pct) : json(nullptr)},
           {"max_duration_s", c.precision ? json(static_cast<double>(c.precision->max_duration_ns) / 1e9) : json(nullptr)},
           {"widest_half_width_pct", hw ? json(*hw) : json(nullptr)},
+          {"precision_checks", checks},
           {"wall_s", run.wall_s},
           {"carry_over", carry},
           {"speed_reference", speed}};
