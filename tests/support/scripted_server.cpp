@@ -31,7 +31,7 @@ ScriptedServer::~ScriptedServer() {
   ::shutdown(listen_fd_, SHUT_RDWR);
   thread_.join();
   ::close(listen_fd_);
-  for (auto& t : connection_threads_) t.join();
+  for (auto& c : connections_open_) c.thread.join();
 }
 
 void ScriptedServer::write_all(int fd, const std::string& bytes) {
@@ -60,7 +60,26 @@ void ScriptedServer::serve() {
       continue;
     }
     ++connections_;
-    connection_threads_.emplace_back([this, fd] { serve_connection(fd); });
+    // A server that closes after every answer sees a new connection per request: tens of
+    // thousands in a run. Their threads are joined as they finish, or the process runs out
+    // of threads (pthread_create fails with EAGAIN) before the run ends.
+    join_finished_connections();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    connections_open_.push_back({done, std::thread([this, fd, done] {
+                                   serve_connection(fd);
+                                   *done = true;
+                                 })});
+  }
+}
+
+void ScriptedServer::join_finished_connections() {
+  for (auto it = connections_open_.begin(); it != connections_open_.end();) {
+    if (!it->done->load()) {
+      ++it;
+      continue;
+    }
+    it->thread.join();
+    it = connections_open_.erase(it);
   }
 }
 

@@ -7,9 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <list>
+#include <memory>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace tracebench::testing {
 
@@ -32,8 +33,15 @@ class ScriptedServer {
   static std::string ok_response(const std::string& body = "ok");
 
  private:
+  // A connection's thread and whether it has returned, so the accept loop can join it.
+  struct Connection {
+    std::shared_ptr<std::atomic<bool>> done;
+    std::thread thread;
+  };
+
   void serve();
   void serve_connection(int fd);
+  void join_finished_connections();
 
   Handler handler_;
   int listen_fd_ = -1;
@@ -42,7 +50,8 @@ class ScriptedServer {
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> connections_{0};
   std::thread thread_;
-  std::vector<std::thread> connection_threads_;
+  // Touched by the accept thread only (and by the destructor after it has joined that).
+  std::list<Connection> connections_open_;
 };
 
 }  // namespace tracebench::testing
