@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "load/load_result_json.h"
+#include "result/json_number.h"
 #include "result/run_result.h"
 
 namespace tracebench::experiment {
@@ -11,15 +12,17 @@ namespace {
 
 using nlohmann::json;
 
-json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+// A figure that may be NaN or infinite (an interval end with too few values, a p-value not
+// computed): JSON null, as for a missing one.
+json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 // A median with its interval, and what that interval really covers (below 0.95 with fewer
 // than 6 values: min to max).
 json interval_json(const stats::Interval& i) {
   if (i.n == 0) return nullptr;
   return {{"median", i.estimate},
-          {"ci_low", number_or_null(i.low)},
-          {"ci_high", number_or_null(i.high)},
+          {"ci_low", finite_or_null(i.low)},
+          {"ci_high", finite_or_null(i.high)},
           {"n", i.n},
           {"ci_coverage", stats::median_ci_achieved_confidence(i.n)}};
 }
@@ -28,17 +31,15 @@ json optional_interval(const std::optional<stats::Interval>& i) { return i ? int
 
 json trace_facts_json(const TraceFacts& f) {
   json j = {{"bytes", f.bytes}, {"span_s", f.span_s}, {"bytes_per_s", f.bytes_per_s},
-            {"events_per_s", f.events_per_s ? json(*f.events_per_s) : json(nullptr)},
+            {"events_per_s", result::number_or_null(f.events_per_s)},
             {"go_version", f.go_version}, {"file", f.file.empty() ? json(nullptr) : json(f.file)}};
   if (!f.read_error.empty()) j["read_error"] = f.read_error;
-  j["parse_mb_per_s"] = f.parse_mb_per_s ? json(*f.parse_mb_per_s) : json(nullptr);
+  j["parse_mb_per_s"] = result::number_or_null(f.parse_mb_per_s);
   json categories = json::object();
   for (const auto& c : f.categories) categories[c.name] = {{"events", c.events}, {"bytes", c.bytes}};
   j["categories"] = categories;
   return j;
 }
-
-json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json cpu_classes_json(const target::CpuClasses& c) {
   return {{"user", c.user},
@@ -57,8 +58,8 @@ json runtime_json(const RuntimeFigures& f) {
           {"cpu_classes_missing", f.classes_missing.empty() ? json(nullptr) : json(f.classes_missing)},
           {"cpu_classes_span_s", f.classes_span_s},
           {"gc_cycles_per_1k_requests", f.gc_cycles_per_1k_requests},
-          {"sched_latency_p50_ns", optional_number(f.sched_latency_p50_ns)},
-          {"sched_latency_p99_ns", optional_number(f.sched_latency_p99_ns)},
+          {"sched_latency_p50_ns", result::number_or_null(f.sched_latency_p50_ns)},
+          {"sched_latency_p99_ns", result::number_or_null(f.sched_latency_p99_ns)},
           {"heap_objects_bytes", f.heap_objects_bytes},
           {"total_memory_bytes", f.total_memory_bytes},
           {"goroutines", f.goroutines}};
@@ -89,34 +90,34 @@ json round_json(const RoundRecord& r) {
             {"generator_cpu_us_per_request", r.generator_cpu_us_per_request},
             {"send_lag_p99_ns", r.send_lag_p99_ns},
             {"target_cpu_us_per_request",
-             r.target_cpu_us_per_request ? json(*r.target_cpu_us_per_request) : json(nullptr)},
+             result::number_or_null(r.target_cpu_us_per_request)},
             {"target_cpu_source", r.target_cpu_source ? json(to_string(*r.target_cpu_source)) : json(nullptr)},
-            {"proc_cpu_us_per_request", optional_number(r.proc_cpu_us_per_request)},
-            {"agent_cpu_us_per_request", optional_number(r.agent_cpu_us_per_request)},
+            {"proc_cpu_us_per_request", result::number_or_null(r.proc_cpu_us_per_request)},
+            {"agent_cpu_us_per_request", result::number_or_null(r.agent_cpu_us_per_request)},
             {"agent_invalid", r.agent_invalid.empty() ? json(nullptr) : json(r.agent_invalid)},
             {"runtime", r.runtime ? runtime_json(*r.runtime) : json(nullptr)},
             {"target_rss_bytes", r.target_rss_bytes ? json(*r.target_rss_bytes) : json(nullptr)},
-            {"host_other_cpu_pct", r.host_other_cpu_pct ? json(*r.host_other_cpu_pct) : json(nullptr)},
-            {"host_steal_pct", r.host_steal_pct ? json(*r.host_steal_pct) : json(nullptr)},
-            {"cpu_probe_ns", r.cpu_probe_ns ? json(*r.cpu_probe_ns) : json(nullptr)}};
+            {"host_other_cpu_pct", result::number_or_null(r.host_other_cpu_pct)},
+            {"host_steal_pct", result::number_or_null(r.host_steal_pct)},
+            {"cpu_probe_ns", result::number_or_null(r.cpu_probe_ns)}};
   if (r.trace) j["trace"] = trace_facts_json(*r.trace);
   if (r.snapshot) j["snapshot"] = trace_facts_json(*r.snapshot);
   return j;
 }
 
 json change_json(const stats::Change& c) {
-  return {{"delta_pct", number_or_null(c.delta_pct)},
-          {"ci_low_pct", number_or_null(c.ci_low_pct)},
-          {"ci_high_pct", number_or_null(c.ci_high_pct)},
-          {"p_value", number_or_null(c.p_value)},
+  return {{"delta_pct", finite_or_null(c.delta_pct)},
+          {"ci_low_pct", finite_or_null(c.ci_low_pct)},
+          {"ci_high_pct", finite_or_null(c.ci_high_pct)},
+          {"p_value", finite_or_null(c.p_value)},
           {"n_base", c.n_base},
           {"n_mode", c.n_treatment}};
 }
 
 json paired_json(const stats::PairedChange& c) {
-  return {{"delta_pct", number_or_null(c.delta_pct)},     {"ci_low_pct", number_or_null(c.ci_low_pct)},
-          {"ci_high_pct", number_or_null(c.ci_high_pct)}, {"bound_low_pct", number_or_null(c.bound_low_pct)},
-          {"bound_high_pct", number_or_null(c.bound_high_pct)}, {"p_value", number_or_null(c.p_value)},
+  return {{"delta_pct", finite_or_null(c.delta_pct)},     {"ci_low_pct", finite_or_null(c.ci_low_pct)},
+          {"ci_high_pct", finite_or_null(c.ci_high_pct)}, {"bound_low_pct", finite_or_null(c.bound_low_pct)},
+          {"bound_high_pct", finite_or_null(c.bound_high_pct)}, {"p_value", finite_or_null(c.p_value)},
           {"n_blocks", c.n_pairs}};
 }
 
@@ -129,13 +130,13 @@ json comparison_json(const ComparisonRow& c) {
   j["design"] = "blocked";
   j["family"] = in_breakdown(c.metric) ? "breakdown" : "overhead";
   j["n_blocks"] = c.change.n_base;
-  j["bound_low_pct"] = number_or_null(c.bound_low_pct);
-  j["bound_high_pct"] = number_or_null(c.bound_high_pct);
-  j["p_adjusted"] = number_or_null(c.p_adjusted);
+  j["bound_low_pct"] = finite_or_null(c.bound_low_pct);
+  j["bound_high_pct"] = finite_or_null(c.bound_high_pct);
+  j["p_adjusted"] = finite_or_null(c.p_adjusted);
   j["significant"] = c.significant;
   j["ci_coverage"] = c.ci_coverage;
   j["speed_adjusted"] = c.speed_slope.has_value();
-  j["speed_slope"] = c.speed_slope ? number_or_null(*c.speed_slope) : json(nullptr);
+  j["speed_slope"] = c.speed_slope ? finite_or_null(*c.speed_slope) : json(nullptr);
   j["unadjusted"] = c.unadjusted ? paired_json(*c.unadjusted) : json(nullptr);
   j["unpaired"] = c.unpaired.n_base > 0 ? change_json(c.unpaired) : json(nullptr);
   return j;
@@ -156,7 +157,7 @@ json design_json(const RunResult& run, const Analysis& a) {
   for (const auto& r : a.speed_reference) {
     json row = paired_json(r.change);
     row["mode"] = to_string(r.mode);
-    row["p_adjusted"] = number_or_null(r.p_adjusted);
+    row["p_adjusted"] = finite_or_null(r.p_adjusted);
     row["significant"] = r.significant;
     speed.push_back(row);
   }
@@ -164,7 +165,7 @@ json design_json(const RunResult& run, const Analysis& a) {
   for (const auto& pc : run.precision_checks)
     checks.push_back({{"blocks_clean", pc.clean_blocks},
                       {"widest_half_width_pct",
-                       pc.widest_half_width_pct ? json(*pc.widest_half_width_pct) : json(nullptr)}});
+                       result::number_or_null(pc.widest_half_width_pct)}});
   const auto hw = widest_half_width_pct(a);
   return {{"blocks_clean", a.clean_blocks},
           {"blocks_dropped", a.dropped_blocks},
@@ -172,7 +173,7 @@ json design_json(const RunResult& run, const Analysis& a) {
           {"stop_rule", to_string(run.stop_rule)},
           {"precision_pct", c.precision ? json(c.precision->pct) : json(nullptr)},
           {"max_duration_s", c.precision ? json(static_cast<double>(c.precision->max_duration_ns) / 1e9) : json(nullptr)},
-          {"widest_half_width_pct", hw ? json(*hw) : json(nullptr)},
+          {"widest_half_width_pct", result::number_or_null(hw)},
           {"precision_checks", checks},
           {"wall_s", run.wall_s},
           {"carry_over", carry},
@@ -257,8 +258,8 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
         {"path", c.load.request.path},
         {"schedule", c.load.open_loop || c.rate_share ? "open_loop" : "closed_loop"},
         {"rate_rps", c.load.open_loop ? json(c.load.open_loop->rate_rps) : json(nullptr)},
-        {"rate_share", c.rate_share ? json(*c.rate_share) : json(nullptr)},
-        {"capacity_rps", run.capacity_rps ? json(*run.capacity_rps) : json(nullptr)},
+        {"rate_share", result::number_or_null(c.rate_share)},
+        {"capacity_rps", result::number_or_null(run.capacity_rps)},
         {"connections", c.load.connections},
         {"spin_s", static_cast<double>(c.load.spin_ns) / 1e9},
         {"threads", c.load.threads},
@@ -287,7 +288,7 @@ json to_json(const RunResult& run, const Analysis& a, json context) {
       {"design", design_json(run, a)},
       {"host", host_json(host_load(run))},
       {"generator",
-       {{"core_share", a.generator_core_share ? json(*a.generator_core_share) : json(nullptr)},
+       {{"core_share", result::number_or_null(a.generator_core_share)},
         {"competes_for_cpu", a.generator_competes_for_cpu}}},
       {"alpha", a.alpha},
       {"multiple_test", result::kGatedBreakdown},
