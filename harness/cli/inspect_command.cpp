@@ -194,6 +194,7 @@ nlohmann::json to_json(const tr::TraceSummary& s, const std::vector<tr::Diagnost
   j["ticks_per_second"] = s.ticks_per_second;
   j["frequency_assumed"] = s.frequency_assumed;
   j["wall_minus_trace_ns"] = s.wall_minus_trace_ns ? nlohmann::json(*s.wall_minus_trace_ns) : nlohmann::json(nullptr);
+  j["mono_minus_trace_ns"] = s.mono_minus_trace_ns ? nlohmann::json(*s.mono_minus_trace_ns) : nlohmann::json(nullptr);
   j["header_padding_bytes"] = s.header_padding_bytes;
   j["experimental_padding_bytes"] = s.experimental_padding_bytes;
   j["skipped_bytes"] = s.skipped_bytes;

@@ -185,10 +185,11 @@ void parse_settle(const po::variables_map& vm, experiment::RunConfig& c) {
                                    vm["max-duration"].as<std::string>(), c.rounds_per_mode, c.modes.size(), least_s,
                                    vm["round"].as<std::string>()));
   }
-  // The capture is asked for before the settle period and is seen running once its first
-  // bytes arrive, but an idle target's net/http holds those back (PprofCapture::start waits
-  // 150 ms, then goes on). The handler calls trace.Start within milliseconds of the request,
-  // so this much settle after that makes sure the tracer runs before the window opens.
+  // The capture is asked for just before the settle period, and an idle target's net/http
+  // holds its first bytes back, so the round starts the load without seeing them. The
+  // handler calls trace.Start within milliseconds of the request, so this much settle makes
+  // sure the tracer runs before the window opens; a trace that still began late drops its
+  // block (the trace's clock says so: window_lead_s).
   if (std::find(c.modes.begin(), c.modes.end(), experiment::Mode::kTrace) != c.modes.end() &&
       c.settle_ns < kMinTraceSettleNs)
     throw UsageError(fmt::format("--settle {} is too short for the trace mode: the capture must be running before "

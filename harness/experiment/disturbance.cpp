@@ -31,17 +31,18 @@ int drop_disturbed_blocks(RunResult& run) {
   for (auto& [block, rounds] : blocks) {
     if (rounds.front()->dropped) continue;
     auto late = std::find_if(rounds.begin(), rounds.end(), [&](const RoundRecord* r) {
-      return r->complete && r->send_lag_p99_ns > limit;
+      return r->complete && (!r->disturbed.empty() || r->send_lag_p99_ns > limit);
     });
     if (late == rounds.end()) {
       clean += std::all_of(rounds.begin(), rounds.end(), [](const RoundRecord* r) { return r->complete; }) ? 1 : 0;
       continue;
     }
     RoundRecord& d = **late;
-    d.disturbed = fmt::format(
-        "generator send lag p99 reached {:.2f} ms against the run's typical {:.2f} ms: the generator could not keep "
-        "its schedule",
-        static_cast<double>(d.send_lag_p99_ns) / 1e6, static_cast<double>(typical_send_lag_p99_ns(run)) / 1e6);
+    if (d.disturbed.empty())
+      d.disturbed = fmt::format(
+          "generator send lag p99 reached {:.2f} ms against the run's typical {:.2f} ms: the generator could not keep "
+          "its schedule",
+          static_cast<double>(d.send_lag_p99_ns) / 1e6, static_cast<double>(typical_send_lag_p99_ns(run)) / 1e6);
     for (RoundRecord* r : rounds) r->dropped = true;
     run.dropped_blocks.push_back({block, fmt::format("round {} ({}): {}", d.index + 1, to_string(d.mode), d.disturbed)});
   }

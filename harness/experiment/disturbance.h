@@ -1,7 +1,9 @@
 #pragma once
 // Which blocks of a run were disturbed: a round whose generator lost its schedule far more
-// than the run's other rounds did cannot be compared with its block's others, so the whole
-// block is dropped (kept in the result, left out of the statistics) and the run adds another.
+// than the run's other rounds did, or one the experiment already marked disturbed (a trace
+// capture that left part of its window untraced), cannot be compared with its block's
+// others, so the whole block is dropped (kept in the result, left out of the statistics)
+// and the run adds another.
 //
 // The limit is load::disturbed_send_lag_limit_ns of the median round, so a machine that is
 // steadily slow (steal in every round) does not drop every block, while a stall in one

@@ -25,8 +25,15 @@ namespace tracebench::experiment {
 namespace {
 
 // A capture asked for this much longer than settle + phase, so it is still running when
-// the measured window closes, whatever the request's latency.
+// the measured window closes, whatever the request's latency. It costs no time: the round
+// ends the capture when its window closes (PprofCapture::end_now).
 constexpr std::int64_t kCaptureTailNs = 300'000'000;
+
+// How long a round waits for a capture to show itself before the load starts: enough for a
+// local target's refusal (404, another trace running) to arrive at once. A healthy target
+// that is idle holds its first bytes back longer; the round goes on without them, and the
+// trace's own clock later shows whether it covered the window (untraced_part).
+constexpr std::int64_t kCaptureStartWaitNs = 30'000'000;
 
 // Thrown inside a round when the run cannot go on; cause and message become the run's
 // stop_cause and stop_reason.
@@ -35,7 +42,14 @@ struct RunStopped : std::runtime_error {
   StopCause cause;
 };
 
-TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double fallback_span_s) {
+// The measured window on CLOCK_MONOTONIC, to place a trace against it.
+struct Window {
+  std::int64_t opened_ns = 0;
+  std::int64_t closed_ns = 0;
+};
+
+TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double fallback_span_s,
+                            std::optional<Window> window = std::nullopt) {
   TraceFacts f;
   f.file = path;
   f.bytes = bytes;
@@ -52,6 +66,10 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
       f.events_per_s = s.events_per_second();
     }
     if (s.parse_seconds > 0) f.parse_mb_per_s = s.parse_mb_per_second();
+    if (window && s.mono_minus_trace_ns && s.timed_events > 0) {
+      f.window_lead_s = static_cast<double>(window->opened_ns - (s.first_event_ns + *s.mono_minus_trace_ns)) / 1e9;
+      f.window_trail_s = static_cast<double>(s.last_event_ns + *s.mono_minus_trace_ns - window->closed_ns) / 1e9;
+    }
     for (std::size_t c = 0; c < trace::kCategoryCount; ++c) {
       const auto& counts = s.categories[c];
       if (counts.events == 0 && counts.bytes == 0) continue;
@@ -63,6 +81,19 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
   }
   f.bytes_per_s = f.span_s > 0 ? static_cast<double>(bytes) / f.span_s : 0.0;
   return f;
+}
+
+// Why a trace round cannot stand for its mode: part of its window went untraced (the capture
+// began after the window opened or ended before it closed), "" when the trace covered it all
+// or cannot say (no clock snapshot, unreadable).
+std::string untraced_part(const TraceFacts& f) {
+  if (f.window_lead_s && *f.window_lead_s < 0)
+    return fmt::format("the trace capture began {:.1f} ms after the window opened: part of the window was not traced",
+                       -*f.window_lead_s * 1e3);
+  if (f.window_trail_s && *f.window_trail_s < 0)
+    return fmt::format("the trace capture ended {:.1f} ms before the window closed: part of the window was not traced",
+                       -*f.window_trail_s * 1e3);
+  return {};
 }
 
 // "12 errors: reset 10, timeout 2", the kinds in load::ErrorKind's order.
@@ -220,7 +251,7 @@ class RoundRunner {
     record_target_cpu(rec, r, samples);
     run_.latency_by_mode[mode]->add(r.latency);
     // Teardown and the trace facts, even for a round that went wrong, so nothing measured is lost.
-    finish_mode(rec, r, capture);
+    finish_mode(rec, r, capture, samples.window);
     remove_trace_files(rec);
     check_round_end(rec, r);
     return rec;
@@ -272,6 +303,7 @@ class RoundRunner {
 
   // The samples taken at the measured window's edges.
   struct WindowSamples {
+    Window window;
     target::ProcessSample before, after;
     AgentReading agent_before, agent_after;
     target::HostCpuSample host_before, host_after;
@@ -294,7 +326,8 @@ class RoundRunner {
       out.trace_path = fmt::format("{}/round{:03}-trace.trace", c.out_dir, index);
       out.pprof = std::make_unique<target::PprofCapture>(c.pprof->host, c.pprof->port, out.trace_path);
       const double seconds = static_cast<double>(settle_ns + c.phase_ns() + kCaptureTailNs) / 1e9;
-      if (std::string err = out.pprof->start(seconds); !err.empty()) throw RunStopped(StopCause::kCaptureFailed, err);
+      if (std::string err = out.pprof->start(seconds, kCaptureStartWaitNs); !err.empty())
+        throw RunStopped(StopCause::kCaptureFailed, err);
     } else if (mode == Mode::kFlightRecorder) {
       try {
         agent_->start(c.fr_min_age_ns, c.fr_max_bytes);
@@ -320,6 +353,7 @@ class RoundRunner {
     };
     target::CpuSpeedProbe probe;
     h.on_measure_start = [&] {
+      samples.window.opened_ns = load::monotonic_ns();
       if (run_.target_pid) samples.before = target::sample_process(*run_.target_pid);
       samples.agent_before = read_agent();
       samples.host_before = target::sample_host_cpu();
@@ -330,6 +364,10 @@ class RoundRunner {
       samples.host_after = target::sample_host_cpu();
       if (run_.target_pid) samples.after = target::sample_process(*run_.target_pid);
       samples.agent_after = read_agent();
+      samples.window.closed_ns = load::monotonic_ns();
+      // The capture was asked for with room to spare (kCaptureTailNs); ending it here keeps
+      // that room from becoming idle time between rounds.
+      if (capture.pprof) capture.pprof->end_now();
     };
     try {
       return load::run_load(cfg, h);
@@ -381,12 +419,14 @@ class RoundRunner {
 
   // A round whose capture or snapshot failed did not measure what its mode stands for (the
   // tracer may have stopped part-way): it is kept for the record but not counted.
-  void finish_mode(RoundRecord& rec, const load::LoadResult& r, ModeCapture& capture) {
+  void finish_mode(RoundRecord& rec, const load::LoadResult& r, ModeCapture& capture, const Window& window) {
     if (rec.mode == Mode::kTrace) {
       target::CaptureResult cap = capture.pprof->finish();
-      if (cap.ok || cap.bytes > 0)
+      if (cap.ok || cap.bytes > 0) {
         rec.trace = read_trace_facts(capture.trace_path, cap.bytes,
-                                     static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9);
+                                     static_cast<double>(cap.finished_ns - cap.started_ns) / 1e9, window);
+        rec.disturbed = untraced_part(*rec.trace);
+      }
       if (!cap.ok && r.complete) {
         rec.complete = false;
         throw_after(rec, StopCause::kCaptureFailed, fmt::format("the trace capture failed: {}", cap.error));

@@ -28,6 +28,11 @@ struct TraceFacts {
   };
   std::vector<CategoryCounts> categories;  // the event mix, when the reader could parse it
   std::string read_error;              // why the reader could not parse it, if it could not
+  // Mode trace: how far the capture reached beyond the measured window, from the trace's own
+  // clock snapshot (Go 1.25+): window start minus first event, last event minus window end.
+  // Negative where part of the window went untraced; absent when the trace cannot say.
+  std::optional<double> window_lead_s;
+  std::optional<double> window_trail_s;
 };
 
 struct RoundRecord {
@@ -35,7 +40,7 @@ struct RoundRecord {
   int block = 0;                // the block it belongs to, from 0
   Mode mode = Mode::kOff;
   // Why the round cannot be compared with its block's others (the generator lost its
-  // schedule), "" when it can. Its whole block is then dropped (dropped = true on every
+  // schedule, or a trace capture left part of the window untraced), "" when it can. Its whole block is then dropped (dropped = true on every
   // round of the block), kept in the result and run again.
   std::string disturbed;
   bool dropped = false;

@@ -35,6 +35,8 @@ json trace_facts_json(const TraceFacts& f) {
             {"go_version", f.go_version}, {"file", f.file.empty() ? json(nullptr) : json(f.file)}};
   if (!f.read_error.empty()) j["read_error"] = f.read_error;
   j["parse_mb_per_s"] = result::number_or_null(f.parse_mb_per_s);
+  j["window_lead_s"] = result::number_or_null(f.window_lead_s);
+  j["window_trail_s"] = result::number_or_null(f.window_trail_s);
   json categories = json::object();
   for (const auto& c : f.categories) categories[c.name] = {{"events", c.events}, {"bytes", c.bytes}};
   j["categories"] = categories;

@@ -1,6 +1,7 @@
 #include "target/pprof_capture.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
@@ -82,6 +83,9 @@ struct PprofCapture::State {
   bool trace_began = false;  // a 200 body began with the trace magic
   bool done = false;
   CaptureResult result;
+  // A second descriptor of the request's socket, so end_now() can half-close it from the
+  // caller's thread: being ours, it cannot be closed and reused under us by httplib.
+  int socket_dup = -1;
 
   State(std::string h, std::uint16_t p, std::string out)
       : host(std::move(h)), port(p), out_path(std::move(out)), url(url_of(host, port, kTracePath)), client(host, p) {}
@@ -105,6 +109,12 @@ std::string PprofCapture::State::error_for_status(int http_status, const std::st
 }
 
 void PprofCapture::State::download(int fd, std::string path_and_query) {
+  client.set_socket_options([this](socket_t sock) {
+    const int copy = ::fcntl(sock, F_DUPFD_CLOEXEC, 0);
+    std::lock_guard lock(mu);
+    if (socket_dup >= 0) ::close(socket_dup);  // a connect retried on another address
+    socket_dup = copy;
+  });
   std::uint64_t bytes = 0;
   std::string head;        // the first bytes of a 200 body, to check the trace magic
   std::string error_body;  // the body of a non-200 answer
@@ -237,6 +247,12 @@ std::string PprofCapture::start(double seconds, std::int64_t settle_ns) {
   return {};
 }
 
+void PprofCapture::end_now() {
+  State& s = *state_;
+  std::lock_guard lock(s.mu);
+  if (!s.done && s.socket_dup >= 0) ::shutdown(s.socket_dup, SHUT_WR);
+}
+
 CaptureResult PprofCapture::finish(std::int64_t timeout_ns) {
   State& s = *state_;
   if (!s.thread.joinable()) {
@@ -266,6 +282,10 @@ CaptureResult PprofCapture::finish(std::int64_t timeout_ns) {
   }
   s.thread.join();
   std::lock_guard lock(s.mu);
+  if (s.socket_dup >= 0) {
+    ::close(s.socket_dup);
+    s.socket_dup = -1;
+  }
   return s.result;
 }
 

@@ -47,6 +47,14 @@ class PprofCapture {
   // Calling start() twice throws std::logic_error.
   std::string start(double seconds, std::int64_t settle_ns = 150'000'000);
 
+  // Asks the target to end the capture now instead of at its `seconds`, and returns at once.
+  // It half-closes the request's connection: net/http takes the end of the request stream as
+  // the client gone and cancels the request's context, so net/http/pprof's handler stops its
+  // sleep, stops the tracer and writes the rest of the trace, which finish() receives whole
+  // (the read side stays open). A server that ignores the half-close ends the capture at its
+  // `seconds`, as without this call. Does nothing before start() or after the capture ended.
+  void end_now();
+
   // Waits until the capture has ended (at most timeout_ns, counted from this call) and
   // returns what was received. On timeout the download is abandoned (the connection is shut
   // down) and the result says "abandoned: the capture did not end within ...". Errors after

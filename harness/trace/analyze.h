@@ -155,6 +155,9 @@ struct TraceSummary {
   bool frequency_assumed = false;      // no frequency event was read; 15.625 MHz assumed
   // Unix wall-clock time (ns) minus trace time, from the first clock snapshot (1.25+).
   std::optional<std::int64_t> wall_minus_trace_ns;
+  // The tracing process's CLOCK_MONOTONIC minus trace time, from the same snapshot: with it a
+  // trace's events can be placed on the clock of another process on the same machine.
+  std::optional<std::int64_t> mono_minus_trace_ns;
 
   std::array<Counts, 256> kinds{};               // by wire event type (format.h)
   std::array<Counts, kCategoryCount> categories{};  // by Category

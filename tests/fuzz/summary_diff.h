@@ -63,6 +63,7 @@ inline std::string summary_diff(const TraceSummary& a, const TraceSummary& b) {
   differ(d, "ticks_per_second", a.ticks_per_second, b.ticks_per_second);
   differ(d, "frequency_assumed", a.frequency_assumed, b.frequency_assumed);
   differ(d, "wall_minus_trace_ns", a.wall_minus_trace_ns, b.wall_minus_trace_ns);
+  differ(d, "mono_minus_trace_ns", a.mono_minus_trace_ns, b.mono_minus_trace_ns);
   for (unsigned t = 0; d.empty() && t < 256; ++t) {
     differ(d, fmt::format("kinds[{}].events", t), a.kinds[t].events, b.kinds[t].events);
     differ(d, fmt::format("kinds[{}].bytes", t), a.kinds[t].bytes, b.kinds[t].bytes);

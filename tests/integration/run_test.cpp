@@ -54,6 +54,16 @@ TEST(Run, ThreeModesReportTraceRateAndFlightRecorderWindow) {
   EXPECT_GT(j["modes"]["trace"]["trace_bytes_per_s"]["median"].get<double>(), 0);
   EXPECT_GT(j["modes"]["trace"]["trace_events_per_s"]["median"].get<double>(), 0);
   EXPECT_GT(j["modes"]["flightrecorder"]["fr_window_s"]["median"].get<double>(), 0);
+  // Every capture covered its round's window, by the trace's own clock, and ended with it
+  // (end_now) instead of running on for the capture's spare 300 ms.
+  for (const auto& round : j["rounds"]) {
+    if (round["mode"] != "trace") continue;
+    const auto& t = round["trace"];
+    ASSERT_TRUE(t["window_lead_s"].is_number()) << t.dump();
+    EXPECT_GE(t["window_lead_s"].get<double>(), 0.0) << t.dump();
+    EXPECT_GE(t["window_trail_s"].get<double>(), 0.0) << t.dump();
+    EXPECT_LT(t["window_trail_s"].get<double>(), 0.2) << t.dump();
+  }
   ASSERT_FALSE(j["comparisons"].empty());
   for (const auto& c : j["comparisons"])
     for (const char* k : {"mode", "metric", "delta_pct", "ci_low_pct", "ci_high_pct", "p_value", "significant",

@@ -12,10 +12,12 @@
 #include "demo_server.h"
 #include "loopback.h"
 #include "subprocess.h"
+#include "load/clock.h"
 #include "target/agent_client.h"
 #include "target/launched_target.h"
 #include "target/pprof_capture.h"
 #include "target/process_stats.h"
+#include "trace/analyze.h"
 
 namespace tracebench::target {
 namespace {
@@ -74,6 +76,31 @@ TEST(PprofCaptureDemo, StreamsAGoTraceToTheFile) {
   EXPECT_GE(span_s, 0.95);
   EXPECT_LT(span_s, 10.0);
   expect_go_trace(out, r.bytes);
+}
+
+TEST(PprofCaptureDemo, EndNowEndsTheCaptureAtOnceAndWhole) {
+  DemoServer server;
+  const std::string out = temp_path("ended.trace");
+  PprofCapture capture("127.0.0.1", server.debug_port, out);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(capture.start(30.0), "");
+  for (int i = 0; i < 50; ++i) http_get(server.port, "/churn");
+  const std::int64_t ended_ns = load::monotonic_ns();
+  capture.end_now();
+  const CaptureResult r = capture.finish();
+  // Asked for 30 s, over in well under 5: the half-close ended it, not its length.
+  EXPECT_LT(seconds_since(t0), 5.0);
+  ASSERT_TRUE(r.ok) << r.error;
+  expect_go_trace(out, r.bytes);
+  // Whole: Go's trace reader would find no cut batch, and the trace ran until end_now().
+  const trace::TraceSummary s = trace::analyze_file(out);
+  EXPECT_FALSE(s.truncated) << s.truncation;
+  ASSERT_TRUE(s.mono_minus_trace_ns.has_value());
+  EXPECT_GE(s.last_event_ns + *s.mono_minus_trace_ns, ended_ns);
+  EXPECT_LE(s.first_event_ns + *s.mono_minus_trace_ns, ended_ns);
+  // Calling it again, after the end, does nothing.
+  capture.end_now();
+  EXPECT_TRUE(capture.finish().ok);
 }
 
 TEST(PprofCaptureDemo, SecondCaptureAtOnceIsRefusedWithTheReason) {

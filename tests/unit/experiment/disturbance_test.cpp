@@ -50,6 +50,24 @@ TEST(Disturbance, AStallInOneRoundDropsItsBlockAndNamesTheRound) {
   EXPECT_EQ(run.dropped_blocks.size(), 1u);
 }
 
+TEST(Disturbance, ARoundMarkedDisturbedAlreadyDropsItsBlockWithItsOwnReason) {
+  RunResult run = run_with_lags({200'000, 210'000, 190'000, 205'000, 195'000, 200'000});
+  const std::string why = "the trace capture ended 12.0 ms before the window closed: part of the window was not traced";
+  run.rounds[3].disturbed = why;
+  EXPECT_EQ(drop_disturbed_blocks(run), 2);
+  ASSERT_EQ(run.dropped_blocks.size(), 1u);
+  EXPECT_EQ(run.dropped_blocks[0].block, 1);
+  EXPECT_EQ(run.dropped_blocks[0].reason, "round 4 (trace): " + why);
+  EXPECT_EQ(run.rounds[3].disturbed, why);
+  EXPECT_TRUE(run.rounds[2].dropped);
+  // A round cut short is not judged: it is left out of the statistics already.
+  RunResult cut = run_with_lags({200'000, 210'000});
+  cut.rounds[1].complete = false;
+  cut.rounds[1].disturbed = why;
+  EXPECT_EQ(drop_disturbed_blocks(cut), 0);
+  EXPECT_TRUE(cut.dropped_blocks.empty());
+}
+
 TEST(Disturbance, ASteadilyLateMachineDropsNothingButIsWarned) {
   // Steal in every round: 1.5-2.5 ms everywhere, no round four times the median.
   RunResult run = run_with_lags({1'500'000, 2'000'000, 2'500'000, 1'800'000, 2'200'000, 1'900'000});

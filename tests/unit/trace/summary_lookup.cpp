@@ -70,6 +70,8 @@ std::optional<std::string> lookup(const TraceSummary& s, std::string_view key) {
     if (head == "skipped_bytes") return num(s.skipped_bytes);
     if (head == "truncated") return boolean(s.truncated);
     if (head == "truncated_offset") return num(s.truncated_offset);
+    if (head == "mono_minus_trace_ns")
+      return s.mono_minus_trace_ns ? num(*s.mono_minus_trace_ns) : std::optional<std::string>("none");
     if (head == "wall_minus_trace_ns")
       return s.wall_minus_trace_ns ? num(*s.wall_minus_trace_ns) : std::optional<std::string>("none");
     return std::nullopt;
