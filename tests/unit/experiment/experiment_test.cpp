@@ -12,6 +12,7 @@
 
 #include "experiment/analysis.h"
 #include "scripted_server.h"
+#include "wire_text.h"
 
 namespace tracebench::experiment {
 namespace {
@@ -60,6 +61,47 @@ TEST(ExecuteRun, ARoundWhoseCaptureFailedIsKeptButNotCounted) {
   EXPECT_FALSE(run.rounds[0].complete);
   EXPECT_GT(run.rounds[0].requests, 0u);  // it measured load, and still does not count
   EXPECT_TRUE(metric_samples(run, Mode::kTrace, Metric::kThroughput).empty());
+  std::filesystem::remove_all(c.out_dir);
+}
+
+TEST(ExecuteRun, ATraceThatDidNotCoverTheWindowDropsItsBlock) {
+  ScriptedServer target = ok_server();
+  // A whole, readable Go 1.25 trace whose clock snapshot puts it 99 ns after boot: long
+  // before any window of this run, as a capture that ended early would be.
+  const std::vector<std::uint8_t> old_trace = trace::testing::assemble(
+      "Trace Go1.25\n"
+      "EventBatch gen=1 m=18446744073709551615 time=9 size=auto\n"
+      "Sync\n"
+      "Frequency freq=1000000000\n"
+      "ClockSnapshot dt=1 mono=99 sec=1740755049 nsec=123\n"
+      "EventBatch gen=1 m=1 time=15 size=auto\n"
+      "ProcStatus dt=1 p=0 pstatus=1\n"
+      "EventBatch gen=1 m=18446744073709551615 time=11 size=auto\n"
+      "Stacks\n"
+      "EventBatch gen=1 m=18446744073709551615 time=12 size=auto\n"
+      "Strings\n");
+  ScriptedServer pprof([&](int fd, int) {
+    ScriptedServer::write_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(old_trace.size()) + "\r\n\r\n" +
+                                      std::string(old_trace.begin(), old_trace.end()));
+    return ScriptedServer::Next::kClose;
+  });
+  RunConfig c = short_config(target, Mode::kTrace, "uncovered");
+  c.pprof = load::Endpoint{"127.0.0.1", pprof.port()};
+  c.max_dropped_blocks = 1;
+  RunResult run = prepare_run(c);
+  execute_run(run, {});
+  ASSERT_GE(run.rounds.size(), 2u);
+  const RoundRecord& first = run.rounds[0];
+  ASSERT_TRUE(first.trace && first.trace->window_trail_s) << first.trace->read_error;
+  EXPECT_LT(*first.trace->window_trail_s, -1.0);
+  EXPECT_EQ(first.disturbed.rfind("the trace capture ended ", 0), 0u) << first.disturbed;
+  EXPECT_NE(first.disturbed.find(" ms before the window closed: part of the window was not traced"), std::string::npos)
+      << first.disturbed;
+  EXPECT_TRUE(first.dropped);
+  ASSERT_FALSE(run.dropped_blocks.empty());
+  EXPECT_EQ(run.dropped_blocks[0].reason, "round 1 (trace): " + first.disturbed);
+  EXPECT_TRUE(metric_samples(run, Mode::kTrace, Metric::kThroughput).empty());
+  EXPECT_EQ(run.stop_rule, StopRule::kTooManyDisturbed);
   std::filesystem::remove_all(c.out_dir);
 }
 
