@@ -6,9 +6,11 @@ namespace tracebench::trace {
 
 void TraceTotals::begin_generation(const GenerationInfo& info) {
   if (info.clock.present && !out_.wall_minus_trace_ns && info.frequency_source == FrequencySource::kSyncBatch) {
-    const auto wall_ns = static_cast<std::int64_t>(info.clock.wall_sec * 1'000'000'000ull + info.clock.wall_nsec);
-    out_.wall_minus_trace_ns = wall_ns - info.clock.trace_ns;
-    out_.mono_minus_trace_ns = static_cast<std::int64_t>(info.clock.mono_ns) - info.clock.trace_ns;
+    // A damaged file may hold any values: the differences wrap (unsigned) instead of overflowing.
+    const std::uint64_t wall_ns = info.clock.wall_sec * 1'000'000'000ull + info.clock.wall_nsec;
+    const auto trace_ns = static_cast<std::uint64_t>(info.clock.trace_ns);
+    out_.wall_minus_trace_ns = static_cast<std::int64_t>(wall_ns - trace_ns);
+    out_.mono_minus_trace_ns = static_cast<std::int64_t>(info.clock.mono_ns - trace_ns);
   }
 }
 
