@@ -40,8 +40,9 @@ struct RoundRecord {
   int block = 0;                // the block it belongs to, from 0
   Mode mode = Mode::kOff;
   // Why the round cannot be compared with its block's others (the generator lost its
-  // schedule, or a trace capture left part of the window untraced), "" when it can. Its whole block is then dropped (dropped = true on every
-  // round of the block), kept in the result and run again.
+  // schedule, or a trace capture left part of the window untraced), "" when it can. Its
+  // whole block is then dropped (dropped = true on every round of the block), kept in the
+  // result and run again.
   std::string disturbed;
   bool dropped = false;
   // False for a round cut short (interrupt, target died): kept in the result, left out of
