@@ -67,8 +67,11 @@ TraceFacts read_trace_facts(const std::string& path, std::uint64_t bytes, double
     }
     if (s.parse_seconds > 0) f.parse_mb_per_s = s.parse_mb_per_second();
     if (window && s.mono_minus_trace_ns && s.timed_events > 0) {
-      f.window_lead_s = static_cast<double>(window->opened_ns - (s.first_event_ns + *s.mono_minus_trace_ns)) / 1e9;
-      f.window_trail_s = static_cast<double>(s.last_event_ns + *s.mono_minus_trace_ns - window->closed_ns) / 1e9;
+      // In double: a target's damaged trace may hold any timestamps, and this must not overflow.
+      const auto ns = [](std::int64_t v) { return static_cast<double>(v); };
+      const double offset = ns(*s.mono_minus_trace_ns);
+      f.window_lead_s = (ns(window->opened_ns) - (ns(s.first_event_ns) + offset)) / 1e9;
+      f.window_trail_s = (ns(s.last_event_ns) + offset - ns(window->closed_ns)) / 1e9;
     }
     for (std::size_t c = 0; c < trace::kCategoryCount; ++c) {
       const auto& counts = s.categories[c];
