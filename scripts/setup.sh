@@ -4,7 +4,9 @@
 #   scripts/setup.sh            what building tracebench and running it needs (the demo)
 #   scripts/setup.sh --tests    and what the test suite and the comparisons use: headless
 #                               Chromium (report rendering test), clang and its sanitizer and
-#                               fuzzer runtime (fuzz targets), wrk and hey (peer comparisons)
+#                               fuzzer runtime (fuzz targets), wrk and hey (peer comparisons),
+#                               numpy and scipy (the scripts that made the statistics' reference
+#                               values, and the drift and simulation scripts)
 #
 # Idempotent: packages already present are not reinstalled, and a second run is quick.
 set -euo pipefail
@@ -19,7 +21,7 @@ packages=(
 )
 # The large ones (Chromium and LLVM are about 800 MB installed) only where they are used,
 # so the first demo does not wait for them.
-test_packages=(chromium clang libclang-rt-14-dev wrk hey)
+test_packages=(chromium clang libclang-rt-14-dev wrk hey python3-numpy python3-scipy)
 
 case "${1:-}" in
   "") ;;

@@ -25,6 +25,9 @@ Three experiments, each of independent runs (a fresh demo-server per run):
            interval half-widths on trace vs off throughput and CPU per request. With
            --default-args, a candidate default instead (the default plus those flags).
 
+With --pin each server runs on the last CPU and tracebench on the others (taskset), as
+`run --exec --pin` places them, to see what the placement does to the noise.
+
 Every run's result.json stays under --out; the summary is printed and written to
 OUT/summary.json. Example (about 100 minutes on a 2-CPU VM: a run of the default length takes
 about 2 minutes, the additivity pairs about 13):
@@ -50,9 +53,20 @@ DEMO = os.path.join(ROOT, "build/bin/demo-server")
 WATCHED = ("throughput_rps", "target_cpu_us_per_request")
 
 
-def start_server(log_path, extra):
+def placement(pin):
+    """Command prefixes that place the server and tracebench: with --pin the server on the last
+    CPU and tracebench on the others, as `run --exec --pin` places them; else anywhere."""
+    if not pin:
+        return [], []
+    last = os.cpu_count() - 1
+    if last < 1:
+        sys.exit("validate_precision: --pin needs at least 2 CPUs")
+    return ["taskset", "-c", str(last)], ["taskset", "-c", f"0-{last - 1}"]
+
+
+def start_server(log_path, extra, prefix):
     log = open(log_path, "w")
-    proc = subprocess.Popen([DEMO, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", *extra],
+    proc = subprocess.Popen([*prefix, DEMO, "--addr", "127.0.0.1:0", "--debug-addr", "127.0.0.1:0", *extra],
                             stdout=log, stderr=subprocess.STDOUT)
     for _ in range(100):
         text = open(log_path).read()
@@ -67,16 +81,17 @@ def start_server(log_path, extra):
     sys.exit(f"validate_precision: demo-server did not start; see {log_path}")
 
 
-def run_once(out_dir, run_args, server_args, seed):
+def run_once(out_dir, run_args, server_args, seed, pin):
     """One run against a fresh demo-server. Each run gets a seed of its own: runs that shared
     one would share their order of rounds, so what that order does (a position effect, say)
     would repeat in every run, and they would not be independent trials of the design."""
     os.makedirs(out_dir, exist_ok=True)
     if "--seed" not in run_args:
         run_args = [*run_args, "--seed", str(seed)]
-    proc, addr, debug = start_server(os.path.join(out_dir, "server.log"), server_args)
+    server_prefix, tracebench_prefix = placement(pin)
+    proc, addr, debug = start_server(os.path.join(out_dir, "server.log"), server_args, server_prefix)
     try:
-        cmd = [TRACEBENCH, "run", "--target", addr, "--pprof", debug, "--out", out_dir, "--no-progress", *run_args]
+        cmd = [*tracebench_prefix, TRACEBENCH, "run", "--target", addr, "--pprof", debug, "--out", out_dir, "--no-progress", *run_args]
         with open(os.path.join(out_dir, "stdout.txt"), "w") as out:
             code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=1800).returncode
         if "--inject-cpu" in server_args:
@@ -158,7 +173,7 @@ def aa(args, run_args):
     flagged, noise_flagged, widths, others = [], [], {m: [] for m in WATCHED}, []
     for i in range(args.aa_runs):
         r = run_once(os.path.join(args.out, f"aa-{i:02}"), ["--modes", "off,off", *run_args], [],
-                     args.seed_base + i)
+                     args.seed_base + i, args.pin)
         rows = comparisons(r, "off2")
         flagged.append(any(c["significant"] for c in rows))
         noise_flagged.append(any(c["significant"] for c in r["noise_floor"]))
@@ -184,7 +199,8 @@ def cost(args, run_args):
     controls, injected = [], []
     inject_us = None
     for i in range(args.cost_runs):
-        r = run_once(os.path.join(args.out, f"control-{i:02}"), path_args, [], args.seed_base + 1000 + i)
+        r = run_once(os.path.join(args.out, f"control-{i:02}"), path_args, [], args.seed_base + 1000 + i,
+                     args.pin)
         controls.append(r)
         if inject_us is None:
             off_cpu = r["modes"]["off"]["target_cpu_us_per_request"]["median"]
@@ -192,7 +208,7 @@ def cost(args, run_args):
             print(f"cost: off CPU per request {off_cpu:.2f} µs in the first control run: injecting "
                   f"{inject_us:.3f} µs ({args.inject_pct}%) while tracing", flush=True)
         r = run_once(os.path.join(args.out, f"injected-{i:02}"), path_args, ["--inject-cpu", f"{inject_us:.3f}us"],
-                     args.seed_base + 2000 + i)
+                     args.seed_base + 2000 + i, args.pin)
         injected.append(r)
         ci, cj = find(controls[-1], "trace", "target_cpu_us_per_request"), find(r, "trace", "target_cpu_us_per_request")
         print(f"cost {i + 1}/{args.cost_runs}: control {ci['delta_pct']:+.2f}% ±{half_width(ci):.2f} "
@@ -246,7 +262,8 @@ def cost(args, run_args):
 def default_runs(args, run_args):
     rows = []
     for i in range(args.default_runs):
-        r = run_once(os.path.join(args.out, f"default-{i:02}"), run_args, [], args.seed_base + 3000 + i)
+        r = run_once(os.path.join(args.out, f"default-{i:02}"), run_args, [], args.seed_base + 3000 + i,
+                     args.pin)
         row = {"blocks": r["design"]["blocks_clean"], "stop_rule": r["design"]["stop_rule"], "wall_s": r["design"]["wall_s"],
                "other_cpu_pct": busy(r)}
         for m in WATCHED:
@@ -275,6 +292,9 @@ def main():
                    "(e.g. \"--max-duration 60s\")")
     p.add_argument("--default-args", default="", help="extra tracebench run flags for the default runs, to "
                    "compare a candidate default (e.g. \"--round 500ms\")")
+    p.add_argument("--pin", action="store_true",
+                   help="the server on the last CPU and tracebench on the others (taskset), as "
+                        "`run --exec --pin` places them")
     p.add_argument("--only", choices=["aa", "cost", "default"], action="append")
     p.add_argument("--out", default=os.path.join(ROOT, "out/validate"))
     args = p.parse_args()
