@@ -400,6 +400,7 @@ class RoundRunner {
   void record_target_cpu(RoundRecord& rec, const load::LoadResult& r, const WindowSamples& s) {
     const auto served = static_cast<double>(r.responses_in_window);
     rec.generator_cpu_us_per_request = served > 0 ? r.generator_cpu_s * 1e6 / served : 0.0;
+    if (served > 0 && r.worker_cpu_s > 0) rec.generator_worker_cpu_us_per_request = r.worker_cpu_s * 1e6 / served;
     if (run_.target_pid && s.before.alive && s.after.alive && served > 0) {
       rec.proc_cpu_us_per_request = (s.after.cpu_s - s.before.cpu_s) * 1e6 / served;
       rec.target_rss_bytes = s.after.rss_bytes;

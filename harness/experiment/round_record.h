@@ -59,6 +59,9 @@ struct RoundRecord {
   std::int64_t latency_p999_ns = 0;
   std::int64_t latency_max_ns = 0;
   double generator_cpu_us_per_request = 0;
+  // The load's worker threads alone (load::LoadResult::worker_cpu_s); absent where their
+  // clocks could not be read.
+  std::optional<double> generator_worker_cpu_us_per_request;
   std::int64_t send_lag_p99_ns = 0;            // open loop only
   // The target's CPU per request from the run's source (RunResult::cpu_source): /proc or
   // the agent; absent when that source had no valid reading this round.

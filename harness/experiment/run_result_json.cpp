@@ -90,6 +90,7 @@ json round_json(const RoundRecord& r) {
             {"latency_ns", {{"p50", r.latency_p50_ns}, {"p99", r.latency_p99_ns}, {"p999", r.latency_p999_ns},
                             {"max", r.latency_max_ns}}},
             {"generator_cpu_us_per_request", r.generator_cpu_us_per_request},
+            {"generator_worker_cpu_us_per_request", result::number_or_null(r.generator_worker_cpu_us_per_request)},
             {"send_lag_p99_ns", r.send_lag_p99_ns},
             {"target_cpu_us_per_request",
              result::number_or_null(r.target_cpu_us_per_request)},

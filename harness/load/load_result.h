@@ -82,6 +82,11 @@ struct LoadResult {
   stats::Histogram send_lag;        // open loop: actual minus intended send time, generator's own delay
 
   double generator_cpu_s = 0;       // user+system CPU of tracebench over the window
+  // CPU of the load's worker threads alone over the window (each reads its thread CPU clock
+  // when it first sees the window open and close): the sending and receiving, without what
+  // else the process runs beside the load (a trace download, the speed probe, the agent's
+  // reads). 0 when a worker could not read its clock or the window was cut short.
+  double worker_cpu_s = 0;
   std::vector<SecondSample> per_second;
 };
 

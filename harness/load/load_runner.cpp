@@ -122,8 +122,11 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   total.target_rate_rps = cfg.open_loop ? cfg.open_loop->rate_rps : 0.0;
   total.connections = cfg.connections;
   total.threads = cfg.threads;
+  bool every_worker_cpu = true;
   for (auto& w : workers) {
     LoadResult& r = w->result();
+    total.worker_cpu_s += r.worker_cpu_s;
+    every_worker_cpu = every_worker_cpu && r.worker_cpu_s > 0;
     total.requests += r.requests;
     total.responses_in_window += r.responses_in_window;
     total.errors.add(r.errors);
@@ -142,6 +145,8 @@ LoadResult run_load(const LoadConfig& cfg, const RunHooks& hooks) {
   total.throughput_rps =
       total.measured_s > 0 ? static_cast<double>(total.responses_in_window) / total.measured_s : 0.0;
   total.generator_cpu_s = cpu_start_taken ? cpu_at_end - cpu_at_start : 0.0;
+  // A sum over part of the workers is not the load's CPU.
+  if (!every_worker_cpu || interrupted) total.worker_cpu_s = 0;
   total.per_second = intervals.finish();
   if (interrupted) {
     total.complete = false;

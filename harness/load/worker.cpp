@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,12 @@ constexpr int kMaxEvents = 256;
 constexpr std::int64_t kReconnectBackoffNs = 10'000'000;   // after a failed connect
 constexpr std::int64_t kTimeoutCheckPeriodNs = 5'000'000;
 constexpr std::int64_t kHousekeepingWaitNs = 5'000'000;    // longest epoll sleep
+
+double thread_cpu_s() {
+  timespec ts{};
+  if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return -1;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 // RFC 9110 §9.2.2: a client may send these again after a connection failed under them.
 bool is_idempotent(const std::string& method) {
@@ -388,6 +395,7 @@ void Worker::run() {
   const bool open_loop = plan_.rate_rps > 0;
   for (;;) {
     now = monotonic_ns();
+    note_window_cpu(now);
     if (stop_.load(std::memory_order_relaxed)) break;
     // Before the drain check: a worker that wakes after the window ended (the host took its
     // CPU) still sends what fell due in the window, late, with the lag it had.
@@ -431,6 +439,16 @@ void Worker::run() {
       if (in_window(schedule_.intended_ns(k))) ++result_.unsent;
   }
   roll_seconds(std::max(now, timeline_.measure_start_ns), true);
+  if (cpu_at_window_start_s_ >= 0 && cpu_at_window_end_s_ >= cpu_at_window_start_s_)
+    result_.worker_cpu_s = cpu_at_window_end_s_ - cpu_at_window_start_s_;
+}
+
+// The loop wakes at least every kHousekeepingWaitNs, and open loop at each request's due
+// time, so the readings fall within a few ms of the window's edges, as the controller's
+// reading of the process's CPU does.
+void Worker::note_window_cpu(std::int64_t now) {
+  if (cpu_at_window_start_s_ < 0 && now >= timeline_.measure_start_ns) cpu_at_window_start_s_ = thread_cpu_s();
+  if (cpu_at_window_end_s_ < 0 && now >= timeline_.measure_end_ns) cpu_at_window_end_s_ = thread_cpu_s();
 }
 
 }  // namespace tracebench::load

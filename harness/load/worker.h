@@ -76,6 +76,8 @@ class Worker {
   void dispatch_open_loop(std::int64_t now);
   void check_timeouts(std::int64_t now);
   void roll_seconds(std::int64_t now, bool final);
+  // Reads the thread's CPU clock the first time the loop sees the window open and close.
+  void note_window_cpu(std::int64_t now);
   void set_interest(Connection& c, std::uint32_t events);
   bool in_window(std::int64_t intended_ns) const {
     return intended_ns >= timeline_.measure_start_ns && intended_ns < timeline_.measure_end_ns;
@@ -108,6 +110,8 @@ class Worker {
   std::uint64_t interval_errors_ = 0;
   std::int64_t current_second_ = 0;
   std::int64_t next_timeout_check_ns_ = 0;
+  double cpu_at_window_start_s_ = -1;  // -1: not read yet
+  double cpu_at_window_end_s_ = -1;
 };
 
 }  // namespace tracebench::load

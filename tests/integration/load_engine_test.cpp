@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -53,6 +55,39 @@ TEST(LoadEngine, ClosedLoopAgainstAWellBehavedServer) {
   EXPECT_EQ(r.per_second[0].requests + r.per_second[1].requests, r.requests);
   EXPECT_EQ(r.send_lag.count(), 0u);  // closed loop has no schedule to lag behind
   EXPECT_GT(r.generator_cpu_s, 0.0);
+}
+
+// The load threads' own CPU leaves out what else the process runs (in `run`, a trace
+// download): a thread spinning beside the load shows in the process's CPU, not in theirs.
+TEST(LoadEngine, WorkerCpuIsTheLoadThreadsAlone) {
+  ScriptedServer server([](int fd, int) {
+    ScriptedServer::write_all(fd, ScriptedServer::ok_response("hello"));
+    return Next::kKeepAlive;
+  });
+  auto cfg = config_for(server, 800);
+  cfg.warmup_ns = 100'000'000;
+  std::atomic<bool> done{false};
+  double spinner_cpu_s = 0;
+  std::thread spinner([&] {
+    const auto thread_cpu = [] {
+      timespec ts{};
+      ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+    };
+    const double start = thread_cpu();
+    volatile std::uint64_t x = 0;
+    while (!done.load()) x = x + 1;
+    spinner_cpu_s = thread_cpu() - start;
+  });
+  LoadResult r = run_load(cfg);
+  done = true;
+  spinner.join();
+  ASSERT_GT(r.requests, 100u);
+  EXPECT_GT(r.worker_cpu_s, 0.0);
+  // The spinner ran through the whole window on one of the CPUs; the workers never ran it.
+  EXPECT_GT(spinner_cpu_s, 0.2);
+  EXPECT_LT(r.worker_cpu_s, r.generator_cpu_s - 0.15);
+  EXPECT_LE(r.worker_cpu_s, r.measured_s * 1.05);  // one worker thread: at most one CPU's time
 }
 
 TEST(LoadEngine, ConnectionCloseIsAReconnectNotAnError) {
