@@ -60,27 +60,39 @@ def half_width_pct(r, k):
 def blinded_half_width_pct(r, k, signs):
     """The median half-width over fixed sign patterns put on |r|: what the interval would be if
     the mode made no difference, from the magnitudes alone, so the same whatever the signs."""
-    a = np.abs(r)
-    return float(np.median([half_width_pct(sg[: len(a)] * a, k) for sg in signs]))
+    a = signs[:, : len(r)] * np.abs(r)
+    i, j = np.triu_indices(len(r))
+    walsh = np.sort((a[:, i] + a[:, j]) / 2, axis=1)
+    widths = (np.expm1(walsh[:, walsh.shape[1] - k]) - np.expm1(walsh[:, k - 1])) / 2 * 100
+    return float(np.median(widths))
+
+
+# When a run stops: its interval within the goal (tracebench before), the blinded width within
+# it, or both (tracebench now).
+RULES = ("width", "blinded", "both")
 
 
 def simulate(rng, change, sigma, tails, runs, precision, min_blocks, max_blocks, k, signs):
     """Per rule: blocks at the stop, and whether the test flagged there; plus the fixed length."""
-    out = {rule: {"sizes": [], "flagged": 0} for rule in ("width", "blinded")}
+    out = {rule: {"sizes": [], "flagged": 0} for rule in RULES}
     flagged_fixed = 0
     for _ in range(runs):
         s = rng.normal(0, 0.003, max_blocks)
         noise = rng.normal(0, 1, max_blocks) if tails == "normal" else rng.standard_t(3, max_blocks) / np.sqrt(3)
         d = change + 6 * s + sigma * noise
         x = s + rng.normal(0, 0.004, max_blocks)
+        stop = {rule: max_blocks for rule in RULES}
+        for n in range(min_blocks, max_blocks):
+            r = loo_residuals(d[:n], x[:n])
+            width_ok = half_width_pct(r, k[n]) <= precision
+            blind_ok = blinded_half_width_pct(r, k[n], signs) <= precision
+            for rule, ok in (("width", width_ok), ("blinded", blind_ok), ("both", width_ok and blind_ok)):
+                if ok and stop[rule] == max_blocks:
+                    stop[rule] = n
+            if all(v < max_blocks for v in stop.values()):
+                break
         for rule, o in out.items():
-            n = min_blocks
-            while n < max_blocks:
-                r = loo_residuals(d[:n], x[:n])
-                hw = half_width_pct(r, k[n]) if rule == "width" else blinded_half_width_pct(r, k[n], signs)
-                if hw <= precision:
-                    break
-                n += 1
+            n = stop[rule]
             o["sizes"].append(n)
             o["flagged"] += stats.wilcoxon(loo_residuals(d[:n], x[:n])).pvalue < 0.05
         flagged_fixed += stats.wilcoxon(loo_residuals(d, x)).pvalue < 0.05
@@ -102,8 +114,8 @@ def main():
     se = np.sqrt(0.05 * 0.95 / args.runs) * 100
     print(f"{args.runs} runs per line; share with p < 0.05 (with no change a test at its level gives 5%, "
           f"SE {se:.2f} points); blocks at the stop: median (share stopped before {args.max_blocks})")
-    print(f"{'change':>6} {'noise':<6} {'sigma':>6} {'stop on the width':>26} {'stop on the blinded width':>28} "
-          f"{'fixed ' + str(args.max_blocks):>9}")
+    print(f"{'change':>6} {'noise':<6} {'sigma':>6} {'stop on the width':>22} {'on the blinded width':>22} "
+          f"{'on both':>22} {'fixed ' + str(args.max_blocks):>9}")
     for change in (0.0, 0.045):
         for tails in ("normal", "t3"):
             for sigma in (0.015, 0.020, 0.025):
@@ -111,12 +123,12 @@ def main():
                                     args.precision, args.min_blocks, args.max_blocks, k, signs)
                 runs = args.runs if change == 0 else args.runs // 4
                 cells = []
-                for rule in ("width", "blinded"):
+                for rule in RULES:
                     sizes = np.array(o[rule]["sizes"])
                     cells.append(f"{o[rule]['flagged'] / runs * 100:6.2f}%  {np.median(sizes):3.0f} "
                                  f"({np.mean(sizes < args.max_blocks) * 100:3.0f}%)")
-                print(f"{change * 100:>5.1f}% {tails:<6} {sigma * 100:>5.1f}% {cells[0]:>26} {cells[1]:>28} "
-                      f"{fixed * 100:>8.2f}%")
+                print(f"{change * 100:>5.1f}% {tails:<6} {sigma * 100:>5.1f}% " +
+                      " ".join(f"{c:>22}" for c in cells) + f" {fixed * 100:>8.2f}%")
 
 
 if __name__ == "__main__":

@@ -45,8 +45,8 @@ po::options_description run_flag_descriptions() {
        "baseline, off2, for an A/A run that measures the machine's false-positive rate")
       ("precision", po::value<std::string>(),
        "adaptive length: add blocks until every mode's 95% interval against off, on throughput and CPU per "
-       "request, is at most +-P wide (e.g. 1%), or --max-duration ends. The default when --duration is not "
-       "given (1%)")
+       "request, is at most +-P wide (e.g. 1%), read both as it is and with the blocks' signs drawn at random, "
+       "or --max-duration ends. The default when --duration is not given (1%)")
       ("max-duration", po::value<std::string>()->default_value("2m"),
        "adaptive length: the run's wall time, warm-up included, that no further block may pass")
       ("round", po::value<std::string>()->default_value("1s"),

@@ -94,7 +94,12 @@ std::string format_design(const experiment::RunResult& run, const experiment::An
     case experiment::StopRule::kMaxDuration:
       out += fmt::format("stopped at --max-duration {:.0f}s before the goal: the widest interval is {} (goal ±{}%)",
                          static_cast<double>(c.precision->max_duration_ns) / 1e9, reached, c.precision->pct);
-      if (hw && a.clean_blocks > 0) {
+      if (const auto blind = experiment::widest_sign_blind_half_width_pct(a);
+          hw && *hw <= c.precision->pct && blind && *blind > c.precision->pct)
+        out += fmt::format("; the stop also waits for the sign-blind width (the interval with the blocks' signs "
+                           "drawn at random), which was ±{:.2f}%: a real change reads as spread there",
+                           *blind);
+      else if (hw && a.clean_blocks > 0) {
         if (auto need = experiment::blocks_for_half_width(a.clean_blocks, *hw, c.precision->pct))
           out += fmt::format("; about {} clean blocks would reach it", *need);
         else

@@ -63,7 +63,7 @@ Pairs block_pairs(const RunResult& run, Mode base, Mode treatment, Metric m) {
 ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector<double>& base_all,
                       const std::vector<double>& treatment_all) {
   const stats::PairedChange plain = stats::paired_relative_change(pairs.base, pairs.treatment);
-  ComparisonRow row{mode, m, {}, 0, 0, 1, false, 0, {}, {}, {}};
+  ComparisonRow row{mode, m, {}, 0, 0, 1, false, 0, {}, {}, 0, {}};
   stats::PairedChange pc = plain;
   if (pairs.every_pair_has_the_probe()) {
     const stats::AdjustedChange adjusted = stats::paired_relative_change_adjusted(
@@ -78,6 +78,7 @@ ComparisonRow compare(Mode mode, Metric m, const Pairs& pairs, const std::vector
   row.bound_low_pct = pc.bound_low_pct;
   row.bound_high_pct = pc.bound_high_pct;
   row.ci_coverage = pc.ci_coverage;
+  row.sign_blind_half_width_pct = pc.sign_blind_half_width_pct;
   if (base_all.size() >= 2 && treatment_all.size() >= 2) row.unpaired = stats::relative_change(base_all, treatment_all);
   return row;
 }
@@ -183,6 +184,22 @@ std::optional<double> widest_half_width_pct(const Analysis& a) {
     widest = std::max(widest.value_or(0.0), hw);
   }
   return widest;
+}
+
+std::optional<double> widest_sign_blind_half_width_pct(const Analysis& a) {
+  std::optional<double> widest;
+  for (const auto& c : a.comparisons) {
+    if (!watched_for_precision(c.metric)) continue;
+    if (!std::isfinite(c.sign_blind_half_width_pct)) return std::nullopt;
+    widest = std::max(widest.value_or(0.0), c.sign_blind_half_width_pct);
+  }
+  return widest;
+}
+
+bool precision_goal_met(const Analysis& a, double goal_pct) {
+  const auto hw = widest_half_width_pct(a);
+  const auto blind = widest_sign_blind_half_width_pct(a);
+  return hw && blind && *hw <= goal_pct && *blind <= goal_pct;
 }
 
 std::optional<int> blocks_for_half_width(int n, double half_width_pct, double wanted_half_width_pct) {

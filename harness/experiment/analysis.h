@@ -114,6 +114,10 @@ struct ComparisonRow {
   // The same blocked comparison without the speed adjustment, as earlier versions reported
   // it; set when the comparison is adjusted. Kept for comparison, never used for verdicts.
   std::optional<stats::PairedChange> unadjusted;
+  // The half-width the interval would have with the blocks' signs drawn at random
+  // (stats::sign_blind_half_width_pct of the same log ratios or residuals): what adaptive
+  // length stops on, beside the interval itself, so that it cannot stop when the signs line up.
+  double sign_blind_half_width_pct = 0;
   // The same comparison ignoring the blocks (Mann-Whitney, Hodges-Lehmann over all clean
   // rounds), as earlier versions reported it: kept for comparison, never used for verdicts.
   stats::Change unpaired;
@@ -177,6 +181,11 @@ bool watched_for_precision(Metric m);
 // The widest half-width, in percentage points, of the 95% intervals of the watched
 // comparisons (every mode against off); nullopt when one has no interval yet.
 std::optional<double> widest_half_width_pct(const Analysis& a);
+// The same over the watched comparisons' sign-blind half-widths.
+std::optional<double> widest_sign_blind_half_width_pct(const Analysis& a);
+// Whether adaptive length may stop: every watched comparison has its interval and its
+// sign-blind half-width within ±goal_pct (docs/statistics.md, "Adaptive length").
+bool precision_goal_met(const Analysis& a, double goal_pct);
 
 // About how many clean blocks in all would bring a comparison's half-width down to
 // `wanted_half_width_pct`, from n blocks at `half_width_pct`, taking the width to shrink as

@@ -592,9 +592,9 @@ void execute_run(RunResult& run, const ExperimentHooks& hooks) {
         continue;
       }
       if (clean >= c.rounds_per_mode) {
-        const auto hw = widest_half_width_pct(analyse(run));
-        run.precision_checks.push_back({clean, hw});
-        if (hw && *hw <= c.precision->pct) {
+        const Analysis a = analyse(run);
+        run.precision_checks.push_back({clean, widest_half_width_pct(a), widest_sign_blind_half_width_pct(a)});
+        if (precision_goal_met(a, c.precision->pct)) {
           run.stop_rule = StopRule::kPrecisionReached;
           break;
         }

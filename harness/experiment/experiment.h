@@ -64,6 +64,7 @@ struct DroppedBlock {
 struct PrecisionCheck {
   int clean_blocks = 0;
   std::optional<double> widest_half_width_pct;
+  std::optional<double> widest_sign_blind_half_width_pct;
 };
 
 struct RunResult {

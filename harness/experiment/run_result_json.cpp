@@ -167,8 +167,9 @@ json design_json(const RunResult& run, const Analysis& a) {
   json checks = json::array();
   for (const auto& pc : run.precision_checks)
     checks.push_back({{"blocks_clean", pc.clean_blocks},
-                      {"widest_half_width_pct",
-                       result::number_or_null(pc.widest_half_width_pct)}});
+                      {"widest_half_width_pct", result::number_or_null(pc.widest_half_width_pct)},
+                      {"widest_sign_blind_half_width_pct",
+                       result::number_or_null(pc.widest_sign_blind_half_width_pct)}});
   const auto hw = widest_half_width_pct(a);
   return {{"blocks_clean", a.clean_blocks},
           {"blocks_dropped", a.dropped_blocks},
@@ -177,6 +178,7 @@ json design_json(const RunResult& run, const Analysis& a) {
           {"precision_pct", c.precision ? json(c.precision->pct) : json(nullptr)},
           {"max_duration_s", c.precision ? json(static_cast<double>(c.precision->max_duration_ns) / 1e9) : json(nullptr)},
           {"widest_half_width_pct", result::number_or_null(hw)},
+          {"widest_sign_blind_half_width_pct", result::number_or_null(widest_sign_blind_half_width_pct(a))},
           {"precision_checks", checks},
           {"wall_s", run.wall_s},
           {"carry_over", carry},

@@ -4,7 +4,9 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
@@ -163,6 +165,48 @@ Interval walsh_median_ci(std::vector<double> d_in, double confidence) {
 
 namespace {
 
+// The sign of value i in pattern j: bits of SplitMix64 (Steele, Lea and Flood 2014), a fixed
+// sequence, so a result reads the same wherever and whenever it is recomputed.
+bool pattern_sign_negative(int pattern, std::size_t i) {
+  std::uint64_t z = (static_cast<std::uint64_t>(pattern) << 32) + i + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return (z & 1) != 0;
+}
+
+}  // namespace
+
+double sign_blind_half_width_pct(const std::vector<double>& d_in, double confidence) {
+  const std::vector<double> d = usable(d_in);
+  if (d.size() < 2 || !(confidence > 0 && confidence < 1)) return kNaN;
+  // The interval's ranks depend on the ties among |d| only, the same for every pattern.
+  const Ranks ranks = abs_ranks(d);
+  const std::size_t m = d.size() * (d.size() + 1) / 2;
+  std::size_t k = d.size() <= kSignedRankExactMaxN && ranks.ties.empty()
+                      ? exact_lower_rank(d.size(), confidence)
+                      : normal_lower_rank(d.size(), ranks.ties, confidence);
+  k = std::min(k, (m + 1) / 2);
+  std::vector<double> signed_d(d.size()), walsh(m);
+  std::array<double, kSignBlindPatterns> widths{};
+  for (int j = 0; j < kSignBlindPatterns; ++j) {
+    for (std::size_t i = 0; i < d.size(); ++i)
+      signed_d[i] = pattern_sign_negative(j, i) ? -std::abs(d[i]) : std::abs(d[i]);
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      for (std::size_t l = i; l < d.size(); ++l) walsh[w++] = (signed_d[i] + signed_d[l]) / 2;
+    std::nth_element(walsh.begin(), walsh.begin() + static_cast<std::ptrdiff_t>(k - 1), walsh.end());
+    const double low = walsh[k - 1];
+    std::nth_element(walsh.begin(), walsh.begin() + static_cast<std::ptrdiff_t>(m - k), walsh.end());
+    const double high = walsh[m - k];
+    widths[static_cast<std::size_t>(j)] = (std::expm1(high) - std::expm1(low)) / 2 * 100;
+  }
+  std::nth_element(widths.begin(), widths.begin() + kSignBlindPatterns / 2, widths.end());
+  return widths[kSignBlindPatterns / 2];
+}
+
+namespace {
+
 bool usable_value(double v) { return std::isfinite(v) && v > 0; }
 
 // The change from the log ratios of the pairs: estimate, two-sided interval, one-sided
@@ -181,6 +225,7 @@ PairedChange change_of_log_ratios(const std::vector<double>& log_ratio, double c
   c.bound_high_pct = pct(one_sided.high);
   c.p_value = signed_rank_test(log_ratio).p_value;
   c.ci_coverage = signed_rank_achieved_confidence(c.n_pairs, confidence);
+  c.sign_blind_half_width_pct = sign_blind_half_width_pct(log_ratio, confidence);
   return c;
 }
 

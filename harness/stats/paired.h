@@ -53,6 +53,17 @@ double signed_rank_achieved_confidence(std::size_t n, double confidence = 0.95);
 // The smallest two-sided signed-rank p-value n pairs can give: 2 / 2^n, at most 1.
 double min_signed_rank_p(std::size_t n);
 
+// The half-width, in % of the change, that walsh_median_ci()'s interval at `confidence`
+// would have if the sign of every log ratio were drawn at random: the median, over
+// kSignBlindPatterns fixed sign patterns put on |d|, of (expm1(high) - expm1(low)) / 2 * 100.
+// A function of the magnitudes alone, so a rule that stops a run on it cannot favour the
+// moments when the signs line up, which is when the signed-rank test flags (stopping on the
+// interval's own width does: docs/statistics.md, "Adaptive length"). Where nothing changes it
+// is about the interval's width; where something does it is wider, as the shift counts as
+// spread. Values as walsh_median_ci() uses them; fewer than 2 give NaN.
+inline constexpr int kSignBlindPatterns = 33;
+double sign_blind_half_width_pct(const std::vector<double>& d, double confidence = 0.95);
+
 struct PairedChange {
   double delta_pct = 0;       // exp(HL estimate of the log ratios) - 1, in %
   double ci_low_pct = 0;      // two-sided interval at the confidence asked for
@@ -62,6 +73,7 @@ struct PairedChange {
   double p_value = 1;         // signed-rank, unadjusted
   std::size_t n_pairs = 0;
   double ci_coverage = 0;     // what the two-sided interval really covers
+  double sign_blind_half_width_pct = 0;  // sign_blind_half_width_pct() of the log ratios; NaN under 2 pairs
 };
 // The relative change of treatment against base over paired values (same index, same
 // block). Pairs where either value is not a positive finite number are dropped. Fewer than
