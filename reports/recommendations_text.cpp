@@ -15,6 +15,7 @@
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports {
 
@@ -40,7 +41,7 @@ std::string source_text(const std::string& source) {
 double or_zero(const std::optional<double>& v) { return v.value_or(0); }
 
 std::string memory_text(const std::optional<double>& bytes) {
-  return binary_size_text(static_cast<std::uint64_t>(or_zero(bytes)));
+  return binary_size_text(units::uint64_saturated(or_zero(bytes)));
 }
 
 std::string pct(const std::optional<double>& v) { return v ? units::percent_text(*v) : "?"; }

@@ -8,6 +8,7 @@
 #include "reports/run_report_builder.h"
 #include "units/duration_text.h"
 #include "units/number_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports::run_report {
 
@@ -59,13 +60,13 @@ void RunReportBuilder::add_plot(Section& s, const std::string& name) {
 std::string RunReportBuilder::subtitle() const {
   const auto& c = run_.config;
   std::string load = c.open_loop ? fmt::format("open loop at {}", rps_text(c.rate_rps.value_or(NAN)))
-                                 : fmt::format("closed loop, {} connections", static_cast<long>(c.connections.value_or(0)));
+                                 : fmt::format("closed loop, {} connections", units::int64_or(c.connections.value_or(0), 0));
   if (c.open_loop && c.rate_share && c.capacity_rps)
     load += fmt::format(" ({:.0f}% of the {} the warm-up served closed loop)", *c.rate_share * 100,
                         rps_text(*c.capacity_rps));
   std::string s = fmt::format("target {}, {}", c.target.empty() ? "?" : c.target, load);
   if (c.rounds_per_mode)
-    s += fmt::format("; {} rounds per mode of {} measured", static_cast<long>(*c.rounds_per_mode),
+    s += fmt::format("; {} rounds per mode of {} measured", units::int64_or(*c.rounds_per_mode, 0),
                      seconds_text(c.phase_s.value_or(NAN)));
   if (!run_.context.started_at.empty()) s += "; started " + run_.context.started_at;
   return s;

@@ -7,6 +7,7 @@
 
 #include "units/duration_text.h"
 #include "units/number_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports::run_report {
 
@@ -30,7 +31,7 @@ const MetricInfo* metric_info(const std::string& metric) {
 
 std::optional<Interval> interval_from(const result::Interval& i) {
   if (!i.median) return std::nullopt;
-  return Interval{*i.median, i.ci_low, i.ci_high, static_cast<std::int64_t>(i.n.value_or(0))};
+  return Interval{*i.median, i.ci_low, i.ci_high, units::int64_or(i.n.value_or(0), 0)};
 }
 
 const std::vector<MetricInfo>& metrics() {
@@ -79,8 +80,8 @@ std::vector<Change> changes(const std::vector<result::ComparisonView>& rows) {
     c.high = row.ci_high_pct;
     c.p_raw = row.p_value;
     c.p_adj = row.p_adjusted;
-    c.n_base = static_cast<std::int64_t>(row.n_base.value_or(0));
-    c.n_mode = static_cast<std::int64_t>(row.n_mode.value_or(0));
+    c.n_base = units::int64_or(row.n_base.value_or(0), 0);
+    c.n_mode = units::int64_or(row.n_mode.value_or(0), 0);
     c.significant = row.significant;
     c.higher_is_better = c.metric == "throughput_rps";
     c.bound_low = row.bound_low_pct;

@@ -7,6 +7,7 @@
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports::run_report {
 
@@ -31,7 +32,7 @@ Section RunReportBuilder::sizing_section() {
   if (const auto& rate = recs_->rate) {
     std::string line = fmt::format("{} median over {} rounds of {}, highest {} ({})",
                                    bytes_rate_text(rate->median_bytes_per_s.value_or(NAN)),
-                                   static_cast<long>(rate->rounds.value_or(0)), rate->source.value_or("?"),
+                                   units::int64_or(rate->rounds.value_or(0), 0), rate->source.value_or("?"),
                                    bytes_rate_text(rate->upper_bytes_per_s.value_or(NAN)),
                                    rate->upper_basis.value_or("upper bound"));
     s.blocks.push_back(Paragraph{"Trace rate sized from", line});

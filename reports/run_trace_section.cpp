@@ -8,6 +8,7 @@
 #include "units/number_text.h"
 #include "units/repeated_notes.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports::run_report {
 
@@ -103,7 +104,7 @@ Section RunReportBuilder::trace_section() {
       if (!f) continue;
       if (!f->file.empty()) files.push_back(f->file);
       if (!f->read_error.empty())
-        read_errors.push_back({fmt::format("round {}", static_cast<long>(r.index.value_or(-1))), f->read_error});
+        read_errors.push_back({fmt::format("round {}", units::int64_or(r.index.value_or(-1), -1)), f->read_error});
     }
   // A target whose traces the reader cannot read (an old Go) fails every round alike: once, with the count.
   const std::vector<std::string> errors = units::once_per_note(read_errors, "rounds");

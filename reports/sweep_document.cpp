@@ -8,6 +8,7 @@
 #include "reports/context_blocks.h"
 #include "reports/sweep_report_builder.h"
 #include "units/duration_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports::sweep_report {
 
@@ -123,7 +124,7 @@ std::string SweepReportBuilder::subtitle() const {
     if (c.connections) load += fmt::format(" (a pool of {:.0f} connections)", *c.connections);
   std::string s = fmt::format("target {}, {}", c.target.value_or("?"), load);
   if (c.rounds_per_mode)
-    s += fmt::format("; each level {} rounds per mode of {} measured", static_cast<long>(*c.rounds_per_mode),
+    s += fmt::format("; each level {} rounds per mode of {} measured", units::int64_or(*c.rounds_per_mode, 0),
                      seconds_text(c.phase_s.value_or(NAN)));
   if (c.production_rate_rps) s += fmt::format("; production rate {:g} req/s", *c.production_rate_rps);
   if (const auto& started = s_.host_and_config.started_at; !started.empty()) s += "; started " + started;

@@ -15,6 +15,7 @@
 #include "units/duration_text.h"
 #include "units/number_text.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::reports {
 
@@ -83,8 +84,8 @@ void prediction_lines(std::ostringstream& out, const result::PredictionView& p, 
     out << fmt::format("  window {:<6} MinAge {:<6} MaxBytes {:>9}  (memory live {}, RSS up to {})\n",
                        seconds_minutes_text(or_nan(f.window_s)), seconds_minutes_text(or_nan(f.min_age_s)),
                        f.max_bytes_text.value_or(""),
-                       binary_size_text(static_cast<std::uint64_t>(f.expected_live_bytes.value_or(0))),
-                       binary_size_text(static_cast<std::uint64_t>(f.expected_rss_high_bytes.value_or(0))));
+                       binary_size_text(units::uint64_saturated(f.expected_live_bytes.value_or(0))),
+                       binary_size_text(units::uint64_saturated(f.expected_rss_high_bytes.value_or(0))));
   for (const auto& c : p.capture_windows)
     if (c.seconds.value_or(0) > 0)
       out << fmt::format("  capture for {}: ?seconds={:g}\n", decimal_size_text(or_nan(c.budget_bytes)), *c.seconds);

@@ -8,6 +8,7 @@
 
 #include "gates/errors.h"
 #include "result/run_result.h"
+#include "units/whole_number.h"
 
 namespace tracebench::gates {
 namespace {
@@ -60,7 +61,7 @@ std::string choose_mode(const result::RunResultView& run, const std::optional<st
 bool marked_complete(const result::RoundView& r) { return r.complete.value_or(false); }
 
 std::uint64_t complete_rounds(const result::RunResultView& run, const std::string& mode) {
-  if (auto n = run.mode(mode)->rounds; n && *n >= 0) return static_cast<std::uint64_t>(*n);
+  if (auto n = run.mode(mode)->rounds; n && *n >= 0) return units::uint64_saturated(*n);
   std::uint64_t n = 0;
   for (const auto& r : run.rounds)
     if (r.mode == mode && marked_complete(r)) ++n;
@@ -112,7 +113,7 @@ std::string send_lag_reason(const result::RunResultView& run) {
         "generator send lag p99 reached {:.2f} ms in round {} against the run's typical {:.2f} ms: the generator "
         "could not keep its schedule",
         *r.send_lag_p99_ns / 1e6,
-        r.index ? fmt::format("{}", static_cast<std::int64_t>(*r.index) + 1) : std::string("?"), typical / 1e6);
+        r.index && units::int64_or(*r.index, -1) >= 0 ? fmt::format("{}", units::int64_or(*r.index, -1) + 1) : std::string("?"), typical / 1e6);
   }
   return {};
 }

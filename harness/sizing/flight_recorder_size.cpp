@@ -10,6 +10,7 @@
 
 #include "units/duration_text.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::sizing {
 
@@ -34,7 +35,9 @@ std::uint64_t friendly_size_up(double bytes) {
 
 std::uint64_t expected_live_bytes(std::uint64_t max_bytes, double upper_bytes_per_s) {
   const double generation_s = static_cast<double>(kGenerationNs) / 1e9;
-  return max_bytes + static_cast<std::uint64_t>(std::ceil(2 * upper_bytes_per_s * generation_s));
+  const std::uint64_t growth = units::uint64_saturated(std::ceil(2 * upper_bytes_per_s * generation_s));
+  return growth > std::numeric_limits<std::uint64_t>::max() - max_bytes ? std::numeric_limits<std::uint64_t>::max()
+                                                                       : max_bytes + growth;
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "sizing/sizing.h"
 #include "units/duration_text.h"
 #include "units/size_text.h"
+#include "units/whole_number.h"
 
 namespace tracebench::sizing {
 
@@ -169,7 +170,7 @@ json memory_json(const result::RunResultView* result, const MeasuredRate& m) {
       "the run compares a small ring (expected live ≈ {}), not a full MaxBytes one; the Go runtime returns freed "
       "memory to the OS only gradually, so off rounds after flightrecorder rounds read high and the delta is a "
       "lower bound; --verify-window measures the growth with the recommended size",
-      seconds_minutes_text(held_s), binary_size_text(static_cast<std::uint64_t>(expected_live))));
+      seconds_minutes_text(held_s), binary_size_text(units::uint64_saturated(expected_live))));
   return j;
 }
 
