@@ -175,25 +175,29 @@ std::vector<double> metric_samples(const RunResult& run, Mode mode, Metric m) {
 
 bool watched_for_precision(Metric m) { return m == Metric::kThroughput || m == Metric::kTargetCpuPerRequest; }
 
-std::optional<double> widest_half_width_pct(const Analysis& a) {
+namespace {
+
+// The widest of one half-width over the watched comparisons; nullopt when one has none.
+template <typename HalfWidth>
+std::optional<double> widest_watched(const Analysis& a, HalfWidth half_width) {
   std::optional<double> widest;
   for (const auto& c : a.comparisons) {
     if (!watched_for_precision(c.metric)) continue;
-    const double hw = (c.change.ci_high_pct - c.change.ci_low_pct) / 2;
+    const double hw = half_width(c);
     if (!std::isfinite(hw)) return std::nullopt;
     widest = std::max(widest.value_or(0.0), hw);
   }
   return widest;
 }
 
+}  // namespace
+
+std::optional<double> widest_half_width_pct(const Analysis& a) {
+  return widest_watched(a, [](const ComparisonRow& c) { return (c.change.ci_high_pct - c.change.ci_low_pct) / 2; });
+}
+
 std::optional<double> widest_sign_blind_half_width_pct(const Analysis& a) {
-  std::optional<double> widest;
-  for (const auto& c : a.comparisons) {
-    if (!watched_for_precision(c.metric)) continue;
-    if (!std::isfinite(c.sign_blind_half_width_pct)) return std::nullopt;
-    widest = std::max(widest.value_or(0.0), c.sign_blind_half_width_pct);
-  }
-  return widest;
+  return widest_watched(a, [](const ComparisonRow& c) { return c.sign_blind_half_width_pct; });
 }
 
 bool precision_goal_met(const Analysis& a, double goal_pct) {

@@ -91,6 +91,17 @@ std::size_t normal_lower_rank(std::size_t n, const std::vector<std::size_t>& tie
   return k < 1 ? 1 : static_cast<std::size_t>(k);
 }
 
+// The 1-based rank k of the interval's lower end among the m sorted Walsh averages of d:
+// exact without ties up to kSignedRankExactMaxN values, else the normal approximation.
+std::size_t walsh_lower_rank(const std::vector<double>& d, double confidence) {
+  const Ranks ranks = abs_ranks(d);
+  const std::size_t m = d.size() * (d.size() + 1) / 2;
+  const std::size_t k = d.size() <= kSignedRankExactMaxN && ranks.ties.empty()
+                            ? exact_lower_rank(d.size(), confidence)
+                            : normal_lower_rank(d.size(), ranks.ties, confidence);
+  return std::min(k, (m + 1) / 2);
+}
+
 }  // namespace
 
 double signed_rank_cdf(std::size_t n, double v) {
@@ -153,11 +164,7 @@ Interval walsh_median_ci(std::vector<double> d_in, double confidence) {
     out.low = out.high = kNaN;
     return out;
   }
-  const Ranks ranks = abs_ranks(d);
-  std::size_t k = d.size() <= kSignedRankExactMaxN && ranks.ties.empty()
-                      ? exact_lower_rank(d.size(), confidence)
-                      : normal_lower_rank(d.size(), ranks.ties, confidence);
-  k = std::min(k, (m + 1) / 2);
+  const std::size_t k = walsh_lower_rank(d, confidence);
   out.low = walsh[k - 1];
   out.high = walsh[m - k];
   return out;
@@ -181,12 +188,8 @@ double sign_blind_half_width_pct(const std::vector<double>& d_in, double confide
   const std::vector<double> d = usable(d_in);
   if (d.size() < 2 || !(confidence > 0 && confidence < 1)) return kNaN;
   // The interval's ranks depend on the ties among |d| only, the same for every pattern.
-  const Ranks ranks = abs_ranks(d);
   const std::size_t m = d.size() * (d.size() + 1) / 2;
-  std::size_t k = d.size() <= kSignedRankExactMaxN && ranks.ties.empty()
-                      ? exact_lower_rank(d.size(), confidence)
-                      : normal_lower_rank(d.size(), ranks.ties, confidence);
-  k = std::min(k, (m + 1) / 2);
+  const std::size_t k = walsh_lower_rank(d, confidence);
   std::vector<double> signed_d(d.size()), walsh(m);
   std::array<double, kSignBlindPatterns> widths{};
   for (int j = 0; j < kSignBlindPatterns; ++j) {
